@@ -1,0 +1,142 @@
+package io.dbrestore.runtime;
+
+import io.dbrestore.runtime.aws.AwsClients;
+import io.dbrestore.runtime.aws.Secrets;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.GuardPolicy;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.report.RunContext;
+import io.dbrestore.runtime.wait.Waiter;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * What a job's workflow gets from the runtime: AWS clients, the safety guard, waiting,
+ * cancellation, the run's context for logs and reports, and where to print its plan.
+ */
+public final class JobContext {
+  private final RunContext run;
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final boolean dryRun;
+  private final Instant deadline;
+  private final Clock clock;
+  private final Cancellation cancellation;
+  private final Supplier<AwsClients> aws;
+  private final GuardPolicy guardPolicy;
+  private volatile String account;
+  private volatile SafetyGuard guard;
+
+  JobContext(
+      RunContext run,
+      Map<String, String> env,
+      PrintWriter out,
+      boolean dryRun,
+      Instant deadline,
+      Clock clock,
+      Cancellation cancellation,
+      Supplier<AwsClients> aws,
+      GuardPolicy guardPolicy) {
+    this.run = run;
+    this.env = env;
+    this.out = out;
+    this.dryRun = dryRun;
+    this.deadline = deadline;
+    this.clock = clock;
+    this.cancellation = cancellation;
+    this.aws = aws;
+    this.guardPolicy = guardPolicy;
+  }
+
+  public RunContext run() {
+    return run;
+  }
+
+  /** Enters a named step; logs and error reports name it. */
+  public void step(String name) {
+    cancellation.throwIfCancelled();
+    run.step(name);
+  }
+
+  /** Records an AWS resource in play, for error reports. */
+  public void resource(String role, String id) {
+    run.resource(role, id);
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** Where the dry-run plan and human-facing output go (stdout). */
+  public PrintWriter out() {
+    return out;
+  }
+
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  public Instant deadline() {
+    return deadline;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
+  public AwsClients aws() {
+    return aws.get();
+  }
+
+  public Secrets secrets() {
+    return new Secrets(aws().secretsManager());
+  }
+
+  /** The one way to wait: bounded by this wait's timeout and the job's deadline. */
+  public Waiter waiter() {
+    return new Waiter(cancellation, clock, deadline);
+  }
+
+  public GuardPolicy guardPolicy() {
+    return guardPolicy;
+  }
+
+  /** The safety guard, which every destructive AWS call goes through. */
+  public SafetyGuard guard() {
+    SafetyGuard g = guard;
+    if (g == null) {
+      g = new SafetyGuard(guardPolicy, this::callerAccount, dryRun, out);
+      guard = g;
+    }
+    return g;
+  }
+
+  /** The AWS account this job runs in, from STS (once per run). */
+  public String callerAccount() {
+    String a = account;
+    if (a == null) {
+      try {
+        a = aws().sts().getCallerIdentity().account();
+      } catch (SdkException e) {
+        throw new JobException(
+            ExitCode.FAULT,
+            "sts-unavailable",
+            "cannot tell which AWS account this is (sts:GetCallerIdentity failed: "
+                + e.getMessage()
+                + "); the safety guard refuses to act blind",
+            e);
+      }
+      account = a;
+    }
+    return a;
+  }
+}

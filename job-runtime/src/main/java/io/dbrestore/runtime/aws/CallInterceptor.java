@@ -1,0 +1,44 @@
+package io.dbrestore.runtime.aws;
+
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.error.JobException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Sees every AWS call a job makes. Logs it at debug (service and operation, never parameters: they
+ * may hold secrets), and in a dry run stops any call that would change something: jobs skip such
+ * calls themselves through the safety guard, so one that reaches the SDK is a bug, and failing the
+ * run is safer than making it.
+ */
+final class CallInterceptor implements ExecutionInterceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(CallInterceptor.class);
+
+  private final boolean dryRun;
+
+  CallInterceptor(boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    boolean read = AwsCallPolicy.isReadOnly(operation);
+    LOG.debug("aws call {}:{}{}", service, operation, read ? "" : " (changes state)");
+    if (dryRun && !read) {
+      throw new JobException(
+          ExitCode.FAULT,
+          "dry-run-violation",
+          "dry run stopped a call that changes state ("
+              + service
+              + ":"
+              + operation
+              + ") that bypassed the safety guard; this is a bug in dbrestore, please report it");
+    }
+  }
+}

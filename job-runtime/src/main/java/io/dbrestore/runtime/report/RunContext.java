@@ -1,0 +1,91 @@
+package io.dbrestore.runtime.report;
+
+import io.dbrestore.runtime.log.LogFields;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.MDC;
+
+/**
+ * What is known about the run right now: job, target, step, execution and the AWS resources in
+ * play. Log lines carry the first four (through the MDC); error reports carry all of it.
+ */
+public final class RunContext {
+  private final String job;
+  private volatile String target;
+  private volatile String step = "start";
+  private final String execution;
+  private final Map<String, String> resources = Collections.synchronizedMap(new LinkedHashMap<>());
+  private volatile TaskMetadata task = TaskMetadata.none();
+
+  public RunContext(String job, String target, String execution) {
+    this.job = job;
+    this.target = target;
+    this.execution = execution;
+    MDC.put(LogFields.JOB, job);
+    if (target != null) {
+      MDC.put(LogFields.TARGET, target);
+    }
+    if (execution != null) {
+      MDC.put(LogFields.EXECUTION, execution);
+    }
+    MDC.put(LogFields.STEP, step);
+  }
+
+  public String job() {
+    return job;
+  }
+
+  public Optional<String> target() {
+    return Optional.ofNullable(target);
+  }
+
+  public void target(String value) {
+    this.target = value;
+    MDC.put(LogFields.TARGET, value);
+  }
+
+  public String step() {
+    return step;
+  }
+
+  /** Enters a step: log lines and error reports from now on name it. */
+  public void step(String value) {
+    this.step = value;
+    MDC.put(LogFields.STEP, value);
+  }
+
+  public Optional<String> execution() {
+    return Optional.ofNullable(execution);
+  }
+
+  /** Records an AWS resource in play ("cluster" → "dev-app"), for error reports. */
+  public void resource(String role, String id) {
+    resources.put(role, id);
+  }
+
+  public Map<String, String> resources() {
+    synchronized (resources) {
+      return Map.copyOf(resources);
+    }
+  }
+
+  public TaskMetadata task() {
+    return task;
+  }
+
+  public void task(TaskMetadata value) {
+    this.task = value;
+  }
+
+  /** Copies the MDC fields onto another thread (workers, heartbeats). */
+  public Map<String, String> mdc() {
+    Map<String, String> copy = MDC.getCopyOfContextMap();
+    return copy == null ? Map.of() : copy;
+  }
+
+  public static void clearMdc() {
+    MDC.clear();
+  }
+}

@@ -1,0 +1,23 @@
+package io.dbrestore.mongo.snapshot;
+
+import io.dbrestore.runtime.JobGroup;
+import io.dbrestore.runtime.JobMain;
+import picocli.CommandLine.Command;
+
+/** The {@code mongo-mask-snapshot} job. */
+@Command(
+    name = "mongo-mask-snapshot",
+    description = {
+      "Self-hosted MongoDB on EC2/EBS, production account: restores the latest snapshot of the data volume on the masking instance, masks it and snapshots the masked volume.",
+      "",
+      "Its run and mask commands arrive with their issues; 'preflight' checks a deployment now."
+    })
+public final class MongoMaskSnapshot extends JobGroup {
+  public static JobMain entryPoint() {
+    return new JobMain("mongo-mask-snapshot", MongoMaskSnapshot::new);
+  }
+
+  public static void main(String[] args) {
+    entryPoint().main(args);
+  }
+}
