@@ -1,0 +1,132 @@
+package io.dbrestore.runtime.testing;
+
+import io.dbrestore.runtime.JobCommand;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.JobGroup;
+import io.dbrestore.runtime.JobMain;
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.Resource;
+import io.dbrestore.runtime.wait.Backoff;
+import io.dbrestore.runtime.wait.Poll;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A job made only for tests: each subcommand exercises one part of the runtime through the real
+ * entry point, in-process or as a child process.
+ */
+@Command(
+    name = "fixture",
+    subcommands = {
+      FixtureJob.Succeed.class,
+      FixtureJob.Fail.class,
+      FixtureJob.Leak.class,
+      FixtureJob.WaitForever.class,
+      FixtureJob.DeleteVolume.class
+    })
+public final class FixtureJob extends JobGroup {
+  public static JobMain entryPoint() {
+    return new JobMain("fixture", FixtureJob::new);
+  }
+
+  public static void main(String[] args) {
+    entryPoint().main(args);
+  }
+
+  @Command(name = "succeed")
+  static final class Succeed extends JobCommand {
+    @Option(names = "--value", paramLabel = "<value>")
+    String value = "ok";
+
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("succeed");
+      context.resource("volume", "vol-0123");
+      return Map.of("value", value, "count", 42);
+    }
+  }
+
+  @Command(name = "fail")
+  static final class Fail extends JobCommand {
+    @Option(names = "--code", paramLabel = "<code>")
+    int code = 3;
+
+    @Option(names = "--message", paramLabel = "<message>")
+    String message = "snapshot snap-1 is 3 days old (--max-age 1d); check the production job";
+
+    @Option(names = "--kind", paramLabel = "<kind>")
+    String kind = "snapshot-too-old";
+
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("check-snapshot");
+      context.resource("snapshot", "snap-1");
+      throw new JobException(ExitCode.of(code), kind, message);
+    }
+  }
+
+  /** Fails with secrets and personal data in the exception message. */
+  @Command(name = "leak")
+  static final class Leak extends JobCommand {
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("connect");
+      throw new IllegalStateException(
+          "cannot connect to postgresql://admin:hunter2secret@db.internal:5432/app while masking"
+              + " jane.doe@example.com (password=hunter2secret)");
+    }
+  }
+
+  /** Waits for a condition that never comes; writes the marker file in its cleanup. */
+  @Command(name = "wait-forever")
+  static final class WaitForever extends JobCommand {
+    @Option(names = "--marker", paramLabel = "<file>", required = true)
+    Path marker;
+
+    @Override
+    protected Object execute(JobContext context) throws Exception {
+      context.step("wait");
+      try {
+        return context
+            .waiter()
+            .until(
+                "something that never happens",
+                Duration.ofHours(1),
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(500), 2.0),
+                () -> Poll.pending("not yet"));
+      } finally {
+        Files.writeString(marker, "cleanup ran");
+      }
+    }
+  }
+
+  /** One guarded destructive call: EC2 DeleteVolume. */
+  @Command(name = "delete-volume")
+  static final class DeleteVolume extends JobCommand {
+    @Option(names = "--volume-id", paramLabel = "<id>", required = true)
+    String volumeId;
+
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("delete-volume");
+      context.resource("volume", volumeId);
+      var ec2 = context.aws().ec2();
+      boolean deleted =
+          context
+              .guard()
+              .perform(
+                  Operation.DELETE,
+                  Resource.ec2(ec2, "ec2 volume", volumeId),
+                  "ec2:DeleteVolume",
+                  () -> ec2.deleteVolume(r -> r.volumeId(volumeId)))
+              .isPresent();
+      return Map.of("volumeId", volumeId, "deleted", deleted);
+    }
+  }
+}
