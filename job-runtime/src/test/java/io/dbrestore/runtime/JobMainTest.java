@@ -104,8 +104,7 @@ class JobMainTest {
   @Test
   void optionOnCommandLine_winsOverEnvironment() {
     Run run =
-        Run.of(
-            FIXTURE, Map.of("DBRESTORE_TARGET", "develop"), "succeed", "--target", "release");
+        Run.of(FIXTURE, Map.of("DBRESTORE_TARGET", "develop"), "succeed", "--target", "release");
 
     assertThat(run.out()).contains("\"target\":\"release\"");
   }

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sts.model.StsException;
 class AwsClientsRetryTest {
   @RegisterExtension
   static WireMockExtension aws =
-      WireMockExtension.newInstance().options(WireMockConfiguration.options().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(WireMockConfiguration.options().dynamicPort())
+          .build();
 
   private AwsTestProperties properties;
 

@@ -10,8 +10,8 @@ import static io.dbrestore.runtime.testing.AwsStubs.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dbrestore.runtime.testing.AwsTestProperties;
 import io.dbrestore.runtime.testing.FixtureJob;
 import io.dbrestore.runtime.testing.Run;
@@ -30,7 +30,9 @@ class SafetyGuardTest {
 
   @RegisterExtension
   static WireMockExtension aws =
-      WireMockExtension.newInstance().options(WireMockConfiguration.options().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(WireMockConfiguration.options().dynamicPort())
+          .build();
 
   private AwsTestProperties properties;
 

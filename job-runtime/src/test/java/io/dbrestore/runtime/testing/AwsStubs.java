@@ -13,7 +13,10 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** WireMock stubs that speak the AWS wire protocols of STS and EC2 (query, XML) and Step Functions (JSON). */
+/**
+ * WireMock stubs that speak the AWS wire protocols of STS and EC2 (query, XML) and Step Functions
+ * (JSON).
+ */
 public final class AwsStubs {
   private AwsStubs() {}
 
@@ -28,7 +31,8 @@ public final class AwsStubs {
 
   /** A Step Functions (JSON 1.0) call. */
   public static MappingBuilder sfn(String operation) {
-    return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + operation));
+    return post(urlEqualTo("/"))
+        .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + operation));
   }
 
   public static RequestPatternBuilder sfnCalled(String operation) {

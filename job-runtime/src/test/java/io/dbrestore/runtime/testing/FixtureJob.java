@@ -1,10 +1,10 @@
 package io.dbrestore.runtime.testing;
 
+import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.JobGroup;
 import io.dbrestore.runtime.JobMain;
-import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
