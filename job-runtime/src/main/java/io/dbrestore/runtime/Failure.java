@@ -114,6 +114,7 @@ record Failure(ExitCode code, String kind, String message, Throwable error) {
       return "";
     }
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() <= 300 ? line : line.substring(0, 299) + "…";
   }
 }

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * What a job's workflow gets from the runtime: AWS clients, the safety guard, waiting,
@@ -126,13 +126,16 @@ public final class JobContext {
     if (a == null) {
       try {
         a = aws().sts().getCallerIdentity().account();
-      } catch (SdkException e) {
+      } catch (AwsServiceException e) {
         throw new JobException(
             ExitCode.FAULT,
             "sts-unavailable",
             "cannot tell which AWS account this is (sts:GetCallerIdentity failed: "
-                + e.getMessage()
-                + "); the safety guard refuses to act blind",
+                + (e.awsErrorDetails() == null
+                    ? "HTTP " + e.statusCode()
+                    : e.awsErrorDetails().errorCode())
+                + "); the safety guard refuses to act blind: grant the task role"
+                + " sts:GetCallerIdentity or check the network",
             e);
       }
       account = a;

@@ -285,6 +285,7 @@ public final class JobMain {
                   cancellation,
                   run.mdc());
         }
+        cancellation.throwIfCancelled();
         JobContext context =
             new JobContext(run, env, out, dryRun, deadline, clock, cancellation, this::aws, policy);
         LOG.info("{} started{}", job, dryRun ? " (dry run)" : "");

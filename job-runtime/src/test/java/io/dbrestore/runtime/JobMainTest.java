@@ -158,4 +158,24 @@ class JobMainTest {
     assertThat(run.err()).contains("--timeout");
     assertThat(marker).hasContent("cleanup ran");
   }
+
+  @Test
+  void awsJobWithoutRegion_exits2AndSaysHowToSetIt() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null,
+        "the environment sets a region");
+    System.setProperty("aws.disableEc2Metadata", "true");
+    System.setProperty("aws.configFile", "/nonexistent/dbrestore-test-config");
+    try {
+      Run run = Run.of(FIXTURE, "delete-volume", "--volume-id", "vol-1", "--target-allowlist", "x");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.errLines())
+          .containsExactly(
+              "fixture: no AWS region configured: set AWS_REGION (or a profile's region)");
+    } finally {
+      System.clearProperty("aws.disableEc2Metadata");
+      System.clearProperty("aws.configFile");
+    }
+  }
 }

@@ -29,7 +29,12 @@ final class CallInterceptor implements ExecutionInterceptor {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     boolean read = AwsCallPolicy.isReadOnly(operation);
-    LOG.debug("aws call {}:{}{}", service, operation, read ? "" : " (changes state)");
+    if (dryRun) {
+      // A dry run shows every call it makes; the ones it would make are in the plan.
+      LOG.info("[dry-run] aws call {}:{} ({})", service, operation, read ? "reads" : "stopped");
+    } else {
+      LOG.debug("aws call {}:{}{}", service, operation, read ? "" : " (changes state)");
+    }
     if (dryRun && !read) {
       throw new JobException(
           ExitCode.FAULT,

@@ -54,7 +54,10 @@ public final class TaskToken implements AutoCloseable {
     return new TaskToken(sfn, token, new Cancellation());
   }
 
-  /** Starts heartbeats now and every {@code interval}. */
+  /**
+   * Sends the first heartbeat now, on the calling thread (so a run whose execution is already gone
+   * cancels before doing any work), then every {@code interval}.
+   */
   public static TaskToken start(
       SfnClient sfn,
       String token,
@@ -62,12 +65,13 @@ public final class TaskToken implements AutoCloseable {
       Cancellation cancellation,
       Map<String, String> mdc) {
     TaskToken t = new TaskToken(sfn, token, cancellation);
+    t.heartbeat();
     t.timer.scheduleWithFixedDelay(
         () -> {
           MDC.setContextMap(mdc);
           t.heartbeat();
         },
-        0,
+        interval.toMillis(),
         interval.toMillis(),
         TimeUnit.MILLISECONDS);
     return t;

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.dbrestore.runtime.testing.AwsTestProperties;
 import io.dbrestore.runtime.testing.FixtureJob;
 import io.dbrestore.runtime.testing.Run;
@@ -153,6 +154,14 @@ class TaskTokenTest {
   void heartbeatAnsweredWithTaskTimedOut_cancelsTheRunningJobWithExit6(@TempDir Path dir) {
     sfn.stubFor(
         sfn("SendTaskHeartbeat")
+            .inScenario("execution stopped")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(json(200, "{}"))
+            .willSetStateTo("stopped"));
+    sfn.stubFor(
+        sfn("SendTaskHeartbeat")
+            .inScenario("execution stopped")
+            .whenScenarioStateIs("stopped")
             .willReturn(
                 json(400, "{\"__type\":\"TaskTimedOut\",\"message\":\"Task Timed Out: 'x'\"}")));
     Path marker = dir.resolve("marker");
@@ -175,6 +184,14 @@ class TaskTokenTest {
   void heartbeatAnsweredWithInvalidToken_cancelsToo(@TempDir Path dir) {
     sfn.stubFor(
         sfn("SendTaskHeartbeat")
+            .inScenario("token invalidated")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(json(200, "{}"))
+            .willSetStateTo("invalid"));
+    sfn.stubFor(
+        sfn("SendTaskHeartbeat")
+            .inScenario("token invalidated")
+            .whenScenarioStateIs("invalid")
             .willReturn(json(400, "{\"__type\":\"InvalidToken\",\"message\":\"Invalid token\"}")));
 
     Run run =
@@ -192,15 +209,28 @@ class TaskTokenTest {
   }
 
   @Test
-  void heartbeatNetworkTrouble_doesNotCancel() {
+  void heartbeatOtherError_isLoggedAndDoesNotCancel() {
     sfn.stubFor(
         sfn("SendTaskHeartbeat")
-            .willReturn(
-                json(400, "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\"}")));
+            .willReturn(json(400, "{\"__type\":\"SomethingUnexpected\",\"message\":\"odd\"}")));
 
     Run run = Run.of(FixtureJob.entryPoint(), env(), "succeed");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     sfn.verify(exactly(1), sfnCalled("SendTaskSuccess"));
+  }
+
+  @Test
+  void executionAlreadyGone_cancelsBeforeTheJobStarts(@TempDir Path dir) {
+    sfn.stubFor(
+        sfn("SendTaskHeartbeat")
+            .willReturn(json(400, "{\"__type\":\"TaskDoesNotExist\",\"message\":\"gone\"}")));
+    Path marker = dir.resolve("marker");
+
+    Run run = Run.of(FixtureJob.entryPoint(), env(), "wait-forever", "--marker", marker.toString());
+
+    assertThat(run.exitCode()).isEqualTo(6);
+    assertThat(marker).doesNotExist();
+    sfn.verify(exactly(1), sfnCalled("SendTaskHeartbeat"));
   }
 }
