@@ -14,7 +14,7 @@ record Failure(ExitCode code, String kind, String message, Throwable error) {
       Cancellation.Request r = cancellation.request();
       return new Failure(
           r.reason().exitCode(),
-          r.reason().name().toLowerCase(java.util.Locale.ROOT),
+          r.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
           r.message() + "; stopped at a safe point, resources left usable",
           t);
     }

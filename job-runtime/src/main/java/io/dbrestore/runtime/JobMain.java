@@ -188,9 +188,11 @@ public final class JobMain {
               + " (see '"
               + fullName
               + " --help')";
+      // Not logged: the one line on stderr is the whole story for a command-line mistake.
       return fail(
           new Failure(
-              ExitCode.INVALID_INPUT, "invalid-input", line.substring(job.length() + 2), ex));
+              ExitCode.INVALID_INPUT, "invalid-input", line.substring(job.length() + 2), ex),
+          false);
     }
 
     Integer execute(ParseResult parseResult) {

@@ -96,7 +96,10 @@ public final class Cancellation {
     if (r == null) {
       throw new IllegalStateException("not cancelled");
     }
-    return new JobException(r.reason().exitCode(), r.reason().name().toLowerCase(), r.message());
+    return new JobException(
+        r.reason().exitCode(),
+        r.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        r.message());
   }
 
   /** Throws when cancellation was requested; call it at every safe point. */

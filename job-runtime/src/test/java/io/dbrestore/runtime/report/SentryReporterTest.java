@@ -100,7 +100,11 @@ class SentryReporterTest {
                 + "log-groups/log-group/$252Fecs$252Fdbrestore/log-events/fixture$252Fapp$252Ft-1")
         .contains("\"fingerprint\":[\"fixture\",\"connect\",\"IllegalStateException\"]")
         .contains("IllegalStateException");
-    assertThat(event).doesNotContain("hunter2secret").doesNotContain("jane.doe@example.com");
+    assertThat(event).contains("\"breadcrumbs\"").contains("looking up the row of <email>");
+    assertThat(event)
+        .doesNotContain("hunter2secret")
+        .doesNotContain("jane.doe@example.com")
+        .doesNotContain("bob.breadcrumb@example.net");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,6 +78,7 @@ public final class FixtureJob extends JobGroup {
     @Override
     protected Object execute(JobContext context) {
       context.step("connect");
+      LoggerFactory.getLogger(Leak.class).info("looking up the row of bob.breadcrumb@example.net");
       throw new IllegalStateException(
           "cannot connect to postgresql://admin:hunter2secret@db.internal:5432/app while masking"
               + " jane.doe@example.com (password=hunter2secret)");

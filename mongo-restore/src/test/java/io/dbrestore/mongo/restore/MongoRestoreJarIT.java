@@ -1,0 +1,10 @@
+package io.dbrestore.mongo.restore;
+
+import io.dbrestore.runtime.testing.JobJarContract;
+
+class MongoRestoreJarIT extends JobJarContract {
+  @Override
+  protected String jobName() {
+    return "mongo-restore";
+  }
+}
