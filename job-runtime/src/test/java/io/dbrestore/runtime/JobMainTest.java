@@ -164,7 +164,6 @@ class JobMainTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null,
         "the environment sets a region");
-    System.setProperty("aws.disableEc2Metadata", "true");
     System.setProperty("aws.configFile", "/nonexistent/dbrestore-test-config");
     try {
       Run run = Run.of(FIXTURE, "delete-volume", "--volume-id", "vol-1", "--target-allowlist", "x");
@@ -174,7 +173,6 @@ class JobMainTest {
           .containsExactly(
               "fixture: no AWS region configured: set AWS_REGION (or a profile's region)");
     } finally {
-      System.clearProperty("aws.disableEc2Metadata");
       System.clearProperty("aws.configFile");
     }
   }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -48,7 +47,12 @@ public class LogEncoder extends EncoderBase<ILoggingEvent> {
   public static Format detect(Map<String, String> env) {
     String value = env.get("DBRESTORE_LOG_FORMAT");
     if (value != null && !value.isBlank()) {
-      return Format.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      for (Format f : Format.values()) {
+        if (f.name().equalsIgnoreCase(value.trim())) {
+          return f;
+        }
+      }
+      // An unknown value must not cost the logs: fall back to the automatic choice.
     }
     // System.console() is non-null only when stdin and stdout are both terminals.
     return System.console() != null ? Format.TEXT : Format.JSON;

@@ -9,36 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.dbrestore.runtime.testing.AwsTestProperties;
+import io.dbrestore.runtime.testing.AwsWireMock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /** The factory's retry settings, exercised by the real SDK against WireMock. */
 class AwsClientsRetryTest {
-  @RegisterExtension
-  static WireMockExtension aws =
-      WireMockExtension.newInstance()
-          .options(WireMockConfiguration.options().dynamicPort())
-          .build();
-
-  private AwsTestProperties properties;
-
-  @BeforeEach
-  void setUp() {
-    properties = AwsTestProperties.pointAt(aws.baseUrl());
-  }
-
-  @AfterEach
-  void tearDown() {
-    properties.close();
-  }
+  @RegisterExtension static AwsWireMock aws = new AwsWireMock();
 
   /** Answers the first calls with throttling and 5xx, then succeeds. */
   private void burst(String... failures) {

@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
-import io.dbrestore.runtime.testing.AwsTestProperties;
+import io.dbrestore.runtime.testing.AwsWireMock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,25 +22,18 @@ class SecretsTest {
   private static final String ARN =
       "arn:aws:secretsmanager:eu-west-1:222233334444:secret:rds!cluster-abc";
 
-  @RegisterExtension
-  static WireMockExtension aws =
-      WireMockExtension.newInstance()
-          .options(WireMockConfiguration.options().dynamicPort())
-          .build();
+  @RegisterExtension static AwsWireMock aws = new AwsWireMock();
 
-  private AwsTestProperties properties;
   private AwsClients clients;
 
   @BeforeEach
   void setUp() {
-    properties = AwsTestProperties.pointAt(aws.baseUrl());
     clients = new AwsClients(AwsClients.Settings.CONTROL_PLANE, false);
   }
 
   @AfterEach
   void tearDown() {
     clients.close();
-    properties.close();
     Redactor.clearSecrets();
   }
 

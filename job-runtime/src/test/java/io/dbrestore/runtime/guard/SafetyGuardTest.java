@@ -10,15 +10,12 @@ import static io.dbrestore.runtime.testing.AwsStubs.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dbrestore.runtime.testing.AwsTestProperties;
+import io.dbrestore.runtime.testing.AwsWireMock;
 import io.dbrestore.runtime.testing.FixtureJob;
 import io.dbrestore.runtime.testing.Run;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,24 +25,12 @@ class SafetyGuardTest {
   private static final String DEV_ACCOUNT = "222233334444";
   private static final String PROD_ACCOUNT = "111122223333";
 
-  @RegisterExtension
-  static WireMockExtension aws =
-      WireMockExtension.newInstance()
-          .options(WireMockConfiguration.options().dynamicPort())
-          .build();
-
-  private AwsTestProperties properties;
+  @RegisterExtension static AwsWireMock aws = new AwsWireMock();
 
   @BeforeEach
   void pointSdkAtWireMock() {
-    properties = AwsTestProperties.pointAt(aws.baseUrl());
     aws.stubFor(query("GetCallerIdentity").willReturn(callerIdentity(DEV_ACCOUNT)));
     aws.stubFor(query("DeleteVolume").willReturn(ec2DeleteVolume()));
-  }
-
-  @AfterEach
-  void reset() {
-    properties.close();
   }
 
   private void tagged(String volume, Map<String, String> tags) {

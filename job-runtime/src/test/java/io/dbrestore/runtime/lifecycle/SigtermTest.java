@@ -6,6 +6,8 @@ import io.dbrestore.runtime.testing.FixtureJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -15,19 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** SIGTERM, as ECS sends it, on a real child process running a job. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class SigtermTest {
+  private static ProcessBuilder child(String... args) {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBin, "-cp", System.getProperty("java.class.path"), FixtureJob.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
+  private static void awaitLine(Process process, Path stderrFile, String line) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(stderrFile).contains(line)) {
+      assertThat(System.nanoTime() < until && process.isAlive())
+          .as("the job got going; stderr: %s", Files.readString(stderrFile))
+          .isTrue();
+      Thread.sleep(50);
+    }
+  }
+
   @Test
   void sigterm_cancelsTheJobWhichCleansUpAndExits6(@TempDir Path dir) throws Exception {
     Path marker = dir.resolve("cleanup-marker");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            FixtureJob.class.getName(),
-            "wait-forever",
-            "--marker",
-            marker.toString());
+    ProcessBuilder builder = child("wait-forever", "--marker", marker.toString());
     builder.environment().put("DBRESTORE_LOG_FORMAT", "json");
     builder.environment().remove("DBRESTORE_TASK_TOKEN");
     builder.environment().remove("SENTRY_DSN");
@@ -36,13 +49,7 @@ class SigtermTest {
     builder.redirectError(stderrFile.toFile());
     Process process = builder.start();
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(stderrFile).contains("waiting for something that never happens")) {
-        assertThat(System.nanoTime() < until && process.isAlive())
-            .as("the job started waiting; stderr: %s", Files.readString(stderrFile))
-            .isTrue();
-        Thread.sleep(50);
-      }
+      awaitLine(process, stderrFile, "waiting for something that never happens");
 
       long sent = System.nanoTime();
       process.destroy(); // SIGTERM
@@ -56,6 +63,30 @@ class SigtermTest {
       assertThat(marker).hasContent("cleanup ran");
       assertThat(took).isLessThan(Duration.ofSeconds(25));
       assertThat(Files.readString(stderrFile)).contains("fixture: stopped by SIGTERM");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void jobThatIgnoresCancellation_isEndedByTheGraceWatchdogWithExit6(@TempDir Path dir)
+      throws Exception {
+    ProcessBuilder builder = child("stubborn");
+    builder.environment().put("DBRESTORE_LOG_FORMAT", "json");
+    builder.environment().put("DBRESTORE_CANCEL_GRACE_SECONDS", "1");
+    Path stderrFile = dir.resolve("stderr");
+    builder.redirectOutput(dir.resolve("stdout").toFile()).redirectError(stderrFile.toFile());
+    Process process = builder.start();
+    try {
+      awaitLine(process, stderrFile, "busy and not listening");
+
+      process.destroy(); // SIGTERM
+      boolean exited = process.waitFor(15, TimeUnit.SECONDS);
+
+      assertThat(exited).as("stderr: %s", Files.readString(stderrFile)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(6);
+      assertThat(Files.readString(stderrFile))
+          .contains("fixture: did not reach a safe point within 1s of being cancelled");
     } finally {
       process.destroyForcibly();
     }

@@ -13,16 +13,13 @@ import static io.dbrestore.runtime.testing.AwsStubs.sfnCalled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.dbrestore.runtime.testing.AwsTestProperties;
+import io.dbrestore.runtime.testing.AwsWireMock;
 import io.dbrestore.runtime.testing.FixtureJob;
 import io.dbrestore.runtime.testing.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,25 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskTokenTest {
   private static final String TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAToken-for-tests";
 
-  @RegisterExtension
-  static WireMockExtension sfn =
-      WireMockExtension.newInstance()
-          .options(WireMockConfiguration.options().dynamicPort())
-          .build();
-
-  private AwsTestProperties properties;
+  @RegisterExtension static AwsWireMock sfn = new AwsWireMock();
 
   @BeforeEach
   void setUp() {
-    properties = AwsTestProperties.pointAt(sfn.baseUrl());
     sfn.stubFor(sfn("SendTaskHeartbeat").willReturn(json(200, "{}")));
     sfn.stubFor(sfn("SendTaskSuccess").willReturn(json(200, "{}")));
     sfn.stubFor(sfn("SendTaskFailure").willReturn(json(200, "{}")));
-  }
-
-  @AfterEach
-  void tearDown() {
-    properties.close();
   }
 
   private static Map<String, String> env(String... extra) {

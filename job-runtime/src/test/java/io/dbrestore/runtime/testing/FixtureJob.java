@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       FixtureJob.Fail.class,
       FixtureJob.Leak.class,
       FixtureJob.WaitForever.class,
+      FixtureJob.Stubborn.class,
       FixtureJob.DeleteVolume.class
     })
 public final class FixtureJob extends JobGroup {
@@ -129,6 +130,23 @@ public final class FixtureJob extends JobGroup {
                   () -> ec2.deleteVolume(r -> r.volumeId(volumeId)))
               .isPresent();
       return Map.of("volumeId", volumeId, "deleted", deleted);
+    }
+  }
+
+  /** Ignores cancellation: only the grace watchdog can end it. */
+  @Command(name = "stubborn")
+  static final class Stubborn extends JobCommand {
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("ignore-everyone");
+      LoggerFactory.getLogger(Stubborn.class).info("busy and not listening");
+      while (true) {
+        try {
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          // Deliberately ignored, like a blocking call that does not react to interrupts.
+        }
+      }
     }
   }
 }
