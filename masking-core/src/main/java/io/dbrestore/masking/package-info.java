@@ -1,6 +1,6 @@
 /**
- * The masking library every job shares: the rules file, the maskers, parallel scheduling and
- * verification, and the engines that read and write MongoDB and SQL. It arrives with the masking
- * issues; this package holds its place in the build.
+ * The masking library every job shares: the rules file ({@code rules}), the strategies that mask
+ * values ({@code strategy}), and the engines that read, mask, write and verify a database ({@code
+ * engine}, {@code mongo}).
  */
 package io.dbrestore.masking;

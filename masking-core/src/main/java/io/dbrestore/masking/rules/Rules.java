@@ -1,0 +1,70 @@
+package io.dbrestore.masking.rules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded rules file: per database (or schema), per collection (or table), what to do.
+ *
+ * @param source where it was loaded from, for messages
+ * @param sha256 hex SHA-256 of the file's bytes: checkpoints are tied to it, so a changed rules
+ *     file never resumes a copy half-masked under the old one
+ */
+public record Rules(String source, String sha256, Policy policy, Map<String, Database> databases) {
+  public Rules {
+    databases = Map.copyOf(databases);
+  }
+
+  /** What to do with what the rules do not mention. */
+  public record Policy(Action undeclaredCollections, Action undeclaredFields) {
+    public static final Policy STRICT = new Policy(Action.FAIL, Action.FAIL);
+  }
+
+  /** Fail the run (exit 3) or only warn. */
+  public enum Action {
+    FAIL,
+    WARN
+  }
+
+  /** A database (MongoDB) or schema (SQL). */
+  public record Database(String name, Map<String, Collection> collections, int line) {
+    public Database {
+      collections = Map.copyOf(collections);
+    }
+  }
+
+  /** What happens to a collection (or table). */
+  public enum Mode {
+    /** Masked with field rules; every field must be declared. */
+    MASK,
+    /** No personal data: left as it is. */
+    KEEP,
+    /** Emptied ({@code drop} or {@code truncate} in the file): every document or row deleted. */
+    EMPTY
+  }
+
+  /** A collection (or table) and its field rules (empty unless the mode is MASK). */
+  public record Collection(String name, Mode mode, List<Field> fields, int line) {
+    public Collection {
+      fields = List.copyOf(fields);
+    }
+  }
+
+  /**
+   * One field rule.
+   *
+   * @param strategy the strategy name ({@code keep} included)
+   * @param options the strategy's options (empty for the short form {@code email: email})
+   * @param line the line in the rules file, for messages
+   */
+  public record Field(FieldPath path, String strategy, Map<String, Object> options, int line) {
+    public Field {
+      options = Map.copyOf(options);
+    }
+  }
+
+  public Optional<Database> database(String name) {
+    return Optional.ofNullable(databases.get(name));
+  }
+}
