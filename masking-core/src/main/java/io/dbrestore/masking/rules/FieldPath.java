@@ -2,83 +2,132 @@ package io.dbrestore.masking.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A path to values inside a document or a JSON column: {@code email}, {@code address.city}, {@code
  * contacts[].email}, {@code matrix[][]}, {@code orders[].items[].note}. {@code []} means "every
  * element of this array".
+ *
+ * <p>Grammar: {@code path = name ("[]")* ("." name ("[]")*)*}, where a name is one or more
+ * characters other than {@code .}, {@code [} and {@code ]}. The shipped JSON Schema checks the same
+ * grammar with a regular expression (so editors flag bad paths); this parser gives the better
+ * message.
  */
 public record FieldPath(String text, List<Segment> segments) {
   /** One step of a path. */
   public sealed interface Segment {}
 
   /** A field of a sub-document. */
-  public record Name(String name) implements Segment {}
+  public record Name(String name) implements Segment {
+    public Name {
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
   /** Every element of an array. */
-  public record Each() implements Segment {}
+  public record Each() implements Segment {
+    @Override
+    public String toString() {
+      return "[]";
+    }
+  }
 
   public FieldPath {
+    Objects.requireNonNull(text, "text");
     segments = List.copyOf(segments);
+    if (segments.isEmpty() || !(segments.get(0) instanceof Name)) {
+      throw new IllegalArgumentException("a field path starts with a field name: " + segments);
+    }
   }
 
   /**
    * Parses a path.
    *
-   * @throws IllegalArgumentException naming what is wrong with it
+   * @throws IllegalArgumentException naming what is wrong with it, in one line
    */
   public static FieldPath parse(String text) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("a field path cannot be empty");
     }
     List<Segment> segments = new ArrayList<>();
-    int i = 0;
     int n = text.length();
-    boolean expectName = true;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (c == '[') {
+    int i = 0;
+    while (true) {
+      int start = i;
+      while (i < n && !isSyntax(text.charAt(i))) {
+        i++;
+      }
+      if (i == start) {
+        throw noName(text, i, segments.isEmpty());
+      }
+      segments.add(new Name(text.substring(start, i)));
+      while (i < n && text.charAt(i) == '[') {
         if (i + 1 >= n || text.charAt(i + 1) != ']') {
-          throw new IllegalArgumentException(
-              "'" + text + "': '[' must be followed by ']' (write 'contacts[].email')");
-        }
-        if (segments.isEmpty()) {
-          throw new IllegalArgumentException("'" + text + "': a path cannot start with '[]'");
+          throw bad(text, "'[' must be followed by ']' (write 'contacts[].email')");
         }
         segments.add(new Each());
         i += 2;
-        expectName = false;
-      } else if (c == '.') {
-        if (expectName || i + 1 >= n) {
-          throw new IllegalArgumentException("'" + text + "': empty field name around '.'");
-        }
-        i++;
-        expectName = true;
-      } else {
-        if (!expectName) {
-          throw new IllegalArgumentException(
-              "'" + text + "': expected '.' or '[]' after '[]' at position " + (i + 1));
-        }
-        int start = i;
-        while (i < n && text.charAt(i) != '.' && text.charAt(i) != '[') {
-          if (text.charAt(i) == ']') {
-            throw new IllegalArgumentException("'" + text + "': ']' without '['");
-          }
-          i++;
-        }
-        segments.add(new Name(text.substring(start, i)));
-        expectName = false;
+      }
+      if (i == n) {
+        return new FieldPath(text, segments);
+      }
+      char c = text.charAt(i);
+      if (c == ']') {
+        throw bad(text, "']' without '[' at position " + (i + 1));
+      }
+      if (c != '.') {
+        throw bad(text, "expected '.' or '[]' after '[]' at position " + (i + 1));
+      }
+      i++;
+      if (i == n) {
+        throw bad(text, "a path cannot end with '.'");
       }
     }
-    if (expectName) {
-      throw new IllegalArgumentException("'" + text + "': a path cannot end with '.'");
+  }
+
+  private static boolean isSyntax(char c) {
+    return c == '.' || c == '[' || c == ']';
+  }
+
+  /** Where a name was expected at {@code i} and none is. */
+  private static IllegalArgumentException noName(String text, int i, boolean first) {
+    char c = text.charAt(i);
+    if (c == ']') {
+      return bad(text, "']' without '[' at position " + (i + 1));
     }
-    return new FieldPath(text, segments);
+    if (first) {
+      return bad(text, "a path cannot start with '" + (c == '.' ? "." : "[]") + "'");
+    }
+    if (c == '.') {
+      return bad(text, "empty field name between '.' and '.' at position " + (i + 1));
+    }
+    return bad(text, "'[]' must follow a field name, not '.' (write 'contacts[]')");
+  }
+
+  private static IllegalArgumentException bad(String text, String problem) {
+    return new IllegalArgumentException("'" + text + "': " + problem);
   }
 
   /** The first segment's name: the top-level field the path starts in. */
   public String root() {
     return ((Name) segments.get(0)).name();
+  }
+
+  /**
+   * Whether this path lies strictly inside {@code other}: {@code other}'s segments are a proper
+   * prefix of this path's ({@code address.city} is inside {@code address}, {@code contacts[].email}
+   * inside {@code contacts} and {@code contacts[]}; {@code addressee} is not inside {@code
+   * address}).
+   */
+  public boolean isInside(FieldPath other) {
+    return other.segments.size() < segments.size()
+        && segments.subList(0, other.segments.size()).equals(other.segments);
   }
 
   @Override

@@ -1,11 +1,17 @@
 package io.dbrestore.masking.rules;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A loaded rules file: per database (or schema), per collection (or table), what to do.
+ *
+ * <p>Maps keep the file's order (databases, collections, fields, options), so that messages and
+ * reports follow the file.
  *
  * @param source where it was loaded from, for messages
  * @param sha256 hex SHA-256 of the file's bytes: checkpoints are tied to it, so a changed rules
@@ -13,7 +19,7 @@ import java.util.Optional;
  */
 public record Rules(String source, String sha256, Policy policy, Map<String, Database> databases) {
   public Rules {
-    databases = Map.copyOf(databases);
+    databases = ordered(databases);
   }
 
   /** What to do with what the rules do not mention. */
@@ -30,7 +36,7 @@ public record Rules(String source, String sha256, Policy policy, Map<String, Dat
   /** A database (MongoDB) or schema (SQL). */
   public record Database(String name, Map<String, Collection> collections, int line) {
     public Database {
-      collections = Map.copyOf(collections);
+      collections = ordered(collections);
     }
   }
 
@@ -60,11 +66,22 @@ public record Rules(String source, String sha256, Policy policy, Map<String, Dat
    */
   public record Field(FieldPath path, String strategy, Map<String, Object> options, int line) {
     public Field {
-      options = Map.copyOf(options);
+      options = ordered(options);
     }
   }
 
   public Optional<Database> database(String name) {
     return Optional.ofNullable(databases.get(name));
+  }
+
+  /** An unmodifiable copy that keeps iteration order (unlike {@link Map#copyOf}); no nulls. */
+  private static <K, V> Map<K, V> ordered(Map<K, V> map) {
+    Map<K, V> copy = new LinkedHashMap<>(map);
+    copy.forEach(
+        (k, v) -> {
+          Objects.requireNonNull(k, "key");
+          Objects.requireNonNull(v, "value");
+        });
+    return Collections.unmodifiableMap(copy);
   }
 }
