@@ -1,0 +1,70 @@
+package io.dbrestore.mongo.snapshot;
+
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.rules.Rules;
+import io.dbrestore.masking.rules.RulesException;
+import io.dbrestore.masking.rules.RulesLoader;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.log.Redactor;
+import java.nio.file.Path;
+
+/**
+ * What every masking command needs before it touches a database: the key (from {@code
+ * DBRESTORE_MASKING_KEY} or Secrets Manager, never logged), the rules, and the plan; and the one
+ * mapping from masking failures to exit codes.
+ */
+final class MaskingInputs {
+  static final String KEY_VARIABLE = "DBRESTORE_MASKING_KEY";
+
+  private MaskingInputs() {}
+
+  static MaskingKey key(JobContext context, String secretArn) {
+    String value;
+    if (secretArn != null && !secretArn.isBlank()) {
+      value = context.secrets().string(secretArn);
+    } else {
+      value = context.env().get(KEY_VARIABLE);
+      if (value == null || value.isBlank()) {
+        throw JobException.invalidInput(
+            "no masking key: set "
+                + KEY_VARIABLE
+                + " or --masking-key-secret <arn> (the same key everywhere keeps pseudonyms"
+                + " consistent)");
+      }
+    }
+    Redactor.registerSecret(value);
+    try {
+      return MaskingKey.of(value);
+    } catch (IllegalArgumentException e) {
+      throw JobException.invalidInput(e.getMessage());
+    }
+  }
+
+  static MaskingPlan plan(Path rulesFile, MaskingKey key) {
+    Rules rules;
+    try {
+      rules = RulesLoader.load(rulesFile);
+    } catch (RulesException e) {
+      throw JobException.invalidInput(e.getMessage());
+    }
+    try {
+      return MaskingPlan.compile(rules, key);
+    } catch (MaskingException e) {
+      throw toJobException(e);
+    }
+  }
+
+  static JobException toJobException(MaskingException e) {
+    ExitCode code =
+        switch (e.kind()) {
+          case INVALID_RULES -> ExitCode.INVALID_INPUT;
+          case REFUSED -> ExitCode.REFUSED;
+          case VERIFICATION_FAILED -> ExitCode.VERIFICATION_FAILED;
+        };
+    return new JobException(code, e.reason(), e.getMessage(), e);
+  }
+}
