@@ -89,7 +89,11 @@ final class PhoneStrategy extends TextStrategy {
       return masked; // a leading zero would be lost
     }
     try {
-      return number instanceof Integer ? Integer.valueOf(masked) : Long.valueOf(masked);
+      // Not a conditional expression: it would widen an Integer to a Long.
+      if (number instanceof Integer) {
+        return Integer.valueOf(masked);
+      }
+      return Long.valueOf(masked);
     } catch (NumberFormatException e) {
       return masked; // too large for its type
     }
