@@ -107,10 +107,8 @@ final class PhoneStrategy extends TextStrategy {
   /** The keyed check over the first {@code count} digits: 0 to 99. */
   private int checkNumber(char[] digits, int count) {
     byte[] h = key.hmac(CHECK_DOMAIN, new String(digits, 0, count));
-    return (int)
-        (Integer.toUnsignedLong(
-                h[0] << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff))
-            % 100);
+    int first4 = h[0] << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
+    return Integer.remainderUnsigned(first4, 100);
   }
 
   /** The decimal digits of {@code text} as ASCII digits. */
