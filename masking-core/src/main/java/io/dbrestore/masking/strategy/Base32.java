@@ -38,13 +38,4 @@ final class Base32 {
     }
     return true;
   }
-
-  /** The big-endian unsigned 64-bit number at {@code offset}, for indexes derived from a hash. */
-  static long u64(byte[] bytes, int offset) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (bytes[offset + i] & 0xff);
-    }
-    return v;
-  }
 }

@@ -37,7 +37,7 @@ final class DateShiftStrategy extends AbstractStrategy {
 
   /** The shift for a UTC calendar date: in [-days, +days], never 0. */
   long offset(LocalDate utcDate) {
-    long k = Long.remainderUnsigned(Base32.u64(key.hmac(DOMAIN, utcDate.toString()), 0), 2L * days);
+    long k = Long.remainderUnsigned(Hashes.u64(key.hmac(DOMAIN, utcDate.toString()), 0), 2L * days);
     return k < days ? k - days : k - days + 1;
   }
 

@@ -40,8 +40,8 @@ final class NameStrategy extends TextStrategy {
   @Override
   Object maskText(String text) {
     byte[] h = key.hmac(DOMAIN, text.strip());
-    String given = first.get(Base32.u64(h, 0));
-    String family = last.get(Base32.u64(h, 8));
+    String given = first.get(Hashes.u64(h, 0));
+    String family = last.get(Hashes.u64(h, 8));
     return switch (part) {
       case FIRST -> given;
       case LAST -> family;

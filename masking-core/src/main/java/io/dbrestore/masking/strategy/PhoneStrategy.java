@@ -89,7 +89,11 @@ final class PhoneStrategy extends TextStrategy {
       return masked; // a leading zero would be lost
     }
     try {
-      return number instanceof Integer ? Integer.valueOf(masked) : Long.valueOf(masked);
+      // Not a conditional expression: it would widen an Integer to a Long.
+      if (number instanceof Integer) {
+        return Integer.valueOf(masked);
+      }
+      return Long.valueOf(masked);
     } catch (NumberFormatException e) {
       return masked; // too large for its type
     }
@@ -103,10 +107,8 @@ final class PhoneStrategy extends TextStrategy {
   /** The keyed check over the first {@code count} digits: 0 to 99. */
   private int checkNumber(char[] digits, int count) {
     byte[] h = key.hmac(CHECK_DOMAIN, new String(digits, 0, count));
-    return (int)
-        (Integer.toUnsignedLong(
-                h[0] << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff))
-            % 100);
+    int first4 = h[0] << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
+    return Integer.remainderUnsigned(first4, 100);
   }
 
   /** The decimal digits of {@code text} as ASCII digits. */
