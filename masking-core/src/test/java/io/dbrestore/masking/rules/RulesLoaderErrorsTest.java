@@ -346,6 +346,20 @@ class RulesLoaderErrorsTest {
   }
 
   @Test
+  void parse_whenColonInPlainValue_hintsAtQuotingOrIndentation() {
+    assertThat(message(users("c:\n  strategy: redact\n  replacement: a: b")))
+        .isEqualTo(
+            "rules.yaml:9: invalid YAML: mapping values are not allowed here: check the"
+                + " indentation, or quote a value that holds ': '");
+  }
+
+  @Test
+  void parse_whenControlCharacter_givesItsLine() {
+    assertThat(message("version: 1\ndatabases:\n  app: \u0007\n"))
+        .isEqualTo("rules.yaml:3: invalid YAML: character U+0007 is not allowed in YAML");
+  }
+
+  @Test
   void parse_whenTabIndentation_givesItsLine() {
     assertThat(message("version: 1\ndatabases:\n\tapp: {}\n")).startsWith("rules.yaml:3: ");
   }
