@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads rules YAML into a Jackson tree for the JSON Schema, remembering the line of every key path.
@@ -62,7 +63,6 @@ final class YamlTree {
 
   private YamlTree() {
     options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
     options.setProcessComments(false);
     // Anchors are rejected anyway; this keeps the composer itself from expanding alias bombs.
     options.setMaxAliasesForCollections(10);
@@ -86,6 +86,23 @@ final class YamlTree {
       root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       throw RulesException.of(source, List.of(syntaxError(e)));
+    } catch (ReaderException e) {
+      // A control character or the like: the reader knows where, in characters.
+      int line =
+          1
+              + (int)
+                  text.substring(0, Math.min(Math.max(e.getPosition(), 0), text.length()))
+                      .chars()
+                      .filter(c -> c == '\n')
+                      .count();
+      throw RulesException.of(
+          source,
+          List.of(
+              new Problem(
+                  line,
+                  "",
+                  String.format(
+                      "invalid YAML: character U+%04X is not allowed in YAML", e.getCodePoint()))));
     } catch (YAMLException e) {
       throw RulesException.of(
           source, List.of(new Problem(1, "", "invalid YAML: " + e.getMessage())));
@@ -109,6 +126,9 @@ final class YamlTree {
       return new Problem(line, "", "one YAML document only: remove the second '---' or join them");
     }
     StringBuilder text = new StringBuilder("invalid YAML: ").append(e.getProblem());
+    if ("mapping values are not allowed here".equals(e.getProblem())) {
+      text.append(": check the indentation, or quote a value that holds ': '");
+    }
     if (e.getContext() != null) {
       text.append(" (").append(e.getContext());
       Mark contextMark = e.getContextMark();
