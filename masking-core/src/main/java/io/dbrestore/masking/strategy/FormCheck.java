@@ -6,6 +6,10 @@ public enum FormCheck {
   MASKED,
   /** The value cannot be this strategy's output: it was not masked. */
   NOT_MASKED,
-  /** Nothing to tell (null, or a strategy whose output is indistinguishable by construction). */
+  /**
+   * Nothing to tell: a strategy whose output cannot be told from its input by construction (keep,
+   * date-shift), or a removed field (the engine checks that it is absent). A null value is MASKED
+   * for most strategies: it holds nothing to mask.
+   */
   UNKNOWN
 }

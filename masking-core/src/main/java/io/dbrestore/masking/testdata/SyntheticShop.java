@@ -58,9 +58,9 @@ public final class SyntheticShop {
   private static final String[] STREETS = {"Maple Street", "Oak Avenue", "桜通り", "Hill Road"};
 
   private final Random random;
-  private final Consumer<String> personal;
+  private final Consumer<Object> personal;
 
-  private SyntheticShop(long seed, Consumer<String> personal) {
+  private SyntheticShop(long seed, Consumer<Object> personal) {
     this.random = new Random(seed);
     this.personal = personal;
   }
@@ -71,7 +71,7 @@ public final class SyntheticShop {
    * @param personal receives every personal value written (may be {@code v -> {}})
    */
   public static void generate(
-      MongoDatabase database, Sizes sizes, long seed, Consumer<String> personal) {
+      MongoDatabase database, Sizes sizes, long seed, Consumer<Object> personal) {
     new SyntheticShop(seed, personal).write(database, sizes);
   }
 
@@ -80,7 +80,7 @@ public final class SyntheticShop {
    * tables:} form), into a server's databases {@value #DATABASE} and {@value #LEGACY_DATABASE}.
    */
   public static void generateAll(
-      com.mongodb.client.MongoClient client, Sizes sizes, long seed, Consumer<String> personal) {
+      com.mongodb.client.MongoClient client, Sizes sizes, long seed, Consumer<Object> personal) {
     SyntheticShop shop = new SyntheticShop(seed, personal);
     shop.write(client.getDatabase(DATABASE), sizes);
     shop.writeLegacy(client.getDatabase(LEGACY_DATABASE), Math.max(10, sizes.customers() / 10));
@@ -185,7 +185,7 @@ public final class SyntheticShop {
   }
 
   private Long plantedNumber(long value) {
-    personal.accept(String.valueOf(value));
+    personal.accept(value);
     return value;
   }
 
@@ -235,8 +235,18 @@ public final class SyntheticShop {
     for (int k = 0; k < 1 + random.nextInt(2); k++) {
       aliases.add(List.of(planted("nick" + i + "x" + k), planted("handle" + i + "y" + k)));
     }
+    List<Document> previous = new ArrayList<>();
+    for (int k = 0; k < random.nextInt(3); k++) {
+      previous.add(
+          new Document("street", planted((1 + random.nextInt(999)) + " Old Road " + i + "-" + k))
+              .append("city", CITIES[random.nextInt(CITIES.length)]));
+    }
     return new Document("_id", new ObjectId())
         .append("email", email(first, last, i))
+        .append("work_email", email(first + "w", last, i))
+        .append("member_token", planted("mbr-" + i + "-" + Integer.toHexString(random.nextInt())))
+        .append("tags", List.of(i % 2 == 0 ? "newsletter" : "vip", "segment-" + (i % 7)))
+        .append("profile", new Document("previous_addresses", previous))
         .append("name", name)
         .append("phone", i % 10 == 0 ? (Object) plantedNumber(819012340000L + i) : phone())
         .append(

@@ -43,7 +43,7 @@ class MongoMaskingTest {
 
   private InProcessMongo server;
   private MongoClient client;
-  private final Set<String> personal = new HashSet<>();
+  private final Set<Object> personal = new HashSet<>();
 
   @BeforeEach
   void start() {
@@ -73,15 +73,18 @@ class MongoMaskingTest {
     return client.getDatabase(SyntheticShop.DATABASE);
   }
 
-  private static long scan(Object value, Set<String> personal) {
+  private static long scan(Object value, Set<Object> personal) {
     if (value instanceof Map<?, ?> map) {
       return map.values().stream().mapToLong(v -> scan(v, personal)).sum();
     }
     if (value instanceof List<?> list) {
       return list.stream().mapToLong(v -> scan(v, personal)).sum();
     }
-    if (value instanceof String || value instanceof Number) {
-      return personal.contains(String.valueOf(value)) ? 1 : 0;
+    if (value instanceof String) {
+      return personal.contains(value) ? 1 : 0;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return personal.contains(((Number) value).longValue()) ? 1 : 0;
     }
     return 0;
   }

@@ -44,8 +44,8 @@ class ExampleRulesTest {
   void load_whenExample_isValidWithPolicyAndSeveralDatabases() {
     assertThat(rules.source()).isEqualTo(EXAMPLE.toString());
     assertThat(rules.policy().undeclaredCollections()).isEqualTo(Action.FAIL);
-    assertThat(rules.policy().undeclaredFields()).isEqualTo(Action.WARN);
-    assertThat(rules.databases()).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(rules.policy().undeclaredFields()).isEqualTo(Action.FAIL);
+    assertThat(rules.databases()).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test

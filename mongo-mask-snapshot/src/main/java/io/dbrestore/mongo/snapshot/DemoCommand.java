@@ -100,7 +100,7 @@ public final class DemoCommand extends JobCommand {
               Math.max(1, customers * 2 / 5),
               customers * 3 / 5,
               Math.max(1, customers / 5));
-      Set<String> personal = new HashSet<>();
+      Set<Object> personal = new HashSet<>();
       SyntheticShop.generateAll(client, sizes, 42, personal::add);
       out.printf(
           "In-process MongoDB on 127.0.0.1:%d with %,d synthetic documents (%,d personal values).%n",
@@ -203,7 +203,7 @@ public final class DemoCommand extends JobCommand {
   }
 
   /** Counts the planted personal values still found in any string or number of any document. */
-  static long scan(MongoClient client, Set<String> personal) {
+  static long scan(MongoClient client, Set<Object> personal) {
     long found = 0;
     for (String dbName : List.of(SyntheticShop.DATABASE, SyntheticShop.LEGACY_DATABASE)) {
       var db = client.getDatabase(dbName);
@@ -216,7 +216,7 @@ public final class DemoCommand extends JobCommand {
     return found;
   }
 
-  private static long scanValue(Object value, Set<String> personal) {
+  private static long scanValue(Object value, Set<Object> personal) {
     if (value instanceof Map<?, ?> map) {
       long n = 0;
       for (Object v : map.values()) {
@@ -231,8 +231,11 @@ public final class DemoCommand extends JobCommand {
       }
       return n;
     }
-    if (value instanceof String || value instanceof Number) {
-      return personal.contains(String.valueOf(value)) ? 1 : 0;
+    if (value instanceof String) {
+      return personal.contains(value) ? 1 : 0;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return personal.contains(((Number) value).longValue()) ? 1 : 0;
     }
     return 0;
   }
