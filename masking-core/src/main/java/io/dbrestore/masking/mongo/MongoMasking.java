@@ -224,6 +224,34 @@ public final class MongoMasking {
         drift.snapshot());
   }
 
+  /** A document as it is and as masking would leave it. */
+  public record Sample(String collection, Document before, Document after) {}
+
+  /**
+   * Up to {@code perCollection} documents of each masked collection, masked in memory only: what a
+   * dry run shows. Writes nothing.
+   */
+  public List<Sample> samples(int perCollection) {
+    List<Sample> samples = new ArrayList<>();
+    for (Map<String, CollectionPlan> db : plan.databases().values()) {
+      for (CollectionPlan p : db.values()) {
+        if (p.mode() != Rules.Mode.MASK) {
+          continue;
+        }
+        DocumentMasker masker = new DocumentMasker(p.tree());
+        for (Document d :
+            client.getDatabase(p.database()).getCollection(p.name()).find().limit(perCollection)) {
+          DocumentMasker.Result r = masker.mask(d, (path, n) -> {});
+          Document after = new Document(d);
+          after.putAll(r.set());
+          r.unset().forEach(after::remove);
+          samples.add(new Sample(p.qualifiedName(), d, after));
+        }
+      }
+    }
+    return samples;
+  }
+
   /** Runs only the verification gate on an already masked copy. */
   public Result verifyOnly() {
     long start = System.nanoTime();

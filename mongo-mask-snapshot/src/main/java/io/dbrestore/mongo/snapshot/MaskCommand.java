@@ -134,6 +134,9 @@ public final class MaskCommand extends JobCommand {
       MongoMasking masking = new MongoMasking(client, plan, options);
       context.cancellation().onCancel(r -> LOG.warn("stopping the masking workers"));
       result = verifyOnly ? masking.verifyOnly() : masking.run();
+      if (context.dryRun()) {
+        printSamples(context.out(), masking.samples(2));
+      }
     } catch (MaskingException e) {
       throw MaskingInputs.toJobException(e);
     }
@@ -156,6 +159,29 @@ public final class MaskCommand extends JobCommand {
       writeReport(output);
     }
     return output;
+  }
+
+  /**
+   * The dry run's before-and-after view. Original values are shown only on a terminal: in ECS
+   * stdout goes to CloudWatch Logs, where personal data must never go.
+   */
+  private static void printSamples(
+      java.io.PrintWriter out, java.util.List<MongoMasking.Sample> samples) {
+    boolean terminal = System.console() != null;
+    org.bson.json.JsonWriterSettings json =
+        org.bson.json.JsonWriterSettings.builder().indent(false).build();
+    out.println(
+        terminal
+            ? "Dry run: documents before and after masking (nothing was written):"
+            : "Dry run: documents after masking (originals are shown only on a terminal;"
+                + " nothing was written):");
+    for (MongoMasking.Sample s : samples) {
+      if (terminal) {
+        out.println("  " + s.collection() + " before: " + s.before().toJson(json));
+      }
+      out.println("  " + s.collection() + " after:  " + s.after().toJson(json));
+    }
+    out.flush();
   }
 
   private void writeReport(Map<String, Object> output) {
