@@ -1,0 +1,391 @@
+package io.dbrestore.masking.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.rules.Rules;
+import io.dbrestore.masking.rules.RulesLoader;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.masking.strategy.Strategies;
+import io.dbrestore.masking.strategy.Strategy;
+import io.dbrestore.masking.testdata.SyntheticShop;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MongoDB engine's behaviour, run against a real server: {@link MongoMaskingTest} on the
+ * in-process wire-protocol server everywhere, {@link MongoMaskingMongodIT} on mongod where Docker
+ * runs.
+ */
+abstract class MongoMaskingContract {
+  static final MaskingKey KEY = MaskingKey.of("mongo-masking-test-key-0123456789abcdefghij");
+  static final Path EXAMPLE_RULES = Path.of("..", "examples", "rules.yaml");
+  static final SyntheticShop.Sizes SMALL = new SyntheticShop.Sizes(400, 900, 150, 200, 80);
+
+  protected MongoClient client;
+  private final Set<Object> personal = new HashSet<>();
+
+  /** A connection string to an empty server (or one whose databases the test may drop). */
+  protected abstract String uri();
+
+  @BeforeEach
+  void connect() {
+    client = MongoClients.create(uri());
+    for (String db : client.listDatabaseNames()) {
+      if (!List.of("admin", "local", "config").contains(db)) {
+        client.getDatabase(db).drop();
+      }
+    }
+  }
+
+  @AfterEach
+  void disconnect() {
+    client.close();
+  }
+
+  private MaskingPlan examplePlan() {
+    return MaskingPlan.compile(RulesLoader.load(EXAMPLE_RULES), KEY);
+  }
+
+  private MaskingPlan plan(String yaml) {
+    return MaskingPlan.compile(RulesLoader.parse("test-rules.yaml", yaml), KEY);
+  }
+
+  private static MongoMasking.Options options() {
+    return MongoMasking.Options.defaults().withParallelism(4).withChunkDocuments(250);
+  }
+
+  private MongoDatabase shop() {
+    return client.getDatabase(SyntheticShop.DATABASE);
+  }
+
+  private static long scan(Object value, Set<Object> personal) {
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().mapToLong(v -> scan(v, personal)).sum();
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().mapToLong(v -> scan(v, personal)).sum();
+    }
+    if (value instanceof String) {
+      return personal.contains(value) ? 1 : 0;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return personal.contains(((Number) value).longValue()) ? 1 : 0;
+    }
+    return 0;
+  }
+
+  private long personalValuesLeft() {
+    long found = 0;
+    for (String db : client.listDatabaseNames()) {
+      for (String name : client.getDatabase(db).listCollectionNames()) {
+        for (Document d : client.getDatabase(db).getCollection(name).find()) {
+          found += scan(d, personal);
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void run_masksEveryPersonalValueAnywhereAndVerifies() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    assertThat(personalValuesLeft()).isGreaterThan(1000);
+
+    MongoMasking.Result result = new MongoMasking(client, examplePlan(), options()).run();
+
+    assertThat(result.verified()).isTrue();
+    assertThat(personalValuesLeft()).isZero();
+    assertThat(shop().getCollection("sessions").countDocuments()).isZero();
+    assertThat(shop().getCollection("password_resets").countDocuments()).isZero();
+    assertThat(shop().getCollection("events").countDocuments()).isEqualTo(SMALL.events());
+    assertThat(shop().getCollection("customers").countDocuments()).isEqualTo(SMALL.customers());
+    assertThat(shop().getCollection("customers").countDocuments(Filters.exists("api_key")))
+        .isZero();
+    assertThat(result.manifest()).containsEntry("shop.orders", (long) SMALL.orders());
+    assertThat(result.collections())
+        .allSatisfy(c -> assertThat(c.verification()).isEqualTo("passed"));
+  }
+
+  @Test
+  void sameEmail_masksToTheSameValueInEveryCollection() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    Map<Object, String> customerEmail = new HashMap<>();
+    for (Document c : shop().getCollection("customers").find()) {
+      customerEmail.put(c.get("_id"), c.getString("email"));
+    }
+    Map<Object, String> orderEmail = new HashMap<>();
+    for (Document o : shop().getCollection("orders").find()) {
+      orderEmail.put(o.get("_id"), o.getString("customer_email"));
+    }
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+
+    new MongoMasking(client, examplePlan(), options()).run();
+
+    Set<String> maskedCustomers = new HashSet<>();
+    for (Document c : shop().getCollection("customers").find()) {
+      String masked = c.getString("email");
+      assertThat(masked).isEqualTo(email.mask(customerEmail.get(c.get("_id"))));
+      maskedCustomers.add(masked);
+    }
+    assertThat(maskedCustomers).hasSize(SMALL.customers());
+    for (Document o : shop().getCollection("orders").find()) {
+      // Each order's e-mail was some customer's: masked, it is still that customer's.
+      assertThat(o.getString("customer_email"))
+          .isEqualTo(email.mask(orderEmail.get(o.get("_id"))))
+          .isIn(maskedCustomers);
+    }
+  }
+
+  @Test
+  void mixedIdTypes_areEachMaskedExactlyOnceAcrossManyChunks() {
+    SyntheticShop.generateAll(client, SMALL, 11, personal::add);
+    Map<Object, String> before = new HashMap<>();
+    for (Document o : shop().getCollection("orders").find()) {
+      before.put(o.get("_id"), o.getString("customer_email"));
+    }
+    assertThat(before.keySet())
+        .hasAtLeastOneElementOfType(Integer.class)
+        .hasAtLeastOneElementOfType(String.class)
+        .hasAtLeastOneElementOfType(ObjectId.class);
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+
+    new MongoMasking(client, examplePlan(), options().withChunkDocuments(100)).run();
+
+    for (Document o : shop().getCollection("orders").find()) {
+      assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
+    }
+  }
+
+  @Test
+  void undeclaredCollection_refusesBeforeAnyWrite() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    shop().getCollection("newsletter_signups").insertOne(new Document("email", "x@mail.test"));
+    Document before = shop().getCollection("customers").find().first();
+
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("shop.newsletter_signups");
+
+    assertThat(shop().getCollection("customers").find(Filters.eq("_id", before.get("_id"))).first())
+        .isEqualTo(before);
+    assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
+  }
+
+  @Test
+  void undeclaredField_refusesWithPathAndCount_andTheCopyNeverVerifies() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    MongoCollection<Document> customers = shop().getCollection("customers");
+    List<Object> ids = new ArrayList<>();
+    customers.find().limit(3).forEach(d -> ids.add(d.get("_id")));
+    customers.updateMany(Filters.in("_id", ids), Updates.set("ssn", "123-45-6789"));
+    customers.updateOne(
+        Filters.eq("_id", ids.get(0)),
+        Updates.set("contacts", List.of(new Document("fax", "555"))));
+
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("shop.customers: contacts[].fax (1 document), ssn (3 documents)")
+        .hasMessageNotContaining("123-45-6789");
+
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED));
+  }
+
+  @Test
+  void nonUniqueStrategyOnAUniqueIndex_isRejectedBeforeAnyWrite() {
+    MongoCollection<Document> users = client.getDatabase("app").getCollection("users");
+    users.createIndex(Indexes.ascending("login"), new IndexOptions().unique(true));
+    users.insertOne(new Document("_id", 1).append("login", "jdoe"));
+
+    assertThatThrownBy(
+            () ->
+                new MongoMasking(
+                        client,
+                        plan(
+                            """
+                            version: 1
+                            databases:
+                              app:
+                                collections:
+                                  users:
+                                    fields:
+                                      _id: keep
+                                      login: name
+                            """),
+                        options())
+                    .run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("test-rules.yaml:8:")
+        .hasMessageContaining("unique index 'login_1'");
+    assertThat(users.find().first().getString("login")).isEqualTo("jdoe");
+  }
+
+  @Test
+  void plantedUnmaskedValue_failsVerificationNamingCollectionFieldAndCount() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    new MongoMasking(client, examplePlan(), options()).run();
+    MongoCollection<Document> customers = shop().getCollection("customers");
+    Document one = customers.find().first();
+    customers.updateOne(
+        Filters.eq("_id", one.get("_id")), Updates.set("email", "leaked.person@mail.test"));
+
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("shop.customers: field email is not in masked form in 1 document")
+        .hasMessageNotContaining("leaked.person");
+  }
+
+  @Test
+  void interruptedRun_resumesAndMasksEveryDocumentExactlyOnce() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    Map<Object, String> before = new HashMap<>();
+    for (Document o : shop().getCollection("orders").find()) {
+      before.put(o.get("_id"), o.getString("customer_email"));
+    }
+    AtomicLong seen = new AtomicLong();
+    MongoMasking.Options dying =
+        options()
+            .withParallelism(2)
+            .withProgress(
+                (phase, done, total) -> {
+                  if (seen.incrementAndGet() == 5) {
+                    throw new IllegalStateException("simulated crash");
+                  }
+                });
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), dying).run())
+        .hasMessageContaining("simulated crash");
+
+    MongoMasking.Result result = new MongoMasking(client, examplePlan(), options()).run();
+
+    assertThat(result.verified()).isTrue();
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+    for (Document o : shop().getCollection("orders").find()) {
+      assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
+    }
+    assertThat(personalValuesLeft()).isZero();
+  }
+
+  @Test
+  void changedRules_refuseToResumeAHalfMaskedCopy() throws Exception {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    new MongoMasking(client, examplePlan(), options()).run();
+    String changed = Files.readString(EXAMPLE_RULES).replace("days: 180", "days: 181");
+
+    assertThatThrownBy(() -> new MongoMasking(client, plan(changed), options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("masked (or partly masked) with other rules");
+  }
+
+  @Test
+  void dryRun_findsDriftAndWritesNothing() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    shop().getCollection("customers").updateMany(new Document(), Updates.set("ssn", "x"));
+    Document before = shop().getCollection("customers").find().first();
+
+    assertThatThrownBy(
+            () -> new MongoMasking(client, examplePlan(), options().withDryRun(true)).run())
+        .hasMessageContaining("ssn (" + SMALL.customers() + " documents)");
+
+    assertThat(shop().getCollection("customers").find(Filters.eq("_id", before.get("_id"))).first())
+        .isEqualTo(before);
+    assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
+    assertThat(shop().listCollectionNames().into(new ArrayList<>()))
+        .doesNotContain(Checkpoints.COLLECTION);
+  }
+
+  @Test
+  void warnPolicy_leavesUndeclaredFieldsAndReportsThem() throws Exception {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    shop().getCollection("customers").updateMany(new Document(), Updates.set("nickname", "x"));
+    String warn =
+        Files.readString(EXAMPLE_RULES)
+            .replace("undeclared-fields: fail", "undeclared-fields: warn");
+
+    MongoMasking.Result result = new MongoMasking(client, plan(warn), options()).run();
+
+    assertThat(result.verified()).isTrue();
+    assertThat(result.undeclaredFields())
+        .containsEntry("shop.customers", Map.of("nickname", (long) SMALL.customers()));
+  }
+
+  @Test
+  void crashBetweenWriteAndCheckpoint_resumesWithoutMaskingTwice() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    Map<Object, String> before = new HashMap<>();
+    for (Document c : shop().getCollection("customers").find()) {
+      before.put(c.get("_id"), c.getString("email"));
+    }
+    Map<Object, String> ordersBefore = new HashMap<>();
+    for (Document o : shop().getCollection("orders").find()) {
+      ordersBefore.put(o.get("_id"), o.getString("customer_email"));
+    }
+    AtomicLong writes = new AtomicLong();
+    MongoMasking.afterWriteHook =
+        () -> {
+          if (writes.incrementAndGet() == 2) {
+            throw new IllegalStateException("killed after a write, before its checkpoint");
+          }
+        };
+    try {
+      assertThatThrownBy(
+              () -> new MongoMasking(client, examplePlan(), options().withParallelism(1)).run())
+          .hasMessageContaining("killed after a write");
+    } finally {
+      MongoMasking.afterWriteHook = null;
+    }
+    Document run =
+        shop().getCollection(Checkpoints.COLLECTION).find(Filters.exists("pending")).first();
+    assertThat(run).as("a pending batch was left behind").isNotNull();
+
+    new MongoMasking(client, examplePlan(), options()).run();
+
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+    for (Document c : shop().getCollection("customers").find()) {
+      assertThat(c.getString("email")).isEqualTo(email.mask(before.get(c.get("_id"))));
+    }
+    for (Document o : shop().getCollection("orders").find()) {
+      assertThat(o.getString("customer_email"))
+          .isEqualTo(email.mask(ordersBefore.get(o.get("_id"))));
+    }
+    assertThat(personalValuesLeft()).isZero();
+  }
+
+  static Rules rules(String yaml) {
+    return RulesLoader.parse("inline.yaml", yaml);
+  }
+}
