@@ -48,13 +48,14 @@ final class Checkpoints {
     return store.find(Filters.eq("_id", RUN)).first();
   }
 
-  void startRun(String rulesSha256, Map<String, Long> counts) {
+  void startRun(String rulesSha256, Map<String, Long> counts, Map<String, List<String>> indexes) {
     store.replaceOne(
         Filters.eq("_id", RUN),
         new Document("_id", RUN)
             .append("rulesSha256", rulesSha256)
             .append("state", State.MASKING.name())
             .append("counts", new Document(new java.util.LinkedHashMap<>(counts)))
+            .append("indexes", new Document(new java.util.LinkedHashMap<>(indexes)))
             .append("startedAt", java.util.Date.from(Instant.now())),
         new ReplaceOptions().upsert(true));
   }
@@ -77,6 +78,10 @@ final class Checkpoints {
         .find(Filters.and(Filters.eq("type", "chunk"), Filters.eq("collection", collection)))
         .sort(new Document("index", 1))
         .into(new ArrayList<>());
+  }
+
+  Document chunk(Chunk c) {
+    return store.find(Filters.eq("_id", "chunk:" + c.key())).first();
   }
 
   void saveChunks(List<Chunk> chunks) {

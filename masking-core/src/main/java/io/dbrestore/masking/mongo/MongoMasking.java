@@ -154,7 +154,9 @@ public final class MongoMasking {
       if (run == null) {
         alreadyVerified = false;
         if (!options.dryRun()) {
-          cp.startRun(plan.rules().sha256(), counts);
+          Map<String, List<String>> indexes = new LinkedHashMap<>();
+          db.getValue().forEach(t -> indexes.put(t.plan().name(), uniqueIndexes(t.plan())));
+          cp.startRun(plan.rules().sha256(), counts, indexes);
         }
       } else {
         String sha = run.getString("rulesSha256");
@@ -368,6 +370,19 @@ public final class MongoMasking {
     }
   }
 
+  /** The unique indexes of a collection, as {@code name key} strings, sorted. */
+  private List<String> uniqueIndexes(CollectionPlan p) {
+    List<String> result = new ArrayList<>();
+    for (Document index : client.getDatabase(p.database()).getCollection(p.name()).listIndexes()) {
+      if (Boolean.TRUE.equals(index.getBoolean("unique"))
+          || "_id_".equals(index.getString("name"))) {
+        result.add(index.getString("name") + " " + index.get("key", Document.class).toJson());
+      }
+    }
+    result.sort(null);
+    return result;
+  }
+
   private MaskingException invalidRules(Rules.Field rule, CollectionPlan p, String problem) {
     return new MaskingException(
         MaskingException.Kind.INVALID_RULES,
@@ -465,7 +480,7 @@ public final class MongoMasking {
         work,
         w -> {
           long t0 = System.nanoTime();
-          maskChunk(
+          maskChunkRetrying(
               w, checkpoints.get(w.target().plan().database()), drift, masked, done, grandTotal);
           long t1 = System.nanoTime();
           timing.merge(
@@ -474,6 +489,41 @@ public final class MongoMasking {
               (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         });
     timing.forEach((name, t) -> seconds.put(name, (t[1] - t[0]) / 1e9));
+  }
+
+  /**
+   * Masks a chunk; when the connection fails mid-chunk (a failover, a dropped socket, a lost
+   * cursor), starts the chunk again from its checkpoint, which the pending-batch check makes safe.
+   */
+  private void maskChunkRetrying(
+      Work w,
+      Checkpoints cp,
+      PathCounts drift,
+      Map<String, AtomicLong> masked,
+      AtomicLong done,
+      long total) {
+    Work current = w;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        maskChunk(current, cp, drift, masked, done, total);
+        return;
+      } catch (MongoSocketException
+          | MongoTimeoutException
+          | com.mongodb.MongoNotPrimaryException
+          | com.mongodb.MongoNodeIsRecoveringException
+          | com.mongodb.MongoCursorNotFoundException e) {
+        if (options.dryRun() || attempt >= WRITE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn(
+            "{} chunk {}: {}; starting the chunk again from its checkpoint",
+            w.target().name(),
+            w.chunk().index(),
+            e.getClass().getSimpleName());
+        backoff(attempt);
+        current = new Work(w.target(), w.chunk(), cp.chunk(w.chunk()));
+      }
+    }
   }
 
   private void maskChunk(
@@ -721,6 +771,19 @@ public final class MongoMasking {
       }
       if (t.plan().mode() == Rules.Mode.EMPTY) {
         manifest.put(t.name(), now);
+      }
+      Document run = checkpoints.get(t.plan().database()).run();
+      Document indexes = run == null ? null : run.get("indexes", Document.class);
+      List<?> recorded = indexes == null ? null : indexes.getList(t.plan().name(), Object.class);
+      if (recorded != null) {
+        List<String> current = uniqueIndexes(t.plan());
+        for (Object index : recorded) {
+          if (!current.contains(String.valueOf(index))) {
+            problems.add(
+                t.name() + " lost its unique index " + String.valueOf(index).split(" ")[0]);
+            result.put(t.name(), "failed");
+          }
+        }
       }
       if (t.plan().mode() == Rules.Mode.MASK) {
         Checkpoints cp = checkpoints.get(t.plan().database());

@@ -269,6 +269,19 @@ abstract class MongoMaskingContract {
   }
 
   @Test
+  void lostUniqueIndex_failsVerification() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    new MongoMasking(client, examplePlan(), options()).run();
+    shop().getCollection("customers").dropIndex("email_1");
+
+    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("shop.customers lost its unique index email_1");
+  }
+
+  @Test
   void interruptedRun_resumesAndMasksEveryDocumentExactlyOnce() {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
     Map<Object, String> before = new HashMap<>();

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mongo-mask-snapshot mask} through its real entry point, against an in-process server. */
 class MaskCommandTest {
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static io.dbrestore.runtime.testing.AwsWireMock secrets =
+      new io.dbrestore.runtime.testing.AwsWireMock();
+
   static final String KEY = "mask-command-test-key-0123456789abcdefghijkl";
   static final Path RULES = Path.of("..", "examples", "rules.yaml");
   static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(300, 700, 100, 100, 50);
@@ -189,6 +193,36 @@ class MaskCommandTest {
         .forEach(d -> assertThat(d).isEqualTo(before.get(d.get("_id"))));
     assertThat(client.getDatabase("shop").getCollection("sessions").countDocuments())
         .isEqualTo(SIZES.sessions());
+  }
+
+  @Test
+  void keyFromSecretsManager_isUsedAndNeverPrinted() {
+    secrets.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post("/")
+            .withHeader(
+                "X-Amz-Target",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                    "secretsmanager.GetSecretValue"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.okForContentType(
+                    "application/x-amz-json-1.1",
+                    "{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:1:secret:k\",\"SecretString\":\""
+                        + KEY
+                        + "\"}")));
+
+    Run run =
+        mask(
+            Map.of(),
+            "--masking-key-secret",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:k",
+            "--parallelism",
+            "2");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out() + run.err()).doesNotContain(KEY);
+    String masked =
+        client.getDatabase("shop").getCollection("customers").find().first().getString("email");
+    assertThat(masked).endsWith("@example.com");
   }
 
   @Test
