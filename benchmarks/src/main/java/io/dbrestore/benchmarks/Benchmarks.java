@@ -53,6 +53,10 @@ public final class Benchmarks implements Runnable {
     return Math.round(value * 100) / 100.0;
   }
 
+  static double round3(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
   static double seconds(long fromNanos, long toNanos) {
     return (toNanos - fromNanos) / 1e9;
   }

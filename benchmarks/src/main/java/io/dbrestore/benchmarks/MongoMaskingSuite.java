@@ -123,6 +123,7 @@ final class MongoMaskingSuite implements Callable<Integer> {
       Map<String, Double> rates = new LinkedHashMap<>();
       double[] oursSeconds = new double[2];
       long naiveDocs = 0;
+      double[] pings = new double[2];
       for (String variant : List.of("naive", "collection_parallel", "ours", "ceiling")) {
         fresh(direct);
         MongoDatabase db;
@@ -130,7 +131,10 @@ final class MongoMaskingSuite implements Callable<Integer> {
         double seconds;
         try (MongoClient client = MongoClients.create(proxied)) {
           if (variant.equals("naive")) {
-            ping(client);
+            pings[0] = ping(direct);
+            pings[1] = ping(client);
+            err.printf(
+                "ping: median %.3f ms direct, %.3f ms through the proxy%n", pings[0], pings[1]);
           }
           db = client.getDatabase(BenchData.DATABASE);
           err.printf("%s: masking …%n", variant);
@@ -179,6 +183,8 @@ final class MongoMaskingSuite implements Callable<Integer> {
       result.put("naive_docs", naiveDocs);
       result.put("parallelism", parallelism);
       result.put("chunk_documents", chunkDocuments);
+      result.put("ping_direct_ms", Benchmarks.round3(pings[0]));
+      result.put("ping_proxied_ms", Benchmarks.round3(pings[1]));
       result.put("ours_vs_naive", Benchmarks.round2(rates.get("ours") / rates.get("naive")));
       result.put(
           "ours_vs_collection_parallel",
@@ -215,17 +221,17 @@ final class MongoMaskingSuite implements Callable<Integer> {
         docs, Benchmarks.seconds(t0, System.nanoTime()));
   }
 
-  /** Measures the round trip through the proxy. */
-  private void ping(MongoClient client) {
+  /** The median time of a ping command, in ms. */
+  private static double ping(MongoClient client) {
     MongoDatabase admin = client.getDatabase("admin");
     admin.runCommand(new Document("ping", 1));
-    double[] ms = new double[20];
+    double[] ms = new double[50];
     for (int i = 0; i < ms.length; i++) {
       long t0 = System.nanoTime();
       admin.runCommand(new Document("ping", 1));
       ms[i] = (System.nanoTime() - t0) / 1e6;
     }
-    err.printf("ping through the proxy: median %.3f ms%n", MaskerCpuSuite.median(ms));
+    return MaskerCpuSuite.median(ms);
   }
 
   private DocumentMasker masker(String collection) {
