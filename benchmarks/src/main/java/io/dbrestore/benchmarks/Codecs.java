@@ -1,0 +1,39 @@
+package io.dbrestore.benchmarks;
+
+import com.mongodb.MongoClientSettings;
+import io.dbrestore.masking.engine.DocumentMasker;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
+
+/** Decoding and the update document, done exactly as the engine does them. */
+final class Codecs {
+  static final Codec<Document> DOCUMENT_CODEC =
+      MongoClientSettings.getDefaultCodecRegistry().get(Document.class);
+  private static final DecoderContext DECODER = DecoderContext.builder().build();
+
+  private Codecs() {}
+
+  static Document decode(RawBsonDocument raw) {
+    return DOCUMENT_CODEC.decode(raw.asBsonReader(), DECODER);
+  }
+
+  static RawBsonDocument encode(Document document) {
+    return new RawBsonDocument(document, DOCUMENT_CODEC);
+  }
+
+  /** The update for a masked document: {@code $set} of changed top-level fields, {@code $unset}. */
+  static Document update(DocumentMasker.Result r) {
+    Document update = new Document();
+    if (!r.set().isEmpty()) {
+      update.append("$set", new Document(r.set()));
+    }
+    if (!r.unset().isEmpty()) {
+      Document unset = new Document();
+      r.unset().forEach(f -> unset.append(f, ""));
+      update.append("$unset", unset);
+    }
+    return update;
+  }
+}
