@@ -70,6 +70,15 @@ class KillAndResumeTest {
   @Test
   void killedAtARandomPoint_resumesAndMasksEveryDocumentExactlyOnce(@TempDir Path dir)
       throws Exception {
+    stopAndResume(dir, true);
+  }
+
+  @Test
+  void sigtermMidRun_exits6QuicklyAndTheRunResumes(@TempDir Path dir) throws Exception {
+    stopAndResume(dir, false);
+  }
+
+  private void stopAndResume(Path dir, boolean sigkill) throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     try (InProcessMongo server = InProcessMongo.start();
