@@ -23,17 +23,8 @@ final class Codecs {
     return new RawBsonDocument(document, DOCUMENT_CODEC);
   }
 
-  /** The update for a masked document: {@code $set} of changed top-level fields, {@code $unset}. */
+  /** The update for a masked document, exactly as the engine builds it. */
   static Document update(DocumentMasker.Result r) {
-    Document update = new Document();
-    if (!r.set().isEmpty()) {
-      update.append("$set", new Document(r.set()));
-    }
-    if (!r.unset().isEmpty()) {
-      Document unset = new Document();
-      r.unset().forEach(f -> unset.append(f, ""));
-      update.append("$unset", unset);
-    }
-    return update;
+    return r.toUpdate();
   }
 }

@@ -23,6 +23,20 @@ public final class DocumentMasker {
     public boolean changed() {
       return !set.isEmpty() || !unset.isEmpty();
     }
+
+    /** The MongoDB update: {@code $set} of the changed top-level fields, {@code $unset}. */
+    public Document toUpdate() {
+      Document update = new Document();
+      if (!set.isEmpty()) {
+        update.append("$set", new Document(set));
+      }
+      if (!unset.isEmpty()) {
+        Document fields = new Document();
+        unset.forEach(f -> fields.append(f, ""));
+        update.append("$unset", fields);
+      }
+      return update;
+    }
   }
 
   private final FieldTree tree;

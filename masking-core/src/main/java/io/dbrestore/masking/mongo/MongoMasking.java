@@ -568,16 +568,7 @@ public final class MongoMasking {
           drift.add(p.qualifiedName(), path, 1);
         }
         if (r.changed()) {
-          Document update = new Document();
-          if (!r.set().isEmpty()) {
-            update.append("$set", new Document(r.set()));
-          }
-          if (!r.unset().isEmpty()) {
-            Document unset = new Document();
-            r.unset().forEach(f -> unset.append(f, ""));
-            update.append("$unset", unset);
-          }
-          models.add(new UpdateOneModel<>(Filters.eq("_id", id), update));
+          models.add(new UpdateOneModel<>(Filters.eq("_id", id), r.toUpdate()));
           ids.add(id);
           hashes.add(hash(rawDoc));
         }
