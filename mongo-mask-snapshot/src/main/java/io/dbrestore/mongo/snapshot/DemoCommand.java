@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.report.ProgressPrinter;
 import io.dbrestore.masking.report.SummaryTable;

@@ -1,7 +1,5 @@
 package io.dbrestore.mongo.snapshot;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
@@ -9,6 +7,7 @@ import com.mongodb.client.MongoClients;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.report.ProgressPrinter;
 import io.dbrestore.masking.report.SummaryTable;
@@ -16,8 +15,6 @@ import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -156,7 +153,7 @@ public final class MaskCommand extends JobCommand {
     }
     output.put("collections", result.collections());
     if (report != null) {
-      writeReport(output);
+      MaskingInputs.writeReport(report, output);
     }
     return output;
   }
@@ -182,19 +179,5 @@ public final class MaskCommand extends JobCommand {
       out.println("  " + s.collection() + " after:  " + s.after().toJson(json));
     }
     out.flush();
-  }
-
-  private void writeReport(Map<String, Object> output) {
-    try {
-      Path parent = report.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(report.toFile(), output);
-    } catch (IOException e) {
-      throw JobException.invalidInput("cannot write --report " + report + ": " + e.getMessage());
-    }
   }
 }

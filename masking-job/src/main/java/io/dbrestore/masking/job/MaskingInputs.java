@@ -1,5 +1,7 @@
-package io.dbrestore.mongo.snapshot;
+package io.dbrestore.masking.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.rules.Rules;
@@ -10,6 +12,8 @@ import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,12 +21,12 @@ import java.nio.file.Path;
  * DBRESTORE_MASKING_KEY} or Secrets Manager, never logged), the rules, and the plan; and the one
  * mapping from masking failures to exit codes.
  */
-final class MaskingInputs {
-  static final String KEY_VARIABLE = "DBRESTORE_MASKING_KEY";
+public final class MaskingInputs {
+  public static final String KEY_VARIABLE = "DBRESTORE_MASKING_KEY";
 
   private MaskingInputs() {}
 
-  static MaskingKey key(JobContext context, String secretArn) {
+  public static MaskingKey key(JobContext context, String secretArn) {
     String value;
     if (secretArn != null && !secretArn.isBlank()) {
       value = context.secrets().string(secretArn);
@@ -44,7 +48,7 @@ final class MaskingInputs {
     }
   }
 
-  static MaskingPlan plan(Path rulesFile, MaskingKey key) {
+  public static MaskingPlan plan(Path rulesFile, MaskingKey key) {
     Rules rules;
     try {
       rules = RulesLoader.load(rulesFile);
@@ -58,7 +62,7 @@ final class MaskingInputs {
     }
   }
 
-  static JobException toJobException(MaskingException e) {
+  public static JobException toJobException(MaskingException e) {
     ExitCode code =
         switch (e.kind()) {
           case INVALID_RULES -> ExitCode.INVALID_INPUT;
@@ -66,5 +70,20 @@ final class MaskingInputs {
           case VERIFICATION_FAILED -> ExitCode.VERIFICATION_FAILED;
         };
     return new JobException(code, e.reason(), e.getMessage(), e);
+  }
+
+  /** Writes a command's result as indented JSON ({@code --report}). */
+  public static void writeReport(Path report, Object output) {
+    try {
+      Path parent = report.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(report.toFile(), output);
+    } catch (IOException e) {
+      throw JobException.invalidInput("cannot write --report " + report + ": " + e.getMessage());
+    }
   }
 }
