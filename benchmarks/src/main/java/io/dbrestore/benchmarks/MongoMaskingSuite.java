@@ -13,6 +13,7 @@ import com.mongodb.client.model.WriteModel;
 import io.dbrestore.masking.engine.CollectionReport;
 import io.dbrestore.masking.engine.DocumentMasker;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -369,7 +370,7 @@ final class MongoMaskingSuite implements Callable<Integer> {
                   }
                 });
     long t0 = System.nanoTime();
-    MongoMasking.Result result = new MongoMasking(client, plan, options).run();
+    MaskingResult result = new MongoMasking(client, plan, options).run();
     long t1 = System.nanoTime();
     if (!result.verified() || result.documentsMasked() != docs) {
       throw new IllegalStateException(

@@ -20,6 +20,7 @@ import io.dbrestore.masking.engine.DocumentVerifier;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
 import io.dbrestore.masking.rules.Rules;
@@ -99,22 +100,6 @@ public final class MongoMasking {
     }
   }
 
-  /**
-   * A finished run.
-   *
-   * @param manifest documents per collection ({@code db.collection}) after masking: what a snapshot
-   *     of this copy holds
-   * @param undeclaredFields paths the rules do not declare, with document counts (empty unless the
-   *     policy only warns)
-   */
-  public record Result(
-      List<CollectionReport> collections,
-      Map<String, Long> manifest,
-      boolean verified,
-      long documentsMasked,
-      double seconds,
-      Map<String, Map<String, Long>> undeclaredFields) {}
-
   /** A collection the run works on. */
   private record Target(CollectionPlan plan, long documents) {
     String name() {
@@ -139,7 +124,7 @@ public final class MongoMasking {
   }
 
   /** Masks every declared collection, then runs the verification gate. */
-  public Result run() {
+  public MaskingResult run() {
     long start = System.nanoTime();
     List<Target> targets = inventory();
     Map<String, Checkpoints> checkpoints = new LinkedHashMap<>();
@@ -207,7 +192,7 @@ public final class MongoMasking {
       LOG.warn("fields the rules do not declare were left as they are: {}", list);
     }
     if (options.dryRun()) {
-      return new Result(
+      return new MaskingResult(
           reports(targets, manifest, masked, seconds, Map.of()),
           manifest,
           false,
@@ -217,7 +202,7 @@ public final class MongoMasking {
     }
     checkpoints.values().forEach(cp -> cp.state(Checkpoints.State.MASKED, null));
     Map<String, String> verification = verify(targets, manifest, checkpoints);
-    return new Result(
+    return new MaskingResult(
         reports(targets, manifest, masked, seconds, verification),
         manifest,
         true,
@@ -255,7 +240,7 @@ public final class MongoMasking {
   }
 
   /** Runs only the verification gate on an already masked copy. */
-  public Result verifyOnly() {
+  public MaskingResult verifyOnly() {
     long start = System.nanoTime();
     List<Target> targets = inventory();
     Map<String, Checkpoints> checkpoints = new LinkedHashMap<>();
@@ -274,7 +259,7 @@ public final class MongoMasking {
       counts.forEach((c, n) -> manifest.put(db.getKey() + "." + c, ((Number) n).longValue()));
     }
     Map<String, String> verification = verify(targets, manifest, checkpoints);
-    return new Result(
+    return new MaskingResult(
         reports(targets, manifest, Map.of(), Map.of(), verification),
         manifest,
         true,

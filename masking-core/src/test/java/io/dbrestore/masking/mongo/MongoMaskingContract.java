@@ -13,6 +13,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -114,7 +115,7 @@ abstract class MongoMaskingContract {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
     assertThat(personalValuesLeft()).isGreaterThan(1000);
 
-    MongoMasking.Result result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(personalValuesLeft()).isZero();
@@ -302,7 +303,7 @@ abstract class MongoMaskingContract {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
     List<Object> ids = wrongTypedEmails();
 
-    MongoMasking.Result result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(personalValuesLeft()).isZero();
@@ -348,7 +349,7 @@ abstract class MongoMaskingContract {
     assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), dying).run())
         .hasMessageContaining("simulated crash");
 
-    MongoMasking.Result result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     Strategy email = Strategies.create("email", Map.of(), KEY);
@@ -396,7 +397,7 @@ abstract class MongoMaskingContract {
         Files.readString(EXAMPLE_RULES)
             .replace("undeclared-fields: fail", "undeclared-fields: warn");
 
-    MongoMasking.Result result = new MongoMasking(client, plan(warn), options()).run();
+    MaskingResult result = new MongoMasking(client, plan(warn), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(result.undeclaredFields())

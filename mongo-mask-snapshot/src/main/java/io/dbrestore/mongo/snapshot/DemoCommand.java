@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.report.ProgressPrinter;
@@ -129,7 +130,7 @@ public final class DemoCommand extends JobCommand {
                   System.console() != null
                       ? ProgressPrinter.bar(System.err)
                       : ProgressPrinter.lines(line -> {}, 60_000));
-      MongoMasking.Result result;
+      MaskingResult result;
       try {
         result = new MongoMasking(client, plan, options).run();
       } catch (MaskingException e) {

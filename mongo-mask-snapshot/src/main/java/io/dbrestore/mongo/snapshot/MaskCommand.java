@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
 import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.mongo.MongoMasking;
@@ -125,7 +126,7 @@ public final class MaskCommand extends JobCommand {
             .applyToSocketSettings(s -> s.connectTimeout(10, TimeUnit.SECONDS))
             .applyToClusterSettings(s -> s.serverSelectionTimeout(30, TimeUnit.SECONDS))
             .build();
-    MongoMasking.Result result;
+    MaskingResult result;
     try (MongoClient client = MongoClients.create(settings)) {
       context.step(verifyOnly ? "verify" : "mask");
       MongoMasking masking = new MongoMasking(client, plan, options);

@@ -1,0 +1,156 @@
+package io.dbrestore.masking.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * MySQL 8.0 (Aurora MySQL 3) and MariaDB. A MySQL "schema" is a database. There is no way to turn
+ * triggers off for one session, so a table with an UPDATE trigger is refused unless the rules empty
+ * it; foreign-key checks can be turned off per session.
+ */
+final class MySqlDialect implements SqlDialect {
+  private static final List<String> SYSTEM =
+      List.of("mysql", "information_schema", "performance_schema", "sys");
+
+  @Override
+  public String name() {
+    return "mysql";
+  }
+
+  @Override
+  public String quote(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
+  }
+
+  @Override
+  public List<String> schemas(Connection c) throws SQLException {
+    List<String> schemas = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT schema_name FROM information_schema.schemata ORDER BY 1")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        if (!SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {
+          schemas.add(name);
+        }
+      }
+    }
+    return schemas;
+  }
+
+  @Override
+  public List<Table> tables(Connection c, String schema) throws SQLException {
+    Map<String, List<Table.Column>> columns = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.table_name, c.column_name, c.column_type, c.data_type,"
+                + " EXISTS (SELECT 1 FROM information_schema.check_constraints k"
+                + "   WHERE k.constraint_schema = c.table_schema"
+                + "   AND k.check_clause LIKE CONCAT('%json_valid(`', c.column_name, '`)%'))"
+                + " FROM information_schema.columns c JOIN information_schema.tables t"
+                + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                + " WHERE c.table_schema = ? AND t.table_type = 'BASE TABLE'"
+                + " ORDER BY c.table_name, c.ordinal_position")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          // MySQL has a JSON type; MariaDB's JSON is LONGTEXT with a json_valid() check.
+          boolean json = "json".equalsIgnoreCase(rs.getString(4)) || rs.getBoolean(5);
+          columns
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(new Table.Column(rs.getString(2), rs.getString(3), json));
+        }
+      }
+    }
+    List<Table> tables = new ArrayList<>();
+    for (Map.Entry<String, List<Table.Column>> e : columns.entrySet()) {
+      tables.add(
+          new Table(
+              schema,
+              e.getKey(),
+              e.getValue(),
+              primaryKey(c, schema, e.getKey()),
+              updateTriggers(c, schema, e.getKey())));
+    }
+    return tables;
+  }
+
+  private static List<String> primaryKey(Connection c, String schema, String table)
+      throws SQLException {
+    List<String> key = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ?"
+                + " AND table_name = ? AND constraint_name = 'PRIMARY' ORDER BY"
+                + " ordinal_position")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          key.add(rs.getString(1));
+        }
+      }
+    }
+    return key;
+  }
+
+  private static List<String> updateTriggers(Connection c, String schema, String table)
+      throws SQLException {
+    List<String> triggers = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = ?"
+                + " AND event_object_table = ? AND event_manipulation = 'UPDATE' ORDER BY 1")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          triggers.add(rs.getString(1));
+        }
+      }
+    }
+    return triggers;
+  }
+
+  @Override
+  public List<String> views(Connection c, String schema) throws SQLException {
+    List<String> views = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 1")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          views.add(rs.getString(1));
+        }
+      }
+    }
+    return views;
+  }
+
+  @Override
+  public boolean relaxSession(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET SESSION foreign_key_checks = 0");
+    }
+    return true;
+  }
+
+  @Override
+  public boolean triggersFire(Connection c) {
+    return true;
+  }
+
+  @Override
+  public String textType() {
+    return "LONGTEXT";
+  }
+}

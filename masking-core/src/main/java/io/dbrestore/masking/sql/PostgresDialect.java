@@ -1,0 +1,172 @@
+package io.dbrestore.masking.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PostgreSQL (Aurora PostgreSQL 15/16). */
+final class PostgresDialect implements SqlDialect {
+  @Override
+  public String name() {
+    return "postgresql";
+  }
+
+  @Override
+  public String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  @Override
+  public List<String> schemas(Connection c) throws SQLException {
+    List<String> schemas = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog',"
+                    + " 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg_temp_%'"
+                    + " AND nspname NOT LIKE 'pg_toast_temp_%' ORDER BY nspname")) {
+      while (rs.next()) {
+        schemas.add(rs.getString(1));
+      }
+    }
+    return schemas;
+  }
+
+  @Override
+  public List<Table> tables(Connection c, String schema) throws SQLException {
+    Map<String, List<Table.Column>> columns = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT"
+                + " a.attisdropped JOIN pg_type t ON t.oid = a.atttypid"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname,"
+                + " a.attnum")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String type = rs.getString(4);
+          columns
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(
+                  new Table.Column(
+                      rs.getString(2),
+                      rs.getString(3),
+                      type.equals("json") || type.equals("jsonb")));
+        }
+      }
+    }
+    List<Table> tables = new ArrayList<>();
+    for (Map.Entry<String, List<Table.Column>> e : columns.entrySet()) {
+      tables.add(
+          new Table(
+              schema,
+              e.getKey(),
+              e.getValue(),
+              primaryKey(c, schema, e.getKey()),
+              updateTriggers(c, schema, e.getKey())));
+    }
+    return tables;
+  }
+
+  private static List<String> primaryKey(Connection c, String schema, String table)
+      throws SQLException {
+    List<String> key = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true"
+                + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
+                + " WHERE i.indisprimary AND n.nspname = ? AND c.relname = ? ORDER BY k.ord")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          key.add(rs.getString(1));
+        }
+      }
+    }
+    return key;
+  }
+
+  private static List<String> updateTriggers(Connection c, String schema, String table)
+      throws SQLException {
+    List<String> triggers = new ArrayList<>();
+    // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 1) = 1"
+                + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
+                + " ORDER BY t.tgname")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          triggers.add(rs.getString(1));
+        }
+      }
+    }
+    return triggers;
+  }
+
+  @Override
+  public List<String> views(Connection c, String schema) throws SQLException {
+    List<String> views = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          views.add(rs.getString(1));
+        }
+      }
+    }
+    return views;
+  }
+
+  /**
+   * {@code session_replication_role = replica} turns off, for this session only, ordinary triggers
+   * and the triggers that check foreign keys. It needs superuser, or rds_superuser on Aurora and
+   * RDS.
+   */
+  @Override
+  public boolean relaxSession(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET session_replication_role = replica");
+      return true;
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+        }
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean triggersFire(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW session_replication_role")) {
+      return !(rs.next() && "replica".equals(rs.getString(1)));
+    }
+  }
+
+  @Override
+  public String textType() {
+    return "text";
+  }
+}

@@ -1,0 +1,55 @@
+package io.dbrestore.masking.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/** What differs between PostgreSQL and the MySQL family; the engine does the rest. */
+interface SqlDialect {
+  String name();
+
+  /** Quotes an identifier exactly as written: case and reserved words survive. */
+  String quote(String identifier);
+
+  /** The schemas (databases, in MySQL) that hold user tables. */
+  List<String> schemas(Connection c) throws SQLException;
+
+  /** Base tables of a schema (views excluded) with columns, primary key and update triggers. */
+  List<Table> tables(Connection c, String schema) throws SQLException;
+
+  /** Names of views in a schema: never written to, never masked. */
+  List<String> views(Connection c, String schema) throws SQLException;
+
+  /**
+   * Prepares a masking session: triggers off and foreign-key checks off for this session only, so
+   * that referencing and referenced columns can be masked in any order (the consistent hash keeps
+   * them matching). Returns false when the database does not allow it.
+   */
+  boolean relaxSession(Connection c) throws SQLException;
+
+  /** Whether this session's writes fire triggers (after {@link #relaxSession}). */
+  boolean triggersFire(Connection c) throws SQLException;
+
+  /** {@code LIMIT n} clause. */
+  default String limit(int n) {
+    return " LIMIT " + n;
+  }
+
+  /** The type of the checkpoint table's text columns. */
+  String textType();
+
+  static SqlDialect forUrl(String jdbcUrl) {
+    String url = jdbcUrl.toLowerCase(Locale.ROOT);
+    if (url.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect();
+    }
+    if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+      return new MySqlDialect();
+    }
+    throw new IllegalArgumentException(
+        "unsupported JDBC URL '"
+            + jdbcUrl.replaceAll("//[^/@]*@", "//***@")
+            + "': use jdbc:postgresql://…, jdbc:mysql://… or jdbc:mariadb://…");
+  }
+}
