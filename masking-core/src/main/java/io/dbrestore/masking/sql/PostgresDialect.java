@@ -166,6 +166,14 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String parameter(Table.Column column) {
+    if (column.json()) {
+      return "CAST(? AS " + (column.type().startsWith("jsonb") ? "jsonb" : "json") + ")";
+    }
+    return "?";
+  }
+
+  @Override
   public String textType() {
     return "text";
   }

@@ -36,6 +36,11 @@ interface SqlDialect {
     return " LIMIT " + n;
   }
 
+  /** The placeholder that binds a value to a column ({@code CAST(? AS jsonb)} for JSON). */
+  default String parameter(Table.Column column) {
+    return "?";
+  }
+
   /** The type of the checkpoint table's text columns. */
   String textType();
 
