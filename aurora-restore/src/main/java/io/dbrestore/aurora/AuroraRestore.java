@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 /** The {@code aurora-restore} job. */
 @Command(
     name = "aurora-restore",
+    subcommands = {MaskCommand.class},
     description = {
       "Aurora MySQL and PostgreSQL: makes masked snapshots in the production account and restores them into development targets.",
       "",
-      "Its snapshot, restore and mask commands arrive with their issues; 'preflight' checks a deployment now."
+      "'mask' masks a reachable PostgreSQL or MySQL copy; the snapshot and restore commands"
+          + " arrive with their issue; 'preflight' checks a deployment."
     })
 public final class AuroraRestore extends JobGroup {
   public static JobMain entryPoint() {
