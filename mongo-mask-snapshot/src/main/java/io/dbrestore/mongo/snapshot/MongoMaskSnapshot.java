@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code mongo-mask-snapshot} job. */
 @Command(
     name = "mongo-mask-snapshot",
-    subcommands = {MaskCommand.class, DemoCommand.class},
+    subcommands = {MaskCommand.class},
     description = {
       "Self-hosted MongoDB on EC2/EBS, production account: restores the latest snapshot of the data volume on the masking instance, masks it and snapshots the masked volume.",
       "",

@@ -1,4 +1,4 @@
-package io.dbrestore.mongo.snapshot;
+package io.dbrestore.demo;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -24,10 +24,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.bson.Document;
 import org.bson.json.JsonWriterSettings;
@@ -42,8 +44,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
-      "Mask a synthetic shop in an in-process MongoDB with the example rules; no AWS needed.",
-      "Prints documents before and after, the summary and the throughput."
+      "Mask a synthetic shop in an in-process MongoDB and an embedded PostgreSQL with the example"
+          + " rules; no AWS needed.",
+      "Prints documents before and after, one person's e-mail masked alike in both databases, the"
+          + " summaries and the throughput."
     })
 public final class DemoCommand extends JobCommand {
   static final String DEMO_KEY = "dbrestore-demo-key-not-secret-0123456789abcdef";
@@ -104,6 +108,13 @@ public final class DemoCommand extends JobCommand {
               Math.max(1, customers / 5));
       Set<Object> personal = new HashSet<>();
       SyntheticShop.generateAll(client, sizes, 42, personal::add);
+      List<String> someEmails = new ArrayList<>();
+      client
+          .getDatabase("shop")
+          .getCollection("customers")
+          .find()
+          .limit(Math.min(2_000, customers))
+          .forEach(d -> someEmails.add(d.getString("email")));
       out.printf(
           "In-process MongoDB on 127.0.0.1:%d with %,d synthetic documents (%,d personal values).%n",
           server.port(), sizes.total(), personal.size());
@@ -172,6 +183,31 @@ public final class DemoCommand extends JobCommand {
       if (left > 0) {
         throw JobException.verificationFailed(left + " personal values were found after masking");
       }
+      context.step("postgresql");
+      String person = someEmails.get(0);
+      Object maskedInMongo =
+          client
+              .getDatabase("shop")
+              .getCollection("customers")
+              .find(Filters.eq("_id", customerBefore.get("_id")))
+              .first()
+              .get("email");
+      PostgresDemo.Outcome sql = PostgresDemo.run(plan, someEmails, parallelism, out);
+      out.printf(
+          "One person, two databases: %s%n  MongoDB    shop.customers.email  -> %s%n"
+              + "  PostgreSQL crm.customers.email   -> %s%n  %s%n%n",
+          person,
+          maskedInMongo,
+          sql.maskedEmail(),
+          Objects.equals(maskedInMongo, sql.maskedEmail())
+              ? "the same pseudonym: joins across databases keep working"
+              : "DIFFERENT: consistency is broken");
+      out.flush();
+      if (!Objects.equals(maskedInMongo, sql.maskedEmail())) {
+        throw JobException.verificationFailed(
+            "the same e-mail masked differently in MongoDB and PostgreSQL");
+      }
+
       Map<String, Object> output = new LinkedHashMap<>();
       output.put("documents", documents);
       output.put("documentsMasked", result.documentsMasked());
@@ -179,6 +215,9 @@ public final class DemoCommand extends JobCommand {
       output.put("documentsPerSecond", Math.round(documents / Math.max(1e-9, result.seconds())));
       output.put("verified", result.verified());
       output.put("personalValuesLeft", left);
+      output.put("postgresRows", sql.rows());
+      output.put("postgresSeconds", Math.round(sql.seconds() * 100) / 100.0);
+      output.put("sameEmailPseudonymInBothDatabases", true);
       return output;
     }
   }
