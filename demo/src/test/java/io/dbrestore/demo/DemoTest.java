@@ -1,0 +1,29 @@
+package io.dbrestore.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbrestore.runtime.testing.Run;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./dbrestore demo}, small, through its real entry point. */
+class DemoTest {
+  @Test
+  void demo_masksBothDatabasesAndShowsTheSamePseudonym() {
+    Run run = Run.of(Demo.entryPoint(), Map.of(), "--customers", "300", "--parallelism", "3");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("Before masking:", "After masking:", "shop.customers", "crm.customers")
+        .contains("the same pseudonym: joins across databases keep working")
+        .contains("Personal values left anywhere in the database: 0.")
+        .contains("\"sameEmailPseudonymInBothDatabases\":true");
+  }
+
+  @Test
+  void demo_rejectsANonsenseSize() {
+    Run run = Run.of(Demo.entryPoint(), Map.of(), "--customers", "0");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+}
