@@ -1,6 +1,7 @@
 package io.dbrestore.runtime.aws;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static io.dbrestore.runtime.testing.AwsStubs.callerIdentity;
 import static io.dbrestore.runtime.testing.AwsStubs.queried;
 import static io.dbrestore.runtime.testing.AwsStubs.query;
@@ -90,19 +91,22 @@ class AwsClientsRetryTest {
         query("GetCallerIdentity")
             .inScenario("slow")
             .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(callerIdentity("222233334444").withFixedDelay(3_000))
+            .willReturn(callerIdentity("222233334444").withFixedDelay(8_000))
             .willSetStateTo("fast"));
     aws.stubFor(
         query("GetCallerIdentity")
             .inScenario("slow")
             .whenScenarioStateIs("fast")
             .willReturn(callerIdentity("222233334444")));
-    var settings = new AwsClients.Settings(3, Duration.ofSeconds(30), Duration.ofMillis(500));
+    // Generous for a loaded machine: the hanging attempt takes 8 s, a normal one milliseconds.
+    var settings = new AwsClients.Settings(3, Duration.ofSeconds(30), Duration.ofSeconds(2));
 
+    long start = System.nanoTime();
     try (AwsClients clients = new AwsClients(settings, false)) {
       assertThat(clients.sts().getCallerIdentity().account()).isEqualTo("222233334444");
     }
-    aws.verify(exactly(2), queried("GetCallerIdentity"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    aws.verify(moreThanOrExactly(2), queried("GetCallerIdentity"));
   }
 
   @Test
