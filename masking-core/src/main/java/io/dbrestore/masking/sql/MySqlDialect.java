@@ -52,8 +52,13 @@ final class MySqlDialect implements SqlDialect {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT c.table_name, c.column_name, c.column_type, c.data_type,"
+                // A check constraint's table is in table_constraints (MySQL's check_constraints
+                // has no table_name; MariaDB names a column's constraint after the column).
                 + " EXISTS (SELECT 1 FROM information_schema.check_constraints k"
-                + "   WHERE k.constraint_schema = c.table_schema"
+                + "   JOIN information_schema.table_constraints tc"
+                + "   ON tc.constraint_schema = k.constraint_schema"
+                + "   AND tc.constraint_name = k.constraint_name AND tc.constraint_type = 'CHECK'"
+                + "   WHERE k.constraint_schema = c.table_schema AND tc.table_name = c.table_name"
                 + "   AND k.check_clause LIKE CONCAT('%json_valid(`', c.column_name, '`)%'))"
                 + " FROM information_schema.columns c JOIN information_schema.tables t"
                 + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
