@@ -265,7 +265,7 @@ abstract class SqlMaskingContract {
                     + person()
                     + " WHERE "
                     + jsonText("prefs")
-                    + " LIKE '%\"newsletter\": true%'"))
+                    + " LIKE '%newsletter%true%'"))
         .isEqualTo(PEOPLE);
     assertThat(count("SELECT count(*) FROM " + person() + " WHERE secret_note IS NOT NULL"))
         .isZero();
@@ -358,6 +358,25 @@ abstract class SqlMaskingContract {
   }
 
   @Test
+  void textColumnNamedLikeAJsonColumnOfAnotherTable_isNotJson() throws Exception {
+    exec("CREATE TABLE crm.settings (id INT PRIMARY KEY, prefs VARCHAR(255))");
+    String rules =
+        RULES
+            + """
+                  settings:
+                    fields:
+                      id: keep
+                      prefs.theme: keep
+            """;
+
+    assertThatThrownBy(() -> engine(rules, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("crm.settings.prefs.theme: a path into column prefs, which is not");
+  }
+
+  @Test
   void tableWithoutPrimaryKey_isRefusedWhenItMustBeMasked() throws Exception {
     String rules = RULES.replace("audit: keep", "audit: {fields: {at: keep, what: redact}}");
 
@@ -380,7 +399,17 @@ abstract class SqlMaskingContract {
                   }
                 });
     assertThatThrownBy(() -> engine(RULES, dying).run()).hasMessageContaining("simulated crash");
-    assertThat(emails()).as("the crash came after some batches were written").isNotEqualTo(before);
+    assertThat(
+            count(
+                    "SELECT count(*) FROM "
+                        + person()
+                        + " WHERE "
+                        + q("Email")
+                        + " LIKE '%@mail.test'")
+                + count(
+                    "SELECT count(*) FROM crm.membership WHERE person_email LIKE '%@mail.test'"))
+        .as("the crash came after some batches were written, before the last")
+        .isBetween(1L, 2L * PEOPLE - 1);
 
     assertThat(engine(RULES, options()).run().verified()).isTrue();
 
