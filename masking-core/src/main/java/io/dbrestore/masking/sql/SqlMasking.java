@@ -493,12 +493,31 @@ public final class SqlMasking {
     return "(" + cols + ") " + op + " (" + params + ")";
   }
 
+  /** What one batch read, wrote and found; applied to the run's totals once it has committed. */
+  private record Batch(int rows, List<Object> after, int changed, Map<String, Long> undeclared) {}
+
+  /** Deadlock or serialization failure: the batch was rolled back and can run again. */
+  private static boolean retryable(SQLException e) {
+    for (Throwable x = e; x != null; x = x.getCause()) {
+      if (x instanceof SQLException sql) {
+        for (SQLException next = sql; next != null; next = next.getNextException()) {
+          String state = next.getSQLState();
+          if ("40001".equals(state) || "40P01".equals(state)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final int BATCH_ATTEMPTS = 10;
+
   private void maskRange(
       Range range, PathCounts drift, AtomicLong maskedCount, AtomicLong done, long total) {
     Table table = range.target().table();
     CollectionPlan p = range.target().plan();
     List<String> key = table.primaryKey();
-    List<Table.Column> columns = table.columns();
     String rangeId = "range:" + table.name() + "#" + range.index();
     try (Connection c = connections.open()) {
       dialect.relaxSession(c);
@@ -530,87 +549,36 @@ public final class SqlMasking {
           maskedKeyColumns.add(k);
         }
       }
-      String selectColumns =
-          String.join(", ", columns.stream().map(col -> dialect.quote(col.name())).toList());
-      String order = String.join(", ", key.stream().map(dialect::quote).toList());
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
           throw new IllegalStateException("masking was cancelled");
         }
-        StringBuilder sql =
-            new StringBuilder("SELECT ")
-                .append(selectColumns)
-                .append(" FROM ")
-                .append(qualified(table));
-        List<String> where = new ArrayList<>();
-        if (after != null) {
-          where.add(rowCompare(key, inclusive ? ">=" : ">"));
-        }
-        if (range.hi() != null) {
-          where.add(rowCompare(key, "<"));
-        }
-        if (!where.isEmpty()) {
-          sql.append(" WHERE ").append(String.join(" AND ", where));
-        }
-        sql.append(" ORDER BY ").append(order).append(dialect.limit(options.batchRows()));
-        if (!options.dryRun()) {
-          sql.append(" FOR UPDATE");
-        }
-        List<List<Object>> keys = new ArrayList<>();
-        List<Map<String, Object>> changes = new ArrayList<>();
-        int rows = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-          int i = 1;
-          if (after != null) {
-            for (Object v : after) {
-              ps.setObject(i++, v);
+        Batch batch = null;
+        for (int attempt = 1; batch == null; attempt++) {
+          try {
+            batch = batch(c, range, rangeId, masker, maskedKey, maskedKeyColumns, after, inclusive);
+          } catch (SQLException e) {
+            // InnoDB deadlocks where concurrent ranges move rows by masking their key: the
+            // batch's transaction (writes and checkpoint) was rolled back; run it again.
+            if (options.dryRun() || !retryable(e) || attempt >= BATCH_ATTEMPTS) {
+              throw e;
             }
-          }
-          if (range.hi() != null) {
-            for (Object v : range.hi()) {
-              ps.setObject(i++, v);
-            }
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              rows++;
-              Document row = new Document();
-              for (int col = 0; col < columns.size(); col++) {
-                Table.Column column = columns.get(col);
-                Object value = rs.getObject(col + 1);
-                row.put(column.name(), column.json() ? parseJson(value) : value);
-              }
-              List<Object> rowKey = new ArrayList<>(key.size());
-              for (String k : key) {
-                rowKey.add(row.get(k));
-              }
-              after = rowKey;
-              if (alreadyMasked(row, maskedKey, maskedKeyColumns)) {
-                continue;
-              }
-              Set<String> paths = new LinkedHashSet<>();
-              DocumentMasker.Result r = masker.mask(row, (path, n) -> paths.add(path));
-              paths.forEach(path -> drift.add(p.qualifiedName(), path, 1));
-              if (r.changed()) {
-                Map<String, Object> change = new LinkedHashMap<>(r.set());
-                // A column cannot be removed: the remove strategy leaves it NULL.
-                r.unset().forEach(col -> change.put(col, null));
-                changes.add(change);
-                keys.add(rowKey);
-              }
+            c.rollback();
+            LOG.info("{}: batch rolled back ({}), attempt {}", rangeId, e.getMessage(), attempt);
+            try {
+              Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 50));
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("masking was cancelled", ie);
             }
           }
         }
+        after = batch.after();
         inclusive = false;
-        if (!options.dryRun()) {
-          write(c, table, changes, keys);
-          saveRange(
-              c, table, rangeId, rows < options.batchRows() ? "done" : KeyCodec.encode(after));
-          c.commit();
-        }
-        maskedCount.addAndGet(changes.size());
-        options.progress().update("mask", done.addAndGet(rows), total);
-        if (rows < options.batchRows()) {
+        batch.undeclared().forEach((path, n) -> drift.add(p.qualifiedName(), path, n));
+        maskedCount.addAndGet(batch.changed());
+        options.progress().update("mask", done.addAndGet(batch.rows()), total);
+        if (batch.rows() < options.batchRows()) {
           return;
         }
       }
@@ -625,6 +593,100 @@ public final class SqlMasking {
               + ")",
           e);
     }
+  }
+
+  /**
+   * Reads, masks and writes the next batch of a range with its checkpoint, in one transaction
+   * (committed here unless this is a dry run).
+   */
+  private Batch batch(
+      Connection c,
+      Range range,
+      String rangeId,
+      DocumentMasker masker,
+      List<Strategy> maskedKey,
+      List<String> maskedKeyColumns,
+      List<Object> after,
+      boolean inclusive)
+      throws SQLException {
+    Table table = range.target().table();
+    List<String> key = table.primaryKey();
+    List<Table.Column> columns = table.columns();
+    String selectColumns =
+        String.join(", ", columns.stream().map(col -> dialect.quote(col.name())).toList());
+    String order = String.join(", ", key.stream().map(dialect::quote).toList());
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(selectColumns)
+            .append(" FROM ")
+            .append(qualified(table));
+    List<String> where = new ArrayList<>();
+    if (after != null) {
+      where.add(rowCompare(key, inclusive ? ">=" : ">"));
+    }
+    if (range.hi() != null) {
+      where.add(rowCompare(key, "<"));
+    }
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    sql.append(" ORDER BY ").append(order).append(dialect.limit(options.batchRows()));
+    if (!options.dryRun()) {
+      sql.append(" FOR UPDATE");
+    }
+    List<List<Object>> keys = new ArrayList<>();
+    List<Map<String, Object>> changes = new ArrayList<>();
+    Map<String, Long> undeclared = new LinkedHashMap<>();
+    List<Object> last = after;
+    int rows = 0;
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      if (after != null) {
+        for (Object v : after) {
+          ps.setObject(i++, v);
+        }
+      }
+      if (range.hi() != null) {
+        for (Object v : range.hi()) {
+          ps.setObject(i++, v);
+        }
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+          Document row = new Document();
+          for (int col = 0; col < columns.size(); col++) {
+            Table.Column column = columns.get(col);
+            Object value = rs.getObject(col + 1);
+            row.put(column.name(), column.json() ? parseJson(value) : value);
+          }
+          List<Object> rowKey = new ArrayList<>(key.size());
+          for (String k : key) {
+            rowKey.add(row.get(k));
+          }
+          last = rowKey;
+          if (alreadyMasked(row, maskedKey, maskedKeyColumns)) {
+            continue;
+          }
+          Set<String> paths = new LinkedHashSet<>();
+          DocumentMasker.Result r = masker.mask(row, (path, n) -> paths.add(path));
+          paths.forEach(path -> undeclared.merge(path, 1L, Long::sum));
+          if (r.changed()) {
+            Map<String, Object> change = new LinkedHashMap<>(r.set());
+            // A column cannot be removed: the remove strategy leaves it NULL.
+            r.unset().forEach(col -> change.put(col, null));
+            changes.add(change);
+            keys.add(rowKey);
+          }
+        }
+      }
+    }
+    if (!options.dryRun()) {
+      write(c, table, changes, keys);
+      saveRange(c, table, rangeId, rows < options.batchRows() ? "done" : KeyCodec.encode(last));
+      c.commit();
+    }
+    return new Batch(rows, last, changes.size(), undeclared);
   }
 
   private static boolean alreadyMasked(

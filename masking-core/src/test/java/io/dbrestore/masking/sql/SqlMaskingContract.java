@@ -1,0 +1,433 @@
+package io.dbrestore.masking.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.rules.RulesLoader;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.masking.strategy.Strategies;
+import io.dbrestore.masking.strategy.Strategy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the SQL engine promises on every database it supports. A subclass starts the database once
+ * per class, hands out connections and says, in a few small methods, how its SQL differs; each test
+ * gets a fresh {@code crm} schema (a database, in the MySQL family).
+ */
+abstract class SqlMaskingContract {
+  static final MaskingKey KEY = MaskingKey.of("sql-masking-test-key-0123456789abcdefghijkl");
+  static final int PEOPLE = 500;
+
+  static final String RULES =
+      """
+      version: 1
+      databases:
+        crm:
+          tables:
+            "Person":
+              fields:
+                id: keep
+                "Email": email
+                "order": {strategy: name, part: first}
+                phone: phone
+                birthday: {strategy: date-shift, days: 30}
+                prefs.newsletter: keep
+                prefs.contacts[].email: email
+                prefs.contacts[].kind: keep
+                secret_note: remove
+            membership:
+              fields:
+                org_id: keep
+                person_email: email
+                since: keep
+            audit: keep
+            trigger_log: keep
+            scratch: drop
+      """;
+
+  // ---- what differs per database ----------------------------------------------------------
+
+  /** The JDBC URL the engine sees (it picks the dialect from it). */
+  abstract String url();
+
+  /** A connection to the server that holds the {@code crm} schema (auto-commit on). */
+  abstract Connection connect() throws SQLException;
+
+  /** Statements that leave an empty {@code crm} schema and nothing else the rules do not name. */
+  abstract List<String> freshSchema();
+
+  /** An identifier quoted exactly as written. */
+  abstract String q(String identifier);
+
+  /** The definition of a JSON column (type and constraints) named {@code column}. */
+  abstract String jsonColumn(String column);
+
+  /** The text of a JSON column, for LIKE. */
+  abstract String jsonText(String column);
+
+  /** Statements that make an UPDATE of {@code crm.Person} insert a row into crm.trigger_log. */
+  abstract List<String> personUpdateTrigger();
+
+  /** Whether the engine can turn triggers off for its session (or must refuse the table). */
+  abstract boolean triggersCanBeTurnedOff();
+
+  /** Statement that lets this session break foreign keys and not fire triggers. */
+  abstract String relaxedSession();
+
+  // ---- fixture ----------------------------------------------------------------------------
+
+  String person() {
+    return "crm." + q("Person");
+  }
+
+  void exec(String... statements) throws SQLException {
+    exec(List.of(statements));
+  }
+
+  void exec(List<String> statements) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  @BeforeEach
+  void schema() throws SQLException {
+    exec(freshSchema());
+    exec(
+        // Case-sensitive quoted identifiers and a reserved word as a column name.
+        "CREATE TABLE "
+            + person()
+            + " (id BIGINT PRIMARY KEY, "
+            + q("Email")
+            + " VARCHAR(255) UNIQUE, "
+            + q("order")
+            + " VARCHAR(255), phone VARCHAR(255), birthday DATE, "
+            + jsonColumn("prefs")
+            + ", secret_note VARCHAR(255))",
+        // A composite key that holds a masked column, and a foreign key to a masked column.
+        "CREATE TABLE crm.membership (org_id INT, person_email VARCHAR(255), since DATE,"
+            + " PRIMARY KEY (org_id, person_email), FOREIGN KEY (person_email) REFERENCES "
+            + person()
+            + " ("
+            + q("Email")
+            + "))",
+        "CREATE TABLE crm.audit (" + q("at") + " TIMESTAMP, what VARCHAR(255))",
+        "CREATE TABLE crm.scratch (id INT PRIMARY KEY, token VARCHAR(255))",
+        "CREATE VIEW crm.people AS SELECT id, " + q("Email") + " FROM " + person(),
+        "CREATE TABLE crm.trigger_log (n INT)");
+    StringBuilder people = new StringBuilder("INSERT INTO " + person() + " VALUES ");
+    StringBuilder members = new StringBuilder("INSERT INTO crm.membership VALUES ");
+    for (int i = 1; i <= PEOPLE; i++) {
+      people
+          .append(i > 1 ? "," : "")
+          .append("(")
+          .append(i)
+          .append(", 'person")
+          .append(i)
+          .append("@mail.test', ")
+          .append(i % 9 == 0 ? "NULL" : "'Quilma" + i + "'")
+          .append(", '+81 90-1234-")
+          .append(String.format("%04d", i))
+          .append("', DATE '")
+          .append(birthday(i))
+          .append("', '{\"newsletter\": true, \"contacts\": [{\"kind\": \"work\", \"email\":")
+          .append(" \"work")
+          .append(i)
+          .append("@corp.test\"}]}', 'note ")
+          .append(i)
+          .append("')");
+      members
+          .append(i > 1 ? "," : "")
+          .append("(")
+          .append(i % 3)
+          .append(", 'person")
+          .append(i)
+          .append("@mail.test', DATE '2020-01-01')");
+    }
+    exec(
+        people.toString(),
+        members.toString(),
+        "INSERT INTO crm.audit VALUES (CURRENT_TIMESTAMP, 'created')",
+        "INSERT INTO crm.scratch VALUES (1, 'x')");
+  }
+
+  static LocalDate birthday(int i) {
+    return LocalDate.of(1980, 1, 1).plusDays(i);
+  }
+
+  MaskingPlan plan(String rules) {
+    return MaskingPlan.compile(RulesLoader.parse("sql-rules.yaml", rules), KEY);
+  }
+
+  SqlMasking engine(String rules, SqlMasking.Options options) {
+    return new SqlMasking(url(), this::connect, plan(rules), options);
+  }
+
+  static SqlMasking.Options options() {
+    return SqlMasking.Options.defaults().withParallelism(3).withRangeRows(120).withBatchRows(50);
+  }
+
+  Map<Long, String> emails() throws SQLException {
+    return column(q("Email"));
+  }
+
+  Map<Long, String> column(String column) throws SQLException {
+    Map<Long, String> values = new HashMap<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, " + column + " FROM " + person())) {
+      while (rs.next()) {
+        values.put(rs.getLong(1), rs.getString(2));
+      }
+    }
+    return values;
+  }
+
+  long count(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Every row of Person and membership holds exactly the once-masked value of its original. */
+  void assertMaskedExactlyOnce(Map<Long, String> emailsBefore) throws SQLException {
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+    Strategy name = Strategies.create("name", Map.of("part", "first"), KEY);
+    Strategy shift = Strategies.create("date-shift", Map.of("days", 30), KEY);
+    Map<Long, String> emails = emails();
+    Map<Long, String> names = column(q("order"));
+    Map<Long, String> birthdays = column("birthday");
+    assertThat(emails).hasSize(PEOPLE);
+    for (int i = 1; i <= PEOPLE; i++) {
+      long id = i;
+      assertThat(emails.get(id)).as("Email of %d", id).isEqualTo(email.mask(emailsBefore.get(id)));
+      assertThat(names.get(id))
+          .as("order of %d", id)
+          .isEqualTo(i % 9 == 0 ? null : name.mask("Quilma" + i));
+      assertThat(birthdays.get(id))
+          .as("birthday of %d", id)
+          .isEqualTo(shift.mask(birthday(i)).toString());
+    }
+    // The same pseudonym in the referencing table, whose primary key holds it: it still matches.
+    assertThat(
+            count(
+                "SELECT count(*) FROM crm.membership m JOIN "
+                    + person()
+                    + " p ON p."
+                    + q("Email")
+                    + " = m.person_email"))
+        .isEqualTo(PEOPLE);
+    assertThat(count("SELECT count(*) FROM crm.membership")).isEqualTo(PEOPLE);
+  }
+
+  // ---- the contract -----------------------------------------------------------------------
+
+  @Test
+  void run_masksEveryDeclaredColumnConsistentlyAndVerifies() throws Exception {
+    Map<Long, String> before = emails();
+
+    MaskingResult result = engine(RULES, options()).run();
+
+    assertThat(result.verified()).isTrue();
+    assertMaskedExactlyOnce(before);
+    assertThat(count("SELECT count(*) FROM crm.membership WHERE person_email LIKE '%@mail.test'"))
+        .isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM "
+                    + person()
+                    + " WHERE "
+                    + jsonText("prefs")
+                    + " LIKE '%corp.test%'"))
+        .isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM "
+                    + person()
+                    + " WHERE "
+                    + jsonText("prefs")
+                    + " LIKE '%newsletter%true%'"))
+        .isEqualTo(PEOPLE);
+    assertThat(count("SELECT count(*) FROM " + person() + " WHERE secret_note IS NOT NULL"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM " + person() + " WHERE " + q("order") + " IS NULL"))
+        .isEqualTo(PEOPLE / 9);
+    assertThat(count("SELECT count(*) FROM crm.scratch")).isZero();
+    assertThat(count("SELECT count(*) FROM crm.audit")).isEqualTo(1);
+    // The view is read through, never written: it shows the masked table.
+    assertThat(count("SELECT count(*) FROM crm.people WHERE " + q("Email") + " LIKE '%@mail.test'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM crm.people")).isEqualTo(PEOPLE);
+  }
+
+  @Test
+  void sameEmail_masksExactlyAsTheMongoDbEngineDoes() throws Exception {
+    engine(RULES, options()).run();
+
+    // Golden value shared with the MongoDB engine's strategies (EmailGolden in both tests).
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+    assertThat(emails().get(7L)).isEqualTo(email.mask("person7@mail.test"));
+  }
+
+  @Test
+  void updateTriggerOnMaskedTable_isTurnedOffOrTheTableRefused() throws Exception {
+    exec(personUpdateTrigger());
+    Map<Long, String> before = emails();
+
+    if (triggersCanBeTurnedOff()) {
+      assertThat(engine(RULES, options()).run().verified()).isTrue();
+      assertMaskedExactlyOnce(before);
+      assertThat(count("SELECT count(*) FROM crm.trigger_log")).as("trigger fired").isZero();
+    } else {
+      assertThatThrownBy(() -> engine(RULES, options()).run())
+          .isInstanceOfSatisfying(
+              MaskingException.class,
+              e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+          .hasMessageContaining("crm.Person has UPDATE triggers [person_update]");
+      assertThat(emails()).isEqualTo(before);
+      assertThat(count("SELECT count(*) FROM crm.scratch")).isEqualTo(1);
+      assertThat(count("SELECT count(*) FROM crm.trigger_log")).isZero();
+    }
+  }
+
+  @Test
+  void undeclaredTable_refusesBeforeAnyWrite() throws Exception {
+    exec("CREATE TABLE crm.newsletter (id INT PRIMARY KEY, email VARCHAR(255))");
+    Map<Long, String> before = emails();
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("crm.newsletter");
+    assertThat(emails()).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM crm.scratch")).isEqualTo(1);
+  }
+
+  @Test
+  void undeclaredColumn_refusesBeforeAnyWrite() throws Exception {
+    exec("ALTER TABLE " + person() + " ADD COLUMN passport VARCHAR(255)");
+    Map<Long, String> before = emails();
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .hasMessageContaining("crm.Person.passport");
+    assertThat(emails()).isEqualTo(before);
+  }
+
+  @Test
+  void undeclaredJsonKey_isFoundAndTheRunRefused() throws Exception {
+    exec(
+        "UPDATE "
+            + person()
+            + " SET prefs = '{\"newsletter\": false, \"contacts\": [], \"ssn\": \"123\"}'"
+            + " WHERE id <= 3");
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .hasMessageContaining("crm.Person: prefs.ssn (3 documents)")
+        .hasMessageNotContaining("123");
+  }
+
+  @Test
+  void pathIntoAColumnThatIsNotJson_isInvalidRules() {
+    String rules = RULES.replace("phone: phone", "phone.number: phone");
+
+    assertThatThrownBy(() -> engine(rules, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("crm.Person.phone.number: a path into column phone, which is not");
+  }
+
+  @Test
+  void textColumnNamedLikeAJsonColumnOfAnotherTable_isNotJson() throws Exception {
+    exec("CREATE TABLE crm.settings (id INT PRIMARY KEY, prefs VARCHAR(255))");
+    String rules =
+        RULES
+            + """
+                  settings:
+                    fields:
+                      id: keep
+                      prefs.theme: keep
+            """;
+
+    assertThatThrownBy(() -> engine(rules, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("crm.settings.prefs.theme: a path into column prefs, which is not");
+  }
+
+  @Test
+  void tableWithoutPrimaryKey_isRefusedWhenItMustBeMasked() throws Exception {
+    String rules = RULES.replace("audit: keep", "audit: {fields: {at: keep, what: redact}}");
+
+    assertThatThrownBy(() -> engine(rules, options()).run())
+        .hasMessageContaining("crm.audit has no primary key");
+    assertThat(count("SELECT count(*) FROM crm.scratch")).isEqualTo(1);
+  }
+
+  @Test
+  void interruptedRun_resumesWithEveryRowMaskedExactlyOnce() throws Exception {
+    Map<Long, String> before = emails();
+    AtomicInteger updates = new AtomicInteger();
+    SqlMasking.Options dying =
+        options()
+            .withParallelism(1)
+            .withProgress(
+                (phase, done, total) -> {
+                  if (updates.incrementAndGet() == 4) {
+                    throw new IllegalStateException("simulated crash");
+                  }
+                });
+    assertThatThrownBy(() -> engine(RULES, dying).run()).hasMessageContaining("simulated crash");
+    assertThat(
+            count(
+                    "SELECT count(*) FROM "
+                        + person()
+                        + " WHERE "
+                        + q("Email")
+                        + " LIKE '%@mail.test'")
+                + count(
+                    "SELECT count(*) FROM crm.membership WHERE person_email LIKE '%@mail.test'"))
+        .as("the crash came after some batches were written, before the last")
+        .isBetween(1L, 2L * PEOPLE - 1);
+
+    assertThat(engine(RULES, options()).run().verified()).isTrue();
+
+    assertMaskedExactlyOnce(before);
+  }
+
+  @Test
+  void plantedUnmaskedValue_failsVerification() throws Exception {
+    engine(RULES, options()).run();
+    exec(
+        relaxedSession(),
+        "UPDATE " + person() + " SET " + q("Email") + " = 'someone.real@mail.test' WHERE id = 1");
+
+    assertThatThrownBy(() -> engine(RULES, options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("crm.Person: column Email is not in masked form in 1 row")
+        .hasMessageNotContaining("someone.real");
+  }
+}
