@@ -38,6 +38,8 @@ final class KeyCodec {
         pair.add("decimal").add(d.toPlainString());
       } else if (v instanceof UUID u) {
         pair.add("uuid").add(u.toString());
+      } else if (v instanceof java.sql.Date d) {
+        pair.add("date").add(d.toLocalDate().toString());
       } else if (v instanceof LocalDate d) {
         pair.add("date").add(d.toString());
       } else if (v instanceof LocalDateTime t) {
