@@ -126,6 +126,38 @@ final class MySqlDialect implements SqlDialect {
   }
 
   @Override
+  public List<ForeignKey> foreignKeys(Connection c, String schema) throws SQLException {
+    Map<String, String[]> heads = new LinkedHashMap<>();
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    Map<String, List<String>> parents = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT constraint_name, table_name, column_name, referenced_table_schema,"
+                + " referenced_table_name, referenced_column_name"
+                + " FROM information_schema.key_column_usage WHERE table_schema = ?"
+                + " AND referenced_table_name IS NOT NULL"
+                + " ORDER BY constraint_name, table_name, ordinal_position")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(2) + "/" + rs.getString(1);
+          heads.putIfAbsent(
+              id,
+              new String[] {rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(5)});
+          columns.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(3));
+          parents.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(6));
+        }
+      }
+    }
+    List<ForeignKey> keys = new ArrayList<>();
+    heads.forEach(
+        (id, h) ->
+            keys.add(
+                new ForeignKey(h[0], schema, h[1], columns.get(id), h[2], h[3], parents.get(id))));
+    return keys;
+  }
+
+  @Override
   public List<String> views(Connection c, String schema) throws SQLException {
     List<String> views = new ArrayList<>();
     try (PreparedStatement ps =

@@ -120,6 +120,41 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public List<ForeignKey> foreignKeys(Connection c, String schema) throws SQLException {
+    List<ForeignKey> keys = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT con.conname, cn.nspname, cl.relname, pn.nspname, pl.relname,"
+                + " ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)"
+                + "   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n"
+                + "   ORDER BY k.o),"
+                + " ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)"
+                + "   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n"
+                + "   ORDER BY k.o)"
+                + " FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid"
+                + " JOIN pg_namespace cn ON cn.oid = cl.relnamespace"
+                + " JOIN pg_class pl ON pl.oid = con.confrelid"
+                + " JOIN pg_namespace pn ON pn.oid = pl.relnamespace"
+                + " WHERE con.contype = 'f' AND cn.nspname = ? ORDER BY con.conname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(
+              new ForeignKey(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  List.of((String[]) rs.getArray(6).getArray()),
+                  rs.getString(4),
+                  rs.getString(5),
+                  List.of((String[]) rs.getArray(7).getArray())));
+        }
+      }
+    }
+    return keys;
+  }
+
+  @Override
   public List<String> views(Connection c, String schema) throws SQLException {
     List<String> views = new ArrayList<>();
     try (PreparedStatement ps =

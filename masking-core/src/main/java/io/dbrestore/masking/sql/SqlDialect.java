@@ -18,6 +18,19 @@ interface SqlDialect {
   /** Base tables of a schema (views excluded) with columns, primary key and update triggers. */
   List<Table> tables(Connection c, String schema) throws SQLException;
 
+  /** A foreign key: {@code child(columns)} references {@code parent(parentColumns)}. */
+  record ForeignKey(
+      String name,
+      String schema,
+      String table,
+      java.util.List<String> columns,
+      String parentSchema,
+      String parentTable,
+      java.util.List<String> parentColumns) {}
+
+  /** The foreign keys of the tables of a schema. */
+  List<ForeignKey> foreignKeys(Connection c, String schema) throws SQLException;
+
   /** Names of views in a schema: never written to, never masked. */
   List<String> views(Connection c, String schema) throws SQLException;
 

@@ -838,6 +838,9 @@ public final class SqlMasking {
         }
       }
     }
+    try (Connection c = connections.open()) {
+      problems.addAll(orphans(c, targets));
+    }
     notMasked
         .snapshot()
         .forEach(
@@ -869,6 +872,60 @@ public final class SqlMasking {
     }
     setState(targets, "VERIFIED");
     return result;
+  }
+
+  /**
+   * Foreign keys must still hold: masking runs with their checks off, and only the consistent
+   * pseudonyms keep referencing rows matched. Counts rows whose key finds no parent; names the
+   * constraint, never a value.
+   */
+  private List<String> orphans(Connection c, List<Target> targets) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    Set<String> schemas = new LinkedHashSet<>();
+    targets.forEach(t -> schemas.add(t.table().schema()));
+    for (String schema : schemas) {
+      for (SqlDialect.ForeignKey fk : dialect.foreignKeys(c, schema)) {
+        String child = dialect.quote(fk.schema()) + "." + dialect.quote(fk.table());
+        String parent = dialect.quote(fk.parentSchema()) + "." + dialect.quote(fk.parentTable());
+        List<String> notNull = new ArrayList<>();
+        List<String> match = new ArrayList<>();
+        for (int i = 0; i < fk.columns().size(); i++) {
+          notNull.add("c." + dialect.quote(fk.columns().get(i)) + " IS NOT NULL");
+          match.add(
+              "p."
+                  + dialect.quote(fk.parentColumns().get(i))
+                  + " = c."
+                  + dialect.quote(fk.columns().get(i)));
+        }
+        String sql =
+            "SELECT count(*) FROM "
+                + child
+                + " c WHERE "
+                + String.join(" AND ", notNull)
+                + " AND NOT EXISTS (SELECT 1 FROM "
+                + parent
+                + " p WHERE "
+                + String.join(" AND ", match)
+                + ")";
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery(sql)) {
+          rs.next();
+          long n = rs.getLong(1);
+          if (n > 0) {
+            problems.add(
+                fk.schema()
+                    + "."
+                    + fk.table()
+                    + ": foreign key "
+                    + fk.name()
+                    + " no longer holds for "
+                    + n
+                    + (n == 1 ? " row" : " rows"));
+          }
+        }
+      }
+    }
+    return problems;
   }
 
   /** A column the rules {@code remove} holds NULL after masking: nothing to check. */

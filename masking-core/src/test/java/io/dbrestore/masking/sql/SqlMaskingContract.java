@@ -430,4 +430,27 @@ abstract class SqlMaskingContract {
         .hasMessageContaining("crm.Person: column Email is not in masked form in 1 row")
         .hasMessageNotContaining("someone.real");
   }
+
+  @Test
+  void brokenForeignKey_failsVerificationNamingTheConstraint() throws Exception {
+    engine(RULES, options()).run();
+    String pseudonymOfNobody =
+        (String) Strategies.create("email", java.util.Map.of(), KEY).mask("nobody@mail.test");
+    exec(
+        relaxedSession(),
+        "UPDATE crm.membership SET person_email = '"
+            + pseudonymOfNobody
+            + "' WHERE org_id = 1 AND person_email IN (SELECT "
+            + q("Email")
+            + " FROM "
+            + person()
+            + " WHERE id = 1)");
+
+    assertThatThrownBy(() -> engine(RULES, options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("crm.membership: foreign key")
+        .hasMessageContaining("no longer holds for 1 row");
+  }
 }
