@@ -453,4 +453,62 @@ abstract class SqlMaskingContract {
         .hasMessageContaining("crm.membership: foreign key")
         .hasMessageContaining("no longer holds for 1 row");
   }
+
+  /** Every value of every text or JSON column of every table of schema crm. */
+  private List<String> everyTextValue() throws SQLException {
+    List<String> values = new java.util.ArrayList<>();
+    try (Connection c = connect()) {
+      java.sql.DatabaseMetaData meta = c.getMetaData();
+      List<String[]> columns = new java.util.ArrayList<>();
+      for (String catalogOrSchema : List.of("crm")) {
+        try (java.sql.ResultSet rs =
+            url().startsWith("jdbc:postgresql")
+                ? meta.getColumns(null, catalogOrSchema, "%", "%")
+                : meta.getColumns(catalogOrSchema, null, "%", "%")) {
+          while (rs.next()) {
+            String table = rs.getString("TABLE_NAME");
+            String type = rs.getString("TYPE_NAME").toLowerCase(java.util.Locale.ROOT);
+            if (!table.startsWith("__")
+                && (type.contains("char") || type.contains("text") || type.contains("json"))) {
+              columns.add(new String[] {table, rs.getString("COLUMN_NAME")});
+            }
+          }
+        }
+      }
+      for (String[] col : columns) {
+        try (Statement s = c.createStatement();
+            java.sql.ResultSet rs =
+                s.executeQuery("SELECT " + q(col[1]) + " FROM crm." + q(col[0]))) {
+          while (rs.next()) {
+            Object v = rs.getObject(1);
+            if (v != null) {
+              values.add(v.toString());
+            }
+          }
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void afterMasking_noOriginalPersonalValueIsLeftInAnyTextOrJsonColumn() throws Exception {
+    java.util.Set<String> planted = new java.util.HashSet<>();
+    for (int i = 1; i <= PEOPLE; i++) {
+      planted.add("person" + i + "@mail.test");
+      planted.add("work" + i + "@corp.test");
+      planted.add("Quilma" + i);
+      planted.add("note " + i);
+      planted.add("+81 90-1234-" + String.format("%04d", i));
+    }
+    assertThat(everyTextValue()).anyMatch(planted::contains);
+
+    engine(RULES, options()).run();
+
+    for (String value : everyTextValue()) {
+      for (String original : planted) {
+        assertThat(value).as("a text or JSON value after masking").doesNotContain(original);
+      }
+    }
+  }
 }
