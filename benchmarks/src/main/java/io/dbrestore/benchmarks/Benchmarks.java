@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     name = "benchmarks",
     mixinStandardHelpOptions = true,
     description = "On-demand benchmarks of the masking engine (not part of the test suite).",
-    subcommands = {MongoMaskingSuite.class, MaskerCpuSuite.class})
+    subcommands = {MongoMaskingSuite.class, SqlMaskingSuite.class, MaskerCpuSuite.class})
 public final class Benchmarks implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Both suites on tiny sizes: they run, and their last stdout line is the result. */
+/** Every suite on tiny sizes: they run, and their last stdout line is the result. */
 class SuitesTest {
   private static JsonNode run(String... args) throws Exception {
     StringWriter out = new StringWriter();
@@ -66,6 +68,34 @@ class SuitesTest {
             "collection_parallel_docs_per_s",
             "ours_docs_per_s",
             "ceiling_docs_per_s");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"postgresql", "mariadb"})
+  void sqlMasking(String engine) throws Exception {
+    JsonNode result =
+        run("sql-masking", "--engine", engine, "--rows", "3000", "--naive-prefix", "300");
+    assertThat(result.get("suite").asText()).isEqualTo("sql-masking");
+    assertThat(result.get("engine").asText()).isEqualTo(engine);
+    assertThat(result.get("rows").asInt()).isEqualTo(3000);
+    assertThat(result.get("rtt_ms").asDouble()).isEqualTo(0.5);
+    assertThat(result.get("naive_rows").asInt()).isEqualTo(300);
+    List<String> required =
+        List.of(
+            "rows", "rtt_ms", "naive_rows_per_s", "single_statement_rows_per_s", "ours_rows_per_s");
+    assertPositive(result, required);
+    assertPositive(result, List.of("ours_mask_only_rows_per_s"));
+    List<String> names = new java.util.ArrayList<>();
+    result.fieldNames().forEachRemaining(names::add);
+    assertThat(names)
+        .startsWith(
+            "suite",
+            "engine",
+            "rows",
+            "rtt_ms",
+            "naive_rows_per_s",
+            "single_statement_rows_per_s",
+            "ours_rows_per_s");
   }
 
   @Test
