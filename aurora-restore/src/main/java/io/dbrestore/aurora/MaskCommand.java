@@ -192,7 +192,7 @@ public final class MaskCommand extends JobCommand {
       throw JobException.invalidInput(
           "give exactly one of --password-env <variable> and --password-secret <arn>");
     }
-    Properties p = new Properties();
+    Properties p = SqlMasking.connectionProperties(jdbcUrl);
     String name = user;
     String secretPassword;
     if (passwordSecret != null) {

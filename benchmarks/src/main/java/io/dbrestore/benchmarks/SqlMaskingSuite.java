@@ -700,7 +700,12 @@ final class SqlMaskingSuite implements Callable<Integer> {
                 });
     long t0 = System.nanoTime();
     MaskingResult result =
-        new SqlMasking(url, () -> DriverManager.getConnection(url), plan, options).run();
+        new SqlMasking(
+                url,
+                () -> DriverManager.getConnection(url, SqlMasking.connectionProperties(url)),
+                plan,
+                options)
+            .run();
     long t1 = System.nanoTime();
     if (!result.verified() || result.documentsMasked() != rows) {
       throw new IllegalStateException(

@@ -184,6 +184,18 @@ final class MySqlDialect implements SqlDialect {
     return true;
   }
 
+  /**
+   * Batches of single-row UPDATEs as one bulk round trip: MariaDB Connector/J needs server-side
+   * prepared statements for its bulk protocol; MySQL Connector/J rewrites batches.
+   */
+  @Override
+  public Map<String, String> connectionProperties() {
+    return Map.of(
+        "useServerPrepStmts", "true",
+        "useBulkStmts", "true",
+        "rewriteBatchedStatements", "true");
+  }
+
   @Override
   public boolean triggersFire(Connection c) {
     return true;

@@ -44,6 +44,11 @@ interface SqlDialect {
   /** Whether this session's writes fire triggers (after {@link #relaxSession}). */
   boolean triggersFire(Connection c) throws SQLException;
 
+  /** Driver properties that make batched writes fast (merged into the caller's connection). */
+  default java.util.Map<String, String> connectionProperties() {
+    return java.util.Map.of();
+  }
+
   /** {@code LIMIT n} clause. */
   default String limit(int n) {
     return " LIMIT " + n;

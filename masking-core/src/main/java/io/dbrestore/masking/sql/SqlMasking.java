@@ -109,6 +109,16 @@ public final class SqlMasking {
     this.options = options;
   }
 
+  /**
+   * Driver properties the engine writes fastest with, for the database a JDBC URL names; callers
+   * add them to their connection properties.
+   */
+  public static java.util.Properties connectionProperties(String jdbcUrl) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(SqlDialect.forUrl(jdbcUrl).connectionProperties());
+    return p;
+  }
+
   /** Masks every declared table, then runs the verification gate. */
   public MaskingResult run() throws SQLException {
     long start = System.nanoTime();
