@@ -283,9 +283,36 @@ abstract class SqlMaskingContract {
   void sameEmail_masksExactlyAsTheMongoDbEngineDoes() throws Exception {
     engine(RULES, options()).run();
 
-    // Golden value shared with the MongoDB engine's strategies (EmailGolden in both tests).
-    Strategy email = Strategies.create("email", Map.of(), KEY);
-    assertThat(emails().get(7L)).isEqualTo(email.mask("person7@mail.test"));
+    // The MongoDB engine, same key, same e-mail, in a document.
+    String inMongo;
+    try (var server = io.dbrestore.masking.testdata.InProcessMongo.start();
+        var client = com.mongodb.client.MongoClients.create(server.uri())) {
+      client
+          .getDatabase("crm")
+          .getCollection("Person")
+          .insertOne(new org.bson.Document("_id", 7).append("Email", "person7@mail.test"));
+      String mongoRules =
+          """
+          version: 1
+          databases:
+            crm:
+              collections:
+                Person:
+                  fields:
+                    _id: keep
+                    Email: email
+          """;
+      new io.dbrestore.masking.mongo.MongoMasking(
+              client,
+              MaskingPlan.compile(RulesLoader.parse("mongo.yaml", mongoRules), KEY),
+              io.dbrestore.masking.mongo.MongoMasking.Options.defaults())
+          .run();
+      inMongo = client.getDatabase("crm").getCollection("Person").find().first().getString("Email");
+    }
+
+    // Golden: pinned, so that neither engine's output can drift without a new strategy version.
+    assertThat(inMongo).isEqualTo("mutyiiigmkojjqdmc7uf@example.com");
+    assertThat(emails().get(7L)).isEqualTo(inMongo);
   }
 
   @Test
