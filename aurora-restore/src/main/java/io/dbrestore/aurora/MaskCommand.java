@@ -166,6 +166,9 @@ public final class MaskCommand extends JobCommand {
         throw JobException.invalidInput(e.getMessage());
       }
       result = verifyOnly ? masking.verifyOnly() : masking.run();
+      if (context.dryRun()) {
+        printSamples(context.out(), masking.samples(2));
+      }
     } catch (MaskingException e) {
       throw MaskingInputs.toJobException(e);
     }
@@ -185,6 +188,27 @@ public final class MaskCommand extends JobCommand {
       MaskingInputs.writeReport(report, output);
     }
     return output;
+  }
+
+  /**
+   * The dry run's before-and-after view. Original values are shown only on a terminal: in ECS
+   * stdout goes to CloudWatch Logs, where personal data must never go.
+   */
+  private static void printSamples(
+      java.io.PrintWriter out, java.util.List<SqlMasking.Sample> samples) {
+    boolean terminal = System.console() != null;
+    out.println(
+        terminal
+            ? "Dry run: rows before and after masking (nothing was written):"
+            : "Dry run: rows after masking (originals are shown only on a terminal;"
+                + " nothing was written):");
+    for (SqlMasking.Sample s : samples) {
+      if (terminal) {
+        out.println("  " + s.table() + " before: " + s.before().toJson());
+      }
+      out.println("  " + s.table() + " after:  " + s.after().toJson());
+    }
+    out.flush();
   }
 
   private Properties credentials(JobContext context) {

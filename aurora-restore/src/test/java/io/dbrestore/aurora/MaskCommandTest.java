@@ -18,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code aurora-restore mask} through its real entry point, on an embedded PostgreSQL. */
 class MaskCommandTest {
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static io.dbrestore.runtime.testing.AwsWireMock secrets =
+      new io.dbrestore.runtime.testing.AwsWireMock();
+
   static final String KEY = "aurora-mask-test-key-0123456789abcdefghijkl";
   static final String PASSWORD = "pg-test-password-1234";
   static EmbeddedPostgres postgres;
@@ -116,6 +120,48 @@ class MaskCommandTest {
     assertThat(count("SELECT count(*) FROM app.users WHERE full_name LIKE 'Zarevo%'")).isZero();
     assertThat(count("SELECT count(*) FROM app.users WHERE profile->>'phone' LIKE '+81 90-1111-%'"))
         .isLessThan(5);
+  }
+
+  @Test
+  void dryRun_writesNothingAndShowsMaskedRows() throws Exception {
+    Run run = mask(env(), "--dry-run");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Dry run", "app.users after:", "@example.com");
+    assertThat(count("SELECT count(*) FROM app.users WHERE email LIKE '%@mail.test'"))
+        .isEqualTo(300);
+  }
+
+  @Test
+  void credentialsFromTheRdsSecret_areUsedAndNeverPrinted() {
+    secrets.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post("/")
+            .withHeader(
+                "X-Amz-Target",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                    "secretsmanager.GetSecretValue"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.okForContentType(
+                    "application/x-amz-json-1.1",
+                    "{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:1:secret:rds\",\"SecretString\":"
+                        + "\"{\\\"username\\\":\\\"postgres\\\",\\\"password\\\":\\\""
+                        + PASSWORD
+                        + "\\\"}\"}")));
+
+    Run run =
+        Run.of(
+            AuroraRestore.entryPoint(),
+            Map.of("DBRESTORE_MASKING_KEY", KEY),
+            "mask",
+            "--jdbc-url",
+            url,
+            "--password-secret",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:rds",
+            "--rules",
+            rules.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out() + run.err()).doesNotContain(PASSWORD);
   }
 
   @Test

@@ -170,6 +170,46 @@ public final class SqlMasking {
         drift.snapshot());
   }
 
+  /** A row as it is and as masking would leave it (JSON columns parsed). */
+  public record Sample(String table, Document before, Document after) {}
+
+  /**
+   * Up to {@code perTable} rows of each masked table, masked in memory only: what a dry run shows.
+   * Writes nothing.
+   */
+  public List<Sample> samples(int perTable) throws SQLException {
+    List<Sample> samples = new ArrayList<>();
+    try (Connection c = connections.open()) {
+      for (String schema : dialect.schemas(c)) {
+        for (Table table : dialect.tables(c, schema)) {
+          var p = plan.collection(schema, table.name());
+          if (p.isEmpty() || p.get().mode() != Rules.Mode.MASK) {
+            continue;
+          }
+          DocumentMasker masker = new DocumentMasker(p.get().tree());
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT * FROM " + qualified(table) + dialect.limit(perTable))) {
+            while (rs.next()) {
+              Document row = new Document();
+              for (int i = 0; i < table.columns().size(); i++) {
+                Table.Column column = table.columns().get(i);
+                Object value = rs.getObject(column.name());
+                row.put(column.name(), column.json() ? parseJson(value) : value);
+              }
+              DocumentMasker.Result r = masker.mask(row, (path, n) -> {});
+              Document after = new Document(row);
+              after.putAll(r.set());
+              r.unset().forEach(col -> after.put(col, null));
+              samples.add(new Sample(table.qualifiedName(), row, after));
+            }
+          }
+        }
+      }
+    }
+    return samples;
+  }
+
   /** Runs only the verification gate on a copy masked earlier with these rules. */
   public MaskingResult verifyOnly() throws SQLException {
     long start = System.nanoTime();
