@@ -23,6 +23,7 @@ import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -38,10 +39,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -64,6 +61,7 @@ public final class MongoMasking {
   private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
   private static final Codec<Document> DOCUMENT_CODEC =
       MongoClientSettings.getDefaultCodecRegistry().get(Document.class);
+  private static final DecoderContext DECODER = DecoderContext.builder().build();
   private static final int WRITE_ATTEMPTS = 5;
 
   /** How a run works. */
@@ -461,8 +459,10 @@ public final class MongoMasking {
     AtomicLong done = new AtomicLong();
     long grandTotal = total;
     Map<String, long[]> timing = new ConcurrentHashMap<>();
-    runAll(
+    Workers.runAll(
         work,
+        options.parallelism(),
+        "masking-worker",
         w -> {
           long t0 = System.nanoTime();
           maskChunkRetrying(
@@ -539,8 +539,8 @@ public final class MongoMasking {
             .sort(Sorts.ascending("_id"))
             .skip((int) Math.min(Integer.MAX_VALUE, confirmed))
             .batchSize(options.batchSize())) {
-      checkInterrupted();
-      Document doc = DOCUMENT_CODEC.decode(rawDoc.asBsonReader(), DecoderContext.builder().build());
+      Workers.checkCancelled();
+      Document doc = DOCUMENT_CODEC.decode(rawDoc.asBsonReader(), DECODER);
       Object id = doc.get("_id");
       inBatch++;
       if (!alreadyMasked.isEmpty() && alreadyMasked.remove(id)) {
@@ -661,21 +661,6 @@ public final class MongoMasking {
     }
   }
 
-  private static void checkInterrupted() {
-    if (Thread.currentThread().isInterrupted()) {
-      throw new CancellationException();
-    }
-  }
-
-  /** Thrown inside workers when the run is cancelled; unwound by {@link #runAll}. */
-  static final class CancellationException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    CancellationException() {
-      super("masking was cancelled");
-    }
-  }
-
   /**
    * The pending batch of a chunk whose run was killed: the ids whose document changed since it was
    * read were written, so they must not be masked again.
@@ -692,8 +677,7 @@ public final class MongoMasking {
     }
     Set<Object> masked = new HashSet<>();
     for (RawBsonDocument d : raw.find(Filters.in("_id", ids))) {
-      Object id =
-          DOCUMENT_CODEC.decode(d.asBsonReader(), DecoderContext.builder().build()).get("_id");
+      Object id = DOCUMENT_CODEC.decode(d.asBsonReader(), DECODER).get("_id");
       Long before = expected.get(id);
       if (before != null && before != hash(d)) {
         masked.add(id);
@@ -735,6 +719,8 @@ public final class MongoMasking {
     List<Work> work = new ArrayList<>();
     long total = 0;
     Chunker chunker = new Chunker(options.chunkDocuments());
+    Map<String, Document> runs = new LinkedHashMap<>();
+    checkpoints.forEach((db, cp) -> runs.put(db, cp.run()));
     for (Target t : targets) {
       MongoCollection<Document> coll =
           client.getDatabase(t.plan().database()).getCollection(t.plan().name());
@@ -748,7 +734,7 @@ public final class MongoMasking {
       if (t.plan().mode() == Rules.Mode.EMPTY) {
         manifest.put(t.name(), now);
       }
-      Document run = checkpoints.get(t.plan().database()).run();
+      Document run = runs.get(t.plan().database());
       Document indexes = run == null ? null : run.get("indexes", Document.class);
       List<?> recorded = indexes == null ? null : indexes.getList(t.plan().name(), Object.class);
       if (recorded != null) {
@@ -779,7 +765,11 @@ public final class MongoMasking {
     AtomicLong done = new AtomicLong();
     long grandTotal = total;
     work.sort(Comparator.comparingLong((Work w) -> w.chunk().documents()).reversed());
-    runAll(work, w -> verifyChunk(w, notMasked, undeclared, done, grandTotal));
+    Workers.runAll(
+        work,
+        options.parallelism(),
+        "masking-worker",
+        w -> verifyChunk(w, notMasked, undeclared, done, grandTotal));
 
     Map<String, Map<String, Long>> failures = notMasked.snapshot();
     failures.forEach(
@@ -834,8 +824,8 @@ public final class MongoMasking {
     Set<String> paths = new LinkedHashSet<>();
     long n = 0;
     for (RawBsonDocument rawDoc : raw.find(w.chunk().filter()).batchSize(options.batchSize())) {
-      checkInterrupted();
-      Document doc = DOCUMENT_CODEC.decode(rawDoc.asBsonReader(), DecoderContext.builder().build());
+      Workers.checkCancelled();
+      Document doc = DOCUMENT_CODEC.decode(rawDoc.asBsonReader(), DECODER);
       bad.clear();
       paths.clear();
       verifier.verify(doc, bad::add, (path, k) -> paths.add(path));
@@ -849,61 +839,6 @@ public final class MongoMasking {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-
-  private interface Task {
-    void run(Work w);
-  }
-
-  /** Runs the work on at most {@code parallelism} threads; the first failure stops the rest. */
-  private void runAll(List<Work> work, Task task) {
-    if (work.isEmpty()) {
-      return;
-    }
-    int threads = Math.min(options.parallelism(), work.size());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "masking-worker");
-              t.setDaemon(true);
-              return t;
-            });
-    Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Work w : work) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  if (mdc != null) {
-                    org.slf4j.MDC.setContextMap(mdc);
-                  }
-                  task.run(w);
-                }));
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          pool.shutdownNow();
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException(cause);
-        }
-      }
-    } catch (InterruptedException e) {
-      pool.shutdownNow();
-      Thread.currentThread().interrupt();
-      throw new CancellationException();
-    } finally {
-      pool.shutdownNow();
-    }
-  }
 
   private static Map<String, List<Target>> byDatabase(List<Target> targets) {
     Map<String, List<Target>> result = new LinkedHashMap<>();

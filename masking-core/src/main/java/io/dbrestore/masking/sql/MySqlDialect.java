@@ -33,14 +33,10 @@ final class MySqlDialect implements SqlDialect {
   @Override
   public List<String> schemas(Connection c) throws SQLException {
     List<String> schemas = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT schema_name FROM information_schema.schemata ORDER BY 1")) {
-      while (rs.next()) {
-        String name = rs.getString(1);
-        if (!SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {
-          schemas.add(name);
-        }
+    for (String name :
+        Jdbc.strings(c, "SELECT schema_name FROM information_schema.schemata ORDER BY 1")) {
+      if (!SYSTEM.contains(name.toLowerCase(Locale.ROOT))) {
+        schemas.add(name);
       }
     }
     return schemas;
@@ -90,39 +86,22 @@ final class MySqlDialect implements SqlDialect {
 
   private static List<String> primaryKey(Connection c, String schema, String table)
       throws SQLException {
-    List<String> key = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ?"
-                + " AND table_name = ? AND constraint_name = 'PRIMARY' ORDER BY"
-                + " ordinal_position")) {
-      ps.setString(1, schema);
-      ps.setString(2, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          key.add(rs.getString(1));
-        }
-      }
-    }
-    return key;
+    return Jdbc.strings(
+        c,
+        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ?"
+            + " AND table_name = ? AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
+        schema,
+        table);
   }
 
   private static List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
-    List<String> triggers = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = ?"
-                + " AND event_object_table = ? AND event_manipulation = 'UPDATE' ORDER BY 1")) {
-      ps.setString(1, schema);
-      ps.setString(2, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          triggers.add(rs.getString(1));
-        }
-      }
-    }
-    return triggers;
+    return Jdbc.strings(
+        c,
+        "SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = ?"
+            + " AND event_object_table = ? AND event_manipulation = 'UPDATE' ORDER BY 1",
+        schema,
+        table);
   }
 
   @Override
@@ -159,18 +138,10 @@ final class MySqlDialect implements SqlDialect {
 
   @Override
   public List<String> views(Connection c, String schema) throws SQLException {
-    List<String> views = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 1")) {
-      ps.setString(1, schema);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          views.add(rs.getString(1));
-        }
-      }
-    }
-    return views;
+    return Jdbc.strings(
+        c,
+        "SELECT table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 1",
+        schema);
   }
 
   @Override

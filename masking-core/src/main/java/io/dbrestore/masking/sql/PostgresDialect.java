@@ -24,18 +24,11 @@ final class PostgresDialect implements SqlDialect {
 
   @Override
   public List<String> schemas(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog',"
-                    + " 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg_temp_%'"
-                    + " AND nspname NOT LIKE 'pg_toast_temp_%' ORDER BY nspname")) {
-      while (rs.next()) {
-        schemas.add(rs.getString(1));
-      }
-    }
-    return schemas;
+    return Jdbc.strings(
+        c,
+        "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog',"
+            + " 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg_temp_%'"
+            + " AND nspname NOT LIKE 'pg_toast_temp_%' ORDER BY nspname");
   }
 
   @Override
@@ -78,45 +71,29 @@ final class PostgresDialect implements SqlDialect {
 
   private static List<String> primaryKey(Connection c, String schema, String table)
       throws SQLException {
-    List<String> key = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true"
-                + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
-                + " WHERE i.indisprimary AND n.nspname = ? AND c.relname = ? ORDER BY k.ord")) {
-      ps.setString(1, schema);
-      ps.setString(2, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          key.add(rs.getString(1));
-        }
-      }
-    }
-    return key;
+    return Jdbc.strings(
+        c,
+        "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true"
+            + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
+            + " WHERE i.indisprimary AND n.nspname = ? AND c.relname = ? ORDER BY k.ord",
+        schema,
+        table);
   }
 
   private static List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
-    List<String> triggers = new ArrayList<>();
     // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 1) = 1"
-                + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
-                + " ORDER BY t.tgname")) {
-      ps.setString(1, schema);
-      ps.setString(2, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          triggers.add(rs.getString(1));
-        }
-      }
-    }
-    return triggers;
+    return Jdbc.strings(
+        c,
+        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 1) = 1"
+            + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
+            + " ORDER BY t.tgname",
+        schema,
+        table);
   }
 
   @Override
@@ -156,19 +133,11 @@ final class PostgresDialect implements SqlDialect {
 
   @Override
   public List<String> views(Connection c, String schema) throws SQLException {
-    List<String> views = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') ORDER BY c.relname")) {
-      ps.setString(1, schema);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          views.add(rs.getString(1));
-        }
-      }
-    }
-    return views;
+    return Jdbc.strings(
+        c,
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') ORDER BY c.relname",
+        schema);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.strategy.Strategy;
 import java.io.IOException;
@@ -28,10 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -495,7 +492,11 @@ public final class SqlMasking {
     ranges.sort(Comparator.comparingLong(Range::rows).reversed());
     AtomicLong done = new AtomicLong();
     long grandTotal = total;
-    runAll(ranges, r -> maskRange(r, drift, masked.get(r.target().name()), done, grandTotal));
+    Workers.runAll(
+        ranges,
+        options.parallelism(),
+        "sql-masking-worker",
+        r -> maskRange(r, drift, masked.get(r.target().name()), done, grandTotal));
   }
 
   private List<Range> split(Connection c, Target t) throws SQLException {
@@ -600,9 +601,7 @@ public final class SqlMasking {
         }
       }
       while (true) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new IllegalStateException("masking was cancelled");
-        }
+        Workers.checkCancelled();
         Batch batch = null;
         for (int attempt = 1; batch == null; attempt++) {
           try {
@@ -614,12 +613,16 @@ public final class SqlMasking {
               throw e;
             }
             c.rollback();
-            LOG.info("{}: batch rolled back ({}), attempt {}", rangeId, e.getMessage(), attempt);
+            LOG.info(
+                "{}: batch rolled back (SQL state {}), attempt {}",
+                rangeId,
+                e.getSQLState(),
+                attempt);
             try {
               Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 50));
             } catch (InterruptedException ie) {
               Thread.currentThread().interrupt();
-              throw new IllegalStateException("masking was cancelled", ie);
+              throw new Workers.Cancelled();
             }
           }
         }
@@ -986,54 +989,6 @@ public final class SqlMasking {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
-
-  private interface Task {
-    void run(Range r);
-  }
-
-  private void runAll(List<Range> ranges, Task task) {
-    if (ranges.isEmpty()) {
-      return;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(options.parallelism(), ranges.size()),
-            r -> {
-              Thread t = new Thread(r, "sql-masking-worker");
-              t.setDaemon(true);
-              return t;
-            });
-    Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Range r : ranges) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  if (mdc != null) {
-                    org.slf4j.MDC.setContextMap(mdc);
-                  }
-                  task.run(r);
-                }));
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          pool.shutdownNow();
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("masking was cancelled", e);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
 
   private static List<CollectionReport> reports(
       List<Target> targets, Map<String, AtomicLong> masked, Map<String, String> verification) {
