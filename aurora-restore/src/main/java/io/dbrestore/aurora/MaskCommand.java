@@ -4,25 +4,25 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.job.MaskingInputs;
-import io.dbrestore.masking.report.ProgressPrinter;
-import io.dbrestore.masking.report.SummaryTable;
+import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
     })
 public final class MaskCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(MaskCommand.class);
+
+  @Mixin MaskingOptions masking;
 
   @Option(
       names = "--jdbc-url",
@@ -70,45 +72,12 @@ public final class MaskCommand extends JobCommand {
   String passwordSecret;
 
   @Option(
-      names = "--rules",
-      paramLabel = "<file>",
-      required = true,
-      description = "The masking rules (YAML; see docs/rules.md).")
-  Path rules;
-
-  @Option(
-      names = "--parallelism",
-      paramLabel = "<n>",
-      defaultValue = "8",
-      description = "How many primary-key ranges are masked at once. Default: 8.")
-  int parallelism;
-
-  @Option(
       names = "--range-rows",
       paramLabel = "<n>",
       defaultValue = "200000",
       description =
           "Split tables into primary-key ranges of about this many rows. Default: 200000.")
   int rangeRows;
-
-  @Option(
-      names = "--report",
-      paramLabel = "<file.json>",
-      description = "Also write the per-table report as JSON to this file.")
-  Path report;
-
-  @Option(
-      names = "--masking-key-secret",
-      paramLabel = "<arn>",
-      description =
-          "Read the masking key from this Secrets Manager secret instead of the environment"
-              + " variable DBRESTORE_MASKING_KEY.")
-  String maskingKeySecret;
-
-  @Option(
-      names = "--verify-only",
-      description = "Only run the verification gate on a copy masked earlier with these rules.")
-  boolean verifyOnly;
 
   @Override
   protected Duration defaultTimeout() {
@@ -117,15 +86,10 @@ public final class MaskCommand extends JobCommand {
 
   @Override
   protected Object execute(JobContext context) throws Exception {
-    context.step("load-rules");
-    if (parallelism < 1 || parallelism > 256) {
-      throw JobException.invalidInput(
-          "--parallelism must be between 1 and 256, got " + parallelism);
-    }
+    MaskingPlan plan = masking.plan(context);
     if (rangeRows < 100) {
       throw JobException.invalidInput("--range-rows must be at least 100, got " + rangeRows);
     }
-    MaskingPlan plan = MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
     Properties credentials = credentials(context);
     context.resource("database", jdbcUrl.replaceAll("//[^/@]*@", "//"));
     SqlMasking.Connections connections =
@@ -146,69 +110,31 @@ public final class MaskCommand extends JobCommand {
               + "): "
               + Redactor.redact(e.getMessage()));
     }
-    Progress progress =
-        System.console() != null
-            ? ProgressPrinter.bar(System.err)
-            : ProgressPrinter.lines(LOG::info, 10_000);
+    Progress progress = MaskingOptions.progress(LOG);
     SqlMasking.Options options =
         SqlMasking.Options.defaults()
-            .withParallelism(parallelism)
+            .withParallelism(masking.parallelism)
             .withRangeRows(rangeRows)
             .withDryRun(context.dryRun())
             .withProgress(progress);
     MaskingResult result;
+    List<Sample> samples = null;
     try {
-      context.step(verifyOnly ? "verify" : "mask");
-      SqlMasking masking;
+      context.step(masking.verifyOnly ? "verify" : "mask");
+      SqlMasking engine;
       try {
-        masking = new SqlMasking(jdbcUrl, connections, plan, options);
+        engine = new SqlMasking(jdbcUrl, connections, plan, options);
       } catch (IllegalArgumentException e) {
         throw JobException.invalidInput(e.getMessage());
       }
-      result = verifyOnly ? masking.verifyOnly() : masking.run();
+      result = masking.verifyOnly ? engine.verifyOnly() : engine.run();
       if (context.dryRun()) {
-        printSamples(context.out(), masking.samples(2));
+        samples = engine.samples(2);
       }
     } catch (MaskingException e) {
       throw MaskingInputs.toJobException(e);
     }
-    context.out().print(SummaryTable.render(result.collections(), result.seconds()));
-    context.out().flush();
-    Map<String, Object> output = new LinkedHashMap<>();
-    output.put("rulesSha256", plan.rules().sha256());
-    output.put("verified", result.verified());
-    output.put("rowsMasked", result.documentsMasked());
-    output.put("seconds", Math.round(result.seconds() * 10) / 10.0);
-    output.put("manifest", result.manifest());
-    if (!result.undeclaredFields().isEmpty()) {
-      output.put("undeclaredFields", result.undeclaredFields());
-    }
-    output.put("tables", result.collections());
-    if (report != null) {
-      MaskingInputs.writeReport(report, output);
-    }
-    return output;
-  }
-
-  /**
-   * The dry run's before-and-after view. Original values are shown only on a terminal: in ECS
-   * stdout goes to CloudWatch Logs, where personal data must never go.
-   */
-  private static void printSamples(
-      java.io.PrintWriter out, java.util.List<SqlMasking.Sample> samples) {
-    boolean terminal = System.console() != null;
-    out.println(
-        terminal
-            ? "Dry run: rows before and after masking (nothing was written):"
-            : "Dry run: rows after masking (originals are shown only on a terminal;"
-                + " nothing was written):");
-    for (SqlMasking.Sample s : samples) {
-      if (terminal) {
-        out.println("  " + s.table() + " before: " + s.before().toJson());
-      }
-      out.println("  " + s.table() + " after:  " + s.after().toJson());
-    }
-    out.flush();
+    return masking.finish(context, plan, result, samples, "rows", "tables");
   }
 
   private Properties credentials(JobContext context) {

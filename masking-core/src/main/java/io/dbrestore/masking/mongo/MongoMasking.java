@@ -23,6 +23,7 @@ import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
 import java.nio.ByteBuffer;
@@ -208,9 +209,6 @@ public final class MongoMasking {
         elapsed(start),
         drift.snapshot());
   }
-
-  /** A document as it is and as masking would leave it. */
-  public record Sample(String collection, Document before, Document after) {}
 
   /**
    * Up to {@code perCollection} documents of each masked collection, masked in memory only: what a

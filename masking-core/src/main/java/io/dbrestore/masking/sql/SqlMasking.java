@@ -11,6 +11,7 @@ import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.strategy.Strategy;
@@ -166,9 +167,6 @@ public final class SqlMasking {
         elapsed(start),
         drift.snapshot());
   }
-
-  /** A row as it is and as masking would leave it (JSON columns parsed). */
-  public record Sample(String table, Document before, Document after) {}
 
   /**
    * Up to {@code perTable} rows of each masked table, masked in memory only: what a dry run shows.
