@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.bson.BsonValue;
@@ -348,27 +347,12 @@ final class MongoMaskingSuite implements Callable<Integer> {
    * pass after it is excluded from the first figure.
    */
   private double[] ours(MongoClient client) {
-    AtomicLong maskEnd = new AtomicLong();
-    AtomicLong reported = new AtomicLong();
+    PhaseClock clock = new PhaseClock(err);
     MongoMasking.Options options =
         MongoMasking.Options.defaults()
             .withParallelism(parallelism)
             .withChunkDocuments(chunkDocuments)
-            .withProgress(
-                (phase, done, total) -> {
-                  long now = System.nanoTime();
-                  if (phase.equals("mask")) {
-                    maskEnd.accumulateAndGet(now, Math::max);
-                  }
-                  long step = Math.max(1, total / 4);
-                  long mark = (phase.equals("mask") ? 0 : 10) + done / step;
-                  if (reported.getAndAccumulate(mark, Math::max) < mark) {
-                    synchronized (err) {
-                      err.printf("  ours %s: %,d of %,d%n", phase, done, total);
-                      err.flush();
-                    }
-                  }
-                });
+            .withProgress(clock);
     long t0 = System.nanoTime();
     MaskingResult result = new MongoMasking(client, plan, options).run();
     long t1 = System.nanoTime();
@@ -381,7 +365,7 @@ final class MongoMaskingSuite implements Callable<Integer> {
           "  ours %s: %,d documents, masking wall time %.2f s, verification %s%n",
           c.collection(), c.documents(), c.seconds(), c.verification());
     }
-    return new double[] {Benchmarks.seconds(t0, maskEnd.get()), Benchmarks.seconds(t0, t1)};
+    return new double[] {Benchmarks.seconds(t0, clock.maskEnd()), Benchmarks.seconds(t0, t1)};
   }
 
   // ---- ceiling ---------------------------------------------------------------------------

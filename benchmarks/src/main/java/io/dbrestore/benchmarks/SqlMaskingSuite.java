@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.bson.Document;
 import picocli.CommandLine.Command;
@@ -678,26 +677,9 @@ final class SqlMaskingSuite implements Callable<Integer> {
    */
   private double[] ours(EmbeddedSql server, int port) throws SQLException {
     String url = server.url(port);
-    AtomicLong maskEnd = new AtomicLong();
-    AtomicLong reported = new AtomicLong();
+    PhaseClock clock = new PhaseClock(err);
     SqlMasking.Options options =
-        SqlMasking.Options.defaults()
-            .withParallelism(parallelism)
-            .withProgress(
-                (phase, done, total) -> {
-                  long now = System.nanoTime();
-                  if (phase.equals("mask")) {
-                    maskEnd.accumulateAndGet(now, Math::max);
-                  }
-                  long step = Math.max(1, total / 4);
-                  long mark = (phase.equals("mask") ? 0 : 10) + done / step;
-                  if (reported.getAndAccumulate(mark, Math::max) < mark) {
-                    synchronized (err) {
-                      err.printf("  ours %s: %,d of %,d%n", phase, done, total);
-                      err.flush();
-                    }
-                  }
-                });
+        SqlMasking.Options.defaults().withParallelism(parallelism).withProgress(clock);
     long t0 = System.nanoTime();
     MaskingResult result =
         new SqlMasking(
@@ -711,7 +693,7 @@ final class SqlMaskingSuite implements Callable<Integer> {
       throw new IllegalStateException(
           "ours masked " + result.documentsMasked() + " of " + rows + " rows");
     }
-    double mask = Benchmarks.seconds(t0, maskEnd.get());
+    double mask = Benchmarks.seconds(t0, clock.maskEnd());
     double whole = Benchmarks.seconds(t0, t1);
     err.printf(
         "ours: run() took %.2f s (%,.0f rows/s), of which %.2f s until the last row was masked"
