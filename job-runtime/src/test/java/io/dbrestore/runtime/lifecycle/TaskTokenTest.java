@@ -194,7 +194,7 @@ class TaskTokenTest {
   }
 
   @Test
-  void heartbeatOtherError_isLoggedAndDoesNotCancel() {
+  void heartbeatOtherError_doesNotCancel() {
     sfn.stubFor(
         sfn("SendTaskHeartbeat")
             .willReturn(json(400, "{\"__type\":\"SomethingUnexpected\",\"message\":\"odd\"}")));

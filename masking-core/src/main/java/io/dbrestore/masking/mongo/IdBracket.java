@@ -2,7 +2,6 @@ package io.dbrestore.masking.mongo;
 
 import java.util.Date;
 import java.util.Map;
-import org.bson.BsonValue;
 import org.bson.types.Binary;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
@@ -47,9 +46,6 @@ enum IdBracket {
     }
     if (id instanceof Date) {
       return DATE;
-    }
-    if (id instanceof BsonValue) {
-      return OTHER;
     }
     return OTHER;
   }

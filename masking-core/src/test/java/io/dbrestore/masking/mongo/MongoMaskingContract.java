@@ -402,6 +402,8 @@ abstract class MongoMaskingContract {
     assertThat(result.verified()).isTrue();
     assertThat(result.undeclaredFields())
         .containsEntry("shop.customers", Map.of("nickname", (long) SMALL.customers()));
+    assertThat(shop().getCollection("customers").countDocuments(Filters.eq("nickname", "x")))
+        .isEqualTo(SMALL.customers());
   }
 
   @Test
