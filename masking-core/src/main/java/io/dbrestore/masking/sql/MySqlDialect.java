@@ -43,7 +43,7 @@ final class MySqlDialect implements SqlDialect {
   }
 
   @Override
-  public List<Table> tables(Connection c, String schema) throws SQLException {
+  public Map<String, List<Table.Column>> columns(Connection c, String schema) throws SQLException {
     Map<String, List<Table.Column>> columns = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -71,21 +71,11 @@ final class MySqlDialect implements SqlDialect {
         }
       }
     }
-    List<Table> tables = new ArrayList<>();
-    for (Map.Entry<String, List<Table.Column>> e : columns.entrySet()) {
-      tables.add(
-          new Table(
-              schema,
-              e.getKey(),
-              e.getValue(),
-              primaryKey(c, schema, e.getKey()),
-              updateTriggers(c, schema, e.getKey())));
-    }
-    return tables;
+    return columns;
   }
 
-  private static List<String> primaryKey(Connection c, String schema, String table)
-      throws SQLException {
+  @Override
+  public List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
     return Jdbc.strings(
         c,
         "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ?"
@@ -94,7 +84,8 @@ final class MySqlDialect implements SqlDialect {
         table);
   }
 
-  private static List<String> updateTriggers(Connection c, String schema, String table)
+  @Override
+  public List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
     return Jdbc.strings(
         c,

@@ -32,7 +32,7 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public List<Table> tables(Connection c, String schema) throws SQLException {
+  public Map<String, List<Table.Column>> columns(Connection c, String schema) throws SQLException {
     Map<String, List<Table.Column>> columns = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -56,21 +56,11 @@ final class PostgresDialect implements SqlDialect {
         }
       }
     }
-    List<Table> tables = new ArrayList<>();
-    for (Map.Entry<String, List<Table.Column>> e : columns.entrySet()) {
-      tables.add(
-          new Table(
-              schema,
-              e.getKey(),
-              e.getValue(),
-              primaryKey(c, schema, e.getKey()),
-              updateTriggers(c, schema, e.getKey())));
-    }
-    return tables;
+    return columns;
   }
 
-  private static List<String> primaryKey(Connection c, String schema, String table)
-      throws SQLException {
+  @Override
+  public List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
     return Jdbc.strings(
         c,
         "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
@@ -82,7 +72,8 @@ final class PostgresDialect implements SqlDialect {
         table);
   }
 
-  private static List<String> updateTriggers(Connection c, String schema, String table)
+  @Override
+  public List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
     // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
     return Jdbc.strings(

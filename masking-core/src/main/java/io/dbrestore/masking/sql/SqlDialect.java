@@ -15,8 +15,30 @@ interface SqlDialect {
   /** The schemas (databases, in MySQL) that hold user tables. */
   List<String> schemas(Connection c) throws SQLException;
 
-  /** Base tables of a schema (views excluded) with columns, primary key and update triggers. */
-  List<Table> tables(Connection c, String schema) throws SQLException;
+  /** The columns of each base table of a schema (views excluded), in table and column order. */
+  java.util.Map<String, List<Table.Column>> columns(Connection c, String schema)
+      throws SQLException;
+
+  /** A table's primary-key columns in key order; empty when it has none. */
+  List<String> primaryKey(Connection c, String schema, String table) throws SQLException;
+
+  /** Names of a table's row triggers that fire on UPDATE. */
+  List<String> updateTriggers(Connection c, String schema, String table) throws SQLException;
+
+  /** Base tables of a schema with columns, primary key and update triggers. */
+  default List<Table> tables(Connection c, String schema) throws SQLException {
+    List<Table> tables = new java.util.ArrayList<>();
+    for (var e : columns(c, schema).entrySet()) {
+      tables.add(
+          new Table(
+              schema,
+              e.getKey(),
+              e.getValue(),
+              primaryKey(c, schema, e.getKey()),
+              updateTriggers(c, schema, e.getKey())));
+    }
+    return tables;
+  }
 
   /** A foreign key: {@code child(columns)} references {@code parent(parentColumns)}. */
   record ForeignKey(
