@@ -352,6 +352,7 @@ public final class JobMain {
       full.put("dryRun", dryRun);
       full.put("durationSeconds", Duration.between(started, clock.instant()).toSeconds());
       run.task().logLink().ifPresent(link -> full.put("logLink", link));
+      full.set("stepSeconds", JSON.valueToTree(run.stepSeconds()));
       full.setAll(node);
       return Redactor.redact(JSON.writeValueAsString(full));
     }

@@ -41,6 +41,17 @@ class JobMainTest {
   }
 
   @Test
+  void result_carriesSecondsPerStepInOrder() throws Exception {
+    Run run = Run.of(FIXTURE, "succeed");
+
+    assertThat(run.exitCode()).isZero();
+    var result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(result.path("stepSeconds").has("succeed")).isTrue();
+    assertThat(result.path("stepSeconds").has("start")).isFalse();
+    assertThat(result.path("stepSeconds").path("succeed").isNumber()).isTrue();
+  }
+
+  @Test
   void unknownFlag_exits2WithOneLine() {
     Run run = Run.of(FIXTURE, "succeed", "--no-such-flag");
 

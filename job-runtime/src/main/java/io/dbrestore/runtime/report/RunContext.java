@@ -18,6 +18,8 @@ public final class RunContext {
   private final String execution;
   private final Map<String, String> resources = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile TaskMetadata task = TaskMetadata.none();
+  private final Map<String, Long> stepMillis = Collections.synchronizedMap(new LinkedHashMap<>());
+  private volatile long stepStarted = System.nanoTime();
 
   public RunContext(String job, String target, String execution) {
     this.job = job;
@@ -52,8 +54,26 @@ public final class RunContext {
 
   /** Enters a step: log lines and error reports from now on name it. */
   public void step(String value) {
+    long now = System.nanoTime();
+    stepMillis.merge(step, (now - stepStarted) / 1_000_000, Long::sum);
+    stepStarted = now;
     this.step = value;
     MDC.put(LogFields.STEP, value);
+  }
+
+  /**
+   * How long each step has taken so far, in entry order, in seconds (rounded to 0.1 s); the step in
+   * progress counts up to now. A step entered twice adds up.
+   */
+  public Map<String, Double> stepSeconds() {
+    Map<String, Double> result = new LinkedHashMap<>();
+    synchronized (stepMillis) {
+      stepMillis.forEach((k, v) -> result.put(k, v / 100 / 10.0));
+    }
+    long current = (System.nanoTime() - stepStarted) / 1_000_000;
+    result.merge(step, current / 100 / 10.0, (a, b) -> Math.round((a + b) * 10) / 10.0);
+    result.remove("start");
+    return result;
   }
 
   public Optional<String> execution() {
