@@ -31,6 +31,7 @@ public final class JobContext {
   private final GuardPolicy guardPolicy;
   private volatile String account;
   private volatile SafetyGuard guard;
+  private volatile String runId;
 
   JobContext(
       RunContext run,
@@ -66,6 +67,41 @@ public final class JobContext {
   /** Records an AWS resource in play, for error reports. */
   public void resource(String role, String id) {
     run.resource(role, id);
+  }
+
+  /**
+   * This run's id, for naming and tagging what it creates so that a re-run of the same execution
+   * finds and adopts it: the Step Functions execution name (from {@code DBRESTORE_EXECUTION_ARN}),
+   * otherwise {@code local-<UTC timestamp>} fixed for the life of this process. Lower case letters,
+   * digits and single hyphens only, at most 40 characters, so it fits into AWS identifiers.
+   */
+  public String runId() {
+    String id = runId;
+    if (id == null) {
+      String arn = env.get("DBRESTORE_EXECUTION_ARN");
+      if (arn != null && !arn.isBlank()) {
+        id = sanitizeRunId(arn.substring(arn.lastIndexOf(':') + 1));
+      }
+      if (id == null || id.isEmpty()) {
+        id =
+            "local-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(clock.instant());
+      }
+      runId = id;
+    }
+    return id;
+  }
+
+  /** Lower case, runs of anything but letters and digits become one hyphen, at most 40 chars. */
+  public static String sanitizeRunId(String raw) {
+    String s = raw.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    s = s.replaceAll("^-+", "");
+    if (s.length() > 40) {
+      s = s.substring(0, 40);
+    }
+    return s.replaceAll("-+$", "");
   }
 
   public Map<String, String> env() {
@@ -118,6 +154,11 @@ public final class JobContext {
       guard = g;
     }
     return g;
+  }
+
+  /** For tests that run without STS: the account the guard sees. */
+  void fixCallerAccount(String value) {
+    account = value;
   }
 
   /** The AWS account this job runs in, from STS (once per run). */
