@@ -7,12 +7,17 @@ import picocli.CommandLine.Command;
 /** The {@code aurora-restore} job. */
 @Command(
     name = "aurora-restore",
-    subcommands = {MaskCommand.class},
+    subcommands = {
+      SnapshotCommand.class,
+      RestoreCommand.class,
+      TeardownCommand.class,
+      MaskCommand.class
+    },
     description = {
       "Aurora MySQL and PostgreSQL: makes masked snapshots in the production account and restores them into development targets.",
       "",
-      "'mask' masks a reachable PostgreSQL or MySQL copy; the snapshot and restore commands"
-          + " arrive with their issue; 'preflight' checks a deployment."
+      "snapshot (production) makes a masked shared snapshot; restore (development) restores a"
+          + " target from it; teardown removes expired targets; mask masks a reachable copy."
     })
 public final class AuroraRestore extends JobGroup {
   public static JobMain entryPoint() {

@@ -1,0 +1,116 @@
+package io.dbrestore.aurora;
+
+import io.dbrestore.aurora.flow.Settings;
+import io.dbrestore.aurora.rds.DryRunRds;
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.SdkRds;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.DurationConverter;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a restored cluster goes and how long a restore may take; shared by snapshot and restore.
+ */
+public class ClusterOptions {
+  @Option(
+      names = "--db-subnet-group",
+      paramLabel = "<name>",
+      description = "DB subnet group of the new cluster. Default: the account's default.")
+  String dbSubnetGroup;
+
+  @Option(
+      names = "--vpc-security-group",
+      paramLabel = "<sg-id>",
+      split = ",",
+      description = "Security group of the new cluster (repeatable, or comma-separated).")
+  List<String> securityGroups = new ArrayList<>();
+
+  @Option(
+      names = "--kms-key",
+      paramLabel = "<arn>",
+      description = "Customer-managed KMS key the new cluster is encrypted with.")
+  String kmsKey;
+
+  @Option(
+      names = "--instance-class",
+      paramLabel = "<class>",
+      defaultValue = "db.r6g.large",
+      description = "Instance class of the new cluster's instances. Default: db.r6g.large.")
+  String instanceClass;
+
+  @Option(
+      names = "--restore-timeout",
+      paramLabel = "<duration>",
+      defaultValue = "6h",
+      converter = DurationConverter.class,
+      description = "How long a cluster restore may take (restores can take hours). Default: 6h.")
+  Duration restoreTimeout;
+
+  /** The RDS port: the real one, or in a dry run the real one behind a plan printer. */
+  static RdsPort rds(JobContext context) {
+    RdsPort real = new SdkRds(context.aws().rds());
+    return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
+  }
+
+  /**
+   * The guard for the workflows. In a dry run the port itself prints and simulates each call, so
+   * the guard checks and lets the (simulated) call through.
+   */
+  static SafetyGuard guard(JobContext context) {
+    return context.dryRun()
+        ? new SafetyGuard(context.guardPolicy(), context::callerAccount, false, context.out())
+        : context.guard();
+  }
+
+  Settings settings() {
+    return Settings.defaults().withRestoreTimeout(restoreTimeout);
+  }
+
+  void check() {
+    if (kmsKey != null && kmsKey.matches("(?i).*alias/aws/rds$")) {
+      throw JobException.invalidInput(
+          "--kms-key "
+              + kmsKey
+              + " is the AWS-managed RDS key: snapshots encrypted with it"
+              + " cannot be shared; give a customer-managed key");
+    }
+    for (String sg : securityGroups) {
+      if (!sg.matches("sg-[0-9a-f]{8,17}")) {
+        throw JobException.invalidInput(
+            "--vpc-security-group '" + sg + "' is not a security group id (sg-…)");
+      }
+    }
+  }
+
+  /** Checks a {@code --point-in-time} value: {@code latest} or an ISO-8601 instant. */
+  static String pointInTime(String value) {
+    if (value == null || "latest".equals(value)) {
+      return value;
+    }
+    try {
+      Instant.parse(value);
+      return value;
+    } catch (DateTimeParseException e) {
+      throw JobException.invalidInput(
+          "--point-in-time '"
+              + value
+              + "' is neither 'latest' nor an instant like"
+              + " 2026-11-24T23:00:00Z");
+    }
+  }
+
+  static void checkAccounts(String option, List<String> accounts) {
+    for (String a : accounts) {
+      if (!a.matches("\\d{12}")) {
+        throw JobException.invalidInput(option + " '" + a + "' is not a 12-digit AWS account id");
+      }
+    }
+  }
+}

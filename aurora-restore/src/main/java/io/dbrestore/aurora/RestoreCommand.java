@@ -1,0 +1,283 @@
+package io.dbrestore.aurora;
+
+import io.dbrestore.aurora.flow.JdbcSqlSteps;
+import io.dbrestore.aurora.flow.Names;
+import io.dbrestore.aurora.flow.RestoreWorkflow;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.job.MaskingInputs;
+import io.dbrestore.masking.job.MaskingOptions;
+import io.dbrestore.runtime.JobCommand;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.DurationConverter;
+import io.dbrestore.runtime.error.JobException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code aurora-restore restore}: a development target from a masked snapshot. */
+@Command(
+    name = "restore",
+    description = {
+      "In a development account: restore --cluster from the newest masked snapshot shared from"
+          + " production (or --snapshot; or, in accounts not yet split, --source-cluster with"
+          + " --point-in-time, which requires --rules and masks before the target is reachable).",
+      "The new cluster is restored as <cluster>-next. --strategy swap (default) renames the old"
+          + " target to <cluster>-old and the new one into its place once it is ready, then"
+          + " deletes the old one; replace deletes the old target first."
+    })
+public final class RestoreCommand extends JobCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
+
+  @Mixin ClusterOptions placement;
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "<id>",
+      required = true,
+      description =
+          "The target cluster (e.g. develop-app). The allowlist must match it,"
+              + " <cluster>-next and <cluster>-old.")
+  String cluster;
+
+  @Option(
+      names = "--strategy",
+      paramLabel = "<swap|replace>",
+      defaultValue = "swap",
+      description =
+          "swap (default): keep the old target until the new one is ready; replace:"
+              + " delete it first.")
+  String strategy;
+
+  @Option(
+      names = "--snapshot",
+      paramLabel = "<arn|id>",
+      description = "Restore this snapshot instead of the newest masked one.")
+  String snapshot;
+
+  @Option(
+      names = "--source-account",
+      paramLabel = "<account>",
+      description = "Only take masked snapshots shared from this (production) account.")
+  String sourceAccount;
+
+  @Option(
+      names = "--snapshot-prefix",
+      paramLabel = "<prefix>",
+      defaultValue = "dbrestore-masked",
+      description = "Prefix of the masked snapshots' names. Default: dbrestore-masked.")
+  String prefix;
+
+  @Option(
+      names = "--source-cluster-name",
+      paramLabel = "<id>",
+      description =
+          "The production cluster whose masked snapshots to take. Default: --cluster"
+              + " without its environment prefix is NOT guessed: required unless --snapshot or"
+              + " --point-in-time.")
+  String sourceClusterName;
+
+  @Option(
+      names = "--max-age",
+      paramLabel = "<duration>",
+      defaultValue = "36h",
+      converter = DurationConverter.class,
+      description = "Refuse (exit 3) a snapshot older than this. Default: 36h.")
+  Duration maxAge;
+
+  @Option(
+      names = "--source-cluster",
+      paramLabel = "<id>",
+      description = "Same-account cluster to restore to a point in time (not yet split accounts).")
+  String sourceCluster;
+
+  @Option(
+      names = "--point-in-time",
+      paramLabel = "<latest|instant>",
+      description = "With --source-cluster: latest, or e.g. 2026-11-24T23:00:00Z.")
+  String pointInTime;
+
+  @Option(
+      names = "--rules",
+      paramLabel = "<file>",
+      description = "Masking rules; required when the source is not a masked snapshot.")
+  Path rules;
+
+  @Option(
+      names = "--masking-key-secret",
+      paramLabel = "<arn>",
+      description = "Secrets Manager secret with the masking key (else DBRESTORE_MASKING_KEY).")
+  String maskingKeySecret;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "<n>",
+      defaultValue = "8",
+      description = "Masking workers. Default: 8.")
+  int parallelism;
+
+  @Option(
+      names = "--instances",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "How many instances the new cluster gets. Default: 1.")
+  int instances;
+
+  @Option(
+      names = "--db-cluster-parameter-group",
+      paramLabel = "<name>",
+      description = "Cluster parameter group of the new cluster.")
+  String clusterParameterGroup;
+
+  @Option(
+      names = "--db-parameter-group",
+      paramLabel = "<name>",
+      description = "Parameter group of the new instances.")
+  String dbParameterGroup;
+
+  @Option(
+      names = "--deletion-protection",
+      description =
+          "Turn on deletion protection on the new cluster (lifted by dbrestore only"
+              + " right before it deletes it).")
+  boolean deletionProtection;
+
+  @Option(
+      names = "--master-password-secret",
+      paramLabel = "<arn>",
+      description =
+          "Set the master password from this secret (a string, or JSON with" + " \"password\").")
+  String masterPasswordSecret;
+
+  @Option(
+      names = "--post-restore-sql",
+      paramLabel = "<file>",
+      description =
+          "SQL run as the master user after the restore (environment settings);"
+              + " should be safe to run twice.")
+  Path postRestoreSql;
+
+  @Option(
+      names = "--database",
+      paramLabel = "<name>",
+      description =
+          "PostgreSQL database to mask and run SQL in. Default: the cluster's, else" + " postgres.")
+  String database;
+
+  @Option(
+      names = "--ttl",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      description =
+          "Temporary target: tag it to expire after this long ('aurora-restore"
+              + " teardown' deletes it then).")
+  Duration ttl;
+
+  @Override
+  protected Duration defaultTimeout() {
+    return Duration.ofHours(10);
+  }
+
+  @Override
+  protected Object execute(JobContext context) throws Exception {
+    context.step("check-input");
+    Names.clusterId("--cluster", cluster);
+    placement.check();
+    RestoreWorkflow.Strategy strat;
+    try {
+      strat = RestoreWorkflow.Strategy.valueOf(strategy.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw JobException.invalidInput("--strategy '" + strategy + "' is not one of swap, replace");
+    }
+    int sources =
+        (snapshot != null ? 1 : 0)
+            + (pointInTime != null || sourceCluster != null ? 1 : 0)
+            + (sourceClusterName != null ? 1 : 0);
+    if (sources != 1) {
+      throw JobException.invalidInput(
+          "give exactly one source: --source-cluster-name <production cluster> (newest masked"
+              + " snapshot), --snapshot <arn>, or --source-cluster <id> --point-in-time"
+              + " <latest|instant>");
+    }
+    if ((sourceCluster == null) != (pointInTime == null)) {
+      throw JobException.invalidInput("--source-cluster and --point-in-time go together");
+    }
+    ClusterOptions.pointInTime(pointInTime);
+    if (sourceAccount != null) {
+      ClusterOptions.checkAccounts("--source-account", java.util.List.of(sourceAccount));
+    }
+    if (instances < 1 || instances > 15) {
+      throw JobException.invalidInput("--instances must be 1 to 15, got " + instances);
+    }
+    if (pointInTime != null && rules == null) {
+      throw JobException.invalidInput(
+          "--point-in-time restores unmasked data: --rules is required (it is masked before"
+              + " the target becomes reachable)");
+    }
+    JdbcSqlSteps.checkSqlFile(postRestoreSql);
+    MaskingPlan plan = null;
+    if (rules != null) {
+      context.step("load-rules");
+      plan = MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
+    }
+    Supplier<String> password =
+        masterPasswordSecret == null ? null : () -> password(context, masterPasswordSecret);
+    JdbcSqlSteps sql =
+        new JdbcSqlSteps(
+            context, plan, parallelism, 200_000, postRestoreSql, MaskingOptions.progress(LOG));
+    RestoreWorkflow.Request request =
+        new RestoreWorkflow.Request(
+            cluster,
+            strat,
+            new RestoreWorkflow.Source(
+                snapshot,
+                sourceAccount,
+                prefix,
+                sourceClusterName,
+                maxAge,
+                sourceCluster,
+                pointInTime),
+            placement.instanceClass,
+            instances,
+            clusterParameterGroup,
+            dbParameterGroup,
+            placement.dbSubnetGroup,
+            placement.securityGroups,
+            placement.kmsKey,
+            deletionProtection,
+            ttl,
+            database);
+    return new RestoreWorkflow(
+            context,
+            ClusterOptions.rds(context),
+            ClusterOptions.guard(context),
+            sql,
+            password,
+            placement.settings(),
+            request)
+        .run();
+  }
+
+  static String password(JobContext context, String secret) {
+    String raw = context.secrets().string(secret);
+    if (raw.trim().startsWith("{")) {
+      Map<String, String> json = context.secrets().json(secret);
+      String p = json.get("password");
+      if (p == null || p.isEmpty()) {
+        throw JobException.invalidInput(
+            "secret " + secret + " is JSON without a \"password\" field");
+      }
+      return p;
+    }
+    if (raw.isEmpty()) {
+      throw JobException.invalidInput("secret " + secret + " is empty");
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,238 @@
+package io.dbrestore.aurora.flow;
+
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.RdsPort.Cluster;
+import io.dbrestore.aurora.rds.RdsPort.Instance;
+import io.dbrestore.aurora.rds.RdsPort.Snapshot;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.Resource;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.wait.Poll;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster operations both workflows share: waits with their own timeouts, and the guarded
+ * destructive calls (delete, rename away, lift deletion protection).
+ */
+final class Clusters {
+  private static final Logger LOG = LoggerFactory.getLogger(Clusters.class);
+  private static final java.util.Set<String> FAILED_STATES =
+      java.util.Set.of(
+          "failed",
+          "inaccessible-encryption-credentials",
+          "inaccessible-encryption-credentials-recoverable",
+          "incompatible-parameters",
+          "incompatible-restore",
+          "incompatible-network",
+          "storage-full");
+
+  private final JobContext context;
+  private final RdsPort rds;
+  private final SafetyGuard guard;
+  private final Settings settings;
+
+  Clusters(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+    this.context = context;
+    this.rds = rds;
+    this.guard = guard;
+    this.settings = settings;
+  }
+
+  RdsPort rds() {
+    return rds;
+  }
+
+  Resource resource(Cluster c) {
+    return new Resource("rds cluster", c.id(), () -> rds.tags(c.arn()));
+  }
+
+  Resource resource(Snapshot s) {
+    return new Resource("rds cluster snapshot", s.name(), () -> rds.tags(s.arn()));
+  }
+
+  Cluster awaitClusterAvailable(String id, java.time.Duration timeout) {
+    return context
+        .waiter()
+        .until(
+            "cluster " + id + " to become available",
+            timeout,
+            settings.backoff(),
+            () -> {
+              Optional<Cluster> c = rds.cluster(id);
+              if (c.isEmpty()) {
+                return Poll.pending("not found yet");
+              }
+              failIfBroken("cluster " + id, c.get().status());
+              return c.get().available() ? Poll.done(c.get()) : Poll.pending(c.get().status());
+            });
+  }
+
+  void awaitInstanceAvailable(String id) {
+    context
+        .waiter()
+        .until(
+            "instance " + id + " to become available",
+            settings.instanceTimeout(),
+            settings.backoff(),
+            () -> {
+              Optional<Instance> i = rds.instance(id);
+              if (i.isEmpty()) {
+                return Poll.pending("not found yet");
+              }
+              failIfBroken("instance " + id, i.get().status());
+              return "available".equals(i.get().status())
+                  ? Poll.done(i.get())
+                  : Poll.pending(i.get().status());
+            });
+  }
+
+  void awaitClusterGone(String id) {
+    context
+        .waiter()
+        .until(
+            "cluster " + id + " to be deleted",
+            settings.deleteTimeout(),
+            settings.backoff(),
+            () -> {
+              Optional<Cluster> c = rds.cluster(id);
+              return c.isEmpty() ? Poll.done(Boolean.TRUE) : Poll.pending(c.get().status());
+            });
+  }
+
+  Snapshot awaitSnapshotAvailable(String id) {
+    return context
+        .waiter()
+        .until(
+            "snapshot " + id + " to become available",
+            settings.snapshotTimeout(),
+            settings.backoff(),
+            () -> {
+              Optional<Snapshot> s = rds.snapshot(id);
+              if (s.isEmpty()) {
+                return Poll.pending("not found yet");
+              }
+              failIfBroken("snapshot " + id, s.get().status());
+              return "available".equals(s.get().status())
+                  ? Poll.done(s.get())
+                  : Poll.pending(s.get().status());
+            });
+  }
+
+  /**
+   * Makes sure the cluster has {@code count} instances named {@code <cluster>-<n>}, creating the
+   * missing ones (a re-run adopts those that exist), and waits until all are available.
+   */
+  void ensureInstances(
+      Cluster cluster,
+      int count,
+      String instanceClass,
+      String parameterGroup,
+      Map<String, String> tags) {
+    for (int n = 1; n <= count; n++) {
+      String id = Names.instance(cluster.id(), n);
+      if (rds.instance(id).isEmpty()) {
+        LOG.info("creating instance {} ({}) in cluster {}", id, instanceClass, cluster.id());
+        rds.createInstance(id, cluster.id(), instanceClass, cluster.engine(), parameterGroup, tags);
+      } else {
+        LOG.info("instance {} exists already: adopting it", id);
+      }
+      context.resource("instance", id);
+    }
+    for (int n = 1; n <= count; n++) {
+      awaitInstanceAvailable(Names.instance(cluster.id(), n));
+    }
+  }
+
+  /**
+   * Deletes a cluster and its instances, through the guard; deletion protection is lifted (also
+   * through the guard) only right before. Returns without waiting when {@code wait} is false.
+   */
+  void delete(Cluster cluster, boolean wait) {
+    Resource resource = resource(cluster);
+    guard.check(Operation.DELETE, resource);
+    if (cluster.deletionProtection()) {
+      guard.perform(
+          Operation.MODIFY,
+          resource,
+          "rds:ModifyDBCluster(DeletionProtection=false)",
+          () -> rds.setDeletionProtection(cluster.id(), false));
+    }
+    for (String member : cluster.members()) {
+      Optional<Instance> i = rds.instance(member);
+      if (i.isPresent() && !"deleting".equals(i.get().status())) {
+        guard.perform(
+            Operation.DELETE,
+            new Resource("rds instance", member, () -> rds.tags(i.get().arn())),
+            "rds:DeleteDBInstance",
+            () -> rds.deleteInstance(member));
+      }
+    }
+    if (!"deleting".equals(cluster.status())) {
+      guard.perform(
+          Operation.DELETE,
+          resource,
+          "rds:DeleteDBCluster(SkipFinalSnapshot=true)",
+          () -> rds.deleteCluster(cluster.id()));
+    }
+    if (wait) {
+      awaitClusterGone(cluster.id());
+    }
+  }
+
+  /** Renames a cluster and its instances (guarded: renaming moves the endpoint names). */
+  Cluster rename(Cluster cluster, String newId) {
+    guard.perform(
+        Operation.MODIFY,
+        resource(cluster),
+        "rds:ModifyDBCluster(NewDBClusterIdentifier=" + newId + ")",
+        () -> rds.renameCluster(cluster.id(), newId));
+    Cluster renamed = awaitClusterAvailable(newId, settings.modifyTimeout());
+    renameInstances(renamed, cluster.id(), newId);
+    return renamed;
+  }
+
+  /** Instances keep their old names after a cluster rename; give them the cluster's. */
+  void renameInstances(Cluster cluster, String fromCluster, String toCluster) {
+    List<String> members = cluster.members();
+    for (String member : members) {
+      String target = Names.renamedInstance(member, fromCluster, toCluster);
+      if (member.equals(target)) {
+        continue;
+      }
+      Optional<Instance> i = rds.instance(member);
+      if (i.isEmpty()) {
+        continue;
+      }
+      guard.perform(
+          Operation.MODIFY,
+          new Resource("rds instance", member, () -> rds.tags(i.get().arn())),
+          "rds:ModifyDBInstance(NewDBInstanceIdentifier=" + target + ")",
+          () -> rds.renameInstance(member, target));
+      awaitInstanceAvailable(target);
+    }
+  }
+
+  /** Waits for a cluster the workflow just changed (password, protection) to settle. */
+  Cluster settle(String id) {
+    return awaitClusterAvailable(id, settings.modifyTimeout());
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  private static void failIfBroken(String what, String status) {
+    if (status != null && FAILED_STATES.contains(status)) {
+      throw new JobException(
+          io.dbrestore.runtime.ExitCode.FAULT,
+          "rds-" + status,
+          what + " is in state '" + status + "'; see its events in the RDS console");
+    }
+  }
+}

@@ -1,0 +1,479 @@
+package io.dbrestore.aurora.flow;
+
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.RdsPort.Cluster;
+import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
+import io.dbrestore.aurora.rds.RdsPort.Snapshot;
+import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code aurora-restore restore}, in a development account. The new database is always restored as
+ * {@code <cluster>-next}, so that it is never reachable under the target's name before it is ready
+ * (and masked, when the source was not). Then:
+ *
+ * <ul>
+ *   <li>{@code swap}: the old target is renamed to {@code <cluster>-old}, the new one to the
+ *       target's name (cluster and instances), and the old one is deleted. Until the rename the old
+ *       target is untouched, so a failure or cancellation leaves yesterday's database in place.
+ *   <li>{@code replace}: the old target is deleted before the restore (the previous system's way:
+ *       cheaper, but no database until the new one is ready).
+ * </ul>
+ *
+ * <p>A re-run of the same run adopts what it finds; leftovers of other runs are removed; a target
+ * already finished by this run is reported as it is.
+ */
+public final class RestoreWorkflow {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
+  static final String REPLACED_BY = "dbrestore:replaced-by";
+
+  public enum Strategy {
+    SWAP,
+    REPLACE
+  }
+
+  /** Where the data comes from. */
+  public record Source(
+      String snapshot,
+      String sourceAccount,
+      String prefix,
+      String sourceClusterName,
+      Duration maxAge,
+      String sourceCluster,
+      String pointInTime) {}
+
+  /** The target and how to build it. */
+  public record Request(
+      String cluster,
+      Strategy strategy,
+      Source source,
+      String instanceClass,
+      int instances,
+      String clusterParameterGroup,
+      String dbParameterGroup,
+      String dbSubnetGroup,
+      List<String> securityGroups,
+      String kmsKey,
+      boolean deletionProtection,
+      Duration ttl,
+      String database) {}
+
+  private final JobContext context;
+  private final RdsPort rds;
+  private final SafetyGuard guard;
+  private final Clusters clusters;
+  private final SqlSteps sql;
+  private final Supplier<String> masterPassword;
+  private final Request request;
+  private final String runId;
+  private final String target;
+  private final String next;
+  private final String old;
+
+  /**
+   * @param masterPassword the environment's master password, or null to keep the snapshot's (a
+   *     one-off password is then used when masking needs one)
+   */
+  public RestoreWorkflow(
+      JobContext context,
+      RdsPort rds,
+      SafetyGuard guard,
+      SqlSteps sql,
+      Supplier<String> masterPassword,
+      Settings settings,
+      Request request) {
+    this.context = context;
+    this.rds = rds;
+    this.guard = guard;
+    this.sql = sql;
+    this.masterPassword = masterPassword;
+    this.request = request;
+    this.runId = context.runId();
+    this.target = request.cluster();
+    this.next = Names.next(target);
+    this.old = Names.old(target);
+    this.clusters = new Clusters(context, rds, guard, settings);
+  }
+
+  public Map<String, Object> run() throws Exception {
+    context.resource("cluster", target);
+    checkAllowlist();
+    try {
+      return runSteps();
+    } catch (RuntimeException | Error e) {
+      abandon(e);
+      throw e;
+    }
+  }
+
+  /** All three names this run may touch must be allowed, before anything is changed. */
+  private void checkAllowlist() {
+    Pattern allowlist = context.guardPolicy().allowlist();
+    if (allowlist == null) {
+      throw JobException.refused(
+          "no-allowlist",
+          "refused to restore cluster "
+              + target
+              + ": no target allowlist is configured; set --target-allowlist (env"
+              + " DBRESTORE_TARGET_ALLOWLIST) to a pattern matching "
+              + target
+              + ", "
+              + next
+              + " and "
+              + old);
+    }
+    for (String id : List.of(target, next, old)) {
+      if (!allowlist.matcher(id).matches()) {
+        throw JobException.refused(
+            "not-allowlisted",
+            "refused to restore cluster "
+                + target
+                + ": "
+                + id
+                + " (which this run would create, rename or delete) does not match the target"
+                + " allowlist '"
+                + allowlist.pattern()
+                + "'; the allowlist must match "
+                + target
+                + ", "
+                + next
+                + " and "
+                + old);
+      }
+    }
+  }
+
+  private Map<String, Object> runSteps() throws Exception {
+    context.step("inspect");
+    Optional<Cluster> current = rds.cluster(target);
+    if (current.isPresent()
+        && AuroraTags.ofRun(current.get().tags(), runId)
+        && AuroraTags.STATE_READY.equals(current.get().tags().get(AuroraTags.STATE))) {
+      LOG.info("cluster {} was already restored by this run", target);
+      deleteOld();
+      return result(current.get(), current.get().tags().get(AuroraTags.SOURCE_SNAPSHOT), false);
+    }
+    boolean renamedIn = current.isPresent() && AuroraTags.ofRun(current.get().tags(), runId);
+
+    Snapshot source = null;
+    String sourceName;
+    boolean needsMasking;
+    Optional<Cluster> pending = renamedIn ? current : rds.cluster(next);
+    boolean adopt = pending.isPresent() && AuroraTags.ofRun(pending.get().tags(), runId);
+    if (adopt) {
+      sourceName = pending.get().tags().getOrDefault(AuroraTags.SOURCE_SNAPSHOT, "");
+      needsMasking = !"true".equals(pending.get().tags().get(AuroraTags.MASKED));
+    } else {
+      context.step("choose-source");
+      source = chooseSource();
+      needsMasking = source == null || !isMasked(source);
+      sourceName = source == null ? pointInTimeName() : source.name();
+      if (needsMasking && sql.rulesSha256() == null) {
+        throw JobException.invalidInput(
+            "the source "
+                + sourceName
+                + " is not a masked snapshot: restoring it requires --rules (it is masked before"
+                + " the target becomes reachable)");
+      }
+      context.step("remove-leftovers");
+      removeLeftovers();
+    }
+    context.resource("source", sourceName);
+
+    if (!renamedIn && request.strategy() == Strategy.REPLACE) {
+      context.step("delete-target");
+      Optional<Cluster> existing = rds.cluster(target);
+      if (existing.isPresent()) {
+        LOG.info("replace: deleting cluster {} before the restore", target);
+        clusters.delete(existing.get(), true);
+      }
+    }
+
+    Cluster restored;
+    if (renamedIn) {
+      restored = current.get();
+    } else {
+      context.step("restore");
+      restored = restore(pending.filter(c -> adopt), source, sourceName, needsMasking);
+      clusters.ensureInstances(
+          restored,
+          request.instances(),
+          request.instanceClass(),
+          request.dbParameterGroup(),
+          AuroraTags.base(runId, AuroraTags.ROLE_TARGET, context.clock().instant()));
+      restored = clusters.settle(restored.id());
+    }
+
+    context.step("credentials");
+    String password = masterPassword == null ? null : masterPassword.get();
+    if (password == null && (needsMasking || sql.postRestoreConfigured())) {
+      password = Passwords.oneOff();
+    }
+    if (password != null) {
+      rds.setMasterPassword(restored.id(), password);
+      restored = clusters.settle(restored.id());
+    }
+
+    if (needsMasking && !renamedIn) {
+      context.step("mask");
+      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
+      if (context.dryRun()) {
+        context.out().println("[dry-run] would mask " + endpoint + " and verify it");
+        context.out().flush();
+      } else {
+        sql.mask(endpoint);
+        rds.addTags(restored.arn(), Map.of(AuroraTags.MASKED, "true"));
+      }
+    }
+
+    if (sql.postRestoreConfigured()) {
+      context.step("post-restore-sql");
+      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
+      if (context.dryRun()) {
+        context.out().println("[dry-run] would run the post-restore SQL on " + endpoint);
+        context.out().flush();
+      } else {
+        sql.postRestore(endpoint);
+      }
+    }
+
+    Cluster live = restored;
+    if (!renamedIn) {
+      context.step("swap-in");
+      live = swapIn(restored);
+    }
+
+    context.step("finish");
+    rds.addTags(live.arn(), Map.of(AuroraTags.STATE, AuroraTags.STATE_READY));
+    deleteOld();
+    return result(live, sourceName, true);
+  }
+
+  private boolean isMasked(Snapshot s) {
+    boolean shared = !s.account().isEmpty() && !s.account().equals(context.callerAccount());
+    return shared || "true".equals(s.tags().get(AuroraTags.MASKED));
+  }
+
+  private String pointInTimeName() {
+    return request.source().sourceCluster() + "@" + request.source().pointInTime();
+  }
+
+  private Snapshot chooseSource() {
+    Source src = request.source();
+    if (src.pointInTime() != null) {
+      if (rds.cluster(src.sourceCluster()).isEmpty()) {
+        throw JobException.invalidInput(
+            "--source-cluster " + src.sourceCluster() + " does not exist in this account");
+      }
+      return null;
+    }
+    if (src.snapshot() != null) {
+      Snapshot s =
+          rds.snapshot(src.snapshot())
+              .orElseThrow(
+                  () ->
+                      JobException.invalidInput(
+                          "--snapshot "
+                              + src.snapshot()
+                              + " does not exist or is not shared with this account"));
+      checkAvailable(s);
+      checkAge(s);
+      return s;
+    }
+    Pattern pattern = Names.maskedSnapshotPattern(src.prefix(), src.sourceClusterName());
+    Snapshot newest =
+        rds.snapshots(SnapshotType.SHARED, null).stream()
+            .filter(s -> src.sourceAccount() == null || src.sourceAccount().equals(s.account()))
+            .filter(s -> pattern.matcher(s.name()).matches())
+            .filter(s -> "available".equals(s.status()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    JobException.refused(
+                        "no-masked-snapshot",
+                        "no masked snapshot named "
+                            + pattern.pattern()
+                            + " is shared with this account"
+                            + (src.sourceAccount() == null
+                                ? ""
+                                : " from account " + src.sourceAccount())
+                            + "; check the production snapshot job"));
+    checkAge(newest);
+    return newest;
+  }
+
+  private static void checkAvailable(Snapshot s) {
+    if (!"available".equals(s.status())) {
+      throw JobException.invalidInput(
+          "snapshot " + s.name() + " is " + s.status() + ", not available");
+    }
+  }
+
+  private void checkAge(Snapshot s) {
+    Duration maxAge = request.source().maxAge();
+    if (maxAge == null || s.created() == null) {
+      return;
+    }
+    Duration age = Duration.between(s.created(), context.clock().instant());
+    if (age.compareTo(maxAge) > 0) {
+      throw JobException.refused(
+          "snapshot-too-old",
+          "the newest masked snapshot "
+              + s.name()
+              + " is "
+              + age.toHours()
+              + "h old (--max-age "
+              + maxAge.toHours()
+              + "h); the target keeps its data: check the production snapshot job");
+    }
+  }
+
+  /**
+   * Replacement clusters of other runs are deleted; an old target left renamed away by a run that
+   * crashed between the two renames is renamed back first, so that the target exists again.
+   */
+  private void removeLeftovers() {
+    Optional<Cluster> nextCluster = rds.cluster(next);
+    if (nextCluster.isPresent() && !AuroraTags.ofRun(nextCluster.get().tags(), runId)) {
+      LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(AuroraTags.RUN_ID));
+      clusters.delete(nextCluster.get(), true);
+    }
+    Optional<Cluster> oldCluster = rds.cluster(old);
+    if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(REPLACED_BY))) {
+      if (rds.cluster(target).isEmpty()) {
+        LOG.warn("{} is missing and {} exists: renaming yesterday's target back", target, old);
+        clusters.rename(oldCluster.get(), target);
+      } else {
+        LOG.warn("removing {} left by an earlier swap", old);
+        clusters.delete(oldCluster.get(), false);
+      }
+    }
+  }
+
+  private Cluster restore(
+      Optional<Cluster> adopted, Snapshot source, String sourceName, boolean needsMasking) {
+    context.resource("new-cluster", next);
+    if (adopted.isPresent()) {
+      LOG.info("cluster {} of this run exists already: adopting it", next);
+    } else {
+      Instant now = context.clock().instant();
+      Map<String, String> tags = AuroraTags.base(runId, AuroraTags.ROLE_TARGET, now);
+      tags.put(AuroraTags.SOURCE_SNAPSHOT, sourceName);
+      tags.put(AuroraTags.MASKED, Boolean.toString(!needsMasking));
+      if (request.ttl() != null) {
+        tags.put(AuroraTags.EXPIRES_AT, now.plus(request.ttl()).toString());
+      }
+      if (context.env().get("DBRESTORE_TARGET") != null) {
+        tags.put("dbrestore:target", context.env().get("DBRESTORE_TARGET"));
+      }
+      ClusterSpec spec =
+          new ClusterSpec(
+              next,
+              request.dbSubnetGroup(),
+              request.securityGroups(),
+              request.kmsKey(),
+              request.clusterParameterGroup(),
+              request.deletionProtection(),
+              tags);
+      if (source == null) {
+        String pit = request.source().pointInTime();
+        Instant at = "latest".equals(pit) ? null : Instant.parse(pit);
+        LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
+        rds.restoreToPointInTime(request.source().sourceCluster(), at, spec);
+      } else {
+        LOG.info("restoring {} from snapshot {}", next, source.id());
+        rds.restoreFromSnapshot(source, spec);
+      }
+    }
+    return clusters.awaitClusterAvailable(next, clusters.settings().restoreTimeout());
+  }
+
+  /** Renames the old target away (swap) and the new cluster to the target's name. */
+  private Cluster swapIn(Cluster restored) {
+    Optional<Cluster> existing = rds.cluster(target);
+    if (existing.isPresent()) {
+      Cluster current = existing.get();
+      guard.check(Operation.RESTORE_OVER, clusters.resource(current));
+      rds.addTags(current.arn(), Map.of(REPLACED_BY, runId));
+      LOG.info("swap: renaming {} to {}", target, old);
+      clusters.rename(current, old);
+    }
+    LOG.info("renaming {} to {}", next, target);
+    return clusters.rename(restored, target);
+  }
+
+  /** Deletes the target this run replaced, if it is still there (no wait). */
+  private void deleteOld() {
+    Optional<Cluster> oldCluster = rds.cluster(old);
+    if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(REPLACED_BY))) {
+      context.step("delete-old");
+      LOG.info("deleting the replaced cluster {}", old);
+      clusters.delete(oldCluster.get(), false);
+    }
+  }
+
+  private Map<String, Object> result(Cluster live, String sourceName, boolean restoredNow) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("cluster", live.id());
+    result.put("clusterArn", live.arn());
+    result.put("endpoint", live.endpoint());
+    result.put("strategy", request.strategy().name().toLowerCase(java.util.Locale.ROOT));
+    result.put("source", sourceName);
+    result.put("instances", live.members());
+    result.put("restoredByThisCall", restoredNow);
+    Optional.ofNullable(live.tags().get(AuroraTags.EXPIRES_AT))
+        .ifPresent(e -> result.put("expiresAt", e));
+    if (request.ttl() != null && !result.containsKey("expiresAt")) {
+      result.put("ttl", request.ttl().toString());
+    }
+    return result;
+  }
+
+  /**
+   * After a failure or cancellation before the swap: the target is untouched; the replacement is
+   * marked expired and, on cancellation, deleted. A failure between the two renames is repaired by
+   * the next run (it renames yesterday's target back).
+   */
+  private void abandon(Throwable failure) {
+    if (context.dryRun()) {
+      return;
+    }
+    boolean wasInterrupted = Thread.interrupted();
+    try {
+      Optional<Cluster> pending = rds.cluster(next);
+      if (pending.isEmpty() || !AuroraTags.ofRun(pending.get().tags(), runId)) {
+        return;
+      }
+      rds.addTags(
+          pending.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
+      if (failure instanceof JobException j && j.exitCode().code() == 6) {
+        LOG.warn("cancelled: deleting {} without waiting; {} is untouched", next, target);
+        clusters.delete(rds.cluster(next).orElseThrow(), false);
+      } else {
+        LOG.warn(
+            "{} is left for investigation, marked expired: the next run or 'aurora-restore"
+                + " teardown' deletes it",
+            next);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not clean up {}: {}", next, e.toString());
+    } finally {
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package io.dbrestore.aurora.flow;
+
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.RdsPort.Cluster;
+import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
+import io.dbrestore.aurora.rds.RdsPort.Snapshot;
+import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
+import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code aurora-restore snapshot}, in the production account: restore a temporary cluster from the
+ * source's backup (re-encrypted with the sharing key), mask and verify it, snapshot it, share the
+ * snapshot, delete the temporary cluster, and keep only the newest masked snapshots.
+ *
+ * <p>Every step first looks at what exists: a re-run of the same run (same run id) adopts its
+ * temporary cluster and its snapshot; temporary clusters left by other runs are deleted.
+ */
+public final class SnapshotWorkflow {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotWorkflow.class);
+
+  /** What to snapshot and where the temporary cluster lives. */
+  public record Request(
+      String sourceCluster,
+      String sourceSnapshot,
+      String pointInTime,
+      String dbSubnetGroup,
+      List<String> securityGroups,
+      String kmsKey,
+      String instanceClass,
+      List<String> shareWith,
+      int retention,
+      String prefix,
+      String database) {}
+
+  private final JobContext context;
+  private final RdsPort rds;
+  private final Clusters clusters;
+  private final SafetyGuard guard;
+  private final SqlSteps sql;
+  private final Request request;
+  private final String runId;
+
+  public SnapshotWorkflow(
+      JobContext context,
+      RdsPort rds,
+      SafetyGuard guard,
+      SqlSteps sql,
+      Settings settings,
+      Request request) {
+    this.context = context;
+    this.rds = rds;
+    this.guard = guard;
+    this.sql = sql;
+    this.request = request;
+    this.runId = context.runId();
+    this.clusters = new Clusters(context, rds, guard, settings);
+  }
+
+  public Map<String, Object> run() throws Exception {
+    String tempId = Names.maskingCluster(request.sourceCluster(), runId);
+    context.resource("source-cluster", request.sourceCluster());
+    try {
+      return runSteps(tempId);
+    } catch (RuntimeException | Error e) {
+      abandon(tempId, e);
+      throw e;
+    }
+  }
+
+  private Map<String, Object> runSteps(String tempId) throws Exception {
+    context.step("find-existing");
+    Optional<Snapshot> done = snapshotOfThisRun();
+    Map<String, Long> manifest;
+    Snapshot snapshot;
+    String sourceName;
+    if (done.isPresent()) {
+      snapshot = done.get();
+      LOG.info("masked snapshot {} of this run exists already: adopting it", snapshot.id());
+      manifest = TagManifest.decode(rds.tags(snapshot.arn())).orElse(Map.of());
+      sourceName = snapshot.tags().getOrDefault(AuroraTags.SOURCE_SNAPSHOT, "");
+    } else {
+      context.step("remove-leftovers");
+      removeLeftovers(tempId);
+
+      context.step("choose-source");
+      Optional<Cluster> existing = rds.cluster(tempId);
+      Snapshot source = null;
+      if (existing.isEmpty() || !AuroraTags.ofRun(existing.get().tags(), runId)) {
+        source = chooseSource();
+      }
+      sourceName = source == null ? "(adopted)" : source.name();
+
+      context.step("restore");
+      Cluster temp = restore(tempId, existing, source);
+      clusters.ensureInstances(
+          temp,
+          1,
+          request.instanceClass(),
+          null,
+          AuroraTags.base(runId, AuroraTags.ROLE_MASKING, context.clock().instant()));
+
+      context.step("credentials");
+      String password = Passwords.oneOff();
+      rds.setMasterPassword(tempId, password);
+      temp = clusters.settle(tempId);
+
+      context.step("mask");
+      manifest = mask(temp, password);
+
+      context.step("create-snapshot");
+      snapshot = createSnapshot(temp, sourceName, manifest);
+    }
+    context.resource("snapshot", snapshot.id());
+    snapshot = clusters.awaitSnapshotAvailable(snapshot.id());
+
+    context.step("share");
+    if (!request.shareWith().isEmpty()) {
+      rds.shareSnapshot(snapshot.id(), request.shareWith());
+      LOG.info("shared {} with {}", snapshot.id(), request.shareWith());
+    }
+
+    context.step("delete-masking-cluster");
+    Optional<Cluster> temp = rds.cluster(tempId);
+    if (temp.isPresent()) {
+      clusters.delete(temp.get(), true);
+    }
+
+    context.step("retention");
+    List<String> deleted = applyRetention(snapshot);
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("snapshotArn", snapshot.arn());
+    result.put("snapshotId", snapshot.id());
+    result.put("sourceCluster", request.sourceCluster());
+    result.put("source", sourceName);
+    result.put("rulesSha256", sql.rulesSha256());
+    result.put("sharedWith", request.shareWith());
+    result.put("deletedSnapshots", deleted);
+    result.put("tables", manifest.size());
+    result.put("rows", manifest.values().stream().mapToLong(Long::longValue).sum());
+    result.put("manifest", manifest);
+    return result;
+  }
+
+  private Pattern pattern() {
+    return Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
+  }
+
+  private List<Snapshot> ourSnapshots() {
+    List<Snapshot> result = new ArrayList<>();
+    for (Snapshot s : rds.snapshots(SnapshotType.MANUAL, null)) {
+      if (pattern().matcher(s.name()).matches()
+          && AuroraTags.managed(s.tags())
+          && request.sourceCluster().equals(s.tags().get(AuroraTags.SOURCE))) {
+        result.add(s);
+      }
+    }
+    return result;
+  }
+
+  private Optional<Snapshot> snapshotOfThisRun() {
+    return ourSnapshots().stream()
+        .filter(s -> runId.equals(s.tags().get(AuroraTags.RUN_ID)))
+        .findFirst();
+  }
+
+  /** Temporary clusters of this source left by other (crashed or cancelled) runs. */
+  private void removeLeftovers(String tempId) {
+    for (Cluster c : rds.clusters()) {
+      Map<String, String> tags = c.tags();
+      if (!c.id().equals(tempId)
+          && AuroraTags.managed(tags)
+          && AuroraTags.ROLE_MASKING.equals(tags.get(AuroraTags.ROLE))
+          && request.sourceCluster().equals(tags.get(AuroraTags.SOURCE))
+          && !runId.equals(tags.get(AuroraTags.RUN_ID))) {
+        LOG.warn("removing masking cluster {} left by run {}", c.id(), tags.get(AuroraTags.RUN_ID));
+        clusters.delete(c, false);
+      }
+    }
+  }
+
+  private Snapshot chooseSource() {
+    if (request.pointInTime() != null) {
+      return null;
+    }
+    if (request.sourceSnapshot() != null) {
+      Snapshot s =
+          rds.snapshot(request.sourceSnapshot())
+              .orElseThrow(
+                  () ->
+                      JobException.invalidInput(
+                          "--source-snapshot " + request.sourceSnapshot() + " does not exist"));
+      if (!"available".equals(s.status())) {
+        throw JobException.invalidInput(
+            "--source-snapshot " + s.id() + " is " + s.status() + ", not available");
+      }
+      return s;
+    }
+    return rds.snapshots(SnapshotType.AUTOMATED, request.sourceCluster()).stream()
+        .filter(s -> "available".equals(s.status()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                JobException.refused(
+                    "no-source-snapshot",
+                    "cluster "
+                        + request.sourceCluster()
+                        + " has no available automated snapshot; check its backup retention,"
+                        + " or give --source-snapshot or --point-in-time"));
+  }
+
+  private Cluster restore(String tempId, Optional<Cluster> existing, Snapshot source) {
+    context.resource("masking-cluster", tempId);
+    if (existing.isPresent()) {
+      if (!AuroraTags.ofRun(existing.get().tags(), runId)) {
+        throw JobException.refused(
+            "name-taken",
+            "cluster "
+                + tempId
+                + " exists but was not created by this run; delete or rename it and re-run");
+      }
+      LOG.info("masking cluster {} of this run exists already: adopting it", tempId);
+    } else {
+      Map<String, String> tags =
+          AuroraTags.base(runId, AuroraTags.ROLE_MASKING, context.clock().instant());
+      tags.put(AuroraTags.SOURCE, request.sourceCluster());
+      ClusterSpec spec =
+          new ClusterSpec(
+              tempId,
+              request.dbSubnetGroup(),
+              request.securityGroups(),
+              request.kmsKey(),
+              null,
+              false,
+              tags);
+      if (source == null) {
+        Instant at =
+            "latest".equals(request.pointInTime()) ? null : Instant.parse(request.pointInTime());
+        LOG.info(
+            "restoring {} from {} at {}",
+            tempId,
+            request.sourceCluster(),
+            at == null ? "its latest restorable time" : at);
+        rds.restoreToPointInTime(request.sourceCluster(), at, spec);
+      } else {
+        LOG.info("restoring {} from snapshot {}", tempId, source.id());
+        tags.put(AuroraTags.SOURCE_SNAPSHOT, source.name());
+        rds.restoreFromSnapshot(source, spec);
+      }
+    }
+    return clusters.awaitClusterAvailable(tempId, clusters.settings().restoreTimeout());
+  }
+
+  private Map<String, Long> mask(Cluster temp, String password) throws Exception {
+    SqlEndpoint endpoint = SqlEndpoint.of(temp, request.database(), password);
+    if (context.dryRun()) {
+      context.out().println("[dry-run] would mask " + endpoint + " and verify it");
+      context.out().flush();
+      return Map.of();
+    }
+    MaskingResult result = sql.mask(endpoint);
+    LOG.info(
+        "masked and verified {} tables ({} rows changed)",
+        result.manifest().size(),
+        result.documentsMasked());
+    return result.manifest();
+  }
+
+  private Snapshot createSnapshot(Cluster temp, String sourceName, Map<String, Long> manifest) {
+    for (Snapshot s : rds.snapshots(SnapshotType.MANUAL, temp.id())) {
+      if (AuroraTags.ofRun(s.tags(), runId)) {
+        return s;
+      }
+    }
+    Instant now = context.clock().instant();
+    String id = Names.maskedSnapshot(request.prefix(), request.sourceCluster(), now, runId);
+    Map<String, String> tags = AuroraTags.base(runId, AuroraTags.ROLE_MASKED_SNAPSHOT, now);
+    tags.put(AuroraTags.SOURCE, request.sourceCluster());
+    tags.put(AuroraTags.SOURCE_SNAPSHOT, sourceName);
+    tags.put(AuroraTags.MASKED, "true");
+    if (sql.rulesSha256() != null) {
+      tags.put(AuroraTags.RULES_SHA256, sql.rulesSha256());
+    }
+    tags.putAll(TagManifest.encode(manifest));
+    LOG.info("creating masked snapshot {}", id);
+    return rds.createSnapshot(id, temp.id(), tags);
+  }
+
+  /** Deletes this source's masked snapshots beyond the newest {@code retention} (only ours). */
+  private List<String> applyRetention(Snapshot current) {
+    List<Snapshot> ours = ourSnapshots();
+    List<String> deleted = new ArrayList<>();
+    int kept = 0;
+    for (Snapshot s : ours) {
+      if (s.id().equals(current.id()) || kept < request.retention()) {
+        kept++;
+        continue;
+      }
+      if (!"available".equals(s.status())) {
+        continue;
+      }
+      guard.perform(
+          Operation.DELETE,
+          clusters.resource(s),
+          "rds:DeleteDBClusterSnapshot",
+          () -> rds.deleteSnapshot(s.id()));
+      deleted.add(s.id());
+    }
+    if (!deleted.isEmpty()) {
+      LOG.info("deleted masked snapshots beyond the newest {}: {}", request.retention(), deleted);
+    }
+    return deleted;
+  }
+
+  /**
+   * After a failure or cancellation: the temporary cluster is marked for removal (expired now), and
+   * on cancellation its deletion is started; the next run (or teardown) removes what is left.
+   */
+  private void abandon(String tempId, Throwable failure) {
+    if (context.dryRun()) {
+      return;
+    }
+    boolean wasInterrupted = Thread.interrupted();
+    try {
+      Optional<Cluster> temp = rds.cluster(tempId);
+      if (temp.isEmpty() || !AuroraTags.ofRun(temp.get().tags(), runId)) {
+        return;
+      }
+      rds.addTags(
+          temp.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
+      if (failure instanceof JobException j && j.exitCode().code() == 6) {
+        LOG.warn("cancelled: deleting masking cluster {} without waiting", tempId);
+        clusters.delete(rds.cluster(tempId).orElseThrow(), false);
+      } else {
+        LOG.warn(
+            "masking cluster {} is left for investigation, marked expired: the next run or"
+                + " 'aurora-restore teardown' deletes it",
+            tempId);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not clean up masking cluster {}: {}", tempId, e.toString());
+    } finally {
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

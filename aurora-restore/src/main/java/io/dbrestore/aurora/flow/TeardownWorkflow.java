@@ -1,0 +1,87 @@
+package io.dbrestore.aurora.flow;
+
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.RdsPort.Cluster;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code aurora-restore teardown}: deletes one named managed cluster, or every managed cluster
+ * whose {@code dbrestore:expires-at} has passed (temporary targets, and what failed or cancelled
+ * runs marked for removal). Every deletion goes through the guard.
+ */
+public final class TeardownWorkflow {
+  private static final Logger LOG = LoggerFactory.getLogger(TeardownWorkflow.class);
+
+  private final JobContext context;
+  private final RdsPort rds;
+  private final Clusters clusters;
+
+  public TeardownWorkflow(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+    this.context = context;
+    this.rds = rds;
+    this.clusters = new Clusters(context, rds, guard, settings);
+  }
+
+  /**
+   * @param cluster the cluster to delete, or null for every expired one
+   */
+  public Map<String, Object> run(String cluster) {
+    context.step("find");
+    List<Cluster> doomed = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    Instant now = context.clock().instant();
+    if (cluster != null) {
+      Cluster c =
+          rds.cluster(cluster)
+              .orElseThrow(
+                  () -> JobException.invalidInput("--cluster " + cluster + " does not exist"));
+      doomed.add(c);
+    } else {
+      for (Cluster c : rds.clusters()) {
+        String expires = c.tags().get(AuroraTags.EXPIRES_AT);
+        if (!AuroraTags.managed(c.tags()) || expires == null) {
+          continue;
+        }
+        try {
+          if (!Instant.parse(expires).isAfter(now)) {
+            doomed.add(c);
+          } else {
+            kept.add(c.id());
+          }
+        } catch (DateTimeParseException e) {
+          LOG.warn(
+              "cluster {} has an unreadable {} tag '{}': left alone",
+              c.id(),
+              AuroraTags.EXPIRES_AT,
+              expires);
+        }
+      }
+    }
+    context.step("delete");
+    List<String> deleted = new ArrayList<>();
+    for (Cluster c : doomed) {
+      context.resource("cluster", c.id());
+      LOG.info("tearing down cluster {}", c.id());
+      clusters.delete(c, false);
+      deleted.add(c.id());
+    }
+    context.step("wait");
+    for (String id : deleted) {
+      clusters.awaitClusterGone(id);
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("deleted", deleted);
+    result.put("notYetExpired", kept);
+    return result;
+  }
+}

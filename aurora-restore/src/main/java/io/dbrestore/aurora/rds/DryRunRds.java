@@ -1,0 +1,394 @@
+package io.dbrestore.aurora.rds;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The dry run's RDS: reads go to the real account; every call that would change something is
+ * printed to the plan with its parameters and then simulated in memory (a restored cluster is at
+ * once available, a deleted one gone), so the workflow runs to its end and the plan shows every
+ * call in order. Nothing is changed in AWS.
+ */
+public final class DryRunRds implements RdsPort {
+  private final RdsPort real;
+  private final PrintWriter plan;
+  private final Clock clock;
+  private final Map<String, Cluster> clusters = new HashMap<>();
+  private final Map<String, Instance> instances = new HashMap<>();
+  private final Map<String, Snapshot> snapshots = new HashMap<>();
+  private final Set<String> gone = new HashSet<>();
+  private final Map<String, Map<String, String>> tags = new HashMap<>();
+
+  public DryRunRds(RdsPort real, PrintWriter plan, Clock clock) {
+    this.real = real;
+    this.plan = plan;
+    this.clock = clock;
+  }
+
+  private void print(String call, Map<String, ?> parameters) {
+    StringBuilder line = new StringBuilder("[dry-run] would call rds:").append(call);
+    new TreeMap<>(parameters)
+        .forEach(
+            (k, v) -> {
+              if (v != null && !(v instanceof List<?> l && l.isEmpty())) {
+                line.append(' ').append(k).append('=').append(v);
+              }
+            });
+    plan.println(line);
+    plan.flush();
+  }
+
+  private static Map<String, Object> params(Object... pairs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((String) pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
+  @Override
+  public Optional<Cluster> cluster(String id) {
+    if (gone.contains(id)) {
+      return Optional.empty();
+    }
+    if (clusters.containsKey(id)) {
+      return Optional.of(clusters.get(id));
+    }
+    return real.cluster(id);
+  }
+
+  @Override
+  public List<Cluster> clusters() {
+    List<Cluster> result = new ArrayList<>();
+    for (Cluster c : real.clusters()) {
+      if (!gone.contains(c.id()) && !clusters.containsKey(c.id())) {
+        result.add(c);
+      }
+    }
+    result.addAll(clusters.values());
+    return result;
+  }
+
+  @Override
+  public Optional<Instance> instance(String id) {
+    if (gone.contains(id)) {
+      return Optional.empty();
+    }
+    if (instances.containsKey(id)) {
+      return Optional.of(instances.get(id));
+    }
+    return real.instance(id);
+  }
+
+  @Override
+  public List<Snapshot> snapshots(SnapshotType type, String clusterId) {
+    List<Snapshot> result = new ArrayList<>();
+    for (Snapshot s : snapshots.values()) {
+      if (type == SnapshotType.MANUAL && (clusterId == null || clusterId.equals(s.clusterId()))) {
+        result.add(s);
+      }
+    }
+    for (Snapshot s : real.snapshots(type, clusterId)) {
+      if (!gone.contains(s.id())) {
+        result.add(s);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public Optional<Snapshot> snapshot(String idOrArn) {
+    if (gone.contains(idOrArn)) {
+      return Optional.empty();
+    }
+    if (snapshots.containsKey(idOrArn)) {
+      return Optional.of(snapshots.get(idOrArn));
+    }
+    return real.snapshot(idOrArn);
+  }
+
+  private Cluster simulatedCluster(ClusterSpec spec, String engine, String version) {
+    Cluster c =
+        new Cluster(
+            spec.clusterId(),
+            "arn:aws:rds:dry-run:000000000000:cluster:" + spec.clusterId(),
+            "available",
+            engine,
+            version,
+            spec.clusterId() + ".cluster.dry-run",
+            SqlPort.of(engine),
+            null,
+            "master",
+            spec.deletionProtection(),
+            List.of(),
+            spec.tags());
+    clusters.put(c.id(), c);
+    gone.remove(c.id());
+    tags.put(c.arn(), new LinkedHashMap<>(spec.tags()));
+    return c;
+  }
+
+  @Override
+  public Cluster restoreFromSnapshot(Snapshot snapshot, ClusterSpec spec) {
+    print(
+        "RestoreDBClusterFromSnapshot",
+        params(
+            "DBClusterIdentifier", spec.clusterId(),
+            "SnapshotIdentifier", snapshot.arn(),
+            "Engine", snapshot.engine(),
+            "EngineVersion", snapshot.engineVersion(),
+            "DBSubnetGroupName", spec.dbSubnetGroup(),
+            "VpcSecurityGroupIds", spec.securityGroups(),
+            "KmsKeyId", spec.kmsKeyId(),
+            "DBClusterParameterGroupName", spec.clusterParameterGroup(),
+            "DeletionProtection", spec.deletionProtection(),
+            "Tags", spec.tags()));
+    return simulatedCluster(spec, snapshot.engine(), snapshot.engineVersion());
+  }
+
+  @Override
+  public Cluster restoreToPointInTime(String sourceClusterId, Instant time, ClusterSpec spec) {
+    print(
+        "RestoreDBClusterToPointInTime",
+        params(
+            "DBClusterIdentifier",
+            spec.clusterId(),
+            "SourceDBClusterIdentifier",
+            sourceClusterId,
+            time == null ? "UseLatestRestorableTime" : "RestoreToTime",
+            time == null ? "true" : time.toString(),
+            "RestoreType",
+            "full-copy",
+            "DBSubnetGroupName",
+            spec.dbSubnetGroup(),
+            "VpcSecurityGroupIds",
+            spec.securityGroups(),
+            "KmsKeyId",
+            spec.kmsKeyId(),
+            "DBClusterParameterGroupName",
+            spec.clusterParameterGroup(),
+            "DeletionProtection",
+            spec.deletionProtection(),
+            "Tags",
+            spec.tags()));
+    String engine = real.cluster(sourceClusterId).map(Cluster::engine).orElse("aurora-postgresql");
+    return simulatedCluster(spec, engine, null);
+  }
+
+  @Override
+  public Instance createInstance(
+      String id,
+      String clusterId,
+      String instanceClass,
+      String engine,
+      String parameterGroup,
+      Map<String, String> tags) {
+    print(
+        "CreateDBInstance",
+        params(
+            "DBInstanceIdentifier", id,
+            "DBClusterIdentifier", clusterId,
+            "DBInstanceClass", instanceClass,
+            "Engine", engine,
+            "DBParameterGroupName", parameterGroup,
+            "PubliclyAccessible", false,
+            "Tags", tags));
+    Instance i =
+        new Instance(id, "arn:aws:rds:dry-run:000000000000:db:" + id, clusterId, "available");
+    instances.put(id, i);
+    gone.remove(id);
+    this.tags.put(i.arn(), new LinkedHashMap<>(tags));
+    cluster(clusterId)
+        .ifPresent(
+            c -> {
+              List<String> members = new ArrayList<>(c.members());
+              members.add(id);
+              clusters.put(c.id(), withMembers(c, c.id(), members));
+            });
+    return i;
+  }
+
+  private static Cluster withMembers(Cluster c, String id, List<String> members) {
+    return new Cluster(
+        id,
+        c.arn(),
+        "available",
+        c.engine(),
+        c.engineVersion(),
+        c.endpoint(),
+        c.port(),
+        c.databaseName(),
+        c.masterUsername(),
+        c.deletionProtection(),
+        List.copyOf(members),
+        c.tags());
+  }
+
+  @Override
+  public void setMasterPassword(String clusterId, String password) {
+    print(
+        "ModifyDBCluster",
+        params(
+            "DBClusterIdentifier",
+            clusterId,
+            "MasterUserPassword",
+            "(hidden)",
+            "ApplyImmediately",
+            true));
+  }
+
+  @Override
+  public void setDeletionProtection(String clusterId, boolean on) {
+    print(
+        "ModifyDBCluster",
+        params(
+            "DBClusterIdentifier", clusterId, "DeletionProtection", on, "ApplyImmediately", true));
+    cluster(clusterId)
+        .ifPresent(
+            c ->
+                clusters.put(
+                    c.id(),
+                    new Cluster(
+                        c.id(),
+                        c.arn(),
+                        c.status(),
+                        c.engine(),
+                        c.engineVersion(),
+                        c.endpoint(),
+                        c.port(),
+                        c.databaseName(),
+                        c.masterUsername(),
+                        on,
+                        c.members(),
+                        c.tags())));
+  }
+
+  @Override
+  public void renameCluster(String id, String newId) {
+    print(
+        "ModifyDBCluster",
+        params(
+            "DBClusterIdentifier", id, "NewDBClusterIdentifier", newId, "ApplyImmediately", true));
+    cluster(id)
+        .ifPresent(
+            c -> {
+              clusters.put(newId, withMembers(c, newId, c.members()));
+              clusters.remove(id);
+              gone.add(id);
+              gone.remove(newId);
+            });
+  }
+
+  @Override
+  public void renameInstance(String id, String newId) {
+    print(
+        "ModifyDBInstance",
+        params(
+            "DBInstanceIdentifier",
+            id,
+            "NewDBInstanceIdentifier",
+            newId,
+            "ApplyImmediately",
+            true));
+    instance(id)
+        .ifPresent(
+            i -> {
+              instances.put(newId, new Instance(newId, i.arn(), i.clusterId(), "available"));
+              instances.remove(id);
+              gone.add(id);
+              gone.remove(newId);
+              for (Cluster c : new ArrayList<>(clusters.values())) {
+                if (c.members().contains(id)) {
+                  List<String> members = new ArrayList<>(c.members());
+                  members.set(members.indexOf(id), newId);
+                  clusters.put(c.id(), withMembers(c, c.id(), members));
+                }
+              }
+            });
+  }
+
+  @Override
+  public void deleteInstance(String id) {
+    print("DeleteDBInstance", params("DBInstanceIdentifier", id, "SkipFinalSnapshot", true));
+    instances.remove(id);
+    gone.add(id);
+  }
+
+  @Override
+  public void deleteCluster(String id) {
+    print("DeleteDBCluster", params("DBClusterIdentifier", id, "SkipFinalSnapshot", true));
+    clusters.remove(id);
+    gone.add(id);
+  }
+
+  @Override
+  public Snapshot createSnapshot(String snapshotId, String clusterId, Map<String, String> tags) {
+    print(
+        "CreateDBClusterSnapshot",
+        params(
+            "DBClusterSnapshotIdentifier", snapshotId,
+            "DBClusterIdentifier", clusterId,
+            "Tags", tags.keySet()));
+    Snapshot s =
+        new Snapshot(
+            snapshotId,
+            "arn:aws:rds:dry-run:000000000000:cluster-snapshot:" + snapshotId,
+            clusterId,
+            "available",
+            "manual",
+            clock.instant(),
+            cluster(clusterId).map(Cluster::engine).orElse(null),
+            null,
+            null,
+            tags);
+    snapshots.put(snapshotId, s);
+    this.tags.put(s.arn(), new LinkedHashMap<>(tags));
+    return s;
+  }
+
+  @Override
+  public void shareSnapshot(String snapshotId, List<String> accounts) {
+    print(
+        "ModifyDBClusterSnapshotAttribute",
+        params(
+            "DBClusterSnapshotIdentifier", snapshotId,
+            "AttributeName", "restore",
+            "ValuesToAdd", accounts));
+  }
+
+  @Override
+  public void deleteSnapshot(String snapshotId) {
+    print("DeleteDBClusterSnapshot", params("DBClusterSnapshotIdentifier", snapshotId));
+    snapshots.remove(snapshotId);
+    gone.add(snapshotId);
+  }
+
+  @Override
+  public void addTags(String arn, Map<String, String> tags) {
+    print("AddTagsToResource", params("ResourceName", arn, "Tags", tags));
+    this.tags.computeIfAbsent(arn, a -> new LinkedHashMap<>(real.tags(a))).putAll(tags);
+  }
+
+  @Override
+  public Map<String, String> tags(String arn) {
+    Map<String, String> t = tags.get(arn);
+    return t != null ? Map.copyOf(t) : real.tags(arn);
+  }
+
+  /** The default port of an engine, for simulated clusters. */
+  private static final class SqlPort {
+    static int of(String engine) {
+      return engine != null && engine.contains("postgres") ? 5432 : 3306;
+    }
+  }
+}
