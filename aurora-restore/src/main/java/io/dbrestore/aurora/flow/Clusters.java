@@ -56,6 +56,15 @@ final class Clusters {
     return new Resource("rds cluster snapshot", s.name(), () -> rds.tags(s.arn()));
   }
 
+  /**
+   * An instance is guarded as part of its cluster: the allowlist is matched against the cluster's
+   * identifier (targets are clusters), the managed tag is read from the instance itself.
+   */
+  private Resource instanceResource(String clusterId, String member, Instance instance) {
+    return new Resource(
+        "rds instance " + member + " of cluster", clusterId, () -> rds.tags(instance.arn()));
+  }
+
   Cluster awaitClusterAvailable(String id, java.time.Duration timeout) {
     return context
         .waiter()
@@ -136,7 +145,19 @@ final class Clusters {
       Map<String, String> tags) {
     for (int n = 1; n <= count; n++) {
       String id = Names.instance(cluster.id(), n);
-      if (rds.instance(id).isEmpty()) {
+      Optional<Instance> existing = rds.instance(id);
+      if (existing.isPresent() && !cluster.id().equals(existing.get().clusterId())) {
+        throw JobException.refused(
+            "name-taken",
+            "instance "
+                + id
+                + " belongs to cluster "
+                + existing.get().clusterId()
+                + ", not "
+                + cluster.id()
+                + "; rename or delete it and re-run");
+      }
+      if (existing.isEmpty()) {
         LOG.info("creating instance {} ({}) in cluster {}", id, instanceClass, cluster.id());
         rds.createInstance(id, cluster.id(), instanceClass, cluster.engine(), parameterGroup, tags);
       } else {
@@ -168,7 +189,7 @@ final class Clusters {
       if (i.isPresent() && !"deleting".equals(i.get().status())) {
         guard.perform(
             Operation.DELETE,
-            new Resource("rds instance", member, () -> rds.tags(i.get().arn())),
+            instanceResource(cluster.id(), member, i.get()),
             "rds:DeleteDBInstance",
             () -> rds.deleteInstance(member));
       }
@@ -211,7 +232,7 @@ final class Clusters {
       }
       guard.perform(
           Operation.MODIFY,
-          new Resource("rds instance", member, () -> rds.tags(i.get().arn())),
+          instanceResource(cluster.id(), member, i.get()),
           "rds:ModifyDBInstance(NewDBInstanceIdentifier=" + target + ")",
           () -> rds.renameInstance(member, target));
       awaitInstanceAvailable(target);

@@ -70,10 +70,16 @@ public final class Names {
 
   /** Instance renamed along with its cluster: the cluster's name replaces its prefix. */
   public static String renamedInstance(String instance, String fromCluster, String toCluster) {
+    if (instance.matches(Pattern.quote(toCluster) + "-\\d+")) {
+      return instance; // renamed already
+    }
     if (instance.startsWith(fromCluster + "-")) {
       return fit(toCluster, instance.substring(fromCluster.length()));
     }
-    return fit(instance, toCluster.endsWith("-old") ? "-old" : "-new");
+    // Named by someone else: an old target's instance is marked, a new one's is left as it is.
+    return toCluster.endsWith("-old") && !instance.endsWith("-old")
+        ? fit(instance, "-old")
+        : instance;
   }
 
   static String shortHash(String text) {

@@ -167,6 +167,10 @@ public final class RestoreWorkflow {
       return result(current.get(), current.get().tags().get(AuroraTags.SOURCE_SNAPSHOT), false);
     }
     boolean renamedIn = current.isPresent() && AuroraTags.ofRun(current.get().tags(), runId);
+    if (current.isPresent() && !renamedIn) {
+      // Refuse before anything is created: the old target must be ours to replace.
+      guard.check(Operation.RESTORE_OVER, clusters.resource(current.get()));
+    }
 
     Snapshot source = null;
     String sourceName;
@@ -250,9 +254,13 @@ public final class RestoreWorkflow {
       }
     }
 
-    Cluster live = restored;
-    if (!renamedIn) {
-      context.step("swap-in");
+    context.step("swap-in");
+    Cluster live;
+    if (renamedIn) {
+      // A re-run after the cluster rename: finish renaming its instances.
+      clusters.renameInstances(restored, next, target);
+      live = clusters.settle(target);
+    } else {
       live = swapIn(restored);
     }
 
@@ -358,8 +366,14 @@ public final class RestoreWorkflow {
         clusters.rename(oldCluster.get(), target);
       } else {
         LOG.warn("removing {} left by an earlier swap", old);
-        clusters.delete(oldCluster.get(), false);
+        clusters.delete(oldCluster.get(), true);
       }
+    }
+    // A run that stopped between renaming its cluster into place and renaming its instances
+    // left instances named <cluster>-next-<n>: give them the target's names.
+    Optional<Cluster> current = rds.cluster(target);
+    if (current.isPresent()) {
+      clusters.renameInstances(current.get(), next, target);
     }
   }
 
@@ -410,6 +424,12 @@ public final class RestoreWorkflow {
       rds.addTags(current.arn(), Map.of(REPLACED_BY, runId));
       LOG.info("swap: renaming {} to {}", target, old);
       clusters.rename(current, old);
+    } else {
+      // A re-run after the old target was renamed away: finish renaming its instances.
+      Optional<Cluster> away = rds.cluster(old);
+      if (away.isPresent() && runId.equals(away.get().tags().get(REPLACED_BY))) {
+        clusters.renameInstances(away.get(), target, old);
+      }
     }
     LOG.info("renaming {} to {}", next, target);
     return clusters.rename(restored, target);
@@ -453,6 +473,17 @@ public final class RestoreWorkflow {
     }
     boolean wasInterrupted = Thread.interrupted();
     try {
+      Optional<Cluster> away = rds.cluster(old);
+      if (rds.cluster(target).isEmpty()
+          && away.isPresent()
+          && runId.equals(away.get().tags().get(REPLACED_BY))) {
+        LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
+        guard.perform(
+            Operation.MODIFY,
+            clusters.resource(away.get()),
+            "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
+            () -> rds.renameCluster(old, target));
+      }
       Optional<Cluster> pending = rds.cluster(next);
       if (pending.isEmpty() || !AuroraTags.ofRun(pending.get().tags(), runId)) {
         return;

@@ -62,9 +62,32 @@ public final class DryRunRds implements RdsPort {
       return Optional.empty();
     }
     if (clusters.containsKey(id)) {
-      return Optional.of(clusters.get(id));
+      return Optional.of(overlay(clusters.get(id)));
     }
-    return real.cluster(id);
+    return real.cluster(id).map(this::overlay);
+  }
+
+  /** A cluster with the tags this dry run would have added. */
+  private Cluster overlay(Cluster c) {
+    Map<String, String> t = tags.get(c.arn());
+    if (t == null) {
+      return c;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(c.tags());
+    merged.putAll(t);
+    return new Cluster(
+        c.id(),
+        c.arn(),
+        c.status(),
+        c.engine(),
+        c.engineVersion(),
+        c.endpoint(),
+        c.port(),
+        c.databaseName(),
+        c.masterUsername(),
+        c.deletionProtection(),
+        c.members(),
+        merged);
   }
 
   @Override
