@@ -65,6 +65,10 @@ final class FakeRds implements RdsPort {
 
   int endpointPort = 5432;
   String endpointDatabase;
+  String endpointEngine = "aurora-postgresql";
+
+  /** Applies a master password to the real database behind the endpoint, if there is one. */
+  java.util.function.Consumer<String> onPassword = p -> {};
 
   FakeRds(Clock clock) {
     this.clock = clock;
@@ -265,6 +269,7 @@ final class FakeRds implements RdsPort {
     c.host = endpointHost;
     c.port = endpointPort;
     c.database = endpointDatabase;
+    c.engine = endpointEngine;
     c.protection = spec.deletionProtection();
     c.tags.putAll(spec.tags());
     clusters.put(c.id, c);
@@ -323,6 +328,7 @@ final class FakeRds implements RdsPort {
   public void setMasterPassword(String clusterId, String password) {
     existing(clusterId).status = "resetting-master-credentials";
     passwords.add(password);
+    onPassword.accept(password);
     mutated("ModifyDBCluster", clusterId + " MasterUserPassword");
   }
 
