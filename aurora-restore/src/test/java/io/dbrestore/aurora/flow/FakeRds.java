@@ -66,6 +66,7 @@ final class FakeRds implements RdsPort {
   int endpointPort = 5432;
   String endpointDatabase;
   String endpointEngine = "aurora-postgresql";
+  String endpointUser = "master";
 
   /** Applies a master password to the real database behind the endpoint, if there is one. */
   java.util.function.Consumer<String> onPassword = p -> {};
@@ -270,6 +271,7 @@ final class FakeRds implements RdsPort {
     c.port = endpointPort;
     c.database = endpointDatabase;
     c.engine = endpointEngine;
+    c.master = endpointUser;
     c.protection = spec.deletionProtection();
     c.tags.putAll(spec.tags());
     clusters.put(c.id, c);
