@@ -53,6 +53,15 @@ public class ClusterOptions {
       description = "How long a cluster restore may take (restores can take hours). Default: 6h.")
   Duration restoreTimeout;
 
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "<duration>",
+      defaultValue = "5s",
+      hidden = true,
+      converter = DurationConverter.class,
+      description = "First interval between polls of a changing resource (then up to 60s).")
+  Duration pollInterval;
+
   /** The RDS port: the real one, or in a dry run the real one behind a plan printer. */
   static RdsPort rds(JobContext context) {
     RdsPort real = new SdkRds(context.aws().rds());
@@ -70,7 +79,15 @@ public class ClusterOptions {
   }
 
   Settings settings() {
-    return Settings.defaults().withRestoreTimeout(restoreTimeout);
+    return Settings.defaults()
+        .withRestoreTimeout(restoreTimeout)
+        .withBackoff(
+            new io.dbrestore.runtime.wait.Backoff(
+                pollInterval,
+                pollInterval.compareTo(Duration.ofSeconds(60)) > 0
+                    ? pollInterval
+                    : Duration.ofSeconds(60),
+                1.5));
   }
 
   void check() {

@@ -58,7 +58,9 @@ public final class RestoreCommand extends JobCommand {
   @Option(
       names = "--snapshot",
       paramLabel = "<arn|id>",
-      description = "Restore this snapshot instead of the newest masked one.")
+      description =
+          "Restore this snapshot instead of the newest masked one (wins over"
+              + " --source-cluster-name: a hand-started release run names its snapshot).")
   String snapshot;
 
   @Option(
@@ -195,15 +197,21 @@ public final class RestoreCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw JobException.invalidInput("--strategy '" + strategy + "' is not one of swap, replace");
     }
-    int sources =
-        (snapshot != null ? 1 : 0)
-            + (pointInTime != null || sourceCluster != null ? 1 : 0)
-            + (sourceClusterName != null ? 1 : 0);
-    if (sources != 1) {
+    boolean pit = pointInTime != null || sourceCluster != null;
+    if (snapshot != null && pit) {
       throw JobException.invalidInput(
-          "give exactly one source: --source-cluster-name <production cluster> (newest masked"
+          "give either --snapshot or --source-cluster with --point-in-time, not both");
+    }
+    if (snapshot == null && !pit && sourceClusterName == null) {
+      throw JobException.invalidInput(
+          "no source: give --source-cluster-name <production cluster> (the newest masked"
               + " snapshot), --snapshot <arn>, or --source-cluster <id> --point-in-time"
               + " <latest|instant>");
+    }
+    if (pit && sourceClusterName != null) {
+      throw JobException.invalidInput(
+          "--source-cluster-name (masked snapshots) and --point-in-time (unmasked) exclude each"
+              + " other");
     }
     if ((sourceCluster == null) != (pointInTime == null)) {
       throw JobException.invalidInput("--source-cluster and --point-in-time go together");

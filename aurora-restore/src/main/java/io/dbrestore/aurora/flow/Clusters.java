@@ -215,7 +215,7 @@ final class Clusters {
         () -> rds.renameCluster(cluster.id(), newId));
     Cluster renamed = awaitClusterAvailable(newId, settings.modifyTimeout());
     renameInstances(renamed, cluster.id(), newId);
-    return renamed;
+    return settle(newId);
   }
 
   /** Instances keep their old names after a cluster rename; give them the cluster's. */

@@ -25,6 +25,11 @@ public record Settings(
         Duration.ofHours(6));
   }
 
+  public Settings withBackoff(Backoff value) {
+    return new Settings(
+        value, restoreTimeout, instanceTimeout, modifyTimeout, deleteTimeout, snapshotTimeout);
+  }
+
   public Settings withRestoreTimeout(Duration value) {
     return new Settings(
         backoff, value, instanceTimeout, modifyTimeout, deleteTimeout, snapshotTimeout);

@@ -157,7 +157,10 @@ class RestoreWorkflowTest {
         run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
 
     assertSwappedIn("night-1");
-    assertThat(result).containsEntry("cluster", "develop-app").containsEntry("source", SNAP);
+    assertThat(result)
+        .containsEntry("cluster", "develop-app")
+        .containsEntry("source", SNAP)
+        .containsEntry("instances", List.of("develop-app-1", "develop-app-2"));
     List<String> calls = rds.mutations();
     assertThat(calls.get(0))
         .isEqualTo(
