@@ -1,6 +1,7 @@
 package io.dbrestore.atlas;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -8,14 +9,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.dbrestore.runtime.testing.AwsStubs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** WireMock playing Atlas (and the AWS calls around it) for atlas-restore's tests. */
 final class FakeAtlas {
@@ -38,7 +42,14 @@ final class FakeAtlas {
   static final String TARGET =
       "/api/atlas/v2/groups/" + TARGET_PROJECT + "/clusters/" + TARGET_CLUSTER;
 
+  static final String PUBLIC_KEY = "pubkeyabc";
+  static final String PRIVATE_KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  static final String NONCE = "nonce-ABCDEF0123456789";
+  static final String REALM = "MMS Public API";
+
   private final WireMockExtension wm;
+  private UnaryOperator<MappingBuilder> auth =
+      b -> b.withHeader("Authorization", equalTo("Bearer " + TOKEN));
 
   FakeAtlas(WireMockExtension wm) {
     this.wm = wm;
@@ -118,9 +129,41 @@ final class FakeAtlas {
     return this;
   }
 
+  /**
+   * An API key secret and STS; Atlas answers every request without a valid Digest response (the
+   * hash checked by {@link DigestCheck}) with the challenge.
+   */
+  FakeAtlas apiKey() {
+    secret("{\"publicKey\":\"" + PUBLIC_KEY + "\",\"privateKey\":\"" + PRIVATE_KEY + "\"}");
+    wm.stubFor(
+        AwsStubs.query("GetCallerIdentity").willReturn(AwsStubs.callerIdentity("333344445555")));
+    wm.stubFor(
+        any(urlPathMatching("/api/atlas/.*"))
+            .atPriority(10)
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withHeader(
+                        "WWW-Authenticate",
+                        "Digest realm=\""
+                            + REALM
+                            + "\", domain=\"\", nonce=\""
+                            + NONCE
+                            + "\", algorithm=MD5, qop=\"auth\", stale=false")
+                    .withBody(
+                        "{\"error\":401,\"errorCode\":\"NOT_ORG_GROUP_CREATOR\","
+                            + "\"detail\":\"You are not authorized for this resource.\"}")));
+    auth = b -> b.andMatching(r -> MatchResult.of(DigestCheck.valid(r, PUBLIC_KEY, PRIVATE_KEY)));
+    return this;
+  }
+
   /** The usual world: two completed snapshots and one in progress; a tagged, idle target. */
   FakeAtlas standard() {
     serviceAccount();
+    return world();
+  }
+
+  FakeAtlas world() {
     snapshots(
         snapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z", "completed"),
         snapshot(NEW_SNAPSHOT, "2026-03-02T02:00:00Z", "completed"),
@@ -136,7 +179,7 @@ final class FakeAtlas {
 
   /** Requests to Atlas carry the bearer token and the versioned media type. */
   MappingBuilder api(MappingBuilder b) {
-    return b.withHeader("Authorization", equalTo("Bearer " + TOKEN));
+    return auth.apply(b);
   }
 
   FakeAtlas snapshots(String... items) {
