@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code atlas-restore} job. */
 @Command(
     name = "atlas-restore",
+    subcommands = {RunCommand.class},
     description = {
       "MongoDB Atlas: restores a snapshot of the production cluster into a development cluster through the Atlas Admin API.",
       "",
-      "Its run command arrives with its issue; 'preflight' checks a deployment now."
+      "'run' restores and waits; 'preflight' checks a deployment now."
     })
 public final class AtlasRestore extends JobGroup {
   public static JobMain entryPoint() {

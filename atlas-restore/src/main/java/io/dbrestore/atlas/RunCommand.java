@@ -1,0 +1,230 @@
+package io.dbrestore.atlas;
+
+import io.dbrestore.atlas.api.AtlasApiException;
+import io.dbrestore.atlas.api.AtlasAuth;
+import io.dbrestore.atlas.api.AtlasClient;
+import io.dbrestore.atlas.api.AtlasHttp;
+import io.dbrestore.runtime.JobCommand;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.VersionProvider;
+import io.dbrestore.runtime.error.JobException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code atlas-restore run}: restores a snapshot of the source cluster into the target cluster. */
+@Command(
+    name = "run",
+    description = {
+      "Restore the newest completed snapshot (or --snapshot-id) of an Atlas cluster into a"
+          + " development cluster through the Atlas Admin API, and wait until it is done.",
+      "The target <project>/<cluster> must match --target-allowlist, carry the Atlas tag"
+          + " dbrestore-managed=true, differ from the source and not be in a --protected-project;"
+          + " otherwise exit 3 before any request that changes anything. A re-run adopts a restore"
+          + " job already running into the target."
+    })
+public final class RunCommand extends JobCommand {
+  static final Pattern PROJECT_ID = Pattern.compile("[0-9a-f]{24}");
+  static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+  static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9a-f]{24}");
+
+  /** What happens to the Atlas restore job when the run is stopped. */
+  enum OnStop {
+    cancel,
+    leave
+  }
+
+  @Option(
+      names = "--source-project",
+      paramLabel = "<id>",
+      description = "The Atlas project (24-hex id) of the production cluster.")
+  String sourceProject;
+
+  @Option(
+      names = "--source-cluster",
+      paramLabel = "<name>",
+      description = "The production cluster whose snapshot is restored.")
+  String sourceCluster;
+
+  @Option(
+      names = "--target-project",
+      paramLabel = "<id>",
+      description = "The Atlas project (24-hex id) of the development cluster.")
+  String targetProject;
+
+  @Option(
+      names = "--target-cluster",
+      paramLabel = "<name>",
+      description = "The development cluster to restore into; its data is replaced.")
+  String targetCluster;
+
+  @Option(
+      names = "--snapshot-id",
+      paramLabel = "<id>",
+      description = "Restore this snapshot. Default: the newest completed one of the source.")
+  String snapshotId;
+
+  @Option(
+      names = "--credentials-secret",
+      paramLabel = "<arn>",
+      description =
+          "Secrets Manager secret with the Atlas credentials: a service account"
+              + " {\"clientId\", \"clientSecret\"} or an API key {\"publicKey\", \"privateKey\"}.")
+  String credentialsSecret;
+
+  @Option(
+      names = "--atlas-base-url",
+      paramLabel = "<url>",
+      defaultValue = "https://cloud.mongodb.com",
+      description = "The Atlas Admin API. Default: https://cloud.mongodb.com.")
+  String atlasBaseUrl;
+
+  @Option(
+      names = "--protected-project",
+      paramLabel = "<id>",
+      split = ",",
+      description =
+          "An Atlas project never restored into (production). Repeat or separate with commas.")
+  List<String> protectedProjects = new ArrayList<>();
+
+  @Option(
+      names = "--on-stop",
+      paramLabel = "cancel|leave",
+      defaultValue = "cancel",
+      description =
+          "When the execution is stopped or the task gets SIGTERM: cancel the running Atlas"
+              + " restore job (default), or leave it running. The job's own --timeout always"
+              + " leaves it running, for a re-run to adopt.")
+  OnStop onStop;
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "<duration>",
+      defaultValue = "15s",
+      converter = FineDurationConverter.class,
+      description =
+          "How often to look at the restore job at first; it grows to four times this."
+              + " Default: 15s.")
+  Duration pollInterval;
+
+  @Option(
+      names = "--http-retry-delay",
+      paramLabel = "<duration>",
+      defaultValue = "1s",
+      hidden = true,
+      converter = FineDurationConverter.class,
+      description = "First wait before repeating a failed Atlas request; doubles up to 30s.")
+  Duration httpRetryDelay;
+
+  @Override
+  protected Object execute(JobContext context) {
+    URI base = validate();
+    RestoreWorkflow.Plan plan =
+        new RestoreWorkflow.Plan(
+            sourceProject,
+            sourceCluster,
+            targetProject,
+            targetCluster,
+            snapshotId,
+            pollInterval,
+            onStop == OnStop.cancel);
+    RestoreWorkflow.refuseWithoutAsking(context, plan, protectedProjects);
+
+    context.step("credentials");
+    AtlasAuth auth =
+        AtlasCredentials.from(
+            context.secrets().json(credentialsSecret), credentialsSecret, context.clock());
+    AtlasHttp http =
+        new AtlasHttp(
+            base,
+            auth,
+            AtlasHttp.Retry.standard(httpRetryDelay),
+            context.cancellation(),
+            "dbrestore-atlas-restore/" + VersionProvider.version());
+    try {
+      return new RestoreWorkflow(context, new AtlasClient(http), plan).run();
+    } catch (AtlasApiException e) {
+      throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
+    }
+  }
+
+  private URI validate() {
+    require(sourceProject, "--source-project");
+    require(sourceCluster, "--source-cluster");
+    require(targetProject, "--target-project");
+    require(targetCluster, "--target-cluster");
+    require(credentialsSecret, "--credentials-secret");
+    sourceProject = projectId(sourceProject, "--source-project");
+    targetProject = projectId(targetProject, "--target-project");
+    clusterName(sourceCluster, "--source-cluster");
+    clusterName(targetCluster, "--target-cluster");
+    List<String> normalized = new ArrayList<>();
+    for (String p : protectedProjects) {
+      if (!p.isBlank()) {
+        normalized.add(projectId(p, "--protected-project"));
+      }
+    }
+    protectedProjects = normalized;
+    if (snapshotId != null && !snapshotId.isBlank()) {
+      snapshotId = snapshotId.trim().toLowerCase(Locale.ROOT);
+      if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
+        throw JobException.invalidInput(
+            "--snapshot-id '" + snapshotId + "' is not an Atlas snapshot id (24 hex digits)");
+      }
+    } else {
+      snapshotId = null;
+    }
+    try {
+      URI uri = new URI(atlasBaseUrl.trim().replaceAll("/+$", ""));
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new URISyntaxException(atlasBaseUrl, "not an http(s) URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw JobException.invalidInput(
+          "--atlas-base-url '"
+              + atlasBaseUrl
+              + "' is not an http(s) URL like https://cloud.mongodb.com");
+    }
+  }
+
+  private static void require(String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw JobException.invalidInput(
+          "missing "
+              + option
+              + " (or DBRESTORE_"
+              + option.substring(2).replace('-', '_').toUpperCase(Locale.ROOT)
+              + ")");
+    }
+  }
+
+  private static String projectId(String value, String option) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (!PROJECT_ID.matcher(v).matches()) {
+      throw JobException.invalidInput(
+          option
+              + " '"
+              + value
+              + "' is not an Atlas project id (24 hex digits, shown in the project's settings)");
+    }
+    return v;
+  }
+
+  private static void clusterName(String value, String option) {
+    if (!CLUSTER_NAME.matcher(value).matches()) {
+      throw JobException.invalidInput(
+          option
+              + " '"
+              + value
+              + "' is not an Atlas cluster name (letters, digits and hyphens, at most 64)");
+    }
+  }
+}
