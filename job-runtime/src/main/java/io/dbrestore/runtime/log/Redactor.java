@@ -26,7 +26,7 @@ public final class Redactor {
       Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@]*):([^@\\s/]+)@");
   private static final Pattern KEY_VALUE =
       Pattern.compile(
-          "(?i)\\b(password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key"
+          "(?i)(?<!:)\\b(password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key"
               + "|access[_-]?key|client[_-]?secret|authorization)"
               + "(\"?\\s*[=:]\\s*\"?)([^\\s\"'&;,}]+)");
   private static final Pattern EMAIL =

@@ -20,6 +20,14 @@ class RedactorTest {
   }
 
   @Test
+  void secretsManagerArns_stayReadable_soErrorsNameTheSecret() {
+    String arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:atlas-api-AbCdEf";
+
+    assertThat(Redactor.redact("cannot read secret " + arn)).endsWith(arn);
+    assertThat(Redactor.redact("secret: s3cr3t-value")).isEqualTo("secret: ***");
+  }
+
+  @Test
   void keyValueSecrets_areMasked() {
     assertThat(Redactor.redact("password=hunter2 user=bob")).isEqualTo("password=*** user=bob");
     assertThat(Redactor.redact("{\"privateKey\": \"abc-123\"}"))
