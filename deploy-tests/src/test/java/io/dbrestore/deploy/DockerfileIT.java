@@ -1,0 +1,178 @@
+package io.dbrestore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * No Docker engine runs here, so this checks what can be checked of docker/Dockerfile: for every
+ * job, each COPY source exists (the jar copied from the build stage is the one {@code ./mvnw -pl
+ * <job> -am package} produces), the runtime stage runs as a non-root user, and its ENTRYPOINT, run
+ * on the built jar, answers {@code --help}.
+ */
+class DockerfileIT {
+  private static final List<String> JOBS =
+      List.of("aurora-restore", "mongo-mask-snapshot", "mongo-restore", "atlas-restore");
+  private static final Pattern COPY =
+      Pattern.compile("^COPY\\s+(--from=(\\S+)\\s+)?(\\S+)\\s+(\\S+)$");
+
+  private final Path root = Repo.root();
+  private final List<String> lines = instructions(root.resolve("docker/Dockerfile"));
+
+  @TestFactory
+  Stream<DynamicTest> copySourcesAreProducedByTheBuild() {
+    return JOBS.stream()
+        .map(
+            job ->
+                DynamicTest.dynamicTest(
+                    job,
+                    () -> {
+                      String buildWorkdir = "/build";
+                      int copies = 0;
+                      for (String line : runtimeStage()) {
+                        Matcher m = COPY.matcher(substitute(line, job));
+                        if (!m.matches()) {
+                          continue;
+                        }
+                        copies++;
+                        String source = m.group(3);
+                        Path local =
+                            m.group(2) != null
+                                ? root.resolve(relativeTo(buildWorkdir, source))
+                                : root.resolve(source);
+                        assertThat(local)
+                            .as("COPY %s of the %s image (%s)", source, job, line)
+                            .exists();
+                      }
+                      assertThat(copies)
+                          .as("the runtime stage copies the jar and the rules")
+                          .isGreaterThanOrEqualTo(2);
+                    }));
+  }
+
+  @Test
+  void runtimeStage_runsAsNonRoot_withRulesAtTheDocumentedPath() {
+    List<String> runtime = runtimeStage();
+    String user =
+        runtime.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+    assertThat(user.substring(5).strip()).doesNotStartWith("root").doesNotStartWith("0");
+    assertThat(runtime)
+        .anyMatch(l -> l.startsWith("COPY ") && l.endsWith(" /etc/dbrestore/rules/"));
+    assertThat(root.resolve("examples/rules.yaml")).exists();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> entrypointAnswersHelpOnTheBuiltJar() throws IOException {
+    List<String> entrypoint = entrypoint();
+    assertThat(entrypoint.get(0)).isEqualTo("java");
+    assertThat(entrypoint)
+        .contains("-XX:+ExitOnOutOfMemoryError")
+        .anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="));
+    return JOBS.stream()
+        .map(
+            job ->
+                DynamicTest.dynamicTest(
+                    job,
+                    () -> {
+                      Path jar = root.resolve(job + "/target/" + job + ".jar");
+                      assertThat(jar).as("built by package").exists();
+                      List<String> command = new ArrayList<>();
+                      for (String arg : entrypoint) {
+                        if (arg.equals("java")) {
+                          command.add(
+                              Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                        } else if (arg.equals("/app/job.jar")) {
+                          command.add(jar.toString());
+                        } else {
+                          command.add(arg);
+                        }
+                      }
+                      command.add("--help");
+                      Path out = Files.createTempFile("entrypoint", ".out");
+                      try {
+                        ProcessBuilder pb =
+                            new ProcessBuilder(command)
+                                .redirectErrorStream(true)
+                                .redirectOutput(out.toFile());
+                        pb.environment().remove("DBRESTORE_TASK_TOKEN");
+                        pb.environment().remove("SENTRY_DSN");
+                        Process p = pb.start();
+                        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("finished").isTrue();
+                        String output = Files.readString(out, StandardCharsets.UTF_8);
+                        assertThat(p.exitValue()).as(output).isZero();
+                        assertThat(output).contains("Usage: " + job);
+                      } finally {
+                        Files.deleteIfExists(out);
+                      }
+                    }));
+  }
+
+  private List<String> entrypoint() throws IOException {
+    String line =
+        runtimeStage().stream()
+            .filter(l -> l.startsWith("ENTRYPOINT "))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    List<String> args = new ArrayList<>();
+    new ObjectMapper()
+        .readTree(line.substring("ENTRYPOINT ".length()))
+        .forEach(n -> args.add(n.asText()));
+    return args;
+  }
+
+  private List<String> runtimeStage() {
+    int last = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("FROM ")) {
+        last = i;
+      }
+    }
+    return lines.subList(last, lines.size());
+  }
+
+  private String substitute(String line, String job) {
+    return line.replace("${JOB}", job).replace("${RULES_DIR}", "examples");
+  }
+
+  private static String relativeTo(String workdir, String path) {
+    assertThat(path).startsWith(workdir + "/");
+    return path.substring(workdir.length() + 1);
+  }
+
+  /** Dockerfile instructions, continuation lines joined, comments dropped. */
+  private static List<String> instructions(Path dockerfile) {
+    try {
+      List<String> out = new ArrayList<>();
+      StringBuilder current = new StringBuilder();
+      for (String raw : Files.readAllLines(dockerfile, StandardCharsets.UTF_8)) {
+        String line = raw.strip();
+        if (line.startsWith("#") || line.isEmpty()) {
+          continue;
+        }
+        if (line.endsWith("\\")) {
+          current.append(line, 0, line.length() - 1).append(' ');
+          continue;
+        }
+        current.append(line);
+        out.add(current.toString().replaceAll("\\s+", " "));
+        current.setLength(0);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+# What the development jobs may do: read freely; create only with dbrestore:managed=true in the
+# request; stop, detach, modify, rename or delete only what carries that tag. The shared
+# production snapshots are read through the production sharing key, via RDS and EC2 only.
+
+locals {
+  region  = var.region
+  rds_arn = "arn:${local.partition}:rds:${local.region}:${local.account_id}"
+  ec2_arn = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
+
+  managed_tag       = { test = "StringEquals", variable = "aws:ResourceTag/dbrestore:managed", values = ["true"] }
+  managed_on_create = { test = "StringEquals", variable = "aws:RequestTag/dbrestore:managed", values = ["true"] }
+
+  aurora_restore_statements = [
+    {
+      sid       = "ReadRds"
+      actions   = ["rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"]
+      resources = ["*"]
+    },
+    {
+      sid        = "CreateOnlyManaged"
+      actions    = ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
+      resources  = ["${local.rds_arn}:cluster:*", "${local.rds_arn}:db:*"]
+      conditions = [local.managed_on_create]
+    },
+    {
+      # A restore also names the shared snapshot, the subnet group and the parameter groups.
+      sid       = "RestoreFromSharedSnapshots"
+      actions   = ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance"]
+      resources = ["arn:${local.partition}:rds:${local.region}:${var.production_account_id}:cluster-snapshot:dbrestore-*", "${local.rds_arn}:subgrp:*", "${local.rds_arn}:cluster-pg:*", "${local.rds_arn}:pg:*", "${local.rds_arn}:og:*", "${local.rds_arn}:secgrp:*"]
+    },
+    {
+      sid        = "ChangeOnlyManaged"
+      actions    = ["rds:ModifyDBCluster", "rds:ModifyDBInstance", "rds:DeleteDBCluster", "rds:DeleteDBInstance", "rds:RebootDBInstance", "rds:RemoveTagsFromResource"]
+      resources  = ["${local.rds_arn}:cluster:*", "${local.rds_arn}:db:*"]
+      conditions = [local.managed_tag]
+    },
+    {
+      sid       = "MasterPassword"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.master_password_secret_arn]
+    },
+    {
+      sid       = "UseSharedSnapshotKey"
+      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"]
+      resources = [var.production_sharing_kms_key_arn]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
+      ]
+    },
+  ]
+
+  mongo_restore_statements = [
+    {
+      sid       = "ReadEc2"
+      actions   = ["ec2:DescribeSnapshots", "ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeTags"]
+      resources = ["*"]
+    },
+    {
+      sid        = "CreateOnlyManagedVolumes"
+      actions    = ["ec2:CreateVolume"]
+      resources  = ["${local.ec2_arn}:volume/*"]
+      conditions = [local.managed_on_create]
+    },
+    {
+      sid       = "CreateFromSharedSnapshots"
+      actions   = ["ec2:CreateVolume"]
+      resources = ["arn:${local.partition}:ec2:${local.region}::snapshot/*"]
+      conditions = [
+        { test = "StringEquals", variable = "ec2:Owner", values = [var.production_account_id] },
+      ]
+    },
+    {
+      sid        = "TagOnCreate"
+      actions    = ["ec2:CreateTags"]
+      resources  = ["${local.ec2_arn}:volume/*"]
+      conditions = [{ test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateVolume"] }]
+    },
+    {
+      sid        = "OperateOnlyManaged"
+      actions    = ["ec2:StopInstances", "ec2:StartInstances", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"]
+      resources  = ["${local.ec2_arn}:instance/*", "${local.ec2_arn}:volume/*"]
+      conditions = [local.managed_tag]
+    },
+    {
+      sid       = "UseSharedSnapshotKey"
+      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"]
+      resources = [var.production_sharing_kms_key_arn]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
+      ]
+    },
+  ]
+
+  atlas_restore_statements = [
+    {
+      sid       = "AtlasCredentials"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.atlas_credentials_secret_arn]
+    },
+  ]
+}

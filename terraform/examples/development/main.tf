@@ -1,0 +1,176 @@
+# Development account: a restore pipeline per target (develop, edge, report nightly; release
+# every 14 days, disabled, started by QA), temporary databases on demand with a TTL, and the
+# teardown pipeline that deletes them.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  tags       = { "dbrestore:environment" = "development" }
+
+  # The guard lets the jobs destroy only the targets' own resources, and this account is the
+  # production account for no operation; the production account is protected everywhere.
+  guard_environment = {
+    DBRESTORE_TARGET_ALLOWLIST  = "(develop|edge|report|release|tmp)-.*|i-0d.*|vol-.*"
+    DBRESTORE_PROTECTED_ACCOUNT = var.production_account_id
+  }
+  secrets = var.sentry_dsn_secret_arn == null ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn }
+  network = {
+    cluster_arn        = aws_ecs_cluster.this.arn
+    subnet_ids         = var.subnet_ids
+    security_group_ids = var.task_security_group_ids
+  }
+  jobs = {
+    "aurora-restore" = module.aurora_restore
+    "mongo-restore"  = module.mongo_restore
+    "atlas-restore"  = module.atlas_restore
+  }
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = "dbrestore"
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = local.tags
+}
+
+module "notifications" {
+  source              = "../../modules/notifications"
+  name                = "dbrestore-development-failures"
+  email_subscriptions = var.notification_emails
+  tags                = local.tags
+}
+
+module "aurora_restore" {
+  source = "../../modules/ecs-job"
+
+  name   = "aurora-restore"
+  image  = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
+  cpu    = 1024
+  memory = 2048
+  environment = merge(local.guard_environment, {
+    DBRESTORE_MASTER_PASSWORD_SECRET = var.master_password_secret_arn
+  })
+  secrets              = local.secrets
+  task_role_statements = local.aurora_restore_statements
+  tags                 = local.tags
+}
+
+module "mongo_restore" {
+  source = "../../modules/ecs-job"
+
+  name                 = "mongo-restore"
+  image                = "${var.image_registry}/dbrestore/mongo-restore:${var.image_tag}"
+  environment          = local.guard_environment
+  secrets              = local.secrets
+  task_role_statements = local.mongo_restore_statements
+  tags                 = local.tags
+}
+
+module "atlas_restore" {
+  source = "../../modules/ecs-job"
+
+  name                 = "atlas-restore"
+  image                = "${var.image_registry}/dbrestore/atlas-restore:${var.image_tag}"
+  cpu                  = 256
+  memory               = 512
+  environment          = local.guard_environment
+  secrets              = local.secrets
+  task_role_statements = local.atlas_restore_statements
+  tags                 = local.tags
+}
+
+module "target" {
+  source   = "../../modules/pipeline"
+  for_each = var.targets
+
+  name           = each.key
+  workflow       = "restore"
+  target         = each.key
+  ecs            = local.network
+  jobs           = local.jobs
+  source_account = var.production_account_id
+
+  restore = {
+    aurora = {
+      cluster             = each.value.aurora_cluster
+      source_cluster_name = var.monolith_source_cluster
+    }
+    mongo = each.value.mongo_instance == null ? null : { instance_id = each.value.mongo_instance }
+    atlas = each.value.atlas_cluster == null ? null : {
+      source_project         = var.atlas_source.project
+      source_cluster         = var.atlas_source.cluster
+      target_project         = each.value.atlas_project
+      target_cluster         = each.value.atlas_cluster
+      credentials_secret_arn = var.atlas_credentials_secret_arn
+    }
+    microservices = each.value.microservices
+  }
+
+  notification_topic_arn = module.notifications.topic_arn
+  schedule = {
+    expression  = each.value.schedule
+    timezone    = "Europe/Berlin"
+    enabled     = each.value.schedule_enabled
+    description = "Restores ${each.key}."
+  }
+
+  tags = merge(local.tags, { "dbrestore:target" = each.key })
+}
+
+module "teardown" {
+  source = "../../modules/pipeline"
+
+  name                   = "teardown"
+  workflow               = "teardown"
+  ecs                    = local.network
+  jobs                   = local.jobs
+  notification_topic_arn = module.notifications.topic_arn
+
+  # The daily sweep: every temporary database whose expiry passed, should a one-time schedule
+  # have been lost.
+  schedule = {
+    expression  = "cron(0 7 * * ? *)"
+    timezone    = "Europe/Berlin"
+    description = "Deletes temporary databases whose time to live has passed."
+  }
+
+  tags = local.tags
+}
+
+module "temporary" {
+  source = "../../modules/pipeline"
+
+  name                   = "temporary"
+  workflow               = "temporary"
+  ecs                    = local.network
+  jobs                   = local.jobs
+  source_account         = var.production_account_id
+  notification_topic_arn = module.notifications.topic_arn
+
+  temporary = {
+    source_cluster_name         = var.monolith_source_cluster
+    extra_args                  = ["--instance-class", var.temporary_instance_class]
+    teardown_state_machine_arn  = module.teardown.state_machine_arn
+    teardown_scheduler_role_arn = module.teardown.scheduler_role_arn
+  }
+
+  tags = local.tags
+}
+
+module "cleanup" {
+  source = "../../modules/cleanup"
+
+  state_machine_arns = concat(
+    [for t in module.target : t.state_machine_arn],
+    [module.teardown.state_machine_arn, module.temporary.state_machine_arn],
+  )
+  ecs_cluster_arns = [aws_ecs_cluster.this.arn]
+  tags             = local.tags
+}

@@ -1,0 +1,41 @@
+output "state_machine_definitions" {
+  description = "Every rendered state-machine definition of this account, by state machine (JSON)."
+  value = merge(
+    { for k, t in module.target : "development-${k}" => t.definition },
+    {
+      "development-temporary" = module.temporary.definition
+      "development-teardown"  = module.teardown.definition
+      "development-cleanup"   = module.cleanup.definition
+    },
+  )
+}
+
+output "task_definitions" {
+  description = "Container definitions as deployed, by job (for review and the contract test)."
+  value = {
+    "aurora-restore" = module.aurora_restore.container_definition
+    "mongo-restore"  = module.mongo_restore.container_definition
+    "atlas-restore"  = module.atlas_restore.container_definition
+  }
+}
+
+output "pipelines" {
+  description = "State machine ARN of each pipeline."
+  value = merge(
+    { for k, t in module.target : k => t.state_machine_arn },
+    { temporary = module.temporary.state_machine_arn, teardown = module.teardown.state_machine_arn },
+  )
+}
+
+output "schedules" {
+  description = "Each pipeline's recurring schedule (expression, timezone, state, input)."
+  value = merge(
+    { for k, t in module.target : k => t.schedule },
+    { teardown = module.teardown.schedule },
+  )
+}
+
+output "notification_topic_arn" {
+  description = "Failures are published here."
+  value       = module.notifications.topic_arn
+}

@@ -1,0 +1,147 @@
+# Offline: the AWS provider is mocked; every ARN below is made up.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "444455556666" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:eu-west-1:444455556666:cluster/dbrestore" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:444455556666:dbrestore-development-failures" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:444455556666:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:444455556666:log-group:/dbrestore/jobs" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::444455556666:role/mock" }
+  }
+  mock_resource "aws_scheduler_schedule" {
+    defaults = { arn = "arn:aws:scheduler:eu-west-1:444455556666:schedule/default/mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:444455556666:rule/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-pipeline" }
+  }
+}
+
+override_resource {
+  target = module.aurora_restore.aws_ecs_task_definition.this
+  values = { arn = "arn:aws:ecs:eu-west-1:444455556666:task-definition/dbrestore-aurora-restore:12" }
+}
+override_resource {
+  target = module.mongo_restore.aws_ecs_task_definition.this
+  values = { arn = "arn:aws:ecs:eu-west-1:444455556666:task-definition/dbrestore-mongo-restore:4" }
+}
+override_resource {
+  target = module.atlas_restore.aws_ecs_task_definition.this
+  values = { arn = "arn:aws:ecs:eu-west-1:444455556666:task-definition/dbrestore-atlas-restore:2" }
+}
+override_resource {
+  target = module.teardown.aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-teardown" }
+}
+override_resource {
+  target = module.teardown.aws_iam_role.scheduler
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-teardown-scheduler" }
+}
+
+run "render" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for d in values(output.state_machine_definitions) : can(jsondecode(d).States)])
+    error_message = "Every rendered definition is JSON with States."
+  }
+
+  assert {
+    condition     = length(output.state_machine_definitions) == 7
+    error_message = "Four targets, temporary, teardown, cleanup."
+  }
+
+  assert {
+    condition     = [for b in jsondecode(output.state_machine_definitions["development-develop"]).States.Restore.Branches : b.StartAt] == ["Aurora", "MongoDB", "Atlas", "Microservices"]
+    error_message = "develop restores Aurora, MongoDB and Atlas in parallel, and the microservice clusters in a Map."
+  }
+
+  assert {
+    condition     = [for b in jsondecode(output.state_machine_definitions["development-report"]).States.Restore.Branches : b.StartAt] == ["Aurora", "MongoDB"]
+    error_message = "report has no Atlas and no microservices."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["development-temporary"]).States.ScheduleTeardown.Arguments.ActionAfterCompletion == "DELETE"
+    error_message = "The one-time teardown schedule deletes itself."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["development-temporary"]).States.ScheduleTeardown.Arguments.Target.Arn == "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-teardown"
+    error_message = "The one-time schedule starts the teardown pipeline."
+  }
+
+  assert {
+    condition     = startswith(jsondecode(output.state_machine_definitions["development-temporary"]).States.ScheduleTeardown.Arguments.ScheduleExpression, "{% 'at('")
+    error_message = "The teardown schedule is a one-time at(...) schedule."
+  }
+}
+
+run "schedules" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for t in ["develop", "edge", "report"] : output.schedules[t].expression == "cron(0 4 * * ? *)" && output.schedules[t].state == "ENABLED"])
+    error_message = "develop, edge and report are restored every night."
+  }
+
+  assert {
+    condition     = output.schedules["release"].expression == "rate(14 days)" && output.schedules["release"].state == "DISABLED"
+    error_message = "release runs every 14 days, disabled by default: QA starts it by hand."
+  }
+
+  assert {
+    condition     = output.schedules["teardown"].state == "ENABLED" && output.schedules["teardown"].input == "{}"
+    error_message = "The daily teardown sweep runs with {}."
+  }
+}
+
+run "development_changes_only_managed_resources" {
+  command = apply
+
+  assert {
+    condition = alltrue([for s in concat(jsondecode(module.aurora_restore.task_role_policy).Statement, jsondecode(module.mongo_restore.task_role_policy).Statement) :
+      try(s.Condition.StringEquals["aws:ResourceTag/dbrestore:managed"] == ["true"], false)
+      if length([for a in flatten([s.Action]) : a if can(regex("^(rds|ec2):(Delete|Modify|Stop|Start|Detach|Attach|Reboot|RemoveTags)", a))]) > 0
+    ])
+    error_message = "Every delete, modify, stop, start, attach, detach or reboot requires dbrestore:managed=true on the resource."
+  }
+
+  assert {
+    condition = alltrue([for s in concat(jsondecode(module.aurora_restore.task_role_policy).Statement, jsondecode(module.mongo_restore.task_role_policy).Statement) :
+      try(s.Condition.StringEquals["aws:RequestTag/dbrestore:managed"] == ["true"], false)
+      if contains(["CreateOnlyManaged", "CreateOnlyManagedVolumes"], s.Sid)
+    ])
+    error_message = "Creates carry dbrestore:managed=true in the request."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.temporary.role_policy).Statement :
+      try(s.Sid == "PassTeardownRoleToScheduler" && s.Condition.StringEquals["iam:PassedToService"] == "scheduler.amazonaws.com", false)
+    ])
+    error_message = "The temporary pipeline passes the teardown role only to EventBridge Scheduler."
+  }
+
+  assert {
+    condition     = module.aurora_restore.container_definition.environment[index(module.aurora_restore.container_definition.environment[*].name, "DBRESTORE_PROTECTED_ACCOUNT")].value == "111122223333"
+    error_message = "The production account is protected from every destructive call."
+  }
+}

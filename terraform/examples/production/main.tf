@@ -1,0 +1,122 @@
+# Production account: the nightly masked snapshots of MongoDB and of every Aurora cluster that
+# holds personal data, shared with the development accounts. Nothing unmasked leaves this account.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  tags       = { "dbrestore:environment" = "production" }
+
+  # Destructive calls are refused in this account except on what the jobs made themselves: the
+  # temporary clusters and working volumes (tagged dbrestore:managed=true, matching the allowlist).
+  guard_environment = {
+    DBRESTORE_TARGET_ALLOWLIST = "dbrestore-.*|vol-.*|snap-.*|i-0aaaaaaaaaaaaaaa1"
+  }
+  secrets = var.sentry_dsn_secret_arn == null ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn }
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = "dbrestore"
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = local.tags
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = ["FARGATE"]
+}
+
+module "notifications" {
+  source              = "../../modules/notifications"
+  name                = "dbrestore-production-failures"
+  email_subscriptions = var.notification_emails
+  tags                = local.tags
+}
+
+module "aurora_restore" {
+  source = "../../modules/ecs-job"
+
+  name   = "aurora-restore"
+  image  = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
+  cpu    = 4096
+  memory = 8192
+  environment = merge(local.guard_environment, {
+    DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
+  })
+  secrets              = local.secrets
+  task_role_statements = local.aurora_snapshot_statements
+  tags                 = local.tags
+}
+
+module "mongo_mask_snapshot" {
+  source = "../../modules/ecs-job"
+
+  name   = "mongo-mask-snapshot"
+  image  = "${var.image_registry}/dbrestore/mongo-mask-snapshot:${var.image_tag}"
+  cpu    = 4096
+  memory = 8192
+  environment = merge(local.guard_environment, {
+    DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
+  })
+  secrets              = merge(local.secrets, { DBRESTORE_MONGO_URI = var.mongo_uri_secret_arn })
+  task_role_statements = local.mongo_snapshot_statements
+  tags                 = local.tags
+}
+
+module "masked_snapshots" {
+  source = "../../modules/pipeline"
+
+  name     = "masked-snapshots"
+  workflow = "masked-snapshots"
+  target   = "production"
+
+  ecs = {
+    cluster_arn        = aws_ecs_cluster.this.arn
+    subnet_ids         = var.subnet_ids
+    security_group_ids = var.task_security_group_ids
+  }
+  jobs = {
+    "aurora-restore"      = module.aurora_restore
+    "mongo-mask-snapshot" = module.mongo_mask_snapshot
+  }
+  notification_topic_arn = module.notifications.topic_arn
+
+  masked_snapshots = {
+    share_with = var.development_account_ids
+    mongo = {
+      source_volume_tag = var.mongo.source_volume_tag
+      instance_id       = var.mongo.instance_id
+      kms_key_arn       = aws_kms_key.sharing.arn
+      rules             = var.mongo.rules
+    }
+    aurora = {
+      clusters           = var.aurora_clusters
+      db_subnet_group    = var.masking_db_subnet_group
+      security_group_ids = var.masking_db_security_group_ids
+      kms_key_arn        = aws_kms_key.sharing.arn
+    }
+  }
+
+  schedule = {
+    expression  = var.schedule_expression
+    timezone    = var.schedule_timezone
+    description = "Nightly masked snapshots for development."
+  }
+
+  tags = local.tags
+}
+
+module "cleanup" {
+  source = "../../modules/cleanup"
+
+  state_machine_arns = [module.masked_snapshots.state_machine_arn]
+  ecs_cluster_arns   = [aws_ecs_cluster.this.arn]
+  tags               = local.tags
+}

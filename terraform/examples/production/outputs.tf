@@ -1,0 +1,30 @@
+output "state_machine_definitions" {
+  description = "Every rendered state-machine definition of this account, by state machine (JSON)."
+  value = {
+    "production-masked-snapshots" = module.masked_snapshots.definition
+    "production-cleanup"          = module.cleanup.definition
+  }
+}
+
+output "task_definitions" {
+  description = "Container definitions as deployed, by job (for review and the contract test)."
+  value = {
+    "aurora-restore"      = module.aurora_restore.container_definition
+    "mongo-mask-snapshot" = module.mongo_mask_snapshot.container_definition
+  }
+}
+
+output "masked_snapshots_state_machine_arn" {
+  description = "The nightly masked-snapshots state machine."
+  value       = module.masked_snapshots.state_machine_arn
+}
+
+output "sharing_kms_key_arn" {
+  description = "KMS key of the masked snapshots; the development accounts use it to restore them."
+  value       = aws_kms_key.sharing.arn
+}
+
+output "notification_topic_arn" {
+  description = "Failures are published here."
+  value       = module.notifications.topic_arn
+}

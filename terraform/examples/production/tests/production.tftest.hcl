@@ -1,0 +1,193 @@
+# Offline: the AWS provider is mocked; every ARN below is made up.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:eu-west-1:111122223333:cluster/dbrestore" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111122223333:dbrestore-production-failures" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/dbrestore/jobs" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mock" }
+  }
+  mock_resource "aws_scheduler_schedule" {
+    defaults = { arn = "arn:aws:scheduler:eu-west-1:111122223333:schedule/default/mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:111122223333:rule/mock" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:dbrestore-masked-snapshots" }
+  }
+}
+
+override_resource {
+  target = module.aurora_restore.aws_ecs_task_definition.this
+  values = { arn = "arn:aws:ecs:eu-west-1:111122223333:task-definition/dbrestore-aurora-restore:7" }
+}
+override_resource {
+  target = module.mongo_mask_snapshot.aws_ecs_task_definition.this
+  values = { arn = "arn:aws:ecs:eu-west-1:111122223333:task-definition/dbrestore-mongo-mask-snapshot:3" }
+}
+override_resource {
+  target = module.aurora_restore.aws_iam_role.task
+  values = { arn = "arn:aws:iam::111122223333:role/dbrestore-aurora-restore-task" }
+}
+override_resource {
+  target = module.aurora_restore.aws_iam_role.execution
+  values = { arn = "arn:aws:iam::111122223333:role/dbrestore-aurora-restore-execution" }
+}
+override_resource {
+  target = module.mongo_mask_snapshot.aws_iam_role.task
+  values = { arn = "arn:aws:iam::111122223333:role/dbrestore-mongo-mask-snapshot-task" }
+}
+override_resource {
+  target = module.mongo_mask_snapshot.aws_iam_role.execution
+  values = { arn = "arn:aws:iam::111122223333:role/dbrestore-mongo-mask-snapshot-execution" }
+}
+
+run "render" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for d in values(output.state_machine_definitions) : can(jsondecode(d).States)])
+    error_message = "Every rendered definition is JSON with States."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Type == "Parallel"
+    error_message = "MongoDB and Aurora run in parallel branches."
+  }
+
+  assert {
+    condition     = length(jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches) == 2
+    error_message = "Two branches: MongoDB and the Aurora Map."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Config.Parameters.clusters[1].cluster == "orders"
+    error_message = "The Aurora Map iterates the clusters holding personal data."
+  }
+}
+
+run "schedule_is_nightly_and_enabled" {
+  command = apply
+
+  assert {
+    condition     = module.masked_snapshots.schedule_state == "ENABLED"
+    error_message = "The masked snapshots run every night."
+  }
+
+  assert {
+    condition     = module.masked_snapshots.schedule.expression == "cron(0 0 * * ? *)" && module.masked_snapshots.schedule.timezone == "Europe/Berlin"
+    error_message = "Nightly at midnight, Berlin time."
+  }
+
+  assert {
+    condition     = module.masked_snapshots.schedule.input == "{}"
+    error_message = "The schedule starts the normal run with {}."
+  }
+}
+
+run "snapshots_are_shared_only_with_development" {
+  command = apply
+
+  # EC2: ModifySnapshotAttribute only towards the development accounts, never public.
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "ShareOnlyWithDevelopment" && s.Condition["ForAllValues:StringEquals"]["ec2:Add/userId"] == ["444455556666"], false)
+    ])
+    error_message = "EBS snapshots may be shared only with the development accounts (ec2:Add/userId)."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "NeverPublic" && s.Effect == "Deny" && s.Condition.Null["ec2:Add/group"] == ["false"], false)
+    ])
+    error_message = "Making a snapshot public is denied."
+  }
+
+  # KMS: the development accounts use the sharing key only through RDS/EC2, grants only for AWS resources.
+  assert {
+    condition = alltrue([for s in jsondecode(aws_kms_key.sharing.policy).Statement :
+      s.Sid == "AccountAdministers" || try(s.Condition.StringEquals["kms:CallerAccount"] == ["444455556666"], false)
+    ])
+    error_message = "Every key-policy statement for other accounts is limited to the development accounts."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(aws_kms_key.sharing.policy).Statement :
+      try(s.Sid == "DevelopmentGrantsForAwsResources" && s.Condition.Bool["kms:GrantIsForAWSResource"] == "true", false)
+    ])
+    error_message = "KMS grants only for AWS resources."
+  }
+
+  # RDS: sharing and deleting only what carries the managed tag.
+  assert {
+    condition = anytrue([for s in jsondecode(module.aurora_restore.task_role_policy).Statement :
+      try(s.Sid == "ChangeOnlyManaged" && contains(s.Action, "rds:ModifyDBClusterSnapshotAttribute") && s.Condition.StringEquals["aws:ResourceTag/dbrestore:managed"] == ["true"], false)
+    ])
+    error_message = "RDS snapshot sharing and deletes are limited to managed resources."
+  }
+}
+
+run "pipeline_role_least_privilege" {
+  command = apply
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.masked_snapshots.role_policy).Statement :
+      try(s.Sid == "PassJobRolesToEcsTasks" && s.Condition.StringEquals["iam:PassedToService"] == "ecs-tasks.amazonaws.com" && length(s.Resource) == 4, false)
+    ])
+    error_message = "iam:PassRole only for the four job roles, only to ECS tasks."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.masked_snapshots.role_policy).Statement :
+      try(s.Sid == "RunJobTasks" && s.Condition.ArnEquals["ecs:cluster"] == "arn:aws:ecs:eu-west-1:111122223333:cluster/dbrestore" && !contains(s.Resource, "*"), false)
+    ])
+    error_message = "ecs:RunTask only for the job task definitions, only in the dbrestore cluster."
+  }
+}
+
+run "task_definitions" {
+  command = apply
+
+  assert {
+    condition     = module.aurora_restore.task_size.cpu == "4096" && module.aurora_restore.task_size.memory == "8192"
+    error_message = "aurora-restore masks with 4 vCPU and 8 GiB."
+  }
+
+  assert {
+    condition     = module.mongo_mask_snapshot.container_definition.logConfiguration.logDriver == "awslogs"
+    error_message = "Logs go to CloudWatch Logs."
+  }
+
+  assert {
+    condition     = module.mongo_mask_snapshot.log_retention_days == 90
+    error_message = "Job logs are kept 90 days."
+  }
+
+  assert {
+    condition     = contains([for s in module.mongo_mask_snapshot.container_definition.secrets : s.name], "DBRESTORE_MONGO_URI")
+    error_message = "The MongoDB connection string is injected from Secrets Manager, never in plain text."
+  }
+
+  assert {
+    condition     = module.aurora_restore.container_definition.readonlyRootFilesystem == true
+    error_message = "The root filesystem is read-only."
+  }
+}

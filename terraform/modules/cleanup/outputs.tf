@@ -1,0 +1,24 @@
+output "state_machine_arn" {
+  description = "ARN of the cleanup state machine."
+  value       = aws_sfn_state_machine.this.arn
+}
+
+output "definition" {
+  description = "The rendered cleanup definition (JSON), exactly as deployed."
+  value       = local.definition
+}
+
+output "event_rule_arn" {
+  description = "ARN of the EventBridge rule on ended executions."
+  value       = aws_cloudwatch_event_rule.ended.arn
+}
+
+output "event_pattern" {
+  description = "The rule's event pattern (JSON)."
+  value       = aws_cloudwatch_event_rule.ended.event_pattern
+}
+
+output "role_policy" {
+  description = "The cleanup state machine role's policy document (JSON)."
+  value       = aws_iam_role_policy.state_machine.policy
+}

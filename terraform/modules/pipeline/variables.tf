@@ -1,0 +1,298 @@
+variable "name" {
+  description = "Name of the pipeline, e.g. \"develop\"; the state machine is <name_prefix>-<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,40}$", var.name))
+    error_message = "name must be lower-case letters, digits and hyphens, starting with a letter, at most 41 characters."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "dbrestore"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9-]{0,30}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and contain at most 31 letters, digits and hyphens."
+  }
+}
+
+variable "workflow" {
+  description = "Which state machine: masked-snapshots (production: MongoDB and Aurora masked snapshots), restore (development: one target), temporary (development: a temporary database with a TTL), teardown (development: delete temporary databases)."
+  type        = string
+
+  validation {
+    condition     = contains(["masked-snapshots", "restore", "temporary", "teardown"], var.workflow)
+    error_message = "workflow must be one of masked-snapshots, restore, temporary, teardown."
+  }
+}
+
+variable "target" {
+  description = "The environment label the jobs run for (DBRESTORE_TARGET): develop, edge, report, release, or production for masked snapshots. Ignored by temporary and teardown, whose target is the cluster name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.target == null || can(regex("^[a-z][a-z0-9-]{0,40}$", var.target))
+    error_message = "target must be lower-case letters, digits and hyphens."
+  }
+}
+
+variable "ecs" {
+  description = "Where the job tasks run: ECS cluster ARN and the awsvpc network of the tasks (private subnets; security groups that reach the databases and the AWS APIs)."
+  type = object({
+    cluster_arn        = string
+    subnet_ids         = list(string)
+    security_group_ids = list(string)
+    assign_public_ip   = optional(bool, false)
+  })
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$", var.ecs.cluster_arn))
+    error_message = "ecs.cluster_arn must be an ECS cluster ARN."
+  }
+
+  validation {
+    condition     = length(var.ecs.subnet_ids) > 0 && length(var.ecs.security_group_ids) > 0
+    error_message = "ecs needs at least one subnet and one security group."
+  }
+}
+
+variable "jobs" {
+  description = "The job task definitions the pipeline may run, keyed by job name (outputs of the ecs-job module)."
+  type = map(object({
+    task_definition_arn = string
+    task_role_arn       = string
+    execution_role_arn  = string
+  }))
+
+  validation {
+    condition     = alltrue([for k in keys(var.jobs) : contains(["aurora-restore", "mongo-mask-snapshot", "mongo-restore", "atlas-restore"], k)])
+    error_message = "jobs keys must be job names: aurora-restore, mongo-mask-snapshot, mongo-restore, atlas-restore."
+  }
+}
+
+variable "notification_topic_arn" {
+  description = "SNS topic that receives a message for every failed step, with the exit-code name and the log link."
+  type        = string
+}
+
+variable "notification_kms_key_arn" {
+  description = "KMS key of the notification topic when it is encrypted with a customer-managed key."
+  type        = string
+  default     = null
+}
+
+variable "heartbeat_seconds" {
+  description = "HeartbeatSeconds of every job state: a task silent for this long is treated as lost (States.HeartbeatTimeout, retried). At least 3x the jobs' heartbeat interval."
+  type        = number
+  default     = 300
+}
+
+variable "job_heartbeat_seconds" {
+  description = "The jobs' heartbeat interval (DBRESTORE_HEARTBEAT_SECONDS of the ecs-job module)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.job_heartbeat_seconds >= 10
+    error_message = "job_heartbeat_seconds must be at least 10."
+  }
+}
+
+variable "timeouts" {
+  description = "TimeoutSeconds per job step. Each job gets --timeout 10 minutes shorter, so it stops itself, cleans up and reports TIMED_OUT before Step Functions gives up on it."
+  type = object({
+    aurora = optional(number, 21600)
+    mongo  = optional(number, 18000)
+    atlas  = optional(number, 10800)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.timeouts) : v >= 1200 && v <= 86400])
+    error_message = "timeouts must be between 1200 (20 minutes) and 86400 (a day) seconds."
+  }
+}
+
+variable "execution_timeout_seconds" {
+  description = "TimeoutSeconds of the whole execution."
+  type        = number
+  default     = 43200
+}
+
+variable "retry" {
+  description = "Retries of job steps. Infrastructure errors (RunTask failures, capacity, throttling) are retried up to infrastructure_max_attempts times; a task lost without a word (States.HeartbeatTimeout: crashed, image not pulled) up to lost_task_max_attempts; an unexpected FAULT up to fault_max_attempts (the jobs are idempotent). REFUSED, VERIFICATION_FAILED, INVALID_INPUT, TIMED_OUT and CANCELLED are never retried."
+  type = object({
+    infrastructure_max_attempts = optional(number, 4)
+    lost_task_max_attempts      = optional(number, 2)
+    fault_max_attempts          = optional(number, 1)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.retry) : v >= 0 && v <= 10])
+    error_message = "retry attempts must be between 0 and 10."
+  }
+}
+
+variable "source_account" {
+  description = "Development workflows: the production account that shares the masked snapshots."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.source_account == null || can(regex("^[0-9]{12}$", var.source_account))
+    error_message = "source_account must be a 12-digit AWS account id."
+  }
+}
+
+variable "max_age" {
+  description = "Development workflows: refuse (exit 3) a masked snapshot older than this (job duration, e.g. 36h)."
+  type        = string
+  default     = "36h"
+
+  validation {
+    condition     = can(regex("^[0-9]+[smhd]$", var.max_age))
+    error_message = "max_age must be a duration like 36h or 2d."
+  }
+}
+
+variable "restore" {
+  description = "workflow = restore: what the target's pipeline restores. Each branch is optional; microservices is the Map over the microservice clusters."
+  type = object({
+    aurora = optional(object({
+      cluster             = string
+      source_cluster_name = string
+      strategy            = optional(string, "swap")
+      extra_args          = optional(list(string), [])
+    }))
+    mongo = optional(object({
+      instance_id = string
+      extra_args  = optional(list(string), [])
+    }))
+    atlas = optional(object({
+      source_project         = string
+      source_cluster         = string
+      target_project         = string
+      target_cluster         = string
+      credentials_secret_arn = string
+      extra_args             = optional(list(string), [])
+    }))
+    microservices = optional(list(object({
+      cluster             = string
+      source_cluster_name = string
+      strategy            = optional(string, "swap")
+    })), [])
+    microservice_concurrency = optional(number, 4)
+  })
+  default = null
+
+  validation {
+    condition = var.restore == null || alltrue(concat(
+      [for a in compact([try(var.restore.aurora.strategy, "")]) : contains(["swap", "replace"], a)],
+      [for m in try(var.restore.microservices, []) : contains(["swap", "replace"], m.strategy)],
+    ))
+    error_message = "restore strategies must be swap or replace."
+  }
+}
+
+variable "masked_snapshots" {
+  description = "workflow = masked-snapshots: the MongoDB masked snapshot and the Aurora clusters holding personal data (a Map over clusters), and the development accounts the snapshots are shared with."
+  type = object({
+    share_with = list(string)
+    mongo = optional(object({
+      source_volume     = optional(string)
+      source_volume_tag = optional(string)
+      instance_id       = string
+      kms_key_arn       = string
+      rules             = string
+      retention         = optional(number, 7)
+      extra_args        = optional(list(string), [])
+    }))
+    aurora = optional(object({
+      clusters = list(object({
+        cluster        = string
+        rules          = string
+        instance_class = optional(string, "db.r6g.large")
+      }))
+      db_subnet_group    = string
+      security_group_ids = list(string)
+      kms_key_arn        = string
+      retention          = optional(number, 7)
+      concurrency        = optional(number, 4)
+    }))
+  })
+  default = null
+
+  validation {
+    condition     = var.masked_snapshots == null || alltrue([for a in try(var.masked_snapshots.share_with, []) : can(regex("^[0-9]{12}$", a))])
+    error_message = "masked_snapshots.share_with must list 12-digit development account ids."
+  }
+
+  validation {
+    condition     = var.masked_snapshots == null || try(var.masked_snapshots.mongo, null) == null || (try(var.masked_snapshots.mongo.source_volume, null) == null) != (try(var.masked_snapshots.mongo.source_volume_tag, null) == null)
+    error_message = "masked_snapshots.mongo needs exactly one of source_volume and source_volume_tag."
+  }
+}
+
+variable "temporary" {
+  description = "workflow = temporary: the production cluster whose masked snapshot temporary databases start from, extra restore arguments, and the teardown pipeline the one-time schedule starts (its state machine and scheduler role)."
+  type = object({
+    source_cluster_name         = string
+    extra_args                  = optional(list(string), [])
+    teardown_state_machine_arn  = string
+    teardown_scheduler_role_arn = string
+    default_ttl_hours           = optional(number, 24)
+    max_ttl_hours               = optional(number, 720)
+    schedule_group              = optional(string, "default")
+  })
+  default = null
+}
+
+variable "schedule" {
+  description = "EventBridge Scheduler schedule that starts the pipeline, e.g. cron(0 1 * * ? *) or rate(14 days); null for none (started by hand). input is the execution input; \"{}\" is the normal run."
+  type = object({
+    expression  = string
+    timezone    = optional(string, "UTC")
+    enabled     = optional(bool, true)
+    input       = optional(string, "{}")
+    description = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.schedule == null || can(regex("^(cron\\(.+\\)|rate\\([0-9]+ (minute|minutes|hour|hours|day|days)\\)|at\\([0-9T:-]+\\))$", var.schedule.expression))
+    error_message = "schedule.expression must be cron(...), rate(N unit) or at(yyyy-mm-ddThh:mm:ss)."
+  }
+
+  validation {
+    condition     = var.schedule == null || can(jsondecode(var.schedule.input))
+    error_message = "schedule.input must be JSON."
+  }
+}
+
+variable "log_level" {
+  description = "Step Functions execution logging level."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL", "OFF"], var.log_level)
+    error_message = "log_level must be ALL, ERROR, FATAL or OFF."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the state machine's log group in days."
+  type        = number
+  default     = 90
+}
+
+variable "tags" {
+  description = "Tags of every resource the module creates."
+  type        = map(string)
+  default     = {}
+}

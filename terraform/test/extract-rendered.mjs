@@ -1,0 +1,46 @@
+// Reads `terraform test -json -verbose` on stdin: prints each run's result, and writes the
+// outputs of the run named "render" (state_machine_definitions, task_definitions) to
+// terraform/build/rendered/. Exits 1 if any run failed or errored, or nothing was rendered.
+import { createInterface } from "node:readline";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [outDir, example] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+let failed = false;
+let rendered = 0;
+let summary = null;
+
+for await (const line of createInterface({ input: process.stdin })) {
+  if (!line.startsWith("{")) continue;
+  const event = JSON.parse(line);
+  if (event.type === "test_run" && event.test_run.progress === "complete") {
+    const status = event.test_run.status;
+    console.log(`  ${example}: run "${event.test_run.run}" ${status}`);
+    if (status !== "pass") failed = true;
+  } else if (event.type === "diagnostic" && event["@level"] === "error") {
+    failed = true;
+    const d = event.diagnostic;
+    console.log(`  ${example}: ${d.summary}: ${d.detail ?? ""}${d.range ? ` (${d.range.filename}:${d.range.start.line})` : ""}`);
+  } else if (event.type === "test_state" && event["@testrun"] === "render") {
+    const outputs = event.test_state.outputs ?? {};
+    for (const [name, definition] of Object.entries(outputs.state_machine_definitions?.value ?? {})) {
+      writeFileSync(join(outDir, `${name}.json`), JSON.stringify(JSON.parse(definition), null, 2) + "\n");
+      rendered++;
+    }
+    const containers = outputs.task_definitions?.value;
+    if (containers) {
+      writeFileSync(join(outDir, `containers-${example}.json`), JSON.stringify(containers, null, 2) + "\n");
+    }
+  } else if (event.type === "test_summary") {
+    summary = event.test_summary;
+  }
+}
+
+if (!summary || summary.status !== "pass") failed = true;
+if (rendered === 0) {
+  console.log(`  ${example}: no run "render" wrote state_machine_definitions`);
+  failed = true;
+}
+console.log(`  ${example}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}; ${rendered} definitions rendered`);
+process.exit(failed ? 1 : 0);

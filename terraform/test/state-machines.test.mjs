@@ -1,0 +1,347 @@
+// Executes the state machines exactly as Terraform renders them (terraform/build/rendered/*.json)
+// with aws-local-stepfunctions, every AWS call mocked, and validates each with asl-validator.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import aslValidator from "asl-validator";
+import jsonata from "jsonata";
+import { StateMachine, ExecutionError } from "aws-local-stepfunctions";
+
+const RENDERED = join(dirname(fileURLToPath(import.meta.url)), "..", "build", "rendered");
+const names = readdirSync(RENDERED).filter((f) => f.endsWith(".json") && !f.startsWith("containers-"));
+const definitions = Object.fromEntries(names.map((f) => [f.replace(/\.json$/, ""), JSON.parse(readFileSync(join(RENDERED, f), "utf8"))]));
+const TOKEN = "task-token-for-the-test";
+const NEVER_RETRIED = ["REFUSED", "VERIFICATION_FAILED", "INVALID_INPUT", "TIMED_OUT", "CANCELLED", "States.ALL", "States.TaskFailed", "States.Timeout"];
+
+function jobError(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+function allStates(states, visit, path = []) {
+  for (const [name, state] of Object.entries(states)) {
+    visit(name, state, path);
+    for (const branch of state.Branches ?? []) allStates(branch.States, visit, [...path, name]);
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor) allStates(processor.States, visit, [...path, name]);
+  }
+}
+
+function ecsStates(definition) {
+  const found = [];
+  allStates(definition.States, (name, state) => {
+    if (state.Resource === "arn:aws:states:::ecs:runTask.waitForTaskToken") found.push([name, state]);
+  });
+  return found;
+}
+
+function env(request, variable) {
+  return request.Overrides.ContainerOverrides[0].Environment.find((e) => e.Name === variable)?.Value;
+}
+
+/** Runs a rendered definition with every Task state mocked; records each call. */
+async function run(name, input, handlers, { retryZero = true } = {}) {
+  const definition = definitions[name];
+  assert.ok(definition, `rendered definition ${name} exists`);
+  const calls = [];
+  const taskHandlers = {};
+  const retryIntervalOverrides = {};
+  allStates(definition.States, (stateName, state) => {
+    if (state.Type !== "Task") return;
+    if (retryZero) retryIntervalOverrides[stateName] = 0;
+    taskHandlers[stateName] = async (request) => {
+      const args = state.QueryLanguage === "JSONata" ? await evaluateJsonata(state.Arguments, request) : request;
+      calls.push({ state: stateName, request: args });
+      const handler = handlers[stateName] ?? handlers[state.Resource];
+      if (!handler) throw new Error(`no mock for state ${stateName} (${state.Resource})`);
+      return handler(args, calls.filter((c) => c.state === stateName).length);
+    };
+  });
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const execution = machine.run(input, {
+    overrides: { taskResourceLocalHandlers: taskHandlers, retryIntervalOverrides },
+    context: {
+      Execution: { Id: EXECUTION, Name: "run-1" },
+      Task: { Token: TOKEN },
+      State: { EnteredTime: ENTERED },
+    },
+  });
+  try {
+    return { output: await execution.result, calls };
+  } catch (e) {
+    if (e instanceof ExecutionError) return { error: e.cause ?? e, calls };
+    throw e;
+  }
+}
+
+const EXECUTION = "arn:aws:states:eu-west-1:444455556666:execution:dbrestore-develop:run-1";
+const ENTERED = "2026-01-10T03:00:00.000Z";
+// The cleanup finds a pipeline's tasks by the startedBy the pipeline computed with
+// States.Hash(execution ARN, 'SHA-1'). aws-local-stepfunctions' own SHA-1 is wrong for inputs
+// longer than one block, so the expected value comes from the same engine (both sides agree),
+// not from node:crypto.
+const STARTED_BY = await new StateMachine({
+  StartAt: "H",
+  States: { H: { Type: "Pass", Parameters: { "h.$": "States.Hash($.x, 'SHA-1')" }, End: true } },
+}).run({ x: EXECUTION }).result.then((r) => r.h);
+
+/** Evaluates a JSONata state's Arguments the way Step Functions does ({% expr %} strings). */
+async function evaluateJsonata(template, input) {
+  const bindings = { states: { input, context: { Execution: { Id: EXECUTION }, State: { EnteredTime: ENTERED } } } };
+  if (typeof template === "string") {
+    const m = template.match(/^\{%(.*)%\}$/s);
+    return m ? await jsonata(m[1]).evaluate({}, bindings) : template;
+  }
+  if (Array.isArray(template)) return Promise.all(template.map((t) => evaluateJsonata(t, input)));
+  if (template && typeof template === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(template)) out[k] = await evaluateJsonata(v, input);
+    return out;
+  }
+  return template;
+}
+
+const done = (job) => async (request) => ({ job, status: "DONE", logLink: "https://console.aws.amazon.com/cloudwatch/logs", command: request.Overrides.ContainerOverrides[0].Command });
+const published = () => async () => ({ MessageId: "m-1" });
+
+describe("asl-validator", () => {
+  test("there are rendered definitions (terraform test wrote them)", () => {
+    assert.ok(names.length >= 8, `found ${names.join(", ")}`);
+  });
+  for (const [name, definition] of Object.entries(definitions)) {
+    test(`${name} is valid ASL`, () => {
+      const { isValid, errorsText } = aslValidator(definition, { checkArn: true, checkPaths: true });
+      assert.ok(isValid, errorsText("\n"));
+    });
+  }
+});
+
+describe("every job step", () => {
+  for (const [name, definition] of Object.entries(definitions)) {
+    for (const [stateName, state] of ecsStates(definition)) {
+      test(`${name} ${stateName}: token, execution, heartbeat, timeout, tags, retries`, () => {
+        const override = state.Parameters.Overrides.ContainerOverrides[0];
+        const vars = Object.fromEntries(override.Environment.map((e) => [e.Name, e["Value.$"] ?? e.Value]));
+        assert.equal(vars.DBRESTORE_TASK_TOKEN, "$$.Task.Token");
+        assert.equal(vars.DBRESTORE_EXECUTION_ARN, "$$.Execution.Id");
+        assert.ok(state.HeartbeatSeconds >= 180, "HeartbeatSeconds at least 3x the job's 60 s heartbeat");
+        assert.ok(state.TimeoutSeconds > state.HeartbeatSeconds);
+        assert.equal(state.Parameters["StartedBy.$"], "States.Hash($$.Execution.Id, 'SHA-1')", "the cleanup finds tasks by startedBy");
+        for (const retrier of state.Retry) {
+          for (const error of retrier.ErrorEquals) assert.ok(!NEVER_RETRIED.includes(error), `${error} is never retried`);
+        }
+        assert.ok(state.Catch.some((c) => c.ErrorEquals.includes("States.ALL")), "every failure is caught and notified");
+      });
+    }
+  }
+});
+
+describe("development restore pipeline (develop)", () => {
+  const handlers = () => ({
+    Aurora: done("aurora-restore"),
+    MongoDB: done("mongo-restore"),
+    Atlas: done("atlas-restore"),
+    Microservice: done("aurora-restore"),
+    "arn:aws:states:::sns:publish": published(),
+  });
+
+  test("happy path: {} restores every database, no notification", async () => {
+    const { output, error, calls } = await run("development-develop", {}, handlers());
+    assert.equal(error, undefined, error?.message);
+    const ecs = calls.filter((c) => c.request.Overrides);
+    assert.deepEqual(ecs.map((c) => c.state).sort(), ["Atlas", "Aurora", "Microservice", "Microservice", "MongoDB"]);
+    for (const { request } of ecs) {
+      assert.equal(env(request, "DBRESTORE_TASK_TOKEN"), TOKEN);
+      assert.equal(env(request, "DBRESTORE_EXECUTION_ARN"), EXECUTION);
+      assert.equal(env(request, "DBRESTORE_TARGET"), "develop");
+      assert.equal(env(request, "DBRESTORE_DRY_RUN"), "false");
+      assert.equal(request.StartedBy, STARTED_BY);
+      assert.equal(request.LaunchType, "FARGATE");
+    }
+    const aurora = calls.find((c) => c.state === "Aurora").request;
+    assert.deepEqual(aurora.Overrides.ContainerOverrides[0].Command.slice(0, 3), ["restore", "--cluster", "develop-monolith"]);
+    assert.equal(env(aurora, "DBRESTORE_SNAPSHOT"), "", "no snapshot given: the newest shared one");
+    const clusters = calls.filter((c) => c.state === "Microservice").map((c) => c.request.Overrides.ContainerOverrides[0].Command[2]);
+    assert.deepEqual(clusters.sort(), ["develop-customers", "develop-orders"]);
+    assert.equal(calls.filter((c) => c.request.TopicArn).length, 0);
+    assert.ok(output.branches.every((b) => b.status === "DONE"));
+  });
+
+  test("hand-started input: a chosen snapshot and a dry run reach the jobs", async () => {
+    const { error, calls } = await run("development-develop", { auroraSnapshot: "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:dbrestore-masked-monolith-2026-01-01", dryRun: true }, handlers());
+    assert.equal(error, undefined, error?.message);
+    const aurora = calls.find((c) => c.state === "Aurora").request;
+    assert.equal(env(aurora, "DBRESTORE_SNAPSHOT"), "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:dbrestore-masked-monolith-2026-01-01");
+    assert.ok(calls.filter((c) => c.request.Overrides).every((c) => env(c.request, "DBRESTORE_DRY_RUN") === "true"));
+  });
+
+  test("one failing branch: the others finish, one notification with exit code and log link, the outcome names it", async () => {
+    const h = handlers();
+    h.MongoDB = async () => {
+      throw jobError("REFUSED", "the newest masked snapshot is 50h old, older than --max-age 36h | logs: https://logs.example/mongo-restore");
+    };
+    const { error, calls } = await run("development-develop", {}, h);
+    assert.ok(error, "the execution fails");
+    assert.equal(error.name, "dbrestore.BranchesFailed");
+    assert.match(error.message, /\["mongodb"\]/);
+    assert.equal(calls.filter((c) => c.state === "MongoDB").length, 1, "REFUSED is not retried");
+    assert.equal(calls.filter((c) => c.state === "Aurora").length, 1);
+    assert.equal(calls.filter((c) => c.state === "Atlas").length, 1);
+    assert.equal(calls.filter((c) => c.state === "Microservice").length, 2);
+    const notes = calls.filter((c) => c.request.TopicArn);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].request.Subject, /mongodb failed \(REFUSED\)/);
+    assert.match(notes[0].request.Message, /REFUSED/);
+    assert.match(notes[0].request.Message, /logs: https:\/\/logs\.example\/mongo-restore/);
+    assert.ok(notes[0].request.Subject.length <= 100, "SNS subjects are at most 100 characters");
+  });
+
+  test("retries exhausted on an ECS error: retried, then notified", async () => {
+    const h = handlers();
+    h.Atlas = async () => {
+      throw jobError("ECS.AmazonECSException", "RESOURCE:ENI: no capacity");
+    };
+    const { error, calls } = await run("development-develop", {}, h);
+    const retry = ecsStates(definitions["development-develop"]).find(([n]) => n === "Atlas")[1].Retry.find((r) => r.ErrorEquals.includes("ECS.AmazonECSException"));
+    assert.equal(calls.filter((c) => c.state === "Atlas").length, 1 + retry.MaxAttempts);
+    const notes = calls.filter((c) => c.request.TopicArn);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].request.Message, /ECS\.AmazonECSException/);
+    assert.match(error.message, /\["atlas"\]/);
+  });
+
+  test("a failing microservice cluster: FAULT retried once, notified, named in the outcome", async () => {
+    const h = handlers();
+    h.Microservice = async (request) => {
+      const cluster = request.Overrides.ContainerOverrides[0].Command[2];
+      if (cluster === "develop-orders") throw jobError("FAULT", "RDS answered 500 | logs: https://logs.example/orders");
+      return { status: "DONE" };
+    };
+    const { error, calls } = await run("development-develop", {}, h);
+    const orders = calls.filter((c) => c.state === "Microservice" && c.request.Overrides.ContainerOverrides[0].Command[2] === "develop-orders");
+    assert.equal(orders.length, 2, "FAULT is retried once: the jobs converge when run again");
+    assert.match(error.message, /\["microservices"\]/);
+    assert.match(error.message, /\["develop-orders"\]/);
+    assert.equal(calls.filter((c) => c.request.TopicArn).length, 1);
+  });
+
+  test("a lost task (no heartbeat) is retried", async () => {
+    const h = handlers();
+    h.Aurora = async (request, attempt) => {
+      if (attempt === 1) throw jobError("States.HeartbeatTimeout", "no heartbeat");
+      return { status: "DONE" };
+    };
+    const { error, calls } = await run("development-develop", {}, h);
+    assert.equal(error, undefined, error?.message);
+    assert.equal(calls.filter((c) => c.state === "Aurora").length, 2);
+  });
+});
+
+describe("production masked snapshots", () => {
+  const handlers = () => ({
+    MongoDB: done("mongo-mask-snapshot"),
+    AuroraCluster: done("aurora-restore"),
+    "arn:aws:states:::sns:publish": published(),
+  });
+
+  test("happy path: MongoDB and every Aurora cluster with personal data", async () => {
+    const { error, calls } = await run("production-masked-snapshots", {}, handlers());
+    assert.equal(error, undefined, error?.message);
+    const sources = calls.filter((c) => c.state === "AuroraCluster").map((c) => c.request.Overrides.ContainerOverrides[0].Command);
+    assert.deepEqual(sources.map((c) => c[2]).sort(), ["customers", "monolith", "orders"]);
+    for (const command of sources) {
+      assert.equal(command[0], "snapshot");
+      assert.ok(command.includes("--share-with"));
+      assert.equal(command[command.indexOf("--share-with") + 1], "444455556666");
+    }
+  });
+
+  test("a verification failure is not retried and does not stop the other clusters", async () => {
+    const h = handlers();
+    h.AuroraCluster = async (request) => {
+      if (request.Overrides.ContainerOverrides[0].Command[2] === "customers") throw jobError("VERIFICATION_FAILED", "3 values unmasked in customers.email | logs: https://logs.example/c");
+      return { status: "DONE" };
+    };
+    const { error, calls } = await run("production-masked-snapshots", {}, h);
+    assert.equal(calls.filter((c) => c.state === "AuroraCluster").length, 3);
+    assert.equal(calls.filter((c) => c.state === "MongoDB").length, 1);
+    assert.match(error.message, /\["aurora"\]/);
+    assert.match(error.message, /\["customers"\]/);
+    assert.match(calls.find((c) => c.request.TopicArn).request.Message, /VERIFICATION_FAILED/);
+  });
+});
+
+describe("temporary database and teardown", () => {
+  test("restores tmp-<name> with its TTL, then a one-time self-deleting schedule runs teardown", async () => {
+    const { error, calls } = await run(
+      "development-temporary",
+      { name: "tmp-loadtest", ttlHours: 48 },
+      {
+        Restore: done("aurora-restore"),
+        ScheduleTeardown: async () => ({ ScheduleArn: "arn:aws:scheduler:eu-west-1:444455556666:schedule/default/teardown-tmp-loadtest" }),
+      },
+    );
+    assert.equal(error, undefined, error?.message);
+    const restore = calls.find((c) => c.state === "Restore").request;
+    const command = restore.Overrides.ContainerOverrides[0].Command;
+    assert.deepEqual(command.slice(0, 5), ["restore", "--cluster", "tmp-loadtest", "--ttl", "48h"]);
+    assert.equal(env(restore, "DBRESTORE_TARGET"), "tmp-loadtest");
+    const schedule = calls.find((c) => c.state === "ScheduleTeardown").request;
+    assert.equal(schedule.ScheduleExpression, "at(2026-01-12T03:00:00)", "48 hours after the state was entered");
+    assert.equal(schedule.ActionAfterCompletion, "DELETE");
+    assert.equal(schedule.Name, "teardown-tmp-loadtest");
+    assert.equal(schedule.State, "ENABLED");
+    assert.deepEqual(JSON.parse(schedule.Target.Input), { cluster: "tmp-loadtest" });
+    assert.match(schedule.Target.Arn, /stateMachine:dbrestore-teardown$/);
+  });
+
+  test("a name outside tmp-* is refused before anything runs", async () => {
+    const { error, calls } = await run("development-temporary", { name: "develop-monolith" }, {});
+    assert.equal(error.name, "INVALID_INPUT");
+    assert.equal(calls.length, 0);
+  });
+
+  test("teardown of the named cluster; {} sweeps every expired one", async () => {
+    const one = await run("development-teardown", { cluster: "tmp-loadtest" }, { Teardown: done("aurora-restore") });
+    assert.equal(one.error, undefined);
+    const request = one.calls[0].request;
+    assert.deepEqual(request.Overrides.ContainerOverrides[0].Command, ["teardown"]);
+    assert.equal(env(request, "DBRESTORE_CLUSTER"), "tmp-loadtest");
+    const sweep = await run("development-teardown", {}, { Teardown: done("aurora-restore") });
+    assert.equal(env(sweep.calls[0].request, "DBRESTORE_CLUSTER"), "", "no --cluster: every managed cluster whose expiry passed");
+  });
+});
+
+describe("cleanup: stopping an execution stops its work", () => {
+  for (const name of ["development-cleanup", "production-cleanup"]) {
+    test(`${name}: lists the execution's tasks by startedBy and stops each`, async () => {
+      const event = {
+        source: "aws.states",
+        "detail-type": "Step Functions Execution Status Change",
+        detail: { executionArn: EXECUTION, status: "ABORTED", stateMachineArn: "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-develop" },
+      };
+      const tasks = ["arn:aws:ecs:eu-west-1:444455556666:task/dbrestore/aaa", "arn:aws:ecs:eu-west-1:444455556666:task/dbrestore/bbb"];
+      const { error, calls } = await run(name, event, {
+        ListTasks: async () => ({ TaskArns: tasks }),
+        StopTask: async (request) => ({ Task: { TaskArn: request.Task, LastStatus: "RUNNING" } }),
+      });
+      assert.equal(error, undefined, error?.message);
+      const list = calls.find((c) => c.state === "ListTasks").request;
+      assert.equal(list.StartedBy, STARTED_BY, "the same startedBy the pipelines set");
+      assert.equal(list.DesiredStatus, "RUNNING");
+      const stops = calls.filter((c) => c.state === "StopTask").map((c) => c.request);
+      assert.deepEqual(stops.map((s) => s.Task).sort(), tasks);
+      assert.match(stops[0].Reason, /ended ABORTED/);
+    });
+  }
+
+  test("nothing running: nothing stopped", async () => {
+    const event = { detail: { executionArn: EXECUTION, status: "TIMED_OUT" } };
+    const { error, calls } = await run("development-cleanup", event, { ListTasks: async () => ({ TaskArns: [] }) });
+    assert.equal(error, undefined, error?.message);
+    assert.equal(calls.filter((c) => c.state === "StopTask").length, 0);
+  });
+});
