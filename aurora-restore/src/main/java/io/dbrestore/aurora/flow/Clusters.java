@@ -244,6 +244,42 @@ final class Clusters {
     return awaitClusterAvailable(id, settings.modifyTimeout());
   }
 
+  /**
+   * After a failure or cancellation, for a cluster this run created: it is tagged expired now (the
+   * next run or teardown removes it); on cancellation its deletion is started without waiting.
+   * Never throws: the original failure is what the run reports.
+   */
+  void abandon(String id, String runId, Throwable failure) {
+    if (context.dryRun()) {
+      return;
+    }
+    boolean wasInterrupted = Thread.interrupted();
+    try {
+      Optional<Cluster> c = rds.cluster(id);
+      if (c.isEmpty() || !AuroraTags.ofRun(c.get().tags(), runId)) {
+        return;
+      }
+      rds.addTags(
+          c.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
+      if (failure instanceof JobException j
+          && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
+        LOG.warn("cancelled: deleting {} without waiting", id);
+        delete(rds.cluster(id).orElseThrow(), false);
+      } else {
+        LOG.warn(
+            "{} is left for investigation, marked expired: the next run or 'aurora-restore"
+                + " teardown' deletes it",
+            id);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not clean up {}: {}", id, e.toString());
+    } finally {
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   Settings settings() {
     return settings;
   }

@@ -484,27 +484,13 @@ public final class RestoreWorkflow {
             "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
             () -> rds.renameCluster(old, target));
       }
-      Optional<Cluster> pending = rds.cluster(next);
-      if (pending.isEmpty() || !AuroraTags.ofRun(pending.get().tags(), runId)) {
-        return;
-      }
-      rds.addTags(
-          pending.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
-      if (failure instanceof JobException j && j.exitCode().code() == 6) {
-        LOG.warn("cancelled: deleting {} without waiting; {} is untouched", next, target);
-        clusters.delete(rds.cluster(next).orElseThrow(), false);
-      } else {
-        LOG.warn(
-            "{} is left for investigation, marked expired: the next run or 'aurora-restore"
-                + " teardown' deletes it",
-            next);
-      }
     } catch (RuntimeException e) {
-      LOG.warn("could not clean up {}: {}", next, e.toString());
+      LOG.warn("could not rename {} back: {}", old, e.toString());
     } finally {
       if (wasInterrupted) {
         Thread.currentThread().interrupt();
       }
     }
+    clusters.abandon(next, runId, failure);
   }
 }

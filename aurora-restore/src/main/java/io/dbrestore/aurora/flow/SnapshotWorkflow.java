@@ -75,7 +75,7 @@ public final class SnapshotWorkflow {
     try {
       return runSteps(tempId);
     } catch (RuntimeException | Error e) {
-      abandon(tempId, e);
+      clusters.abandon(tempId, runId, e);
       throw e;
     }
   }
@@ -323,39 +323,5 @@ public final class SnapshotWorkflow {
       LOG.info("deleted masked snapshots beyond the newest {}: {}", request.retention(), deleted);
     }
     return deleted;
-  }
-
-  /**
-   * After a failure or cancellation: the temporary cluster is marked for removal (expired now), and
-   * on cancellation its deletion is started; the next run (or teardown) removes what is left.
-   */
-  private void abandon(String tempId, Throwable failure) {
-    if (context.dryRun()) {
-      return;
-    }
-    boolean wasInterrupted = Thread.interrupted();
-    try {
-      Optional<Cluster> temp = rds.cluster(tempId);
-      if (temp.isEmpty() || !AuroraTags.ofRun(temp.get().tags(), runId)) {
-        return;
-      }
-      rds.addTags(
-          temp.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
-      if (failure instanceof JobException j && j.exitCode().code() == 6) {
-        LOG.warn("cancelled: deleting masking cluster {} without waiting", tempId);
-        clusters.delete(rds.cluster(tempId).orElseThrow(), false);
-      } else {
-        LOG.warn(
-            "masking cluster {} is left for investigation, marked expired: the next run or"
-                + " 'aurora-restore teardown' deletes it",
-            tempId);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not clean up masking cluster {}: {}", tempId, e.toString());
-    } finally {
-      if (wasInterrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }
