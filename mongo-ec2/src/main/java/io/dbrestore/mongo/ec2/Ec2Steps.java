@@ -8,8 +8,13 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
+import io.dbrestore.runtime.lifecycle.Cancellation;
 import io.dbrestore.runtime.wait.Poll;
+import io.dbrestore.runtime.wait.Waiter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +29,28 @@ public final class Ec2Steps {
   private final JobContext context;
   private final Ec2Port ec2;
   private final Waits waits;
+  private final Supplier<Waiter> waiter;
 
   public Ec2Steps(JobContext context, Ec2Port ec2, Waits waits) {
+    this(context, ec2, waits, context::waiter);
+  }
+
+  private Ec2Steps(JobContext context, Ec2Port ec2, Waits waits, Supplier<Waiter> waiter) {
     this.context = context;
     this.ec2 = ec2;
     this.waits = waits;
+    this.waiter = waiter;
+  }
+
+  /**
+   * The same steps for putting things back after a failure or cancellation: their waits ignore the
+   * run's cancellation and deadline and stop after {@code budget} instead (after cancellation, the
+   * runtime exits about 20 seconds later whatever happens).
+   */
+  public Ec2Steps forRollback(Duration budget) {
+    Instant end = context.clock().instant().plus(budget);
+    return new Ec2Steps(
+        context, ec2, waits, () -> new Waiter(new Cancellation(), context.clock(), end));
   }
 
   public Ec2Port port() {
@@ -37,6 +59,11 @@ public final class Ec2Steps {
 
   public Waits waits() {
     return waits;
+  }
+
+  /** A waiter for one wait: the run's own, or the rollback's. */
+  public Waiter waiter() {
+    return waiter.get();
   }
 
   public Resource instanceResource(String instanceId) {
@@ -101,8 +128,8 @@ public final class Ec2Steps {
       ec2.startInstance(instanceId);
     }
     awaitInstance(instanceId, "running");
-    context
-        .waiter()
+    waiter
+        .get()
         .until(
             "the status checks of instance " + instanceId + " to pass",
             waits.instance(),
@@ -133,8 +160,8 @@ public final class Ec2Steps {
   }
 
   private void awaitInstance(String instanceId, String state) {
-    context
-        .waiter()
+    waiter
+        .get()
         .until(
             "instance " + instanceId + " to be " + state,
             waits.instance(),
@@ -155,8 +182,8 @@ public final class Ec2Steps {
 
   /** Waits until the volume is in {@code state}; a volume in {@code error} is a fault. */
   public Volume awaitVolume(String volumeId, String state) {
-    return context
-        .waiter()
+    return waiter
+        .get()
         .until(
             "volume " + volumeId + " to be " + state,
             waits.volume(),
@@ -203,8 +230,8 @@ public final class Ec2Steps {
               "ec2:AttachVolume",
               () -> ec2.attachVolume(volumeId, instanceId, device));
     }
-    context
-        .waiter()
+    waiter
+        .get()
         .until(
             "volume " + volumeId + " to be attached to " + instanceId + " at " + device,
             waits.volume(),
@@ -265,8 +292,8 @@ public final class Ec2Steps {
 
   /** Waits until the snapshot has completed; a snapshot in {@code error} is a fault. */
   public Snapshot awaitSnapshot(String snapshotId) {
-    return context
-        .waiter()
+    return waiter
+        .get()
         .until(
             "snapshot " + snapshotId + " to complete",
             waits.snapshot(),

@@ -12,6 +12,7 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
+import io.dbrestore.runtime.wait.Waiter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,21 +82,23 @@ public final class Mongod {
    * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.
    */
   public void awaitReady(JobContext context, Duration timeout, Backoff backoff) {
-    context
-        .waiter()
-        .until(
-            "mongod at " + hosts() + " to accept connections",
-            timeout,
-            backoff,
-            () -> {
-              try (MongoClient client = connect(Duration.ofSeconds(5))) {
-                client.getDatabase("admin").runCommand(new Document("ping", 1));
-                client.listDatabaseNames().first();
-                return Poll.done(Boolean.TRUE);
-              } catch (MongoException e) {
-                return Poll.pending(pendingReason(e));
-              }
-            });
+    awaitReady(context.waiter(), timeout, backoff);
+  }
+
+  public void awaitReady(Waiter waiter, Duration timeout, Backoff backoff) {
+    waiter.until(
+        "mongod at " + hosts() + " to accept connections",
+        timeout,
+        backoff,
+        () -> {
+          try (MongoClient client = connect(Duration.ofSeconds(5))) {
+            client.getDatabase("admin").runCommand(new Document("ping", 1));
+            client.listDatabaseNames().first();
+            return Poll.done(Boolean.TRUE);
+          } catch (MongoException e) {
+            return Poll.pending(pendingReason(e));
+          }
+        });
   }
 
   private static String pendingReason(MongoException e) {
