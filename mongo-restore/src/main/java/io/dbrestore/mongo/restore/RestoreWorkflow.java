@@ -356,11 +356,22 @@ public final class RestoreWorkflow {
         "rolling back: putting {} back under {} ({})", old.get(), instanceId, reason.getMessage());
     Thread.interrupted();
     try {
-      Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
-      if (!current.equals(old)) {
+      Volume previous = ec2.describeVolume(old.get()).orElseThrow();
+      boolean inPlace =
+          previous
+              .attachment()
+              .filter(a -> a.instanceId().equals(instanceId))
+              .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
+              .isPresent();
+      if (!inPlace) {
         back.stop(instanceId);
-        if (current.isPresent()) {
+        Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
+        if (current.isPresent() && !current.equals(old)) {
           back.detach(current.get(), instanceId, settings.device());
+        }
+        if (previous.attachment().isPresent()) {
+          // Still detaching: it must be free before it can go back.
+          back.detach(old.get(), instanceId, settings.device());
         }
         back.attach(old.get(), instanceId, settings.device());
       }

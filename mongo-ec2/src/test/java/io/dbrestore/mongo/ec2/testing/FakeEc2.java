@@ -142,6 +142,7 @@ public final class FakeEc2 implements Ec2Port {
   private int nextId = 1;
   private Instant clock = Instant.parse("2026-03-01T02:00:00Z");
   private Host host;
+  private String hostVolume;
   private String dataDevice = "/dev/sdf";
   private int lag = 1;
   private int mutations;
@@ -193,6 +194,9 @@ public final class FakeEc2 implements Ec2Port {
     v.state = "available";
     v.tags.putAll(tags);
     volumes.put(v.id, v);
+    if (instanceId != null && instances.get(instanceId).state.equals("running")) {
+      hostVolume = v.id;
+    }
     if (instanceId != null) {
       v.state = "in-use";
       v.attachedTo = instanceId;
@@ -295,9 +299,14 @@ public final class FakeEc2 implements Ec2Port {
     return volumes.get(volumeId).data;
   }
 
-  /** Makes a snapshot owned by this account look shared from {@code owner}. */
-  public Snap snapshot(String id) {
-    return snapshots.get(id);
+  /** Shares a snapshot (of another account) with an account. */
+  public FakeEc2 share(String snapshotId, String withAccount) {
+    snapshots.get(snapshotId).shared.add(withAccount);
+    return this;
+  }
+
+  public String instanceAz(String id) {
+    return instances.get(id).az;
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
@@ -375,17 +384,18 @@ public final class FakeEc2 implements Ec2Port {
     i.state = i.target;
     i.target = null;
     if (i.state.equals("stopped") && host != null) {
-      String v = i.devices.get(dataDevice);
-      if (v != null) {
-        volumes.get(v).data = host.save();
+      // What mongod wrote goes to the volume it was started from.
+      if (hostVolume != null && volumes.containsKey(hostVolume)) {
+        volumes.get(hostVolume).data = host.save();
       }
+      hostVolume = null;
       host.load(Data.EMPTY);
     }
     if (i.state.equals("running")) {
       i.statusRemaining = lag;
       if (host != null) {
-        String v = i.devices.get(dataDevice);
-        host.load(v == null ? Data.EMPTY : volumes.get(v).data);
+        hostVolume = i.devices.get(dataDevice);
+        host.load(hostVolume == null ? Data.EMPTY : volumes.get(hostVolume).data);
       }
     }
   }
