@@ -78,6 +78,22 @@ public final class Ec2Steps {
     return ec2.resource("ebs snapshot", snapshotId);
   }
 
+  /**
+   * Checks, before the first call that changes anything, every destructive call a volume swap
+   * makes: stop the instance (unless stopped), attach over it, and detach and delete the volume at
+   * its data device (when there is one to replace). A refusal is exit 3 with nothing changed.
+   */
+  public void checkSwap(Instance instance, Optional<String> replaced) {
+    if (!instance.state().equals("stopped")) {
+      context.guard().check(Operation.STOP, instanceResource(instance.id()));
+    }
+    context.guard().check(Operation.RESTORE_OVER, instanceResource(instance.id()));
+    if (replaced.isPresent()) {
+      context.guard().check(Operation.DETACH, volumeResource(replaced.get()));
+      context.guard().check(Operation.DELETE, volumeResource(replaced.get()));
+    }
+  }
+
   /** The instance, or exit 2 when there is none with that id. */
   public Instance instance(String instanceId) {
     Instance i =

@@ -123,7 +123,11 @@ public final class MaskSnapshotWorkflow {
     if (context.dryRun()) {
       return plan(instance, masked, working);
     }
-    preflight(instance, working);
+    steps.checkSwap(
+        instance,
+        instance
+            .volumeAt(settings.device())
+            .filter(v -> !Optional.of(v).equals(working.map(Volume::id))));
     Manifest manifest;
     String source;
     Map<String, Object> maskingSummary = new LinkedHashMap<>();
@@ -189,19 +193,6 @@ public final class MaskSnapshotWorkflow {
         maskingSummary);
   }
 
-  /** Guard checks for every destructive call the run will make, before it makes any call. */
-  private void preflight(Instance instance, Optional<Volume> working) {
-    if (!instance.state().equals("stopped")) {
-      context.guard().check(Operation.STOP, steps.instanceResource(instance.id()));
-    }
-    context.guard().check(Operation.RESTORE_OVER, steps.instanceResource(instance.id()));
-    Optional<String> current = instance.volumeAt(settings.device());
-    if (current.isPresent() && !current.equals(working.map(Volume::id))) {
-      context.guard().check(Operation.DETACH, steps.volumeResource(current.get()));
-      context.guard().check(Operation.DELETE, steps.volumeResource(current.get()));
-    }
-  }
-
   private Optional<Snapshot> ownSnapshot() {
     return ec2
         .findSnapshots(
@@ -245,23 +236,18 @@ public final class MaskSnapshotWorkflow {
 
   /** The newest masked snapshot of an earlier run: tomorrow's sanity check compares with it. */
   private Optional<Snapshot> previousMasked() {
-    return ec2
-        .findSnapshots(
-            SnapshotQuery.ownedBySelf()
-                .withTags(
-                    Map.of(
-                        Tags.MANAGED,
-                        "true",
-                        Tags.JOB,
-                        JOB,
-                        Tags.ROLE,
-                        Tags.ROLE_MASKED_SNAPSHOT,
-                        Tags.LABEL,
-                        settings.label())))
-        .stream()
-        .filter(s -> s.state().equals("completed"))
+    return maskedOfLabel().stream()
         .filter(s -> !runId().equals(s.tags().get(Tags.RUN_ID)))
         .max(Comparator.comparing(Snapshot::startTime));
+  }
+
+  /** Completed masked snapshots of this label made by any run of this job. */
+  private List<Snapshot> maskedOfLabel() {
+    Map<String, String> tags = new LinkedHashMap<>(Tags.ofJob(JOB, Tags.ROLE_MASKED_SNAPSHOT));
+    tags.put(Tags.LABEL, settings.label());
+    return ec2.findSnapshots(SnapshotQuery.ownedBySelf().withTags(tags)).stream()
+        .filter(s -> s.state().equals("completed"))
+        .toList();
   }
 
   /** Steps 2–4: a new working volume from the source, attached in place of the old one. */
@@ -409,24 +395,9 @@ public final class MaskSnapshotWorkflow {
   /** Deletes our masked snapshots of this label beyond the newest {@code retention}. */
   private List<String> retention(String keep) {
     List<Snapshot> ours =
-        new ArrayList<>(
-            ec2
-                .findSnapshots(
-                    SnapshotQuery.ownedBySelf()
-                        .withTags(
-                            Map.of(
-                                Tags.MANAGED,
-                                "true",
-                                Tags.JOB,
-                                JOB,
-                                Tags.ROLE,
-                                Tags.ROLE_MASKED_SNAPSHOT,
-                                Tags.LABEL,
-                                settings.label())))
-                .stream()
-                .filter(s -> s.state().equals("completed"))
-                .sorted(Comparator.comparing(Snapshot::startTime).reversed())
-                .toList());
+        maskedOfLabel().stream()
+            .sorted(Comparator.comparing(Snapshot::startTime).reversed())
+            .toList();
     List<String> deleted = new ArrayList<>();
     for (int i = settings.retention(); i < ours.size(); i++) {
       Snapshot s = ours.get(i);

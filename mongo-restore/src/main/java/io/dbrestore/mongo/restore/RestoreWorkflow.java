@@ -117,7 +117,7 @@ public final class RestoreWorkflow {
     if (context.dryRun()) {
       return plan(snapshot, instance, restored, old);
     }
-    preflight(instance, old);
+    steps.checkSwap(instance, old);
 
     context.step("create-volume");
     Volume volume;
@@ -186,18 +186,6 @@ public final class RestoreWorkflow {
         manifest.documents(),
         manifestSource,
         swept);
-  }
-
-  /** Every destructive call of the run, checked before the first call that changes anything. */
-  private void preflight(Instance instance, Optional<String> old) {
-    if (!instance.state().equals("stopped")) {
-      context.guard().check(Operation.STOP, steps.instanceResource(instance.id()));
-    }
-    context.guard().check(Operation.RESTORE_OVER, steps.instanceResource(instance.id()));
-    if (old.isPresent()) {
-      context.guard().check(Operation.DETACH, steps.volumeResource(old.get()));
-      context.guard().check(Operation.DELETE, steps.volumeResource(old.get()));
-    }
   }
 
   private Snapshot findSnapshot() {
