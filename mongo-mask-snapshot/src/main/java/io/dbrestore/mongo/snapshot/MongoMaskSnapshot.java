@@ -7,11 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code mongo-mask-snapshot} job. */
 @Command(
     name = "mongo-mask-snapshot",
-    subcommands = {MaskCommand.class},
+    subcommands = {RunCommand.class, MaskCommand.class},
     description = {
       "Self-hosted MongoDB on EC2/EBS, production account: restores the latest snapshot of the data volume on the masking instance, masks it and snapshots the masked volume.",
       "",
-      "Its run and mask commands arrive with their issues; 'preflight' checks a deployment now."
+      "run: the whole flow (docs/mongo-ec2.md); mask: the masking step alone, against any reachable mongod."
     })
 public final class MongoMaskSnapshot extends JobGroup {
   public static JobMain entryPoint() {

@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code mongo-restore} job. */
 @Command(
     name = "mongo-restore",
+    subcommands = {RunCommand.class},
     description = {
       "Self-hosted MongoDB on EC2/EBS, development account: swaps the newest masked snapshot in under a development MongoDB instance.",
       "",
-      "Its run command arrives with its issue; 'preflight' checks a deployment now."
+      "run: the whole flow, with rollback (docs/mongo-ec2.md); preflight: what the guard allows here."
     })
 public final class MongoRestore extends JobGroup {
   public static JobMain entryPoint() {

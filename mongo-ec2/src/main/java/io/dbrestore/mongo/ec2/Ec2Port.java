@@ -1,0 +1,156 @@
+package io.dbrestore.mongo.ec2;
+
+import io.dbrestore.runtime.guard.Resource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The EC2 calls the self-hosted MongoDB jobs make, in their own words. One adapter over the AWS SDK
+ * ({@link SdkEc2Port}); workflow tests run against a stateful fake.
+ *
+ * <p>Describe calls return empty for a resource that does not exist; delete and detach calls
+ * succeed on a resource that is already gone, so that a re-run converges.
+ */
+public interface Ec2Port {
+  /** An EC2 instance as the jobs see it. */
+  record Instance(
+      String id, String state, String availabilityZone, Map<String, String> volumesByDevice) {
+    public Optional<String> volumeAt(String device) {
+      return Optional.ofNullable(volumesByDevice.get(device));
+    }
+  }
+
+  /** The two status checks of a running instance: {@code ok}, {@code initializing}, … */
+  record StatusChecks(String system, String instance) {
+    public boolean passed() {
+      return "ok".equals(system) && "ok".equals(instance);
+    }
+  }
+
+  /** One attachment of a volume. */
+  record Attachment(String instanceId, String device, String state) {}
+
+  record Volume(
+      String id,
+      String state,
+      String availabilityZone,
+      String snapshotId,
+      List<Attachment> attachments,
+      Map<String, String> tags,
+      String kmsKeyId,
+      Integer initializationRate,
+      Instant createTime) {
+    public Optional<Attachment> attachment() {
+      return attachments.stream().findFirst();
+    }
+  }
+
+  record Snapshot(
+      String id,
+      String state,
+      String progress,
+      String volumeId,
+      String ownerId,
+      Instant startTime,
+      String description,
+      Map<String, String> tags,
+      String kmsKeyId) {}
+
+  /**
+   * Which snapshots to list.
+   *
+   * @param owners account ids or {@code self}; empty for any that are visible
+   * @param volumeId only snapshots of this volume, or null
+   * @param tags only snapshots carrying all these tags (their owner's tags)
+   * @param description a description pattern ({@code *} wildcards), or null
+   */
+  record SnapshotQuery(
+      List<String> owners, String volumeId, Map<String, String> tags, String description) {
+    public static SnapshotQuery ownedBySelf() {
+      return new SnapshotQuery(List.of("self"), null, Map.of(), null);
+    }
+
+    public SnapshotQuery withVolume(String value) {
+      return new SnapshotQuery(owners, value, tags, description);
+    }
+
+    public SnapshotQuery withTags(Map<String, String> value) {
+      return new SnapshotQuery(owners, volumeId, value, description);
+    }
+
+    public SnapshotQuery withOwners(List<String> value) {
+      return new SnapshotQuery(value, volumeId, tags, description);
+    }
+
+    public SnapshotQuery withDescription(String value) {
+      return new SnapshotQuery(owners, volumeId, tags, value);
+    }
+  }
+
+  /**
+   * A volume to create from a snapshot.
+   *
+   * @param kmsKeyId the key to encrypt it with; null for the snapshot's own
+   * @param initializationRate provisioned initialization rate in MiB/s (100–300), or null
+   * @param clientToken idempotency token: the same token never creates two volumes
+   */
+  record NewVolume(
+      String snapshotId,
+      String availabilityZone,
+      String kmsKeyId,
+      String volumeType,
+      Integer iops,
+      Integer throughput,
+      Integer initializationRate,
+      Map<String, String> tags,
+      String clientToken) {}
+
+  Optional<Instance> describeInstance(String instanceId);
+
+  /** Empty while the instance is not running (AWS reports no status then). */
+  Optional<StatusChecks> instanceStatus(String instanceId);
+
+  void stopInstance(String instanceId);
+
+  void startInstance(String instanceId);
+
+  Optional<Volume> describeVolume(String volumeId);
+
+  /** Volumes carrying all these tags. */
+  List<Volume> findVolumes(Map<String, String> tags);
+
+  Volume createVolume(NewVolume spec);
+
+  void attachVolume(String volumeId, String instanceId, String device);
+
+  void detachVolume(String volumeId, String instanceId, String device);
+
+  void deleteVolume(String volumeId);
+
+  List<Snapshot> findSnapshots(SnapshotQuery query);
+
+  Optional<Snapshot> describeSnapshot(String snapshotId);
+
+  Snapshot createSnapshot(String volumeId, String description, Map<String, String> tags);
+
+  /** Lets these accounts create volumes from the snapshot. */
+  void shareSnapshot(String snapshotId, List<String> accounts);
+
+  /** The accounts the snapshot is shared with. */
+  Set<String> sharedWith(String snapshotId);
+
+  void deleteSnapshot(String snapshotId);
+
+  /** A resource's tags, read fresh (the safety guard's view). */
+  Map<String, String> tags(String resourceId);
+
+  void tag(String resourceId, Map<String, String> tags);
+
+  /** The resource the safety guard checks, its tags read through this port. */
+  default Resource resource(String kind, String id) {
+    return new Resource(kind, id, () -> tags(id));
+  }
+}

@@ -1,0 +1,211 @@
+package io.dbrestore.mongo.ec2;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.log.Redactor;
+import io.dbrestore.runtime.wait.Backoff;
+import io.dbrestore.runtime.wait.Poll;
+import io.dbrestore.runtime.wait.Waiter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mongod on the instance, seen through its wire protocol: is it ready, what does it hold, and a
+ * clean shutdown before its volume is snapshotted.
+ */
+public final class Mongod {
+  private static final Logger LOG = LoggerFactory.getLogger(Mongod.class);
+  private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
+
+  /** Where the masking engine keeps its run record in each database it masked. */
+  public static final String MASKING_RECORDS = "__dbrestore_masking";
+
+  private final ConnectionString uri;
+
+  private Mongod(ConnectionString uri) {
+    this.uri = uri;
+  }
+
+  /** Parses {@code --mongo-uri}; a malformed one is exit 2 before anything is touched. */
+  public static Mongod of(String uri) {
+    ConnectionString connection;
+    try {
+      connection = new ConnectionString(uri);
+    } catch (IllegalArgumentException e) {
+      throw JobException.invalidInput(
+          "--mongo-uri is not a MongoDB connection string: " + e.getMessage());
+    }
+    if (connection.getPassword() != null) {
+      Redactor.registerSecret(new String(connection.getPassword()));
+    }
+    return new Mongod(connection);
+  }
+
+  public String hosts() {
+    return String.join(",", uri.getHosts());
+  }
+
+  /** A client that gives up quickly: readiness is polled, not waited for inside the driver. */
+  public MongoClient connect(Duration selectionTimeout) {
+    return MongoClients.create(
+        MongoClientSettings.builder()
+            .applyConnectionString(uri)
+            .applyToSocketSettings(
+                s ->
+                    s.connectTimeout((int) selectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout(10, TimeUnit.MINUTES))
+            .applyToClusterSettings(
+                s -> s.serverSelectionTimeout(selectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
+            .build());
+  }
+
+  public MongoClient connect() {
+    return connect(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Waits until mongod answers {@code ping} and lists its databases (it accepts connections and has
+   * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.
+   */
+  public void awaitReady(JobContext context, Duration timeout, Backoff backoff) {
+    awaitReady(context.waiter(), timeout, backoff);
+  }
+
+  public void awaitReady(Waiter waiter, Duration timeout, Backoff backoff) {
+    waiter.until(
+        "mongod at " + hosts() + " to accept connections",
+        timeout,
+        backoff,
+        () -> {
+          try (MongoClient client = connect(Duration.ofSeconds(5))) {
+            client.getDatabase("admin").runCommand(new Document("ping", 1));
+            client.listDatabaseNames().first();
+            return Poll.done(Boolean.TRUE);
+          } catch (MongoException e) {
+            return Poll.pending(pendingReason(e));
+          }
+        });
+  }
+
+  private static String pendingReason(MongoException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (m.length() > 120) {
+      m = m.substring(0, 120) + "…";
+    }
+    return "not ready (" + Redactor.redact(m) + ")";
+  }
+
+  /** Documents per collection of every non-system database, from collection metadata. */
+  public Map<String, Long> counts() {
+    try (MongoClient client = connect()) {
+      return counts(client);
+    }
+  }
+
+  static Map<String, Long> counts(MongoClient client) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String db : client.listDatabaseNames()) {
+      if (SYSTEM_DATABASES.contains(db)) {
+        continue;
+      }
+      MongoDatabase database = client.getDatabase(db);
+      for (Document info : database.listCollections()) {
+        String name = info.getString("name");
+        if (name.startsWith("system.")
+            || name.equals(MASKING_RECORDS)
+            || "view".equals(info.getString("type"))) {
+          continue;
+        }
+        counts.put(db + "." + name, database.getCollection(name).estimatedDocumentCount());
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * What the masking engine recorded in the copy itself: per database, whether its run was verified
+   * and the manifest it verified. Unlike snapshot tags, this travels with the data into the
+   * development account.
+   */
+  public record MaskingRecord(
+      String database, String state, String rulesSha256, Manifest manifest) {
+    public boolean verified() {
+      return "VERIFIED".equals(state);
+    }
+  }
+
+  public List<MaskingRecord> maskingRecords() {
+    try (MongoClient client = connect()) {
+      List<MaskingRecord> records = new java.util.ArrayList<>();
+      for (String db : client.listDatabaseNames()) {
+        if (SYSTEM_DATABASES.contains(db)) {
+          continue;
+        }
+        Document run =
+            client
+                .getDatabase(db)
+                .getCollection(MASKING_RECORDS)
+                .find(new Document("_id", "run"))
+                .first();
+        if (run == null) {
+          continue;
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Document manifest = run.get("manifest", Document.class);
+        if (manifest != null) {
+          manifest.forEach((c, n) -> counts.put(db + "." + c, ((Number) n).longValue()));
+        }
+        records.add(
+            new MaskingRecord(
+                db, run.getString("state"), run.getString("rulesSha256"), new Manifest(counts)));
+      }
+      return records;
+    }
+  }
+
+  /**
+   * Flushes every write to disk and asks mongod to shut down, so that the volume is consistent when
+   * the instance stops. A mongod that refuses (no privilege for {@code shutdown}) is left to the
+   * operating system's clean shutdown when the instance stops; the flush must succeed.
+   */
+  public void flushAndShutdown() {
+    try (MongoClient client = connect()) {
+      MongoDatabase admin = client.getDatabase("admin");
+      try {
+        admin.runCommand(new Document("fsync", 1));
+      } catch (MongoException e) {
+        if (e.getCode() != 59 && e.getCode() != 115) {
+          throw e;
+        }
+        // 59 CommandNotFound / 115 CommandNotSupported: a server without fsync (tests, emulators).
+        LOG.warn("mongod has no fsync command; relying on its clean shutdown");
+      }
+      try {
+        admin.runCommand(new Document("shutdown", 1).append("timeoutSecs", 60));
+        LOG.info("mongod at {} shut down", hosts());
+      } catch (MongoSocketException e) {
+        // The expected answer: the server closed the connection as it went down.
+        LOG.info("mongod at {} shut down", hosts());
+      } catch (MongoException e) {
+        LOG.warn(
+            "mongod at {} did not shut down on request ({}); the instance stop shuts it down",
+            hosts(),
+            Redactor.redact(String.valueOf(e.getMessage())));
+      }
+    }
+  }
+}

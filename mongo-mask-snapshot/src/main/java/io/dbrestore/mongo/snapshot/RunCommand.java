@@ -1,0 +1,189 @@
+package io.dbrestore.mongo.snapshot;
+
+import com.mongodb.client.MongoClient;
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.job.MaskingInputs;
+import io.dbrestore.masking.job.MaskingOptions;
+import io.dbrestore.masking.mongo.MongoMasking;
+import io.dbrestore.mongo.ec2.InstanceOptions;
+import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.SdkEc2Port;
+import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.runtime.JobCommand;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mongo-mask-snapshot run}: the whole production flow, from backup to shared snapshot. */
+@Command(
+    name = "run",
+    description = {
+      "Make today's masked snapshot on the masking instance: a volume from the newest snapshot of"
+          + " the production data volume, attached in place of the previous one; mongod started,"
+          + " the copy checked against the previous masked snapshot's manifest (exit 3 if it does"
+          + " not look whole), masked and verified (exit 5); mongod shut down, the instance"
+          + " stopped, the volume snapshotted with its manifest, shared, and the working volume"
+          + " and old masked snapshots deleted.",
+      "A re-run with the same --run-id adopts what the first attempt made. See docs/mongo-ec2.md."
+    })
+public final class RunCommand extends JobCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin InstanceOptions instance;
+
+  @Mixin MaskingOptions masking;
+
+  @Option(
+      names = "--source-volume",
+      paramLabel = "<vol-…>",
+      description = "The production data volume; its newest completed snapshot is masked.")
+  String sourceVolume;
+
+  @Option(
+      names = "--source-volume-tag",
+      paramLabel = "<Key=Value>",
+      description =
+          "Instead of --source-volume: the newest completed snapshot carrying this tag (as AWS"
+              + " Backup or Data Lifecycle Manager set it).")
+  String sourceVolumeTag;
+
+  @Option(
+      names = "--kms-key",
+      paramLabel = "<arn>",
+      required = true,
+      description =
+          "The customer-managed KMS key the working volume (and so the masked snapshot) is"
+              + " encrypted with; the development accounts need a grant on it.")
+  String kmsKey;
+
+  @Option(
+      names = "--share-with",
+      paramLabel = "<account>",
+      split = ",",
+      description = "An account to share the masked snapshot with. Repeat for more.")
+  List<String> shareWith = new ArrayList<>();
+
+  @Option(
+      names = "--retention",
+      paramLabel = "<n>",
+      defaultValue = "7",
+      description = "How many masked snapshots of this label to keep. Default: 7.")
+  int retention;
+
+  @Option(
+      names = "--label",
+      paramLabel = "<label>",
+      defaultValue = "main",
+      description =
+          "Names this kind of masked snapshot (in its description, which the development"
+              + " account sees): one label per source database. Default: main.")
+  String label;
+
+  @Option(
+      names = "--min-count-ratio",
+      paramLabel = "<0..1>",
+      defaultValue = "0.5",
+      description =
+          "Sanity check before masking: every collection must hold at least this share of the"
+              + " documents it had in the previous masked snapshot. Default: 0.5.")
+  double minCountRatio;
+
+  @Option(
+      names = "--chunk-documents",
+      paramLabel = "<n>",
+      defaultValue = "50000",
+      description = "Split collections into chunks of about this many documents. Default: 50000.")
+  int chunkDocuments;
+
+  @Override
+  protected Duration defaultTimeout() {
+    return Duration.ofHours(8);
+  }
+
+  @Override
+  protected Object execute(JobContext context) {
+    instance.validate();
+    validate();
+    MaskingPlan plan = masking.plan(context);
+    Mongod mongod = Mongod.of(instance.mongoUri);
+    MaskSnapshotWorkflow.Settings settings =
+        new MaskSnapshotWorkflow.Settings(
+            instance.runId(context),
+            sourceVolume,
+            sourceVolumeTag,
+            instance.instance,
+            instance.device,
+            kmsKey,
+            instance.volumeType,
+            instance.volumeInitializationRate,
+            List.copyOf(shareWith),
+            retention,
+            label,
+            minCountRatio,
+            plan.rules().sha256(),
+            Waits.DEFAULT);
+    return new MaskSnapshotWorkflow(
+            context, new SdkEc2Port(() -> context.aws().ec2()), settings, mongod, masker(plan))
+        .run();
+  }
+
+  private void validate() {
+    if ((sourceVolume == null) == (sourceVolumeTag == null)) {
+      throw JobException.invalidInput(
+          "give exactly one of --source-volume and --source-volume-tag");
+    }
+    if (sourceVolume != null && !sourceVolume.matches("vol-[0-9a-f]{8,17}")) {
+      throw JobException.invalidInput(
+          "--source-volume '" + sourceVolume + "' is not an EBS volume id (vol-0123…)");
+    }
+    if (sourceVolumeTag != null && !sourceVolumeTag.matches("[^=]+=.+")) {
+      throw JobException.invalidInput(
+          "--source-volume-tag '" + sourceVolumeTag + "' is not Key=Value");
+    }
+    for (String account : shareWith) {
+      if (!account.matches("\\d{12}")) {
+        throw JobException.invalidInput(
+            "--share-with '" + account + "' is not a 12-digit AWS account id");
+      }
+    }
+    if (retention < 1) {
+      throw JobException.invalidInput("--retention must be at least 1, got " + retention);
+    }
+    if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
+      throw JobException.invalidInput(
+          "--label '" + label + "' must be lower-case letters, digits and hyphens (at most 40)");
+    }
+    if (!(minCountRatio >= 0 && minCountRatio <= 1)) {
+      throw JobException.invalidInput("--min-count-ratio must be between 0 and 1");
+    }
+    if (masking.verifyOnly) {
+      throw JobException.invalidInput("--verify-only belongs to 'mask', not 'run'");
+    }
+  }
+
+  private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
+    return (context, mongod) -> {
+      MongoMasking.Options options =
+          MongoMasking.Options.defaults()
+              .withParallelism(masking.parallelism)
+              .withChunkDocuments(chunkDocuments)
+              .withProgress(MaskingOptions.progress(LOG));
+      try (MongoClient client = mongod.connect()) {
+        MaskingResult result = new MongoMasking(client, plan, options).run();
+        masking.finish(context, plan, result, null, "documents", "collections");
+        return result;
+      } catch (MaskingException e) {
+        throw MaskingInputs.toJobException(e);
+      }
+    };
+  }
+}

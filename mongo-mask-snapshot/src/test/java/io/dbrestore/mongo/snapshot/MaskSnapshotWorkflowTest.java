@@ -1,0 +1,492 @@
+package io.dbrestore.mongo.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.job.MaskingInputs;
+import io.dbrestore.masking.mongo.MongoMasking;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.masking.testdata.InProcessMongo;
+import io.dbrestore.masking.testdata.SyntheticShop;
+import io.dbrestore.mongo.ec2.Manifest;
+import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.Tags;
+import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.testing.FakeEc2;
+import io.dbrestore.mongo.ec2.testing.MongoHost;
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.TestJobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.wait.Backoff;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code mongo-mask-snapshot run} against a stateful EC2 fake whose instance serves a real
+ * wire-protocol MongoDB, masked by the real engine.
+ */
+class MaskSnapshotWorkflowTest {
+  static final String ACCOUNT = "111111111111";
+  static final String DEV = "222222222222";
+  static final String INSTANCE = "i-0aaaaaaaaaaaaaaaa";
+  static final String DEVICE = "/dev/sdf";
+  static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/masking";
+  static final String KEY = "workflow-test-key-0123456789abcdefghijklmn";
+  static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(40, 80, 10, 10, 10);
+  static final Waits FAST =
+      Waits.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
+
+  static InProcessMongo server;
+  static MongoClient client;
+  static FakeEc2.Data production;
+  static MaskingPlan plan;
+
+  FakeEc2 ec2;
+  String sourceVolume;
+  String sourceSnapshot;
+
+  @BeforeAll
+  static void data() {
+    server = InProcessMongo.start();
+    client = MongoClients.create(server.uri());
+    SyntheticShop.generateAll(client, SIZES, 3, v -> {});
+    production = MongoHost.of(client);
+    plan = MaskingInputs.plan(Path.of("..", "examples", "rules.yaml"), MaskingKey.of(KEY));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void world() {
+    new MongoHost(client).load(FakeEc2.Data.EMPTY);
+    ec2 = new FakeEc2(ACCOUNT).host(new MongoHost(client), DEVICE);
+    ec2.addInstance(INSTANCE, "eu-west-1a", "stopped", Map.of(Tags.MANAGED, "true"));
+    sourceVolume =
+        ec2.addVolume("eu-west-1b", Map.of("Name", "prod-mongo"), production, null, null);
+    ec2.addSnapshot(
+        sourceVolume,
+        ACCOUNT,
+        Instant.parse("2026-02-28T01:00:00Z"),
+        "backup",
+        Map.of(),
+        production);
+    sourceSnapshot =
+        ec2.addSnapshot(
+            sourceVolume,
+            ACCOUNT,
+            Instant.parse("2026-03-01T01:00:00Z"),
+            "backup",
+            Map.of(),
+            production);
+  }
+
+  static MaskSnapshotWorkflow.Settings settings(String runId) {
+    return new MaskSnapshotWorkflow.Settings(
+        runId,
+        null,
+        null,
+        INSTANCE,
+        DEVICE,
+        KMS,
+        "gp3",
+        200,
+        List.of(DEV),
+        2,
+        "main",
+        0.5,
+        plan.rules().sha256(),
+        FAST);
+  }
+
+  MaskSnapshotWorkflow.Settings settings() {
+    MaskSnapshotWorkflow.Settings s = settings("run-1");
+    return new MaskSnapshotWorkflow.Settings(
+        s.runId(),
+        sourceVolume,
+        null,
+        s.instanceId(),
+        s.device(),
+        s.kmsKey(),
+        s.volumeType(),
+        s.initializationRate(),
+        s.shareWith(),
+        s.retention(),
+        s.label(),
+        s.minCountRatio(),
+        s.rulesSha256(),
+        s.waits());
+  }
+
+  static MaskSnapshotWorkflow.Masker masker() {
+    return (context, mongod) -> {
+      try (MongoClient c = mongod.connect()) {
+        return new MongoMasking(c, plan, MongoMasking.Options.defaults().withParallelism(2)).run();
+      } catch (MaskingException e) {
+        throw MaskingInputs.toJobException(e);
+      }
+    };
+  }
+
+  MaskSnapshotWorkflow.Result run(JobContext context) {
+    return run(context, settings());
+  }
+
+  MaskSnapshotWorkflow.Result run(JobContext context, MaskSnapshotWorkflow.Settings settings) {
+    return new MaskSnapshotWorkflow(context, ec2, settings, Mongod.of(server.uri()), masker())
+        .run();
+  }
+
+  static TestJobContext context() {
+    return TestJobContext.builder().job("mongo-mask-snapshot").account(ACCOUNT);
+  }
+
+  private void assertConverged(MaskSnapshotWorkflow.Result result) {
+    assertThat(ec2.snapshotIds()).contains(result.snapshotId());
+    Map<String, String> tags = ec2.snapshotTags(result.snapshotId());
+    assertThat(tags)
+        .containsEntry(Tags.MANAGED, "true")
+        .containsEntry(Tags.RUN_ID, "run-1")
+        .containsEntry(Tags.SOURCE_SNAPSHOT, sourceSnapshot)
+        .containsEntry(Tags.RULES_SHA256, plan.rules().sha256());
+    Manifest manifest = Manifest.fromTags(result.snapshotId(), tags).orElseThrow();
+    assertThat(manifest.counts()).isEqualTo(result.manifest());
+    assertThat(manifest.counts()).containsEntry("shop.customers", (long) SIZES.customers());
+    assertThat(ec2.shares(result.snapshotId())).containsExactly(DEV);
+    assertThat(ec2.volumeIds()).as("working volume deleted").containsExactly(sourceVolume);
+    assertThat(ec2.instanceState(INSTANCE)).isEqualTo("stopped");
+    long ofThisRun =
+        ec2.snapshotIds().stream()
+            .filter(id -> "run-1".equals(ec2.snapshotTags(id).get(Tags.RUN_ID)))
+            .count();
+    assertThat(ofThisRun).as("one masked snapshot, never two").isEqualTo(1);
+    List<Document> customers =
+        ec2.snapshotData(result.snapshotId()).collections().get("shop.customers");
+    List<Document> original = production.collections().get("shop.customers");
+    assertThat(customers).hasSize(original.size());
+    for (Document c : customers) {
+      Document before =
+          original.stream()
+              .filter(o -> o.get("_id").equals(c.get("_id")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(c.getString("email")).isNotEqualTo(before.getString("email"));
+    }
+    assertThat(ec2.snapshotData(result.snapshotId()).collections())
+        .containsKey("shop." + Mongod.MASKING_RECORDS);
+  }
+
+  @Test
+  void run_masksSnapshotsSharesAndCleansUp() {
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+    assertThat(result.sourceSnapshotId()).isEqualTo(sourceSnapshot);
+    assertThat(result.documents())
+        .isEqualTo(result.manifest().values().stream().mapToLong(Long::longValue).sum());
+    assertThat(result.masking()).containsEntry("verified", true);
+    assertThat(ec2.mutatingCalls().stream().map(FakeEc2.Call::action).toList())
+        .containsExactly(
+            "CreateVolume",
+            "AttachVolume",
+            "StartInstances",
+            "CreateTags",
+            "CreateTags",
+            "StopInstances",
+            "CreateSnapshot",
+            "ModifySnapshotAttribute",
+            "DetachVolume",
+            "DeleteVolume");
+  }
+
+  @Test
+  void run_createsTheVolumeEncryptedWithTheKeyAndRateInTheInstancesZone() {
+    List<String> created = new ArrayList<>();
+    ec2.onCall(
+        c -> {
+          if (c.action().equals("AttachVolume")) {
+            created.add(c.target());
+          }
+        });
+
+    run(context().build());
+
+    assertThat(created).hasSize(1);
+  }
+
+  @Test
+  void secondNight_replacesNothingItShouldNotAndKeepsRetention() {
+    MaskSnapshotWorkflow.Result first = run(context().build());
+    MaskSnapshotWorkflow.Result second = run(context().build(), renamed("run-2"));
+    MaskSnapshotWorkflow.Result third = run(context().build(), renamed("run-3"));
+
+    assertThat(third.deletedSnapshots()).containsExactly(first.snapshotId());
+    assertThat(ec2.snapshotIds()).contains(second.snapshotId(), third.snapshotId());
+    assertThat(ec2.snapshotIds()).doesNotContain(first.snapshotId());
+    assertThat(ec2.volumeIds()).containsExactly(sourceVolume);
+  }
+
+  private MaskSnapshotWorkflow.Settings renamed(String runId) {
+    MaskSnapshotWorkflow.Settings s = settings();
+    return new MaskSnapshotWorkflow.Settings(
+        runId,
+        s.sourceVolume(),
+        null,
+        s.instanceId(),
+        s.device(),
+        s.kmsKey(),
+        s.volumeType(),
+        s.initializationRate(),
+        s.shareWith(),
+        s.retention(),
+        s.label(),
+        s.minCountRatio(),
+        s.rulesSha256(),
+        s.waits());
+  }
+
+  @Test
+  void previousWorkingVolumeAttached_isDetachedAndDeletedFirst() {
+    String old =
+        ec2.addVolume(
+            "eu-west-1a",
+            Map.of(Tags.MANAGED, "true", Tags.JOB, "mongo-mask-snapshot"),
+            FakeEc2.Data.EMPTY,
+            INSTANCE,
+            DEVICE);
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+    assertThat(ec2.volumeIds()).doesNotContain(old);
+  }
+
+  @Test
+  void unmanagedVolumeAttached_refusesWithZeroMutatingCalls() {
+    ec2.addVolume("eu-west-1a", Map.of(), FakeEc2.Data.EMPTY, INSTANCE, DEVICE);
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("dbrestore:managed=true");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void unmanagedInstance_refusesWithZeroMutatingCalls() {
+    ec2 = new FakeEc2(ACCOUNT).host(new MongoHost(client), DEVICE);
+    ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of());
+    sourceVolume = ec2.addVolume("eu-west-1b", Map.of(), production, null, null);
+    ec2.addSnapshot(sourceVolume, ACCOUNT, Instant.now(), "backup", Map.of(), production);
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void protectedAccount_refusesWithZeroMutatingCalls() {
+    assertThatThrownBy(() -> run(context().protectedAccount(ACCOUNT + ":restore-over").build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("protected");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void noAllowlist_refusesWithZeroMutatingCalls() {
+    assertThatThrownBy(() -> run(context().allowlist(null).build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void noSourceSnapshot_refuses() {
+    assertThatThrownBy(
+            () ->
+                run(
+                    context().build(),
+                    new MaskSnapshotWorkflow.Settings(
+                        "run-1",
+                        "vol-0000000000000000f",
+                        null,
+                        INSTANCE,
+                        DEVICE,
+                        KMS,
+                        "gp3",
+                        null,
+                        List.of(),
+                        2,
+                        "main",
+                        0.5,
+                        plan.rules().sha256(),
+                        FAST)))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("no completed snapshot of volume vol-0000000000000000f");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void sourceBySnapshotTag_findsTheNewestTagged() {
+    String tagged =
+        ec2.addSnapshot(
+            sourceVolume,
+            ACCOUNT,
+            Instant.parse("2026-03-01T01:30:00Z"),
+            "dlm",
+            Map.of("dlm:policy", "mongo"),
+            production);
+    MaskSnapshotWorkflow.Settings s = settings();
+    MaskSnapshotWorkflow.Result result =
+        run(
+            context().build(),
+            new MaskSnapshotWorkflow.Settings(
+                "run-1",
+                null,
+                "dlm:policy=mongo",
+                INSTANCE,
+                DEVICE,
+                KMS,
+                "gp3",
+                null,
+                s.shareWith(),
+                2,
+                "main",
+                0.5,
+                s.rulesSha256(),
+                FAST));
+
+    assertThat(result.sourceSnapshotId()).isEqualTo(tagged);
+  }
+
+  @Test
+  void emptyCopy_isRefusedBeforeMasking() {
+    ec2.addSnapshot(
+        sourceVolume,
+        ACCOUNT,
+        Instant.parse("2026-03-01T01:50:00Z"),
+        "backup",
+        Map.of(),
+        FakeEc2.Data.EMPTY);
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("holds no documents");
+    assertThat(ec2.mutatingCalls().stream().map(FakeEc2.Call::action))
+        .doesNotContain("CreateSnapshot");
+  }
+
+  @Test
+  void halfCopy_isRefusedAgainstThePreviousManifest() {
+    run(context().build());
+    Map<String, List<Document>> half = new java.util.LinkedHashMap<>(production.collections());
+    half.put("shop.orders", half.get("shop.orders").subList(0, SIZES.orders() / 4));
+    ec2.addSnapshot(
+        sourceVolume,
+        ACCOUNT,
+        Instant.parse("2026-03-02T01:00:00Z"),
+        "backup",
+        Map.of(),
+        new FakeEc2.Data(half));
+    int before = ec2.snapshotIds().size();
+
+    assertThatThrownBy(() -> run(context().build(), renamed("run-2")))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining(
+            "shop.orders holds " + SIZES.orders() / 4 + " documents, " + SIZES.orders());
+    assertThat(ec2.snapshotIds()).hasSize(before);
+  }
+
+  @Test
+  void dryRun_printsThePlanAndMakesNoMutatingCall() {
+    TestJobContext context = context().dryRun(true);
+
+    run(context.build());
+
+    assertThat(ec2.mutatingCalls()).isEmpty();
+    assertThat(context.printed())
+        .contains(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 volume from " + sourceSnapshot)
+        .contains("initialization rate 200 MiB/s")
+        .contains("ec2:AttachVolume")
+        .contains("ec2:CreateSnapshot")
+        .contains("share the snapshot with [" + DEV + "]");
+  }
+
+  /** How many mutating calls a clean run makes: the crash points. */
+  static Stream<Object[]> crashPoints() {
+    List<Object[]> points = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      points.add(new Object[] {i, false});
+      points.add(new Object[] {i, true});
+    }
+    return points.stream();
+  }
+
+  @ParameterizedTest(name = "crash at mutating call {0} (after it took effect: {1})")
+  @MethodSource("crashPoints")
+  void crashAtEachStep_reRunConverges(int at, boolean after) {
+    ec2.crashAt(at, after);
+    assertThatThrownBy(() -> run(context().build())).isInstanceOf(FakeEc2.Crash.class);
+    ec2.revive();
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+  }
+
+  static Stream<Integer> waitPoints() {
+    return Stream.iterate(1, i -> i + 1).limit(80);
+  }
+
+  @ParameterizedTest(name = "cancelled at read call {0}")
+  @MethodSource("waitPoints")
+  void cancelledInAnyWait_exits6AndAReRunConverges(int at) {
+    Cancellation cancellation = new Cancellation();
+    int[] reads = {0};
+    ec2.onCall(
+        c -> {
+          if (!c.mutating() && ++reads[0] == at) {
+            cancellation.cancel(Cancellation.Reason.SIGNAL, "SIGTERM");
+          }
+        });
+    try {
+      run(context().cancellation(cancellation).build());
+      return; // the run had fewer reads than that
+    } catch (JobException e) {
+      assertThat(e.exitCode()).isEqualTo(ExitCode.CANCELLED);
+    }
+    int mutatingAtCancel = ec2.mutatingCalls().size();
+    assertThat(mutatingAtCancel).isLessThanOrEqualTo(11);
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+  }
+}

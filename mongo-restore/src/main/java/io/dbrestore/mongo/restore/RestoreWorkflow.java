@@ -1,0 +1,467 @@
+package io.dbrestore.mongo.restore;
+
+import io.dbrestore.mongo.ec2.Ec2Port;
+import io.dbrestore.mongo.ec2.Ec2Port.Instance;
+import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
+import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
+import io.dbrestore.mongo.ec2.Ec2Port.Volume;
+import io.dbrestore.mongo.ec2.Ec2Steps;
+import io.dbrestore.mongo.ec2.Manifest;
+import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.Tags;
+import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mongo-restore run}: swaps a masked snapshot in under a development MongoDB instance. The
+ * old data volume is detached and kept until the new one is verified; if anything fails after the
+ * detach, the instance is put back on the old volume and started.
+ */
+public final class RestoreWorkflow {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
+  public static final String JOB = "mongo-restore";
+
+  /** On a restored volume: the volume it replaced ({@code none} if there was none). */
+  public static final String REPLACES = "dbrestore:replaces";
+
+  /** What {@code mongo-mask-snapshot} writes into a masked snapshot's description. */
+  static final Pattern DESCRIPTION =
+      Pattern.compile(
+          "dbrestore masked mongodb (\\S+); run (\\S+); source (\\S+); (\\d+) documents in (\\d+)"
+              + " collections; manifest sha256 ([0-9a-f]{16})");
+
+  /**
+   * How long putting the old volume back may take after cancellation (the runtime exits at 20s).
+   */
+  static final Duration CANCELLED_ROLLBACK_BUDGET = Duration.ofSeconds(12);
+
+  public record Settings(
+      String runId,
+      String instanceId,
+      String device,
+      String snapshotId,
+      String sourceAccount,
+      Duration maxAge,
+      String label,
+      String kmsKey,
+      String volumeType,
+      Integer initializationRate,
+      Waits waits) {}
+
+  public record Result(
+      String snapshotId,
+      String runId,
+      String volumeId,
+      String previousVolumeId,
+      boolean previousVolumeDeleted,
+      Map<String, Long> manifest,
+      long documents,
+      String manifestSource,
+      List<String> deletedVolumes) {}
+
+  private record Expected(String label, String run, long documents, String sha16) {}
+
+  private final JobContext context;
+  private final Ec2Port ec2;
+  private final Ec2Steps steps;
+  private final Settings settings;
+  private final Mongod mongod;
+
+  public RestoreWorkflow(JobContext context, Ec2Port ec2, Settings settings, Mongod mongod) {
+    this.context = context;
+    this.ec2 = ec2;
+    this.settings = settings;
+    this.mongod = mongod;
+    this.steps = new Ec2Steps(context, ec2, settings.waits());
+  }
+
+  private String runId() {
+    return settings.runId();
+  }
+
+  public Result run() {
+    context.step("find-snapshot");
+    Snapshot snapshot = findSnapshot();
+    context.resource("snapshot", snapshot.id());
+    Expected expected = expected(snapshot);
+    Optional<Manifest> tagged = Manifest.fromTags(snapshot.id(), snapshot.tags());
+
+    context.step("inspect");
+    Instance instance = steps.instance(settings.instanceId());
+    context.resource("instance", instance.id());
+    Optional<Volume> restored =
+        ec2.findVolumes(Tags.ofRun(JOB, runId(), Tags.ROLE_RESTORED_VOLUME)).stream()
+            .filter(v -> !v.state().equals("deleting"))
+            .findFirst();
+    Optional<String> old =
+        restored.isPresent()
+            ? Optional.ofNullable(restored.get().tags().get(REPLACES))
+                .filter(o -> !o.equals("none"))
+            : instance.volumeAt(settings.device());
+    old = old.filter(o -> ec2.describeVolume(o).isPresent());
+    old.ifPresent(o -> context.resource("previous-volume", o));
+    if (context.dryRun()) {
+      return plan(snapshot, instance, restored, old);
+    }
+    steps.checkSwap(instance, old);
+
+    context.step("create-volume");
+    Volume volume;
+    if (restored.isPresent()) {
+      volume = restored.get();
+      LOG.info("adopting volume {} of this run", volume.id());
+      if (volume.state().equals("creating")) {
+        volume = steps.awaitVolume(volume.id(), "available");
+      }
+    } else {
+      Map<String, String> tags = Tags.created(JOB, runId(), Tags.ROLE_RESTORED_VOLUME);
+      tags.put(Tags.SOURCE_SNAPSHOT, snapshot.id());
+      tags.put(Tags.INSTANCE, instance.id());
+      tags.put(REPLACES, old.orElse("none"));
+      volume =
+          steps.createVolume(
+              new Ec2Port.NewVolume(
+                  snapshot.id(),
+                  instance.availabilityZone(),
+                  settings.kmsKey(),
+                  settings.volumeType(),
+                  null,
+                  null,
+                  settings.initializationRate(),
+                  tags,
+                  "dbrestore-" + JOB + "-" + runId()));
+    }
+    context.resource("volume", volume.id());
+
+    Manifest manifest;
+    String manifestSource;
+    try {
+      context.step("stop-instance");
+      steps.stop(instance.id());
+      context.step("swap-volume");
+      Optional<String> current = steps.instance(instance.id()).volumeAt(settings.device());
+      if (current.isPresent() && !current.get().equals(volume.id())) {
+        steps.detach(current.get(), instance.id(), settings.device());
+      }
+      steps.attach(volume.id(), instance.id(), settings.device());
+      context.step("start-instance");
+      steps.start(instance.id());
+      context.step("wait-mongod");
+      mongod.awaitReady(context, settings.waits().mongod(), settings.waits().backoff());
+      context.step("verify");
+      manifestSource = tagged.isPresent() ? "snapshot tags" : "masking records in the copy";
+      manifest = verify(snapshot, expected, tagged);
+    } catch (RuntimeException e) {
+      throw rollback(e, instance.id(), old, volume.id());
+    }
+
+    context.step("delete-previous-volume");
+    boolean deleted = false;
+    if (old.isPresent()) {
+      steps.deleteVolume(old.get());
+      deleted = true;
+    }
+    List<String> swept = sweep(volume.id());
+    return new Result(
+        snapshot.id(),
+        runId(),
+        volume.id(),
+        old.orElse(null),
+        deleted,
+        manifest.counts(),
+        manifest.documents(),
+        manifestSource,
+        swept);
+  }
+
+  private Snapshot findSnapshot() {
+    if (settings.snapshotId() != null) {
+      Snapshot s =
+          ec2.describeSnapshot(settings.snapshotId())
+              .orElseThrow(
+                  () ->
+                      JobException.refused(
+                          "snapshot-missing",
+                          "snapshot "
+                              + settings.snapshotId()
+                              + " does not exist or is not shared with this account"));
+      if (!s.state().equals("completed")) {
+        throw JobException.refused(
+            "snapshot-incomplete", "snapshot " + s.id() + " is " + s.state() + ", not completed");
+      }
+      return s;
+    }
+    String prefix = "dbrestore masked mongodb " + settings.label() + ";";
+    Snapshot newest =
+        ec2
+            .findSnapshots(
+                new SnapshotQuery(List.of(settings.sourceAccount()), null, Map.of(), prefix + "*"))
+            .stream()
+            .filter(s -> s.state().equals("completed"))
+            .max(Comparator.comparing(Snapshot::startTime))
+            .orElseThrow(
+                () ->
+                    JobException.refused(
+                        "snapshot-missing",
+                        "no masked snapshot '"
+                            + settings.label()
+                            + "' shared from account "
+                            + settings.sourceAccount()
+                            + "; did tonight's mongo-mask-snapshot run succeed and share it?"));
+    Duration age = Duration.between(newest.startTime(), context.clock().instant());
+    if (age.compareTo(settings.maxAge()) > 0) {
+      throw JobException.refused(
+          "snapshot-too-old",
+          "the newest masked snapshot "
+              + newest.id()
+              + " is "
+              + age.toHours()
+              + "h old, more than --max-age "
+              + settings.maxAge().toHours()
+              + "h; check the production job, or name a snapshot with --snapshot");
+    }
+    return newest;
+  }
+
+  private static Expected expected(Snapshot snapshot) {
+    Matcher m = DESCRIPTION.matcher(snapshot.description() == null ? "" : snapshot.description());
+    if (!m.matches()) {
+      throw JobException.refused(
+          "not-a-masked-snapshot",
+          "snapshot "
+              + snapshot.id()
+              + " was not made by mongo-mask-snapshot (its description is not a masked"
+              + " snapshot's), so it may hold unmasked data; it is not restored");
+    }
+    return new Expected(m.group(1), m.group(2), Long.parseLong(m.group(4)), m.group(6));
+  }
+
+  /**
+   * The copy is what production masked: every database's masking record says verified, the manifest
+   * matches the digest in the snapshot's description (and its tags, when this account can see
+   * them), and every collection holds exactly the documents the manifest says.
+   */
+  private Manifest verify(Snapshot snapshot, Expected expected, Optional<Manifest> tagged) {
+    List<Mongod.MaskingRecord> records = mongod.maskingRecords();
+    if (records.isEmpty()) {
+      throw JobException.refused(
+          "not-masked",
+          "the copy from " + snapshot.id() + " carries no masking record: it was never masked");
+    }
+    List<String> unverified =
+        records.stream()
+            .filter(r -> !r.verified())
+            .map(r -> r.database() + " " + r.state())
+            .toList();
+    if (!unverified.isEmpty()) {
+      throw JobException.refused(
+          "not-verified",
+          "the copy from "
+              + snapshot.id()
+              + " was not verified as masked (databases: "
+              + String.join(", ", unverified)
+              + ")");
+    }
+    Map<String, Long> fromRecords = new LinkedHashMap<>();
+    records.forEach(r -> fromRecords.putAll(r.manifest().counts()));
+    Manifest recorded = new Manifest(fromRecords);
+    Manifest manifest = tagged.orElse(recorded);
+    if (!manifest.shortSha256().equals(expected.sha16())
+        || !recorded.shortSha256().equals(expected.sha16())) {
+      throw JobException.refused(
+          "manifest-mismatch",
+          "the copy's manifest (sha256 "
+              + recorded.shortSha256()
+              + ") is not the one "
+              + snapshot.id()
+              + " was made with ("
+              + expected.sha16()
+              + ")");
+    }
+    Map<String, Long> actual = mongod.counts();
+    List<String> problems = new ArrayList<>();
+    manifest
+        .counts()
+        .forEach(
+            (collection, n) -> {
+              Long now = actual.get(collection);
+              if (now == null ? n != 0 : now.longValue() != n) {
+                problems.add(
+                    collection + " holds " + (now == null ? "nothing" : now) + ", expected " + n);
+              }
+            });
+    if (!problems.isEmpty()) {
+      throw JobException.refused(
+          "restore-check-failed",
+          "the restored copy does not match its manifest: "
+              + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
+              + (problems.size() > 10 ? "; and " + (problems.size() - 10) + " more" : ""));
+    }
+    LOG.info(
+        "verified: {} documents in {} collections, as masked in production",
+        manifest.documents(),
+        manifest.counts().size());
+    return manifest;
+  }
+
+  /**
+   * Puts the instance back on its old volume: stop, detach the new volume, attach the old one,
+   * start. After cancellation it gets a short budget (the runtime exits soon); what it could not
+   * finish is in the message. Returns the exception the run ends with.
+   */
+  private JobException rollback(
+      RuntimeException cause, String instanceId, Optional<String> old, String newVolume) {
+    JobException reason =
+        cause instanceof JobException je
+            ? je
+            : new JobException(ExitCode.FAULT, "fault", String.valueOf(cause.getMessage()), cause);
+    if (old.isEmpty()) {
+      return new JobException(
+          reason.exitCode(),
+          reason.kind(),
+          reason.getMessage() + "; there was no previous volume to go back to",
+          cause);
+    }
+    boolean cancelled = context.cancellation().isCancelled();
+    Duration budget =
+        cancelled ? CANCELLED_ROLLBACK_BUDGET : settings.waits().instance().multipliedBy(3);
+    Ec2Steps back = steps.forRollback(budget);
+    LOG.warn(
+        "rolling back: putting {} back under {} ({})", old.get(), instanceId, reason.getMessage());
+    Thread.interrupted();
+    try {
+      Volume previous = ec2.describeVolume(old.get()).orElseThrow();
+      boolean inPlace =
+          previous
+              .attachment()
+              .filter(a -> a.instanceId().equals(instanceId))
+              .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
+              .isPresent();
+      if (!inPlace) {
+        back.stop(instanceId);
+        Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
+        if (current.isPresent() && !current.equals(old)) {
+          back.detach(current.get(), instanceId, settings.device());
+        }
+        if (previous.attachment().isPresent()) {
+          // Still detaching: it must be free before it can go back.
+          back.detach(old.get(), instanceId, settings.device());
+        }
+        back.attach(old.get(), instanceId, settings.device());
+      }
+      back.start(instanceId);
+      if (!cancelled) {
+        mongod.awaitReady(back.waiter(), settings.waits().mongod(), settings.waits().backoff());
+      }
+    } catch (RuntimeException e) {
+      return new JobException(
+          cancelled ? reason.exitCode() : ExitCode.FAULT,
+          cancelled ? reason.kind() : "rollback-failed",
+          reason.getMessage()
+              + "; putting the previous volume back did not finish ("
+              + e.getMessage()
+              + "): attach "
+              + old.get()
+              + " to "
+              + instanceId
+              + " at "
+              + settings.device()
+              + " and start it",
+          cause);
+    }
+    return new JobException(
+        reason.exitCode(),
+        reason.kind(),
+        reason.getMessage()
+            + "; rolled back: "
+            + instanceId
+            + " runs on its previous volume "
+            + old.get()
+            + " again, and the new volume "
+            + newVolume
+            + " is kept for inspection (the next run deletes it)",
+        cause);
+  }
+
+  /** Deletes unattached volumes earlier runs restored for this instance (failed attempts). */
+  private List<String> sweep(String keep) {
+    List<String> deleted = new ArrayList<>();
+    for (Volume v : ec2.findVolumes(Tags.ofJob(JOB, Tags.ROLE_RESTORED_VOLUME))) {
+      if (v.id().equals(keep)
+          || !settings.instanceId().equals(v.tags().get(Tags.INSTANCE))
+          || !v.state().equals("available")) {
+        continue;
+      }
+      steps.deleteVolume(v.id());
+      deleted.add(v.id());
+    }
+    return deleted;
+  }
+
+  private Result plan(
+      Snapshot snapshot, Instance instance, Optional<Volume> restored, Optional<String> old) {
+    context.out().println("Plan for " + JOB + " run " + runId() + " (dry run, nothing changes):");
+    String iid = instance.id();
+    if (restored.isPresent()) {
+      steps.wouldDo("adopt volume " + restored.get().id() + " of this run");
+    } else {
+      steps.wouldCall(
+          "ec2:CreateVolume",
+          "create a "
+              + settings.volumeType()
+              + " volume from "
+              + snapshot.id()
+              + " (started "
+              + snapshot.startTime()
+              + ") in "
+              + instance.availabilityZone()
+              + (settings.kmsKey() == null ? "" : ", encrypted with " + settings.kmsKey())
+              + (settings.initializationRate() == null
+                  ? ""
+                  : ", initialization rate " + settings.initializationRate() + " MiB/s"));
+    }
+    if (!instance.state().equals("stopped")) {
+      context
+          .guard()
+          .perform(Operation.STOP, steps.instanceResource(iid), "ec2:StopInstances", () -> {});
+    }
+    if (old.isPresent()) {
+      context
+          .guard()
+          .perform(Operation.DETACH, steps.volumeResource(old.get()), "ec2:DetachVolume", () -> {});
+    }
+    context
+        .guard()
+        .perform(Operation.RESTORE_OVER, steps.instanceResource(iid), "ec2:AttachVolume", () -> {});
+    steps.wouldCall("ec2:StartInstances", "start " + iid + ", wait for mongod, verify the copy");
+    if (old.isPresent()) {
+      context
+          .guard()
+          .perform(Operation.DELETE, steps.volumeResource(old.get()), "ec2:DeleteVolume", () -> {});
+    }
+    return new Result(
+        snapshot.id(),
+        runId(),
+        restored.map(Volume::id).orElse(null),
+        old.orElse(null),
+        false,
+        Map.of(),
+        0,
+        null,
+        List.of());
+  }
+}

@@ -1,0 +1,104 @@
+package io.dbrestore.mongo.restore;
+
+import io.dbrestore.mongo.ec2.InstanceOptions;
+import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.SdkEc2Port;
+import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.runtime.JobCommand;
+import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.DurationConverter;
+import io.dbrestore.runtime.error.JobException;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mongo-restore run}: today's masked snapshot under the development instance. */
+@Command(
+    name = "run",
+    description = {
+      "Swap the newest masked snapshot shared from production (or --snapshot) in under a"
+          + " development MongoDB instance: a new volume from it, the instance stopped, its data"
+          + " volume detached and kept, the new one attached, the instance started, mongod"
+          + " checked against the snapshot's manifest; only then is the old volume deleted. If"
+          + " anything fails after the detach, the old volume is put back and the instance"
+          + " started.",
+      "A re-run with the same --run-id adopts what the first attempt made. See docs/mongo-ec2.md."
+    })
+public final class RunCommand extends JobCommand {
+  @Mixin InstanceOptions instance;
+
+  @Option(
+      names = "--snapshot",
+      paramLabel = "<snap-…>",
+      description = "Restore this masked snapshot instead of the newest one.")
+  String snapshot;
+
+  @Option(
+      names = "--source-account",
+      paramLabel = "<account>",
+      description = "The production account that shares the masked snapshots.")
+  String sourceAccount;
+
+  @Option(
+      names = "--max-age",
+      paramLabel = "<duration>",
+      defaultValue = "36h",
+      converter = DurationConverter.class,
+      description = "Refuse (exit 3) when the newest masked snapshot is older. Default: 36h.")
+  Duration maxAge;
+
+  @Option(
+      names = "--label",
+      paramLabel = "<label>",
+      defaultValue = "main",
+      description = "Which kind of masked snapshot (mongo-mask-snapshot --label). Default: main.")
+  String label;
+
+  @Option(
+      names = "--kms-key",
+      paramLabel = "<arn>",
+      description =
+          "Encrypt the new volume with this key of the development account. Default: the"
+              + " snapshot's key (this account needs a grant on it).")
+  String kmsKey;
+
+  @Override
+  protected Duration defaultTimeout() {
+    return Duration.ofHours(3);
+  }
+
+  @Override
+  protected Object execute(JobContext context) {
+    instance.validate();
+    if ((snapshot == null) == (sourceAccount == null)) {
+      throw JobException.invalidInput("give exactly one of --snapshot and --source-account");
+    }
+    if (snapshot != null && !snapshot.matches("snap-[0-9a-f]{8,17}")) {
+      throw JobException.invalidInput("--snapshot '" + snapshot + "' is not an EBS snapshot id");
+    }
+    if (sourceAccount != null && !sourceAccount.matches("\\d{12}")) {
+      throw JobException.invalidInput(
+          "--source-account '" + sourceAccount + "' is not a 12-digit AWS account id");
+    }
+    if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
+      throw JobException.invalidInput("--label '" + label + "' is not a label");
+    }
+    Mongod mongod = Mongod.of(instance.mongoUri);
+    RestoreWorkflow.Settings settings =
+        new RestoreWorkflow.Settings(
+            instance.runId(context),
+            instance.instance,
+            instance.device,
+            snapshot,
+            sourceAccount,
+            maxAge,
+            label,
+            kmsKey,
+            instance.volumeType,
+            instance.volumeInitializationRate,
+            Waits.DEFAULT);
+    return new RestoreWorkflow(context, new SdkEc2Port(() -> context.aws().ec2()), settings, mongod)
+        .run();
+  }
+}

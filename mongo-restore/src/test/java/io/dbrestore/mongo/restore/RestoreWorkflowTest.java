@@ -1,0 +1,391 @@
+package io.dbrestore.mongo.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.mongo.MongoMasking;
+import io.dbrestore.masking.rules.RulesLoader;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.masking.testdata.InProcessMongo;
+import io.dbrestore.masking.testdata.SyntheticShop;
+import io.dbrestore.mongo.ec2.Manifest;
+import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.Tags;
+import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.testing.FakeEc2;
+import io.dbrestore.mongo.ec2.testing.MongoHost;
+import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.TestJobContext;
+import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.wait.Backoff;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code mongo-restore run} against a stateful EC2 fake whose instance serves a real wire-protocol
+ * MongoDB; the masked snapshot holds a copy masked by the real engine.
+ */
+class RestoreWorkflowTest {
+  static final String PROD = "999999999999";
+  static final String DEV = "222222222222";
+  static final String INSTANCE = "i-0bbbbbbbbbbbbbbbb";
+  static final String DEVICE = "/dev/sdf";
+  static final Instant NOW = Instant.parse("2026-03-01T06:00:00Z");
+  static final Waits FAST =
+      Waits.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
+
+  static InProcessMongo server;
+  static MongoClient client;
+  static FakeEc2.Data masked;
+  static Manifest manifest;
+  static FakeEc2.Data yesterday;
+
+  FakeEc2 ec2;
+  String oldVolume;
+  String snapshot;
+
+  @BeforeAll
+  static void data() throws Exception {
+    server = InProcessMongo.start();
+    client = MongoClients.create(server.uri());
+    SyntheticShop.generateAll(client, new SyntheticShop.Sizes(30, 60, 10, 10, 10), 3, v -> {});
+    MaskingPlan plan =
+        MaskingPlan.compile(
+            RulesLoader.load(Path.of("..", "examples", "rules.yaml")),
+            MaskingKey.of("restore-test-key-0123456789abcdefghijklmnop"));
+    manifest =
+        new Manifest(
+            new MongoMasking(client, plan, MongoMasking.Options.defaults()).run().manifest());
+    masked = MongoHost.of(client);
+    yesterday = new FakeEc2.Data(Map.of("shop.marker", List.of(new Document("_id", "yesterday"))));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  static String description(Manifest m) {
+    return "dbrestore masked mongodb main; run prod-run; source snap-0123456789abcdef0; "
+        + m.documents()
+        + " documents in "
+        + m.counts().size()
+        + " collections; manifest sha256 "
+        + m.shortSha256();
+  }
+
+  @BeforeEach
+  void world() {
+    new MongoHost(client).load(yesterday);
+    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
+    oldVolume =
+        ec2.addVolume("eu-west-1a", Map.of(Tags.MANAGED, "true"), yesterday, INSTANCE, DEVICE);
+    snapshot = shared(NOW.minus(Duration.ofHours(4)), description(manifest), masked);
+  }
+
+  String shared(Instant start, String description, FakeEc2.Data data) {
+    String id = ec2.addSnapshot(null, PROD, start, description, Map.of(), data);
+    ec2.share(id, DEV);
+    return id;
+  }
+
+  static RestoreWorkflow.Settings settings(String snapshotId) {
+    return new RestoreWorkflow.Settings(
+        "run-1",
+        INSTANCE,
+        DEVICE,
+        snapshotId,
+        snapshotId == null ? PROD : null,
+        Duration.ofHours(36),
+        "main",
+        null,
+        "gp3",
+        null,
+        FAST);
+  }
+
+  static TestJobContext context() {
+    return TestJobContext.builder()
+        .job("mongo-restore")
+        .account(DEV)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  RestoreWorkflow.Result run(TestJobContext context, RestoreWorkflow.Settings settings) {
+    return new RestoreWorkflow(context.build(), ec2, settings, Mongod.of(server.uri())).run();
+  }
+
+  RestoreWorkflow.Result run() {
+    return run(context(), settings(null));
+  }
+
+  private void assertRestored(RestoreWorkflow.Result result) {
+    assertThat(ec2.instanceState(INSTANCE)).isEqualTo("running");
+    assertThat(ec2.volumeAt(INSTANCE, DEVICE)).contains(result.volumeId());
+    assertThat(ec2.volumeIds()).containsExactly(result.volumeId());
+    assertThat(ec2.volumeTags(result.volumeId()))
+        .containsEntry(Tags.MANAGED, "true")
+        .containsEntry(Tags.RUN_ID, "run-1")
+        .containsEntry(Tags.SOURCE_SNAPSHOT, snapshot);
+    assertThat(Mongod.of(server.uri()).counts()).containsAllEntriesOf(manifest.counts());
+    assertThat(client.getDatabase("shop").getCollection("marker").countDocuments()).isZero();
+  }
+
+  private void assertOnYesterdaysVolume() {
+    assertThat(ec2.volumeAt(INSTANCE, DEVICE)).contains(oldVolume);
+    assertThat(ec2.attachState(oldVolume)).isEqualTo("attached");
+  }
+
+  @Test
+  void run_swapsTheMaskedCopyInVerifiesItAndDeletesTheOldVolume() {
+    RestoreWorkflow.Result result = run();
+
+    assertRestored(result);
+    assertThat(result.snapshotId()).isEqualTo(snapshot);
+    assertThat(result.previousVolumeId()).isEqualTo(oldVolume);
+    assertThat(result.previousVolumeDeleted()).isTrue();
+    assertThat(result.manifest()).isEqualTo(manifest.counts());
+    assertThat(result.manifestSource()).isEqualTo("masking records in the copy");
+    assertThat(ec2.mutatingCalls().stream().map(FakeEc2.Call::action).toList())
+        .containsExactly(
+            "CreateVolume",
+            "StopInstances",
+            "DetachVolume",
+            "AttachVolume",
+            "StartInstances",
+            "DeleteVolume");
+  }
+
+  @Test
+  void newestSnapshotWins_olderOnesAndOtherLabelsAreIgnored() {
+    String older = shared(NOW.minus(Duration.ofHours(28)), description(manifest), masked);
+    shared(
+        NOW.minus(Duration.ofHours(1)),
+        description(manifest).replace("mongodb main;", "mongodb other;"),
+        masked);
+
+    RestoreWorkflow.Result result = run();
+
+    assertThat(result.snapshotId()).isEqualTo(snapshot).isNotEqualTo(older);
+  }
+
+  @Test
+  void explicitSnapshot_isRestoredWhateverItsAge() {
+    String old = shared(NOW.minus(Duration.ofDays(10)), description(manifest), masked);
+    snapshot = old;
+
+    RestoreWorkflow.Result result = run(context(), settings(old));
+
+    assertThat(result.snapshotId()).isEqualTo(old);
+    assertRestored(result);
+  }
+
+  @Test
+  void tooOld_refusesWithZeroMutatingCalls() {
+    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
+    ec2.addVolume("eu-west-1a", Map.of(Tags.MANAGED, "true"), yesterday, INSTANCE, DEVICE);
+    shared(NOW.minus(Duration.ofHours(40)), description(manifest), masked);
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("snapshot-too-old"))
+        .hasMessageContaining("40h old");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void snapshotNotMadeByTheMaskingJob_isRefusedWithZeroMutatingCalls() {
+    String foreign = shared(NOW, "Created by AWS Backup", masked);
+
+    assertThatThrownBy(() -> run(context(), settings(foreign)))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("may hold unmasked data");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void unmanagedOldVolume_refusesWithZeroMutatingCalls() {
+    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
+    ec2.addVolume("eu-west-1a", Map.of(), yesterday, INSTANCE, DEVICE);
+    shared(NOW.minus(Duration.ofHours(1)), description(manifest), masked);
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("refused to detach ec2 volume");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void allowlistNotMatchingTheInstance_refusesWithZeroMutatingCalls() {
+    assertThatThrownBy(() -> run(context().allowlist("(vol|snap)-.*"), settings(null)))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("not-allowlisted"));
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void halfCopy_failsVerificationAndRollsBackToYesterday() {
+    Map<String, List<Document>> half = new LinkedHashMap<>(masked.collections());
+    half.put("shop.orders", half.get("shop.orders").subList(0, 10));
+    snapshot =
+        shared(NOW.minus(Duration.ofHours(1)), description(manifest), new FakeEc2.Data(half));
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(
+            JobException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+              assertThat(e.kind()).isEqualTo("restore-check-failed");
+            })
+        .hasMessageContaining("shop.orders holds 10, expected 60")
+        .hasMessageContaining(
+            "rolled back: " + INSTANCE + " runs on its previous volume " + oldVolume);
+    assertOnYesterdaysVolume();
+    assertThat(ec2.instanceState(INSTANCE)).isEqualTo("running");
+    assertThat(client.getDatabase("shop").getCollection("marker").countDocuments()).isEqualTo(1);
+    assertThat(ec2.volumeIds()).hasSize(2);
+  }
+
+  @Test
+  void unmaskedCopy_isRefusedAndRolledBack() {
+    Map<String, List<Document>> raw = new LinkedHashMap<>(masked.collections());
+    raw.keySet().removeIf(k -> k.endsWith("." + Mongod.MASKING_RECORDS));
+    snapshot = shared(NOW.minus(Duration.ofHours(1)), description(manifest), new FakeEc2.Data(raw));
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("not-masked"));
+    assertOnYesterdaysVolume();
+  }
+
+  @Test
+  void manifestOfAnotherCopy_isRefusedAndRolledBack() {
+    Map<String, Long> other = new LinkedHashMap<>(manifest.counts());
+    other.put("shop.orders", 61L);
+    snapshot = shared(NOW.minus(Duration.ofHours(1)), description(new Manifest(other)), masked);
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("manifest-mismatch"));
+    assertOnYesterdaysVolume();
+  }
+
+  @Test
+  void aFailedRunsVolume_isDeletedByTheNextGoodRun() {
+    Map<String, List<Document>> half = new LinkedHashMap<>(masked.collections());
+    half.put("shop.orders", half.get("shop.orders").subList(0, 10));
+    String bad =
+        shared(NOW.minus(Duration.ofHours(30)), description(manifest), new FakeEc2.Data(half));
+    assertThatThrownBy(() -> run(context(), settings(bad))).isInstanceOf(JobException.class);
+
+    RestoreWorkflow.Result result =
+        run(
+            context(),
+            new RestoreWorkflow.Settings(
+                "run-2",
+                INSTANCE,
+                DEVICE,
+                null,
+                PROD,
+                Duration.ofHours(36),
+                "main",
+                null,
+                "gp3",
+                null,
+                FAST));
+
+    assertThat(result.deletedVolumes()).hasSize(1);
+    assertThat(ec2.volumeIds()).containsExactly(result.volumeId());
+  }
+
+  @Test
+  void dryRun_printsThePlanAndMakesNoMutatingCall() {
+    TestJobContext context = context().dryRun(true);
+
+    run(context, settings(null));
+
+    assertThat(ec2.mutatingCalls()).isEmpty();
+    assertThat(context.printed())
+        .contains("[dry-run] would call ec2:CreateVolume to create a gp3 volume from " + snapshot)
+        .contains("[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE)
+        .contains("[dry-run] would call ec2:DetachVolume to detach ec2 volume " + oldVolume)
+        .contains("[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + oldVolume);
+  }
+
+  static Stream<Object[]> crashPoints() {
+    List<Object[]> points = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      points.add(new Object[] {i, false});
+      points.add(new Object[] {i, true});
+    }
+    return points.stream();
+  }
+
+  @ParameterizedTest(name = "crash at mutating call {0} (after it took effect: {1})")
+  @MethodSource("crashPoints")
+  void crashAtEachStep_reRunConverges(int at, boolean after) {
+    ec2.crashAt(at, after);
+    assertThatThrownBy(this::run).isInstanceOf(FakeEc2.Crash.class);
+    ec2.revive();
+
+    RestoreWorkflow.Result result = run();
+
+    assertRestored(result);
+  }
+
+  static Stream<Integer> readPoints() {
+    return Stream.iterate(1, i -> i + 1).limit(60);
+  }
+
+  @ParameterizedTest(name = "cancelled at read call {0}")
+  @MethodSource("readPoints")
+  void cancelledAnywhere_leavesAWorkingVolumeAttachedAndAReRunConverges(int at) {
+    Cancellation cancellation = new Cancellation();
+    int[] reads = {0};
+    ec2.onCall(
+        c -> {
+          if (!c.mutating() && ++reads[0] == at) {
+            cancellation.cancel(Cancellation.Reason.SIGNAL, "SIGTERM");
+          }
+        });
+    RestoreWorkflow.Result done = null;
+    try {
+      done = run(context().cancellation(cancellation), settings(null));
+    } catch (JobException e) {
+      assertThat(e.exitCode()).isEqualTo(ExitCode.CANCELLED);
+      assertOnYesterdaysVolume();
+      assertThat(ec2.instanceState(INSTANCE)).isIn("running", "pending");
+    }
+    if (done != null) {
+      assertRestored(done);
+      return;
+    }
+
+    assertRestored(run());
+  }
+}
