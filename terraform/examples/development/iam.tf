@@ -51,6 +51,11 @@ locals {
 
   mongo_restore_statements = [
     {
+      sid       = "MongoUris"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = compact([for t in values(var.targets) : t.mongo_uri_secret])
+    },
+    {
       sid       = "ReadEc2"
       actions   = ["ec2:DescribeSnapshots", "ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeTags"]
       resources = ["*"]

@@ -102,7 +102,10 @@ module "target" {
       cluster             = each.value.aurora_cluster
       source_cluster_name = var.monolith_source_cluster
     }
-    mongo = each.value.mongo_instance == null ? null : { instance_id = each.value.mongo_instance }
+    mongo = each.value.mongo_instance == null ? null : {
+      instance_id          = each.value.mongo_instance
+      mongo_uri_secret_arn = each.value.mongo_uri_secret
+    }
     atlas = each.value.atlas_cluster == null ? null : {
       source_project         = var.atlas_source.project
       source_cluster         = var.atlas_source.cluster

@@ -47,41 +47,51 @@ variable "targets" {
     schedule_enabled = optional(bool, true)
     aurora_cluster   = string
     mongo_instance   = optional(string)
+    mongo_uri_secret = optional(string)
     atlas_project    = optional(string)
     atlas_cluster    = optional(string)
     microservices    = optional(list(object({ cluster = string, source_cluster_name = string })), [])
   }))
   default = {
     develop = {
-      aurora_cluster = "develop-monolith"
-      mongo_instance = "i-0ddddddddddddddd1"
-      atlas_project  = "5f0000000000000000000d01"
-      atlas_cluster  = "develop"
+      aurora_cluster   = "develop-monolith"
+      mongo_instance   = "i-0ddddddddddddddd1"
+      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/develop-mongo-uri-AbCdEf"
+      atlas_project    = "5f0000000000000000000d01"
+      atlas_cluster    = "develop"
       microservices = [
         { cluster = "develop-orders", source_cluster_name = "orders" },
         { cluster = "develop-customers", source_cluster_name = "customers" },
       ]
     }
     edge = {
-      aurora_cluster = "edge-monolith"
-      mongo_instance = "i-0ddddddddddddddd2"
-      atlas_project  = "5f0000000000000000000d01"
-      atlas_cluster  = "edge"
-      microservices  = [{ cluster = "edge-orders", source_cluster_name = "orders" }]
+      aurora_cluster   = "edge-monolith"
+      mongo_instance   = "i-0ddddddddddddddd2"
+      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/edge-mongo-uri-AbCdEf"
+      atlas_project    = "5f0000000000000000000d01"
+      atlas_cluster    = "edge"
+      microservices    = [{ cluster = "edge-orders", source_cluster_name = "orders" }]
     }
     report = {
-      aurora_cluster = "report-monolith"
-      mongo_instance = "i-0ddddddddddddddd3"
+      aurora_cluster   = "report-monolith"
+      mongo_instance   = "i-0ddddddddddddddd3"
+      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/report-mongo-uri-AbCdEf"
     }
     release = {
       schedule         = "rate(14 days)"
       schedule_enabled = false
       aurora_cluster   = "release-monolith"
       mongo_instance   = "i-0ddddddddddddddd4"
+      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/release-mongo-uri-AbCdEf"
       atlas_project    = "5f0000000000000000000d01"
       atlas_cluster    = "release"
       microservices    = [{ cluster = "release-orders", source_cluster_name = "orders" }]
     }
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.targets) : (t.mongo_instance == null) == (t.mongo_uri_secret == null)])
+    error_message = "a target with mongo_instance needs mongo_uri_secret (the Secrets Manager secret holding its mongod URI), and only then."
   }
 
   validation {

@@ -170,8 +170,9 @@ variable "restore" {
       extra_args          = optional(list(string), [])
     }))
     mongo = optional(object({
-      instance_id = string
-      extra_args  = optional(list(string), [])
+      instance_id          = string
+      mongo_uri_secret_arn = string
+      extra_args           = optional(list(string), [])
     }))
     atlas = optional(object({
       source_project         = string

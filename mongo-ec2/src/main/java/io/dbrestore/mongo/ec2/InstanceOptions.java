@@ -23,11 +23,18 @@ public class InstanceOptions {
   @Option(
       names = "--mongo-uri",
       paramLabel = "<uri>",
-      required = true,
       description =
           "How to reach mongod on the instance once it runs, e.g."
-              + " mongodb://dbrestore:…@10.0.1.5:27017/?authSource=admin.")
+              + " mongodb://dbrestore:…@10.0.1.5:27017/?authSource=admin (or --mongo-uri-secret).")
   public String mongoUri;
+
+  @Option(
+      names = "--mongo-uri-secret",
+      paramLabel = "<arn>",
+      description =
+          "Read the mongod URI from this Secrets Manager secret (a plain string) instead of"
+              + " --mongo-uri: keeps credentials out of command lines and execution history.")
+  public String mongoUriSecret;
 
   @Option(
       names = "--volume-initialization-rate",
@@ -53,8 +60,25 @@ public class InstanceOptions {
               + " the Step Functions execution name, else a generated id.")
   public String runId;
 
+  /** The mongod URI: --mongo-uri, or the secret named by --mongo-uri-secret (redacted in logs). */
+  public String mongoUri(JobContext context) {
+    if (mongoUri != null) {
+      return mongoUri;
+    }
+    String uri = context.secrets().string(mongoUriSecret).trim();
+    if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
+      throw JobException.invalidInput(
+          "secret " + mongoUriSecret + " does not hold a mongodb:// or mongodb+srv:// URI");
+    }
+    return uri;
+  }
+
   /** Checks the values; exit 2 for anything wrong, before anything is touched. */
   public void validate() {
+    if ((mongoUri == null) == (mongoUriSecret == null)) {
+      throw JobException.invalidInput(
+          "give exactly one of --mongo-uri <uri> and --mongo-uri-secret <arn>");
+    }
     if (!instance.matches("i-[0-9a-f]{8,17}")) {
       throw JobException.invalidInput(
           "--instance '" + instance + "' is not an EC2 instance id (i-0123456789abcdef0)");

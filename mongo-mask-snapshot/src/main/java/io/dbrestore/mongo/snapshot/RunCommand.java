@@ -114,7 +114,7 @@ public final class RunCommand extends JobCommand {
     instance.validate();
     validate();
     MaskingPlan plan = masking.plan(context);
-    Mongod mongod = Mongod.of(instance.mongoUri);
+    Mongod mongod = Mongod.of(instance.mongoUri(context));
     MaskSnapshotWorkflow.Settings settings =
         new MaskSnapshotWorkflow.Settings(
             instance.runId(context),

@@ -84,7 +84,7 @@ public final class RunCommand extends JobCommand {
     if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
       throw JobException.invalidInput("--label '" + label + "' is not a label");
     }
-    Mongod mongod = Mongod.of(instance.mongoUri);
+    Mongod mongod = Mongod.of(instance.mongoUri(context));
     RestoreWorkflow.Settings settings =
         new RestoreWorkflow.Settings(
             instance.runId(context),
