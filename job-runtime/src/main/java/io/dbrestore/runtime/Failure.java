@@ -15,7 +15,8 @@ record Failure(ExitCode code, String kind, String message, Throwable error) {
       return new Failure(
           r.reason().exitCode(),
           r.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-          r.message() + "; stopped at a safe point, resources left usable",
+          r.message()
+              + "; stopped at a safe point (the log says what was left and what the next run does)",
           t);
     }
     JobException job = find(t, JobException.class);
