@@ -13,7 +13,6 @@ import io.dbrestore.runtime.error.JobException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -272,15 +271,25 @@ public final class RestoreCommand extends JobCommand {
         .run();
   }
 
+  /** The master password in the secret: a plain string, or JSON with "password" (read once). */
   static String password(JobContext context, String secret) {
     String raw = context.secrets().string(secret);
     if (raw.trim().startsWith("{")) {
-      Map<String, String> json = context.secrets().json(secret);
-      String p = json.get("password");
-      if (p == null || p.isEmpty()) {
+      String p;
+      try {
+        p =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(raw)
+                .path("password")
+                .asText("");
+      } catch (java.io.IOException e) {
+        throw JobException.invalidInput("secret " + secret + " starts like JSON but is not JSON");
+      }
+      if (p.isEmpty()) {
         throw JobException.invalidInput(
             "secret " + secret + " is JSON without a \"password\" field");
       }
+      io.dbrestore.runtime.log.Redactor.registerSecret(p);
       return p;
     }
     if (raw.isEmpty()) {

@@ -52,6 +52,7 @@ public final class SnapshotWorkflow {
   private final SqlSteps sql;
   private final Request request;
   private final String runId;
+  private final Pattern maskedSnapshotName;
 
   public SnapshotWorkflow(
       JobContext context,
@@ -67,6 +68,8 @@ public final class SnapshotWorkflow {
     this.request = request;
     this.runId = context.runId();
     this.clusters = new Clusters(context, rds, guard, settings);
+    this.maskedSnapshotName =
+        Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
   }
 
   public Map<String, Object> run() throws Exception {
@@ -155,14 +158,10 @@ public final class SnapshotWorkflow {
     return result;
   }
 
-  private Pattern pattern() {
-    return Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
-  }
-
   private List<Snapshot> ourSnapshots() {
     List<Snapshot> result = new ArrayList<>();
     for (Snapshot s : rds.snapshots(SnapshotType.MANUAL, null)) {
-      if (pattern().matcher(s.name()).matches()
+      if (maskedSnapshotName.matcher(s.name()).matches()
           && AuroraTags.managed(s.tags())
           && request.sourceCluster().equals(s.tags().get(AuroraTags.SOURCE))) {
         result.add(s);

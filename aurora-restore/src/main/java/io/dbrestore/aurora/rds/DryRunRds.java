@@ -75,19 +75,7 @@ public final class DryRunRds implements RdsPort {
     }
     Map<String, String> merged = new LinkedHashMap<>(c.tags());
     merged.putAll(t);
-    return new Cluster(
-        c.id(),
-        c.arn(),
-        c.status(),
-        c.engine(),
-        c.engineVersion(),
-        c.endpoint(),
-        c.port(),
-        c.databaseName(),
-        c.masterUsername(),
-        c.deletionProtection(),
-        c.members(),
-        merged);
+    return c.withTags(merged);
   }
 
   @Override
@@ -149,7 +137,7 @@ public final class DryRunRds implements RdsPort {
             engine,
             version,
             spec.clusterId() + ".cluster.dry-run",
-            SqlPort.of(engine),
+            defaultPort(engine),
             null,
             "master",
             spec.deletionProtection(),
@@ -236,25 +224,9 @@ public final class DryRunRds implements RdsPort {
             c -> {
               List<String> members = new ArrayList<>(c.members());
               members.add(id);
-              clusters.put(c.id(), withMembers(c, c.id(), members));
+              clusters.put(c.id(), c.renamed(c.id(), "available", members));
             });
     return i;
-  }
-
-  private static Cluster withMembers(Cluster c, String id, List<String> members) {
-    return new Cluster(
-        id,
-        c.arn(),
-        "available",
-        c.engine(),
-        c.engineVersion(),
-        c.endpoint(),
-        c.port(),
-        c.databaseName(),
-        c.masterUsername(),
-        c.deletionProtection(),
-        List.copyOf(members),
-        c.tags());
   }
 
   @Override
@@ -276,24 +248,7 @@ public final class DryRunRds implements RdsPort {
         "ModifyDBCluster",
         params(
             "DBClusterIdentifier", clusterId, "DeletionProtection", on, "ApplyImmediately", true));
-    cluster(clusterId)
-        .ifPresent(
-            c ->
-                clusters.put(
-                    c.id(),
-                    new Cluster(
-                        c.id(),
-                        c.arn(),
-                        c.status(),
-                        c.engine(),
-                        c.engineVersion(),
-                        c.endpoint(),
-                        c.port(),
-                        c.databaseName(),
-                        c.masterUsername(),
-                        on,
-                        c.members(),
-                        c.tags())));
+    cluster(clusterId).ifPresent(c -> clusters.put(c.id(), c.withDeletionProtection(on)));
   }
 
   @Override
@@ -305,7 +260,7 @@ public final class DryRunRds implements RdsPort {
     cluster(id)
         .ifPresent(
             c -> {
-              clusters.put(newId, withMembers(c, newId, c.members()));
+              clusters.put(newId, c.renamed(newId, "available", c.members()));
               clusters.remove(id);
               gone.add(id);
               gone.remove(newId);
@@ -334,7 +289,7 @@ public final class DryRunRds implements RdsPort {
                 if (c.members().contains(id)) {
                   List<String> members = new ArrayList<>(c.members());
                   members.set(members.indexOf(id), newId);
-                  clusters.put(c.id(), withMembers(c, c.id(), members));
+                  clusters.put(c.id(), c.renamed(c.id(), "available", members));
                 }
               }
             });
@@ -409,9 +364,7 @@ public final class DryRunRds implements RdsPort {
   }
 
   /** The default port of an engine, for simulated clusters. */
-  private static final class SqlPort {
-    static int of(String engine) {
-      return engine != null && engine.contains("postgres") ? 5432 : 3306;
-    }
+  private static int defaultPort(String engine) {
+    return engine != null && engine.contains("postgres") ? 5432 : 3306;
   }
 }

@@ -30,6 +30,55 @@ public interface RdsPort {
     public boolean available() {
       return "available".equals(status);
     }
+
+    /** The same cluster under another identifier, with these members and status. */
+    public Cluster renamed(String newId, String newStatus, List<String> newMembers) {
+      return new Cluster(
+          newId,
+          arn,
+          newStatus,
+          engine,
+          engineVersion,
+          endpoint,
+          port,
+          databaseName,
+          masterUsername,
+          deletionProtection,
+          List.copyOf(newMembers),
+          tags);
+    }
+
+    public Cluster withTags(Map<String, String> newTags) {
+      return new Cluster(
+          id,
+          arn,
+          status,
+          engine,
+          engineVersion,
+          endpoint,
+          port,
+          databaseName,
+          masterUsername,
+          deletionProtection,
+          members,
+          newTags);
+    }
+
+    public Cluster withDeletionProtection(boolean on) {
+      return new Cluster(
+          id,
+          arn,
+          status,
+          engine,
+          engineVersion,
+          endpoint,
+          port,
+          databaseName,
+          masterUsername,
+          on,
+          members,
+          tags);
+    }
   }
 
   /** A DB instance of a cluster. */

@@ -156,6 +156,11 @@ final class FakeRds implements RdsPort {
 
   // ---- reads --------------------------------------------------------------------------------
 
+  /** A cluster as it is now, without advancing its state (a describe would). */
+  Cluster peek(String id) {
+    return view(clusters.get(id));
+  }
+
   private Cluster view(C c) {
     return new Cluster(
         c.id,

@@ -176,7 +176,7 @@ final class FakeRdsServer implements ResponseDefinitionTransformerV2 {
           if (p.containsKey("DeletionProtection")) {
             rds.setDeletionProtection(id, Boolean.parseBoolean(p.get("DeletionProtection")));
           }
-          return cluster(view(id));
+          return cluster(rds.peek(id));
         }
       case "ModifyDBInstance":
         {
@@ -194,7 +194,7 @@ final class FakeRdsServer implements ResponseDefinitionTransformerV2 {
         {
           String id = p.get("DBClusterIdentifier");
           rds.deleteCluster(id);
-          return cluster(view(id));
+          return cluster(rds.peek(id));
         }
       case "CreateDBClusterSnapshot":
         return snapshot(
@@ -233,23 +233,6 @@ final class FakeRdsServer implements ResponseDefinitionTransformerV2 {
       default:
         throw new IllegalStateException("InvalidAction " + action + " is not served by FakeRds");
     }
-  }
-
-  private Cluster view(String id) {
-    FakeRds.C c = rds.clusters.get(id);
-    return new Cluster(
-        c.id,
-        FakeRds.arn("cluster", c.id),
-        c.status,
-        c.engine,
-        "16.4",
-        c.host,
-        c.port,
-        c.database,
-        c.master,
-        c.protection,
-        List.copyOf(c.members),
-        Map.copyOf(c.tags));
   }
 
   private Optional<Snapshot> find(String idOrArn) {

@@ -102,8 +102,6 @@ public interface Ec2Port {
       String availabilityZone,
       String kmsKeyId,
       String volumeType,
-      Integer iops,
-      Integer throughput,
       Integer initializationRate,
       Map<String, String> tags,
       String clientToken) {}

@@ -188,12 +188,6 @@ public final class SdkEc2Port implements Ec2Port {
     if (spec.kmsKeyId() != null) {
       request.kmsKeyId(spec.kmsKeyId());
     }
-    if (spec.iops() != null) {
-      request.iops(spec.iops());
-    }
-    if (spec.throughput() != null) {
-      request.throughput(spec.throughput());
-    }
     if (spec.initializationRate() != null) {
       request.volumeInitializationRate(spec.initializationRate());
     }

@@ -89,8 +89,6 @@ class SdkEc2PortTest {
                 "eu-west-1a",
                 KMS,
                 "gp3",
-                null,
-                null,
                 200,
                 Map.of("dbrestore:run-id", "run-1"),
                 "dbrestore-mongo-restore-run-1"));

@@ -276,8 +276,6 @@ public final class MaskSnapshotWorkflow {
                     instance.availabilityZone(),
                     settings.kmsKey(),
                     settings.volumeType(),
-                    null,
-                    null,
                     settings.initializationRate(),
                     tags,
                     "dbrestore-" + JOB + "-" + runId()));

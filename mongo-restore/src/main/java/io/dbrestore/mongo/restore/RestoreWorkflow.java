@@ -139,8 +139,6 @@ public final class RestoreWorkflow {
                   instance.availabilityZone(),
                   settings.kmsKey(),
                   settings.volumeType(),
-                  null,
-                  null,
                   settings.initializationRate(),
                   tags,
                   "dbrestore-" + JOB + "-" + runId()));
