@@ -52,4 +52,17 @@ class JobContextTest {
         .isInstanceOf(JobException.class)
         .hasMessageContaining("account 222222222222 is protected");
   }
+
+  @Test
+  void checkPlanned_refusesOutsideTheAllowlist_withoutReadingTags() {
+    JobContext context = TestJobContext.builder().allowlist("dev-.*").build();
+
+    context.guard().checkPlanned(Operation.DELETE, "rds cluster", "dev-app-next");
+    assertThatThrownBy(
+            () -> context.guard().checkPlanned(Operation.DELETE, "rds cluster", "prod-app"))
+        .isInstanceOf(JobException.class)
+        .hasMessage(
+            "refused to delete rds cluster prod-app: it does not match the target allowlist"
+                + " 'dev-.*'; fix the target name or the allowlist");
+  }
 }

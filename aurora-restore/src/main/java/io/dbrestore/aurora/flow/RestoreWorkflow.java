@@ -119,41 +119,14 @@ public final class RestoreWorkflow {
     }
   }
 
-  /** All three names this run may touch must be allowed, before anything is changed. */
+  /**
+   * All three names this run may touch must be allowed, and the account not protected, before
+   * anything is created (the guard checks tags again at each call).
+   */
   private void checkAllowlist() {
-    Pattern allowlist = context.guardPolicy().allowlist();
-    if (allowlist == null) {
-      throw JobException.refused(
-          "no-allowlist",
-          "refused to restore cluster "
-              + target
-              + ": no target allowlist is configured; set --target-allowlist (env"
-              + " DBRESTORE_TARGET_ALLOWLIST) to a pattern matching "
-              + target
-              + ", "
-              + next
-              + " and "
-              + old);
-    }
-    for (String id : List.of(target, next, old)) {
-      if (!allowlist.matcher(id).matches()) {
-        throw JobException.refused(
-            "not-allowlisted",
-            "refused to restore cluster "
-                + target
-                + ": "
-                + id
-                + " (which this run would create, rename or delete) does not match the target"
-                + " allowlist '"
-                + allowlist.pattern()
-                + "'; the allowlist must match "
-                + target
-                + ", "
-                + next
-                + " and "
-                + old);
-      }
-    }
+    guard.checkPlanned(Operation.RESTORE_OVER, "rds cluster", target);
+    guard.checkPlanned(Operation.DELETE, "rds cluster", next);
+    guard.checkPlanned(Operation.DELETE, "rds cluster", old);
   }
 
   private Map<String, Object> runSteps() throws Exception {

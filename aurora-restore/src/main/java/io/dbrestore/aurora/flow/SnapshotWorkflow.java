@@ -75,6 +75,13 @@ public final class SnapshotWorkflow {
   public Map<String, Object> run() throws Exception {
     String tempId = Names.maskingCluster(request.sourceCluster(), runId);
     context.resource("source-cluster", request.sourceCluster());
+    // Refuse before hours of restoring and masking if the run could not clean up after itself.
+    guard.checkPlanned(Operation.DELETE, "rds cluster", tempId);
+    guard.checkPlanned(
+        Operation.DELETE,
+        "rds cluster snapshot",
+        Names.maskedSnapshot(
+            request.prefix(), request.sourceCluster(), context.clock().instant(), runId));
     try {
       return runSteps(tempId);
     } catch (RuntimeException | Error e) {

@@ -287,7 +287,9 @@ class RestoreWorkflowTest {
 
     assertThatThrownBy(() -> run(context, request(RestoreWorkflow.Strategy.SWAP)))
         .isInstanceOf(JobException.class)
-        .hasMessageContaining("develop-app-next (which this run would create, rename or delete)");
+        .hasMessageContaining(
+            "refused to delete rds cluster develop-app-next: it does not match the target"
+                + " allowlist 'develop-app'");
     assertThat(rds.mutations()).isEmpty();
   }
 

@@ -310,20 +310,42 @@ class SnapshotWorkflowTest {
   }
 
   @Test
-  void guard_protectedAccount_refusesRetentionDeletes() throws Exception {
+  void allowlistThatMissesTheTemporaryCluster_isRefused_beforeAnyChange() {
     earlierSnapshots(4);
     JobContext context =
         TestJobContext.builder()
             .clock(clock)
             .account(FakeRds.ACCOUNT)
-            .allowlist("nothing-matches")
+            .allowlist("dbrestore-masked-app-.*")
             .env("DBRESTORE_EXECUTION_ARN", EXECUTION)
             .build();
 
     assertThatThrownBy(() -> run(context, rds, context.guard()))
         .isInstanceOf(JobException.class)
-        .hasMessageContaining("does not match the target allowlist");
-    assertThat(rds.count("DeleteDBClusterSnapshot")).isZero();
+        .hasMessageContaining("refused to delete rds cluster " + TEMP)
+        .hasMessageContaining("does not match the target allowlist")
+        .extracting(e -> ((JobException) e).exitCode())
+        .isEqualTo(ExitCode.REFUSED);
+    assertThat(rds.mutations()).isEmpty();
+  }
+
+  @Test
+  void protectedAccount_isRefused_beforeAnyChange() {
+    JobContext context =
+        TestJobContext.builder()
+            .clock(clock)
+            .account(FakeRds.ACCOUNT)
+            .allowlist("dbrestore-mask(ed)?-app-.*")
+            .protectedAccount(FakeRds.ACCOUNT + ":delete")
+            .env("DBRESTORE_EXECUTION_ARN", EXECUTION)
+            .build();
+
+    assertThatThrownBy(() -> run(context, rds, context.guard()))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("is protected for delete")
+        .extracting(e -> ((JobException) e).exitCode())
+        .isEqualTo(ExitCode.REFUSED);
+    assertThat(rds.mutations()).isEmpty();
   }
 
   @Test

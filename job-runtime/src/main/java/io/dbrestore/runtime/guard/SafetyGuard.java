@@ -40,6 +40,28 @@ public final class SafetyGuard {
 
   /** Refuses (exit 3) unless {@code op} on {@code resource} is allowed. */
   public void check(Operation op, Resource resource) {
+    checkPlanned(op, resource.kind(), resource.id());
+    Map<String, String> tags = resource.tags().tags();
+    if (!"true".equals(tags.get(GuardPolicy.MANAGED_TAG))) {
+      throw JobException.refused(
+          "unmanaged-resource",
+          "refused to "
+              + op.cliName()
+              + " "
+              + resource
+              + ": it does not carry the tag "
+              + GuardPolicy.MANAGED_TAG
+              + "=true, so dbrestore did not create it; tag it only if dbrestore may destroy it");
+    }
+  }
+
+  /**
+   * The checks that need no tags, for a resource a run will create and later change or delete:
+   * refuses (exit 3) before anything is created when the account is protected for {@code op} or the
+   * identifier is outside the allowlist, instead of after hours of work.
+   */
+  public void checkPlanned(Operation op, String kind, String id) {
+    String resource = kind + " " + id;
     String account = callerAccount.get();
     Set<Operation> protectedOps = policy.protectedAccounts().getOrDefault(account, Set.of());
     if (protectedOps.contains(op)) {
@@ -65,19 +87,7 @@ public final class SafetyGuard {
               + ": no target allowlist is configured; set --target-allowlist (env"
               + " DBRESTORE_TARGET_ALLOWLIST) to a pattern of the resources this job may change");
     }
-    Map<String, String> tags = resource.tags().tags();
-    if (!"true".equals(tags.get(GuardPolicy.MANAGED_TAG))) {
-      throw JobException.refused(
-          "unmanaged-resource",
-          "refused to "
-              + op.cliName()
-              + " "
-              + resource
-              + ": it does not carry the tag "
-              + GuardPolicy.MANAGED_TAG
-              + "=true, so dbrestore did not create it; tag it only if dbrestore may destroy it");
-    }
-    if (!policy.allowlist().matcher(resource.id()).matches()) {
+    if (!policy.allowlist().matcher(id).matches()) {
       throw JobException.refused(
           "not-allowlisted",
           "refused to "
