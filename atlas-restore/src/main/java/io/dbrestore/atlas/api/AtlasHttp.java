@@ -101,6 +101,21 @@ public final class AtlasHttp {
 
   /** Sends with retries; returns the parsed JSON body (an empty object for an empty body). */
   public JsonNode send(Request request) {
+    return parse(retrying(request, () -> exchange(request, REQUEST_TIMEOUT, true)).body());
+  }
+
+  /** One HTTP exchange, which {@link #retrying} may repeat. */
+  @FunctionalInterface
+  private interface Exchange {
+    HttpResponse<String> send() throws IOException;
+  }
+
+  /**
+   * The retry policy of every Atlas call: a 429 waits for its Retry-After (or backs off) and does
+   * not count as an attempt; 5xx answers and connection errors back off and try again when the
+   * request is idempotent; anything else that is not 2xx is an {@link AtlasApiException}.
+   */
+  private HttpResponse<String> retrying(Request request, Exchange exchange) {
     Duration delay = null;
     int attempt = 0;
     int throttled = 0;
@@ -109,7 +124,7 @@ public final class AtlasHttp {
       attempt++;
       HttpResponse<String> response;
       try {
-        response = exchange(request, REQUEST_TIMEOUT, true);
+        response = exchange.send();
       } catch (IOException e) {
         if (!request.idempotent() || attempt >= retry.attempts()) {
           throw new AtlasUnavailableException(
@@ -129,7 +144,7 @@ public final class AtlasHttp {
       }
       int status = response.statusCode();
       if (status / 100 == 2) {
-        return parse(response.body());
+        return response;
       }
       if (status == 429) {
         throttled++;
@@ -234,65 +249,38 @@ public final class AtlasHttp {
   /** The service account's token request: Basic credentials, form body, same retries. */
   private ServiceAccountAuth.Token token(String basicAuthorization) {
     String path = "/api/oauth/token";
-    Duration delay = null;
-    int attempt = 0;
-    int throttled = 0;
-    while (true) {
-      cancellation.throwIfCancelled();
-      attempt++;
-      HttpRequest request =
-          HttpRequest.newBuilder(base.resolve(path))
-              .timeout(REQUEST_TIMEOUT)
-              .header("Accept", "application/json")
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .header("Authorization", basicAuthorization)
-              .header("User-Agent", userAgent)
-              .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-              .build();
-      HttpResponse<String> response;
-      try {
-        response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        if (attempt >= retry.attempts()) {
-          throw new AtlasUnavailableException("POST", path, 0, e.toString(), attempt, e);
-        }
-        delay = retry.backoff().next(delay);
-        cancellation.sleep(delay);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        cancellation.throwIfCancelled();
-        throw JobException.cancelled("interrupted while getting an Atlas access token");
-      }
-      int status = response.statusCode();
-      if (status / 100 == 2) {
-        JsonNode body = parse(response.body());
-        String accessToken = body.path("access_token").asText(null);
-        long expiresIn = body.path("expires_in").asLong(3600);
-        if (accessToken == null || accessToken.isBlank()) {
-          throw new AtlasApiException(
-              "POST", path, status, null, "the token answer has no access_token", null);
-        }
-        LOG.debug("got an Atlas access token valid for {}s", expiresIn);
-        return new ServiceAccountAuth.Token(accessToken, Duration.ofSeconds(expiresIn));
-      }
-      if (status == 429 && ++throttled < retry.throttledAttempts()) {
-        attempt--;
-        Duration wait = retryAfter(response);
-        if (wait == null) {
-          delay = retry.backoff().next(delay);
-          wait = delay;
-        }
-        cancellation.sleep(wait);
-        continue;
-      }
-      if (status >= 500 && attempt < retry.attempts()) {
-        delay = retry.backoff().next(delay);
-        cancellation.sleep(delay);
-        continue;
-      }
-      throw error(new Request("POST", path, null, "application/json", false), response);
+    // A token request changes nothing: safe to send again.
+    Request descriptor = new Request("POST", path, null, "application/json", true);
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Authorization", basicAuthorization)
+            .header("User-Agent", userAgent)
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+            .build();
+    HttpResponse<String> response =
+        retrying(
+            descriptor,
+            () -> {
+              try {
+                return client.send(request, HttpResponse.BodyHandlers.ofString());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancellation.throwIfCancelled();
+                throw JobException.cancelled("interrupted while getting an Atlas access token");
+              }
+            });
+    JsonNode body = parse(response.body());
+    String accessToken = body.path("access_token").asText(null);
+    long expiresIn = body.path("expires_in").asLong(3600);
+    if (accessToken == null || accessToken.isBlank()) {
+      throw new AtlasApiException(
+          "POST", path, response.statusCode(), null, "the token answer has no access_token", null);
     }
+    LOG.debug("got an Atlas access token valid for {}s", expiresIn);
+    return new ServiceAccountAuth.Token(accessToken, Duration.ofSeconds(expiresIn));
   }
 
   private static JsonNode parse(String body) {
