@@ -10,6 +10,7 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.report.Manifest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,7 +100,10 @@ public final class SnapshotWorkflow {
     if (done.isPresent()) {
       snapshot = done.get();
       LOG.info("masked snapshot {} of this run exists already: adopting it", snapshot.id());
-      manifest = TagManifest.decode(rds.tags(snapshot.arn())).orElse(Map.of());
+      manifest =
+          Manifest.fromTags(snapshot.id(), rds.tags(snapshot.arn()))
+              .map(Manifest::counts)
+              .orElse(Map.of());
       sourceName = snapshot.tags().getOrDefault(AuroraTags.SOURCE_SNAPSHOT, "");
     } else {
       context.step("remove-leftovers");
@@ -300,7 +304,13 @@ public final class SnapshotWorkflow {
     if (sql.rulesSha256() != null) {
       tags.put(AuroraTags.RULES_SHA256, sql.rulesSha256());
     }
-    tags.putAll(TagManifest.encode(manifest));
+    Optional<Map<String, String>> manifestTags = new Manifest(manifest).tagsIfTheyFit();
+    if (manifestTags.isPresent()) {
+      tags.putAll(manifestTags.get());
+    } else {
+      // The tags are for audits (development cannot read them); the result carries it whole.
+      LOG.warn("the manifest of {} tables does not fit into the snapshot's tags", manifest.size());
+    }
     LOG.info("creating masked snapshot {}", id);
     return rds.createSnapshot(id, temp.id(), tags);
   }

@@ -12,6 +12,7 @@ import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.report.Manifest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -194,7 +195,7 @@ class SnapshotWorkflowTest {
         .containsEntry(AuroraTags.SOURCE, "app")
         .containsEntry(AuroraTags.SOURCE_SNAPSHOT, "rds:app-2026-11-25-00-30")
         .containsEntry(AuroraTags.RULES_SHA256, "0123abcd");
-    assertThat(TagManifest.decode(s.tags()))
+    assertThat(Manifest.fromTags(s.id(), s.tags()).map(Manifest::counts))
         .contains(Map.of("public.users", 300L, "public.orders", 1200L));
     // Retention 3: the new one and the two newest earlier ones stay.
     assertThat(maskedSnapshots()).hasSize(3);

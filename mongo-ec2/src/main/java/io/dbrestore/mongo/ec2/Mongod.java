@@ -10,6 +10,7 @@ import com.mongodb.client.MongoDatabase;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
+import io.dbrestore.runtime.report.Manifest;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
 import io.dbrestore.runtime.wait.Waiter;

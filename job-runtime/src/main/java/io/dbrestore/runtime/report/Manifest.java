@@ -1,4 +1,4 @@
-package io.dbrestore.mongo.ec2;
+package io.dbrestore.runtime.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,13 +20,13 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * Documents per collection ({@code db.collection}) in a masked copy: what tomorrow's sanity check
- * compares against and what a restore verifies.
+ * Documents per collection ({@code db.collection}), or rows per table ({@code schema.table}), in a
+ * masked copy: what tomorrow's sanity check compares against and what a restore verifies.
  *
- * <p>Stored on the masked snapshot as tags. EC2 allows 50 tags per resource and 256 characters per
- * value, so the canonical JSON (keys sorted, no spaces) is deflated, base64-encoded and cut into
- * 256-character pieces, {@code dbrestore:manifest-1} … {@code dbrestore:manifest-N} (at most
- * {@value #MAX_PARTS}), with {@code dbrestore:manifest-parts=N} and {@code
+ * <p>Stored on the masked snapshot as tags. EC2 and RDS allow 50 tags per resource and 256
+ * characters per value, so the canonical JSON (keys sorted, no spaces) is deflated, base64-encoded
+ * and cut into 256-character pieces, {@code dbrestore:manifest-1} … {@code dbrestore:manifest-N}
+ * (at most {@value #MAX_PARTS}), with {@code dbrestore:manifest-parts=N} and {@code
  * dbrestore:manifest-sha256} (of the canonical JSON) beside them; with dbrestore's own tags that
  * stays under 50 on the snapshot and on the working volume. Names compress well, counts do not: 900
  * collections with 35-character names and seven-digit counts take 34 pieces.
@@ -73,7 +73,24 @@ public record Manifest(Map<String, Long> counts) {
     return sha256().substring(0, 16);
   }
 
+  /** The tags, or a fault ({@code manifest-too-large}) when they would not fit. */
   public Map<String, String> toTags() {
+    return tagsIfTheyFit()
+        .orElseThrow(
+            () ->
+                new JobException(
+                    ExitCode.FAULT,
+                    "manifest-too-large",
+                    "the manifest of "
+                        + counts.size()
+                        + " collections needs more than the "
+                        + MAX_PARTS
+                        + " tags a snapshot has room for beside dbrestore's own; see"
+                        + " docs/mongo-ec2.md"));
+  }
+
+  /** The tags, or empty when the manifest needs more than {@value #MAX_PARTS} pieces. */
+  public Optional<Map<String, String>> tagsIfTheyFit() {
     byte[] json = canonicalJson().getBytes(StandardCharsets.UTF_8);
     Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
     deflater.setInput(json);
@@ -87,16 +104,7 @@ public record Manifest(Map<String, Long> counts) {
     String encoded = Base64.getEncoder().encodeToString(out.toByteArray());
     int parts = (encoded.length() + PART_LENGTH - 1) / PART_LENGTH;
     if (parts > MAX_PARTS) {
-      throw new JobException(
-          ExitCode.FAULT,
-          "manifest-too-large",
-          "the manifest of "
-              + counts.size()
-              + " collections needs "
-              + parts
-              + " tags, more than the "
-              + MAX_PARTS
-              + " an EBS snapshot has room for beside dbrestore's own; see docs/mongo-ec2.md");
+      return Optional.empty();
     }
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(PARTS_TAG, Integer.toString(parts));
@@ -106,7 +114,7 @@ public record Manifest(Map<String, Long> counts) {
           PART_TAG_PREFIX + (i + 1),
           encoded.substring(i * PART_LENGTH, Math.min(encoded.length(), (i + 1) * PART_LENGTH)));
     }
-    return tags;
+    return Optional.of(tags);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.dbrestore.mongo.ec2;
+package io.dbrestore.runtime.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
