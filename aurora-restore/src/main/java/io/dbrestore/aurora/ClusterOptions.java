@@ -64,7 +64,7 @@ public class ClusterOptions {
 
   /** The RDS port: the real one, or in a dry run the real one behind a plan printer. */
   static RdsPort rds(JobContext context) {
-    RdsPort real = new SdkRds(context.aws().rds());
+    RdsPort real = SdkRds.of(context);
     return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
   }
 

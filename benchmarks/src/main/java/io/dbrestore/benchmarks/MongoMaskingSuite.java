@@ -17,7 +17,7 @@ import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
-import io.dbrestore.masking.testdata.InProcessMongo;
+import io.dbrestore.testsupport.InProcessMongo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -18,6 +18,7 @@ import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -88,13 +89,16 @@ class LocalStackIT {
               .tags(Tag.builder().key("dbrestore:managed").value("true").build())
               .build());
     }
-    String id = clients.ec2().createVolume(request.build()).volumeId();
-    return clients.ec2().describeVolumes(r -> r.volumeIds(id)).volumes().get(0);
+    String id = ec2().createVolume(request.build()).volumeId();
+    return ec2().describeVolumes(r -> r.volumeIds(id)).volumes().get(0);
+  }
+
+  private Ec2Client ec2() {
+    return clients.client(Ec2Client.class, Ec2Client::builder);
   }
 
   private boolean exists(String volumeId) {
-    return clients
-        .ec2()
+    return ec2()
         .describeVolumes(
             r -> r.filters(Filter.builder().name("volume-id").values(volumeId).build()))
         .volumes()

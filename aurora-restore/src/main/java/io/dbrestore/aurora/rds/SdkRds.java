@@ -1,5 +1,6 @@
 package io.dbrestore.aurora.rds;
 
+import io.dbrestore.runtime.JobContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,11 @@ public final class SdkRds implements RdsPort {
 
   public SdkRds(RdsClient rds) {
     this.rds = rds;
+  }
+
+  /** The adapter over the run's RDS client. */
+  public static SdkRds of(JobContext context) {
+    return new SdkRds(context.aws().client(RdsClient.class, RdsClient::builder));
   }
 
   @Override

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
  * The RDS adapter over HTTP: the real SDK (retries, Query protocol, XML parsing) against WireMock
@@ -112,7 +113,7 @@ class SdkRdsTest {
         };
     return new RestoreWorkflow(
             context,
-            new SdkRds(aws.rds()),
+            new SdkRds(aws.client(RdsClient.class, RdsClient::builder)),
             context.guard(),
             none,
             () -> "from-secret",
@@ -215,7 +216,7 @@ class SdkRdsTest {
 
   @Test
   void notFound_isEmpty_notAnError() {
-    var port = new SdkRds(aws.rds());
+    var port = new SdkRds(aws.client(RdsClient.class, RdsClient::builder));
 
     assertThat(port.cluster("no-such-cluster")).isEmpty();
     assertThat(port.instance("no-such-instance")).isEmpty();
@@ -243,7 +244,11 @@ class SdkRdsTest {
     rds.pollsPerState = 1_000_000;
     JobContext context = context();
     Clusters clusters =
-        new Clusters(context, new SdkRds(aws.rds()), context.guard(), RestoreWorkflowTest.FAST);
+        new Clusters(
+            context,
+            new SdkRds(aws.client(RdsClient.class, RdsClient::builder)),
+            context.guard(),
+            RestoreWorkflowTest.FAST);
     rds.clusters.get("develop-app").status = "creating";
 
     assertThatThrownBy(() -> clusters.awaitClusterAvailable("develop-app", Duration.ofSeconds(30)))

@@ -13,8 +13,6 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -32,7 +30,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class AwsClients implements AutoCloseable {
   /** Retry and timeout settings. */
   public record Settings(int maxAttempts, Duration apiCallTimeout, Duration attemptTimeout) {
-    /** Control-plane calls (RDS, EC2, STS, Secrets Manager, Step Functions). */
+    /** Control-plane calls (STS, Secrets Manager, Step Functions, and the jobs' services). */
     public static final Settings CONTROL_PLANE =
         new Settings(10, Duration.ofMinutes(3), Duration.ofSeconds(30));
   }
@@ -58,14 +56,6 @@ public final class AwsClients implements AutoCloseable {
     return dryRun;
   }
 
-  public Ec2Client ec2() {
-    return client(Ec2Client.class, Ec2Client::builder, true);
-  }
-
-  public RdsClient rds() {
-    return client(RdsClient.class, RdsClient::builder, true);
-  }
-
   public StsClient sts() {
     return client(StsClient.class, StsClient::builder, true);
   }
@@ -82,7 +72,10 @@ public final class AwsClients implements AutoCloseable {
     return client(SfnClient.class, SfnClient::builder, false);
   }
 
-  /** Any other service, configured the same way. */
+  /**
+   * The client of a service a job calls (EC2, RDS, …), configured like every other: jobs name their
+   * own services, so that each job's jar carries only the SDKs it calls.
+   */
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
       C client(Class<C> type, Supplier<B> builder) {
     return client(type, builder, true);

@@ -15,6 +15,7 @@ import io.dbrestore.runtime.testing.AwsWireMock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /** The factory's retry settings, exercised by the real SDK against WireMock. */
@@ -114,7 +115,11 @@ class AwsClientsRetryTest {
     aws.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.ok()));
 
     try (AwsClients clients = new AwsClients(AwsClients.Settings.CONTROL_PLANE, true)) {
-      assertThatThrownBy(() -> clients.ec2().deleteVolume(r -> r.volumeId("vol-1")))
+      assertThatThrownBy(
+              () ->
+                  clients
+                      .client(Ec2Client.class, Ec2Client::builder)
+                      .deleteVolume(r -> r.volumeId("vol-1")))
           .hasMessageContaining("dry run stopped a call that changes state (Ec2:DeleteVolume)");
     }
     aws.verify(exactly(0), queried("DeleteVolume"));

@@ -17,6 +17,8 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
  * A job made only for tests: each subcommand exercises one part of the runtime through the real
@@ -119,13 +121,13 @@ public final class FixtureJob extends JobGroup {
     protected Object execute(JobContext context) {
       context.step("delete-volume");
       context.resource("volume", volumeId);
-      var ec2 = context.aws().ec2();
+      var ec2 = context.aws().client(Ec2Client.class, Ec2Client::builder);
       boolean deleted =
           context
               .guard()
               .perform(
                   Operation.DELETE,
-                  Resource.ec2(ec2, "ec2 volume", volumeId),
+                  new Resource("ec2 volume", volumeId, () -> tags(ec2, volumeId)),
                   "ec2:DeleteVolume",
                   () -> ec2.deleteVolume(r -> r.volumeId(volumeId)))
               .isPresent();
@@ -148,5 +150,15 @@ public final class FixtureJob extends JobGroup {
         }
       }
     }
+  }
+
+  /** The volume's tags, read fresh: the guard's view. */
+  static Map<String, String> tags(Ec2Client ec2, String resourceId) {
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    ec2.describeTagsPaginator(
+            r -> r.filters(Filter.builder().name("resource-id").values(resourceId).build()))
+        .tags()
+        .forEach(t -> tags.put(t.key(), t.value()));
+    return tags;
   }
 }

@@ -19,7 +19,7 @@ import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.masking.strategy.Strategies;
 import io.dbrestore.masking.strategy.Strategy;
-import io.dbrestore.masking.testdata.SyntheticShop;
+import io.dbrestore.testsupport.SyntheticShop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

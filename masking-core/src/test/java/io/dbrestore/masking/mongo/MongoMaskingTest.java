@@ -1,6 +1,6 @@
 package io.dbrestore.masking.mongo;
 
-import io.dbrestore.masking.testdata.InProcessMongo;
+import io.dbrestore.testsupport.InProcessMongo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

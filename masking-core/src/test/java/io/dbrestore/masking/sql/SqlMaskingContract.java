@@ -285,7 +285,7 @@ abstract class SqlMaskingContract {
 
     // The MongoDB engine, same key, same e-mail, in a document.
     String inMongo;
-    try (var server = io.dbrestore.masking.testdata.InProcessMongo.start();
+    try (var server = io.dbrestore.testsupport.InProcessMongo.start();
         var client = com.mongodb.client.MongoClients.create(server.uri())) {
       client
           .getDatabase("crm")

@@ -1,6 +1,6 @@
 package io.dbrestore.mongo.ec2;
 
-import io.dbrestore.runtime.guard.AwsTags;
+import io.dbrestore.runtime.JobContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,6 +34,11 @@ public final class SdkEc2Port implements Ec2Port {
   /** Takes a supplier so that a dry run or a bad flag never builds a client it does not need. */
   public SdkEc2Port(Supplier<Ec2Client> ec2) {
     this.ec2 = ec2;
+  }
+
+  /** The adapter over the run's EC2 client (built on first use). */
+  public static SdkEc2Port of(JobContext context) {
+    return new SdkEc2Port(() -> context.aws().client(Ec2Client.class, Ec2Client::builder));
   }
 
   private Ec2Client ec2() {
@@ -345,7 +350,13 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public Map<String, String> tags(String resourceId) {
-    return AwsTags.ec2(ec2(), resourceId).tags();
+    Map<String, String> tags = new LinkedHashMap<>();
+    ec2()
+        .describeTagsPaginator(
+            r -> r.filters(Filter.builder().name("resource-id").values(resourceId).build()))
+        .tags()
+        .forEach(t -> tags.put(t.key(), t.value()));
+    return tags;
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** The SDK adapter over HTTP: WireMock speaks EC2's query protocol and XML, errors included. */
 class SdkEc2PortTest {
@@ -36,7 +37,7 @@ class SdkEc2PortTest {
   @BeforeEach
   void clients() {
     clients = new AwsClients(AwsClients.Settings.CONTROL_PLANE, false);
-    port = new SdkEc2Port(clients::ec2);
+    port = new SdkEc2Port(() -> clients.client(Ec2Client.class, Ec2Client::builder));
   }
 
   @AfterEach

@@ -131,8 +131,7 @@ public final class RunCommand extends JobCommand {
             minCountRatio,
             plan.rules().sha256(),
             Waits.DEFAULT);
-    return new MaskSnapshotWorkflow(
-            context, new SdkEc2Port(() -> context.aws().ec2()), settings, mongod, masker(plan))
+    return new MaskSnapshotWorkflow(context, SdkEc2Port.of(context), settings, mongod, masker(plan))
         .run();
   }
 

@@ -98,7 +98,6 @@ public final class RunCommand extends JobCommand {
             instance.volumeType,
             instance.volumeInitializationRate,
             Waits.DEFAULT);
-    return new RestoreWorkflow(context, new SdkEc2Port(() -> context.aws().ec2()), settings, mongod)
-        .run();
+    return new RestoreWorkflow(context, SdkEc2Port.of(context), settings, mongod).run();
   }
 }

@@ -1,4 +1,4 @@
-package io.dbrestore.masking.testdata;
+package io.dbrestore.testsupport;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;

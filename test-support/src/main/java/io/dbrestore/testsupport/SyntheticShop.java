@@ -1,4 +1,4 @@
-package io.dbrestore.masking.testdata;
+package io.dbrestore.testsupport;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
