@@ -10,8 +10,8 @@ import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.GuardPolicy;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.lifecycle.Cancellation;
@@ -41,7 +41,7 @@ final class RestoreWorkflow {
    * The Atlas spelling of the runtime's managed tag: Atlas tag keys may not contain ':', so {@code
    * dbrestore:managed} becomes {@code dbrestore-managed}.
    */
-  static final String MANAGED_TAG = "dbrestore-managed";
+  static final String MANAGED_TAG = Tags.atlasKey(Tags.MANAGED);
 
   static final String CREATE_CALL = "atlas:createBackupRestoreJob";
   private static final int CREATE_ATTEMPTS = 3;
@@ -341,9 +341,7 @@ final class RestoreWorkflow {
 
   /** The tags the runtime's guard reads: the Atlas managed tag in the runtime's spelling. */
   private static Map<String, String> guardTags(Cluster cluster) {
-    return "true".equals(cluster.tags().get(MANAGED_TAG))
-        ? Map.of(GuardPolicy.MANAGED_TAG, "true")
-        : Map.of();
+    return "true".equals(cluster.tags().get(MANAGED_TAG)) ? Map.of(Tags.MANAGED, "true") : Map.of();
   }
 
   private List<RestoreJob> runningIntoTarget() {

@@ -5,6 +5,7 @@ import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.Instance;
 import io.dbrestore.aurora.rds.RdsPort.Snapshot;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
@@ -256,11 +257,10 @@ final class Clusters {
     boolean wasInterrupted = Thread.interrupted();
     try {
       Optional<Cluster> c = rds.cluster(id);
-      if (c.isEmpty() || !AuroraTags.ofRun(c.get().tags(), runId)) {
+      if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
         return;
       }
-      rds.addTags(
-          c.get().arn(), Map.of(AuroraTags.EXPIRES_AT, context.clock().instant().toString()));
+      rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
       if (failure instanceof JobException j
           && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
         LOG.warn("cancelled: deleting {} without waiting", id);

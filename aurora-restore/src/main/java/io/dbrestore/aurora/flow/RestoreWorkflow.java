@@ -6,6 +6,7 @@ import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
 import io.dbrestore.aurora.rds.RdsPort.Snapshot;
 import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
-  static final String REPLACED_BY = "dbrestore:replaced-by";
 
   public enum Strategy {
     SWAP,
@@ -133,13 +133,13 @@ public final class RestoreWorkflow {
     context.step("inspect");
     Optional<Cluster> current = rds.cluster(target);
     if (current.isPresent()
-        && AuroraTags.ofRun(current.get().tags(), runId)
-        && AuroraTags.STATE_READY.equals(current.get().tags().get(AuroraTags.STATE))) {
+        && Tags.isOfRun(current.get().tags(), runId)
+        && Tags.STATE_READY.equals(current.get().tags().get(Tags.STATE))) {
       LOG.info("cluster {} was already restored by this run", target);
       deleteOld();
-      return result(current.get(), current.get().tags().get(AuroraTags.SOURCE_SNAPSHOT), false);
+      return result(current.get(), current.get().tags().get(Tags.SOURCE_SNAPSHOT), false);
     }
-    boolean renamedIn = current.isPresent() && AuroraTags.ofRun(current.get().tags(), runId);
+    boolean renamedIn = current.isPresent() && Tags.isOfRun(current.get().tags(), runId);
     if (current.isPresent() && !renamedIn) {
       // Refuse before anything is created: the old target must be ours to replace.
       guard.check(Operation.RESTORE_OVER, clusters.resource(current.get()));
@@ -149,10 +149,10 @@ public final class RestoreWorkflow {
     String sourceName;
     boolean needsMasking;
     Optional<Cluster> pending = renamedIn ? current : rds.cluster(next);
-    boolean adopt = pending.isPresent() && AuroraTags.ofRun(pending.get().tags(), runId);
+    boolean adopt = pending.isPresent() && Tags.isOfRun(pending.get().tags(), runId);
     if (adopt) {
-      sourceName = pending.get().tags().getOrDefault(AuroraTags.SOURCE_SNAPSHOT, "");
-      needsMasking = !"true".equals(pending.get().tags().get(AuroraTags.MASKED));
+      sourceName = pending.get().tags().getOrDefault(Tags.SOURCE_SNAPSHOT, "");
+      needsMasking = !"true".equals(pending.get().tags().get(Tags.MASKED));
     } else {
       context.step("choose-source");
       source = chooseSource();
@@ -190,7 +190,7 @@ public final class RestoreWorkflow {
           request.instances(),
           request.instanceClass(),
           request.dbParameterGroup(),
-          AuroraTags.base(runId, AuroraTags.ROLE_TARGET, context.clock().instant()));
+          Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
       restored = clusters.settle(restored.id());
     }
 
@@ -212,7 +212,7 @@ public final class RestoreWorkflow {
         context.out().flush();
       } else {
         sql.mask(endpoint);
-        rds.addTags(restored.arn(), Map.of(AuroraTags.MASKED, "true"));
+        rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
       }
     }
 
@@ -238,14 +238,14 @@ public final class RestoreWorkflow {
     }
 
     context.step("finish");
-    rds.addTags(live.arn(), Map.of(AuroraTags.STATE, AuroraTags.STATE_READY));
+    rds.addTags(live.arn(), Map.of(Tags.STATE, Tags.STATE_READY));
     deleteOld();
     return result(live, sourceName, true);
   }
 
   private boolean isMasked(Snapshot s) {
     boolean shared = !s.account().isEmpty() && !s.account().equals(context.callerAccount());
-    return shared || "true".equals(s.tags().get(AuroraTags.MASKED));
+    return shared || "true".equals(s.tags().get(Tags.MASKED));
   }
 
   private String pointInTimeName() {
@@ -328,12 +328,12 @@ public final class RestoreWorkflow {
    */
   private void removeLeftovers() {
     Optional<Cluster> nextCluster = rds.cluster(next);
-    if (nextCluster.isPresent() && !AuroraTags.ofRun(nextCluster.get().tags(), runId)) {
-      LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(AuroraTags.RUN_ID));
+    if (nextCluster.isPresent() && !Tags.isOfRun(nextCluster.get().tags(), runId)) {
+      LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(Tags.RUN_ID));
       clusters.delete(nextCluster.get(), true);
     }
     Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(REPLACED_BY))) {
+    if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
       if (rds.cluster(target).isEmpty()) {
         LOG.warn("{} is missing and {} exists: renaming yesterday's target back", target, old);
         clusters.rename(oldCluster.get(), target);
@@ -357,14 +357,14 @@ public final class RestoreWorkflow {
       LOG.info("cluster {} of this run exists already: adopting it", next);
     } else {
       Instant now = context.clock().instant();
-      Map<String, String> tags = AuroraTags.base(runId, AuroraTags.ROLE_TARGET, now);
-      tags.put(AuroraTags.SOURCE_SNAPSHOT, sourceName);
-      tags.put(AuroraTags.MASKED, Boolean.toString(!needsMasking));
+      Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
+      tags.put(Tags.SOURCE_SNAPSHOT, sourceName);
+      tags.put(Tags.MASKED, Boolean.toString(!needsMasking));
       if (request.ttl() != null) {
-        tags.put(AuroraTags.EXPIRES_AT, now.plus(request.ttl()).toString());
+        tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
       }
       if (context.env().get("DBRESTORE_TARGET") != null) {
-        tags.put("dbrestore:target", context.env().get("DBRESTORE_TARGET"));
+        tags.put(Tags.TARGET, context.env().get("DBRESTORE_TARGET"));
       }
       ClusterSpec spec =
           new ClusterSpec(
@@ -394,13 +394,13 @@ public final class RestoreWorkflow {
     if (existing.isPresent()) {
       Cluster current = existing.get();
       guard.check(Operation.RESTORE_OVER, clusters.resource(current));
-      rds.addTags(current.arn(), Map.of(REPLACED_BY, runId));
+      rds.addTags(current.arn(), Map.of(Tags.REPLACED_BY, runId));
       LOG.info("swap: renaming {} to {}", target, old);
       clusters.rename(current, old);
     } else {
       // A re-run after the old target was renamed away: finish renaming its instances.
       Optional<Cluster> away = rds.cluster(old);
-      if (away.isPresent() && runId.equals(away.get().tags().get(REPLACED_BY))) {
+      if (away.isPresent() && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
         clusters.renameInstances(away.get(), target, old);
       }
     }
@@ -411,7 +411,7 @@ public final class RestoreWorkflow {
   /** Deletes the target this run replaced, if it is still there (no wait). */
   private void deleteOld() {
     Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(REPLACED_BY))) {
+    if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
       context.step("delete-old");
       LOG.info("deleting the replaced cluster {}", old);
       clusters.delete(oldCluster.get(), false);
@@ -427,7 +427,7 @@ public final class RestoreWorkflow {
     result.put("source", sourceName);
     result.put("instances", live.members());
     result.put("restoredByThisCall", restoredNow);
-    Optional.ofNullable(live.tags().get(AuroraTags.EXPIRES_AT))
+    Optional.ofNullable(live.tags().get(Tags.EXPIRES_AT))
         .ifPresent(e -> result.put("expiresAt", e));
     if (request.ttl() != null && !result.containsKey("expiresAt")) {
       result.put("ttl", request.ttl().toString());
@@ -449,7 +449,7 @@ public final class RestoreWorkflow {
       Optional<Cluster> away = rds.cluster(old);
       if (rds.cluster(target).isEmpty()
           && away.isPresent()
-          && runId.equals(away.get().tags().get(REPLACED_BY))) {
+          && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
         LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
         guard.perform(
             Operation.MODIFY,

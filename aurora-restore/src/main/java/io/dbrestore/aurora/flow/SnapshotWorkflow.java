@@ -7,10 +7,11 @@ import io.dbrestore.aurora.rds.RdsPort.Snapshot;
 import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.report.Manifest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +105,7 @@ public final class SnapshotWorkflow {
           Manifest.fromTags(snapshot.id(), rds.tags(snapshot.arn()))
               .map(Manifest::counts)
               .orElse(Map.of());
-      sourceName = snapshot.tags().getOrDefault(AuroraTags.SOURCE_SNAPSHOT, "");
+      sourceName = snapshot.tags().getOrDefault(Tags.SOURCE_SNAPSHOT, "");
     } else {
       context.step("remove-leftovers");
       removeLeftovers(tempId);
@@ -112,7 +113,7 @@ public final class SnapshotWorkflow {
       context.step("choose-source");
       Optional<Cluster> existing = rds.cluster(tempId);
       Snapshot source = null;
-      if (existing.isEmpty() || !AuroraTags.ofRun(existing.get().tags(), runId)) {
+      if (existing.isEmpty() || !Tags.isOfRun(existing.get().tags(), runId)) {
         source = chooseSource();
       }
       sourceName = source == null ? "(adopted)" : source.name();
@@ -124,7 +125,7 @@ public final class SnapshotWorkflow {
           1,
           request.instanceClass(),
           null,
-          AuroraTags.base(runId, AuroraTags.ROLE_MASKING, context.clock().instant()));
+          Tags.created(runId, Tags.ROLE_MASKING, context.clock().instant()));
 
       context.step("credentials");
       String password = Passwords.oneOff();
@@ -173,8 +174,8 @@ public final class SnapshotWorkflow {
     List<Snapshot> result = new ArrayList<>();
     for (Snapshot s : rds.snapshots(SnapshotType.MANUAL, null)) {
       if (maskedSnapshotName.matcher(s.name()).matches()
-          && AuroraTags.managed(s.tags())
-          && request.sourceCluster().equals(s.tags().get(AuroraTags.SOURCE))) {
+          && Tags.isManaged(s.tags())
+          && request.sourceCluster().equals(s.tags().get(Tags.SOURCE))) {
         result.add(s);
       }
     }
@@ -182,9 +183,7 @@ public final class SnapshotWorkflow {
   }
 
   private Optional<Snapshot> snapshotOfThisRun() {
-    return ourSnapshots().stream()
-        .filter(s -> runId.equals(s.tags().get(AuroraTags.RUN_ID)))
-        .findFirst();
+    return ourSnapshots().stream().filter(s -> runId.equals(s.tags().get(Tags.RUN_ID))).findFirst();
   }
 
   /** Temporary clusters of this source left by other (crashed or cancelled) runs. */
@@ -192,11 +191,11 @@ public final class SnapshotWorkflow {
     for (Cluster c : rds.clusters()) {
       Map<String, String> tags = c.tags();
       if (!c.id().equals(tempId)
-          && AuroraTags.managed(tags)
-          && AuroraTags.ROLE_MASKING.equals(tags.get(AuroraTags.ROLE))
-          && request.sourceCluster().equals(tags.get(AuroraTags.SOURCE))
-          && !runId.equals(tags.get(AuroraTags.RUN_ID))) {
-        LOG.warn("removing masking cluster {} left by run {}", c.id(), tags.get(AuroraTags.RUN_ID));
+          && Tags.isManaged(tags)
+          && Tags.ROLE_MASKING.equals(tags.get(Tags.ROLE))
+          && request.sourceCluster().equals(tags.get(Tags.SOURCE))
+          && !runId.equals(tags.get(Tags.RUN_ID))) {
+        LOG.warn("removing masking cluster {} left by run {}", c.id(), tags.get(Tags.RUN_ID));
         clusters.delete(c, false);
       }
     }
@@ -235,7 +234,7 @@ public final class SnapshotWorkflow {
   private Cluster restore(String tempId, Optional<Cluster> existing, Snapshot source) {
     context.resource("masking-cluster", tempId);
     if (existing.isPresent()) {
-      if (!AuroraTags.ofRun(existing.get().tags(), runId)) {
+      if (!Tags.isOfRun(existing.get().tags(), runId)) {
         throw JobException.refused(
             "name-taken",
             "cluster "
@@ -244,9 +243,8 @@ public final class SnapshotWorkflow {
       }
       LOG.info("masking cluster {} of this run exists already: adopting it", tempId);
     } else {
-      Map<String, String> tags =
-          AuroraTags.base(runId, AuroraTags.ROLE_MASKING, context.clock().instant());
-      tags.put(AuroraTags.SOURCE, request.sourceCluster());
+      Map<String, String> tags = Tags.created(runId, Tags.ROLE_MASKING, context.clock().instant());
+      tags.put(Tags.SOURCE, request.sourceCluster());
       ClusterSpec spec =
           new ClusterSpec(
               tempId,
@@ -267,7 +265,7 @@ public final class SnapshotWorkflow {
         rds.restoreToPointInTime(request.sourceCluster(), at, spec);
       } else {
         LOG.info("restoring {} from snapshot {}", tempId, source.id());
-        tags.put(AuroraTags.SOURCE_SNAPSHOT, source.name());
+        tags.put(Tags.SOURCE_SNAPSHOT, source.name());
         rds.restoreFromSnapshot(source, spec);
       }
     }
@@ -291,18 +289,18 @@ public final class SnapshotWorkflow {
 
   private Snapshot createSnapshot(Cluster temp, String sourceName, Map<String, Long> manifest) {
     for (Snapshot s : rds.snapshots(SnapshotType.MANUAL, temp.id())) {
-      if (AuroraTags.ofRun(s.tags(), runId)) {
+      if (Tags.isOfRun(s.tags(), runId)) {
         return s;
       }
     }
     Instant now = context.clock().instant();
     String id = Names.maskedSnapshot(request.prefix(), request.sourceCluster(), now, runId);
-    Map<String, String> tags = AuroraTags.base(runId, AuroraTags.ROLE_MASKED_SNAPSHOT, now);
-    tags.put(AuroraTags.SOURCE, request.sourceCluster());
-    tags.put(AuroraTags.SOURCE_SNAPSHOT, sourceName);
-    tags.put(AuroraTags.MASKED, "true");
+    Map<String, String> tags = Tags.created(runId, Tags.ROLE_MASKED_SNAPSHOT, now);
+    tags.put(Tags.SOURCE, request.sourceCluster());
+    tags.put(Tags.SOURCE_SNAPSHOT, sourceName);
+    tags.put(Tags.MASKED, "true");
     if (sql.rulesSha256() != null) {
-      tags.put(AuroraTags.RULES_SHA256, sql.rulesSha256());
+      tags.put(Tags.RULES_SHA256, sql.rulesSha256());
     }
     Optional<Map<String, String>> manifestTags = new Manifest(manifest).tagsIfTheyFit();
     if (manifestTags.isPresent()) {

@@ -3,6 +3,7 @@ package io.dbrestore.aurora.flow;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
@@ -48,8 +49,8 @@ public final class TeardownWorkflow {
       doomed.add(c);
     } else {
       for (Cluster c : rds.clusters()) {
-        String expires = c.tags().get(AuroraTags.EXPIRES_AT);
-        if (!AuroraTags.managed(c.tags()) || expires == null) {
+        String expires = c.tags().get(Tags.EXPIRES_AT);
+        if (!Tags.isManaged(c.tags()) || expires == null) {
           continue;
         }
         try {
@@ -62,7 +63,7 @@ public final class TeardownWorkflow {
           LOG.warn(
               "cluster {} has an unreadable {} tag '{}': left alone",
               c.id(),
-              AuroraTags.EXPIRES_AT,
+              Tags.EXPIRES_AT,
               expires);
         }
       }

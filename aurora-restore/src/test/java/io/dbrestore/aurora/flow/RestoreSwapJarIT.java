@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.dbrestore.runtime.contract.Tags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,7 @@ class RestoreSwapJarIT {
     FakeRds rds = new FakeRds(Clock.systemUTC());
     SERVER.use(rds);
     rds.addCluster(
-        "develop-app",
-        Map.of(AuroraTags.MANAGED, "true", AuroraTags.RUN_ID, "night-0"),
-        "develop-app-1");
+        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
     rds.addSnapshot(
         "dbrestore-masked-app-20261125-0100-abcdef",
         FakeRds.PROD,

@@ -9,6 +9,7 @@ import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
@@ -47,7 +48,7 @@ class RestoreWorkflowTest {
   Cancellation cancellation = new Cancellation();
 
   RestoreWorkflowTest() {
-    Map<String, String> managed = Map.of(AuroraTags.MANAGED, "true", AuroraTags.RUN_ID, "night-0");
+    Map<String, String> managed = Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0");
     rds.addCluster("develop-app", managed, "develop-app-1");
     rds.addSnapshot(SNAP, FakeRds.PROD, "shared", "app", NOW.minus(Duration.ofHours(3)), Map.of());
     rds.addSnapshot(
@@ -140,9 +141,9 @@ class RestoreWorkflowTest {
     assertThat(rds.clusters).containsKey("develop-app").doesNotContainKey("develop-app-next");
     var target = rds.clusters.get("develop-app");
     assertThat(target.tags)
-        .containsEntry(AuroraTags.RUN_ID, runId)
-        .containsEntry(AuroraTags.STATE, AuroraTags.STATE_READY)
-        .containsEntry(AuroraTags.SOURCE_SNAPSHOT, SNAP);
+        .containsEntry(Tags.RUN_ID, runId)
+        .containsEntry(Tags.STATE, Tags.STATE_READY)
+        .containsEntry(Tags.SOURCE_SNAPSHOT, SNAP);
     assertThat(target.members).containsExactly("develop-app-1", "develop-app-2");
     assertThat(rds.instances.get("develop-app-1").cluster).isEqualTo("develop-app");
     if (rds.clusters.containsKey("develop-app-old")) {
@@ -197,7 +198,7 @@ class RestoreWorkflowTest {
     assertThat(calls.get(0)).isEqualTo("DeleteDBInstance develop-app-1");
     assertThat(calls.get(1)).isEqualTo("DeleteDBCluster develop-app");
     assertThat(calls.get(2)).startsWith("RestoreDBClusterFromSnapshot develop-app-next");
-    assertThat(rds.clusters.get("develop-app").tags).containsEntry(AuroraTags.STATE, "ready");
+    assertThat(rds.clusters.get("develop-app").tags).containsEntry(Tags.STATE, "ready");
   }
 
   @Test
@@ -337,8 +338,7 @@ class RestoreWorkflowTest {
         contextBuilder(EXECUTION.replace("night-1", "night-2")).build(),
         request(RestoreWorkflow.Strategy.SWAP));
 
-    assertThat(rds.clusters.get("develop-app").tags)
-        .containsEntry(AuroraTags.STATE, AuroraTags.STATE_READY);
+    assertThat(rds.clusters.get("develop-app").tags).containsEntry(Tags.STATE, Tags.STATE_READY);
     assertThat(rds.clusters.get("develop-app").members)
         .containsExactly("develop-app-1", "develop-app-2");
     assertThat(rds.clusters).doesNotContainKey("develop-app-next");
@@ -384,8 +384,8 @@ class RestoreWorkflowTest {
 
     rds.onDescribe = (a, b) -> {};
     assertThat(rds.clusters).containsKey("develop-app");
-    assertThat(rds.clusters.get("develop-app").tags).containsEntry(AuroraTags.RUN_ID, "night-0");
-    assertThat(rds.clusters.get("develop-app-next").tags).containsKey(AuroraTags.EXPIRES_AT);
+    assertThat(rds.clusters.get("develop-app").tags).containsEntry(Tags.RUN_ID, "night-0");
+    assertThat(rds.clusters.get("develop-app-next").tags).containsKey(Tags.EXPIRES_AT);
     assertThat(rds.clusters.get("develop-app-next").status).isEqualTo("deleting");
   }
 

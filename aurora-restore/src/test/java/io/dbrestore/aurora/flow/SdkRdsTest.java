@@ -19,6 +19,7 @@ import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.aws.AwsClients;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.testing.AwsTestProperties;
 import java.time.Duration;
@@ -60,9 +61,7 @@ class SdkRdsTest {
     wire.stubFor(
         any(anyUrl()).atPriority(10).willReturn(aResponse().withTransformers(FakeRdsServer.NAME)));
     rds.addCluster(
-        "develop-app",
-        Map.of(AuroraTags.MANAGED, "true", AuroraTags.RUN_ID, "night-0"),
-        "develop-app-1");
+        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
     rds.addSnapshot(
         "dbrestore-masked-app-20261125-0100-abcdef",
         FakeRds.PROD,
@@ -173,7 +172,7 @@ class SdkRdsTest {
         queried("DescribeDBClusterSnapshots")
             .withRequestBody(containing("SnapshotType=shared"))
             .withRequestBody(containing("IncludeShared=true")));
-    assertThat(rds.clusters.get("develop-app").tags).containsEntry(AuroraTags.STATE, "ready");
+    assertThat(rds.clusters.get("develop-app").tags).containsEntry(Tags.STATE, "ready");
   }
 
   @Test

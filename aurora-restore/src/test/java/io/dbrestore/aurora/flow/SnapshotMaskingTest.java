@@ -9,7 +9,8 @@ import io.dbrestore.masking.engine.Progress;
 import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
-import io.dbrestore.runtime.report.Manifest;
+import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.wait.Backoff;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -168,7 +169,7 @@ class SnapshotMaskingTest {
               .orElseThrow();
       assertThat(Manifest.fromTags(snapshot.id(), snapshot.tags()).map(Manifest::counts))
           .contains(Map.of("app.users", 250L, "app.countries", 2L));
-      assertThat(snapshot.tags().get(AuroraTags.RULES_SHA256)).hasSize(64);
+      assertThat(snapshot.tags().get(Tags.RULES_SHA256)).hasSize(64);
     }
     assertThat(result).containsEntry("rows", 252L);
   }
@@ -296,6 +297,6 @@ class SnapshotMaskingTest {
         assertThat(r.getString(1)).isEqualTo("mailpit.develop");
       }
     }
-    assertThat(rds.clusters.get("develop-app").tags).containsEntry(AuroraTags.MASKED, "true");
+    assertThat(rds.clusters.get("develop-app").tags).containsEntry(Tags.MASKED, "true");
   }
 }

@@ -9,10 +9,11 @@ import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
+import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
-import io.dbrestore.runtime.report.Manifest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -62,8 +63,8 @@ class SnapshotWorkflowTest {
   void earlierSnapshots(int n) {
     for (int i = 1; i <= n; i++) {
       Instant at = NOW.minus(Duration.ofDays(i));
-      Map<String, String> tags = AuroraTags.base("night-" + (1 - i), "masked-snapshot", at);
-      tags.put(AuroraTags.SOURCE, "app");
+      Map<String, String> tags = Tags.created("night-" + (1 - i), "masked-snapshot", at);
+      tags.put(Tags.SOURCE, "app");
       rds.addSnapshot(
           Names.maskedSnapshot("dbrestore-masked", "app", at, "night-" + (1 - i)),
           FakeRds.ACCOUNT,
@@ -151,7 +152,7 @@ class SnapshotWorkflowTest {
   void assertConverged() {
     List<RdsPort.Snapshot> ours =
         maskedSnapshots().stream()
-            .filter(s -> "night-1".equals(s.tags().get(AuroraTags.RUN_ID)))
+            .filter(s -> "night-1".equals(s.tags().get(Tags.RUN_ID)))
             .toList();
     assertThat(ours).hasSize(1);
     RdsPort.Snapshot s = ours.get(0);
@@ -190,11 +191,11 @@ class SnapshotWorkflowTest {
     assertThat(Names.maskedSnapshotPattern("dbrestore-masked", "app").matcher(s.name()).matches())
         .isTrue();
     assertThat(s.tags())
-        .containsEntry(AuroraTags.MANAGED, "true")
-        .containsEntry(AuroraTags.MASKED, "true")
-        .containsEntry(AuroraTags.SOURCE, "app")
-        .containsEntry(AuroraTags.SOURCE_SNAPSHOT, "rds:app-2026-11-25-00-30")
-        .containsEntry(AuroraTags.RULES_SHA256, "0123abcd");
+        .containsEntry(Tags.MANAGED, "true")
+        .containsEntry(Tags.MASKED, "true")
+        .containsEntry(Tags.SOURCE, "app")
+        .containsEntry(Tags.SOURCE_SNAPSHOT, "rds:app-2026-11-25-00-30")
+        .containsEntry(Tags.RULES_SHA256, "0123abcd");
     assertThat(Manifest.fromTags(s.id(), s.tags()).map(Manifest::counts))
         .contains(Map.of("public.users", 300L, "public.orders", 1200L));
     // Retention 3: the new one and the two newest earlier ones stay.
@@ -213,7 +214,7 @@ class SnapshotWorkflowTest {
             "manual",
             "x",
             NOW.minus(Duration.ofDays(30)),
-            Map.of(AuroraTags.SOURCE, "app"));
+            Map.of(Tags.SOURCE, "app"));
 
     run(EXECUTION);
 
@@ -231,7 +232,7 @@ class SnapshotWorkflowTest {
 
     assertThat(rds.count("CreateDBClusterSnapshot")).isZero();
     assertThat(rds.count("ModifyDBClusterSnapshotAttribute")).isZero();
-    assertThat(rds.clusters.get(TEMP).tags).containsKey(AuroraTags.EXPIRES_AT);
+    assertThat(rds.clusters.get(TEMP).tags).containsKey(Tags.EXPIRES_AT);
   }
 
   @Test
@@ -305,7 +306,7 @@ class SnapshotWorkflowTest {
         .extracting(e -> ((JobException) e).exitCode())
         .isEqualTo(ExitCode.CANCELLED);
 
-    assertThat(rds.clusters.get(TEMP).tags).containsKey(AuroraTags.EXPIRES_AT);
+    assertThat(rds.clusters.get(TEMP).tags).containsKey(Tags.EXPIRES_AT);
     assertThat(rds.clusters.get(TEMP).status).isEqualTo("deleting");
     assertThat(rds.count("CreateDBClusterSnapshot")).isZero();
   }

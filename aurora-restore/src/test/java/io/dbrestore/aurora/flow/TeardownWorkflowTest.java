@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Instant;
 import java.util.Map;
@@ -21,14 +22,14 @@ class TeardownWorkflowTest {
   TeardownWorkflowTest() {
     rds.addCluster(
         "tmp-load-1",
-        Map.of(AuroraTags.MANAGED, "true", AuroraTags.EXPIRES_AT, "2026-11-24T00:00:00Z"),
+        Map.of(Tags.MANAGED, "true", Tags.EXPIRES_AT, "2026-11-24T00:00:00Z"),
         "tmp-load-1-1");
     rds.addCluster(
         "tmp-load-2",
-        Map.of(AuroraTags.MANAGED, "true", AuroraTags.EXPIRES_AT, "2026-11-30T00:00:00Z"),
+        Map.of(Tags.MANAGED, "true", Tags.EXPIRES_AT, "2026-11-30T00:00:00Z"),
         "tmp-load-2-1");
-    rds.addCluster("tmp-theirs", Map.of(AuroraTags.EXPIRES_AT, "2026-11-01T00:00:00Z"));
-    rds.addCluster("develop-app", Map.of(AuroraTags.MANAGED, "true"));
+    rds.addCluster("tmp-theirs", Map.of(Tags.EXPIRES_AT, "2026-11-01T00:00:00Z"));
+    rds.addCluster("develop-app", Map.of(Tags.MANAGED, "true"));
   }
 
   JobContext context(String allowlist) {

@@ -9,15 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * What the safety guard allows: resources whose identifier matches the target allowlist, in an
- * account that is not protected for the operation, and that carry {@value #MANAGED_TAG}={@code
- * true}.
+ * account that is not protected for the operation, and that carry {@value
+ * io.dbrestore.runtime.contract.Tags#MANAGED}={@code true}.
  *
  * @param allowlist full-match pattern for identifiers; {@code null} refuses everything
  * @param protectedAccounts account id to the operations that are never allowed in it
  */
 public record GuardPolicy(Pattern allowlist, Map<String, Set<Operation>> protectedAccounts) {
-  public static final String MANAGED_TAG = "dbrestore:managed";
-
   public GuardPolicy {
     protectedAccounts = Map.copyOf(protectedAccounts);
   }

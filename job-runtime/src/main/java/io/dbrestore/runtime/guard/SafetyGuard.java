@@ -1,5 +1,6 @@
 package io.dbrestore.runtime.guard;
 
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class SafetyGuard {
   public void check(Operation op, Resource resource) {
     checkPlanned(op, resource.kind(), resource.id());
     Map<String, String> tags = resource.tags().tags();
-    if (!"true".equals(tags.get(GuardPolicy.MANAGED_TAG))) {
+    if (!"true".equals(tags.get(Tags.MANAGED))) {
       throw JobException.refused(
           "unmanaged-resource",
           "refused to "
@@ -50,7 +51,7 @@ public final class SafetyGuard {
               + " "
               + resource
               + ": it does not carry the tag "
-              + GuardPolicy.MANAGED_TAG
+              + Tags.MANAGED
               + "=true, so dbrestore did not create it; tag it only if dbrestore may destroy it");
     }
   }

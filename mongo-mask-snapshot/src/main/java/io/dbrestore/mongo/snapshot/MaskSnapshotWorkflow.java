@@ -7,13 +7,14 @@ import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
+import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Tags;
 import io.dbrestore.mongo.ec2.Waits;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
-import io.dbrestore.runtime.report.Manifest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -89,25 +90,6 @@ public final class MaskSnapshotWorkflow {
     this.mongod = mongod;
     this.masker = masker;
     this.steps = new Ec2Steps(context, ec2, settings.waits());
-  }
-
-  /** The description restores look for; visible to the accounts the snapshot is shared with. */
-  public static String descriptionPrefix(String label) {
-    return "dbrestore masked mongodb " + label + ";";
-  }
-
-  static String description(String label, String runId, String source, Manifest manifest) {
-    return descriptionPrefix(label)
-        + " run "
-        + runId
-        + "; source "
-        + source
-        + "; "
-        + manifest.documents()
-        + " documents in "
-        + manifest.counts().size()
-        + " collections; manifest sha256 "
-        + manifest.shortSha256();
   }
 
   private String runId() {
@@ -265,7 +247,7 @@ public final class MaskSnapshotWorkflow {
       if (working.isPresent()) {
         volume = steps.awaitVolume(working.get().id(), "available");
       } else {
-        Map<String, String> tags = Tags.created(JOB, runId(), Tags.ROLE_WORKING_VOLUME);
+        Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_WORKING_VOLUME);
         tags.put(Tags.SOURCE_SNAPSHOT, source.id());
         tags.put(Tags.INSTANCE, instance.id());
         tags.put(Tags.LABEL, settings.label());
@@ -341,12 +323,13 @@ public final class MaskSnapshotWorkflow {
   }
 
   private Snapshot snapshot(Volume volume, String source, Manifest manifest) {
-    Map<String, String> tags = Tags.created(JOB, runId(), Tags.ROLE_MASKED_SNAPSHOT);
+    Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_MASKED_SNAPSHOT);
     tags.put(Tags.SOURCE_SNAPSHOT, source);
     tags.put(Tags.RULES_SHA256, settings.rulesSha256());
     tags.put(Tags.LABEL, settings.label());
     tags.putAll(manifest.toTags());
-    String description = description(settings.label(), runId(), source, manifest);
+    String description =
+        MaskedSnapshotDescription.of(settings.label(), runId(), source, manifest).text();
     Snapshot s = ec2.createSnapshot(volume.id(), description, tags);
     LOG.info("snapshot {} of the masked volume {} started", s.id(), volume.id());
     return s;
@@ -479,7 +462,7 @@ public final class MaskSnapshotWorkflow {
       steps.wouldCall(
           "ec2:CreateSnapshot",
           "snapshot the masked volume, described as '"
-              + descriptionPrefix(settings.label())
+              + MaskedSnapshotDescription.prefix(settings.label())
               + " …'");
     }
     if (!settings.shareWith().isEmpty()) {

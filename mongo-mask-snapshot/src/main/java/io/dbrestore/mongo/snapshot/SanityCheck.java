@@ -1,7 +1,7 @@
 package io.dbrestore.mongo.snapshot;
 
+import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.report.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,14 +6,15 @@ import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
+import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Tags;
 import io.dbrestore.mongo.ec2.Waits;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
-import io.dbrestore.runtime.report.Manifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
   public static final String JOB = "mongo-restore";
-
-  /** On a restored volume: the volume it replaced ({@code none} if there was none). */
-  public static final String REPLACES = "dbrestore:replaces";
-
-  /** What {@code mongo-mask-snapshot} writes into a masked snapshot's description. */
-  static final Pattern DESCRIPTION =
-      Pattern.compile(
-          "dbrestore masked mongodb (\\S+); run (\\S+); source (\\S+); (\\d+) documents in (\\d+)"
-              + " collections; manifest sha256 ([0-9a-f]{16})");
 
   /**
    * How long putting the old volume back may take after cancellation (the runtime exits at 20s).
@@ -73,8 +63,6 @@ public final class RestoreWorkflow {
       String manifestSource,
       List<String> deletedVolumes) {}
 
-  private record Expected(String label, String run, long documents, String sha16) {}
-
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
@@ -97,7 +85,7 @@ public final class RestoreWorkflow {
     context.step("find-snapshot");
     Snapshot snapshot = findSnapshot();
     context.resource("snapshot", snapshot.id());
-    Expected expected = expected(snapshot);
+    MaskedSnapshotDescription expected = expected(snapshot);
     Optional<Manifest> tagged = Manifest.fromTags(snapshot.id(), snapshot.tags());
 
     context.step("inspect");
@@ -109,7 +97,7 @@ public final class RestoreWorkflow {
             .findFirst();
     Optional<String> old =
         restored.isPresent()
-            ? Optional.ofNullable(restored.get().tags().get(REPLACES))
+            ? Optional.ofNullable(restored.get().tags().get(Tags.REPLACES))
                 .filter(o -> !o.equals("none"))
             : instance.volumeAt(settings.device());
     old = old.filter(o -> ec2.describeVolume(o).isPresent());
@@ -128,10 +116,10 @@ public final class RestoreWorkflow {
         volume = steps.awaitVolume(volume.id(), "available");
       }
     } else {
-      Map<String, String> tags = Tags.created(JOB, runId(), Tags.ROLE_RESTORED_VOLUME);
+      Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_RESTORED_VOLUME);
       tags.put(Tags.SOURCE_SNAPSHOT, snapshot.id());
       tags.put(Tags.INSTANCE, instance.id());
-      tags.put(REPLACES, old.orElse("none"));
+      tags.put(Tags.REPLACES, old.orElse("none"));
       volume =
           steps.createVolume(
               new Ec2Port.NewVolume(
@@ -203,7 +191,7 @@ public final class RestoreWorkflow {
       }
       return s;
     }
-    String prefix = "dbrestore masked mongodb " + settings.label() + ";";
+    String prefix = MaskedSnapshotDescription.prefix(settings.label());
     Snapshot newest =
         ec2
             .findSnapshots(
@@ -235,17 +223,16 @@ public final class RestoreWorkflow {
     return newest;
   }
 
-  private static Expected expected(Snapshot snapshot) {
-    Matcher m = DESCRIPTION.matcher(snapshot.description() == null ? "" : snapshot.description());
-    if (!m.matches()) {
-      throw JobException.refused(
-          "not-a-masked-snapshot",
-          "snapshot "
-              + snapshot.id()
-              + " was not made by mongo-mask-snapshot (its description is not a masked"
-              + " snapshot's), so it may hold unmasked data; it is not restored");
-    }
-    return new Expected(m.group(1), m.group(2), Long.parseLong(m.group(4)), m.group(6));
+  private static MaskedSnapshotDescription expected(Snapshot snapshot) {
+    return MaskedSnapshotDescription.parse(snapshot.description())
+        .orElseThrow(
+            () ->
+                JobException.refused(
+                    "not-a-masked-snapshot",
+                    "snapshot "
+                        + snapshot.id()
+                        + " was not made by mongo-mask-snapshot (its description is not a masked"
+                        + " snapshot's), so it may hold unmasked data; it is not restored"));
   }
 
   /**
@@ -253,7 +240,8 @@ public final class RestoreWorkflow {
    * matches the digest in the snapshot's description (and its tags, when this account can see
    * them), and every collection holds exactly the documents the manifest says.
    */
-  private Manifest verify(Snapshot snapshot, Expected expected, Optional<Manifest> tagged) {
+  private Manifest verify(
+      Snapshot snapshot, MaskedSnapshotDescription expected, Optional<Manifest> tagged) {
     List<Mongod.MaskingRecord> records = mongod.maskingRecords();
     if (records.isEmpty()) {
       throw JobException.refused(
@@ -278,8 +266,8 @@ public final class RestoreWorkflow {
     records.forEach(r -> fromRecords.putAll(r.manifest().counts()));
     Manifest recorded = new Manifest(fromRecords);
     Manifest manifest = tagged.orElse(recorded);
-    if (!manifest.shortSha256().equals(expected.sha16())
-        || !recorded.shortSha256().equals(expected.sha16())) {
+    if (!manifest.shortSha256().equals(expected.manifestSha16())
+        || !recorded.shortSha256().equals(expected.manifestSha16())) {
       throw JobException.refused(
           "manifest-mismatch",
           "the copy's manifest (sha256 "
@@ -287,7 +275,7 @@ public final class RestoreWorkflow {
               + ") is not the one "
               + snapshot.id()
               + " was made with ("
-              + expected.sha16()
+              + expected.manifestSha16()
               + ")");
     }
     Map<String, Long> actual = mongod.counts();

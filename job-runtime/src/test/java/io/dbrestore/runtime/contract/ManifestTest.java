@@ -1,4 +1,4 @@
-package io.dbrestore.runtime.report;
+package io.dbrestore.runtime.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

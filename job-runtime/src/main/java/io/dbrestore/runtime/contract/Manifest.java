@@ -1,4 +1,4 @@
-package io.dbrestore.runtime.report;
+package io.dbrestore.runtime.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
