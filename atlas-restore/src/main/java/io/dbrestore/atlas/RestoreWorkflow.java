@@ -15,7 +15,6 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.lifecycle.Cancellation;
-import io.dbrestore.runtime.log.Redactor;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
 import java.io.PrintWriter;
@@ -510,23 +509,20 @@ final class RestoreWorkflow {
               : "--on-stop leave");
       return;
     }
-    boolean interrupted = Thread.interrupted();
-    try {
-      atlas.cancelRestoreJob(plan.sourceProject(), plan.sourceCluster(), job.id(), CANCEL_TIMEOUT);
+    boolean cancelled =
+        context
+            .cleanup(CANCEL_TIMEOUT)
+            .run(
+                "cancel Atlas restore job " + job.id() + " (cancel it in Atlas if this failed)",
+                () ->
+                    atlas.cancelRestoreJob(
+                        plan.sourceProject(), plan.sourceCluster(), job.id(), CANCEL_TIMEOUT));
+    if (cancelled) {
       LOG.warn(
           "cancelled Atlas restore job {} because the run was stopped; {} stays partly restored"
               + " until the next run",
           job.id(),
           plan.target());
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "could not cancel Atlas restore job {} ({}); cancel it in Atlas",
-          job.id(),
-          Redactor.redact(String.valueOf(e.getMessage())));
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

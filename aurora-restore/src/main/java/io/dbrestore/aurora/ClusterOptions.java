@@ -7,7 +7,6 @@ import io.dbrestore.aurora.rds.SdkRds;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -68,16 +67,6 @@ public class ClusterOptions {
     return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
   }
 
-  /**
-   * The guard for the workflows. In a dry run the port itself prints and simulates each call, so
-   * the guard checks and lets the (simulated) call through.
-   */
-  static SafetyGuard guard(JobContext context) {
-    return context.dryRun()
-        ? new SafetyGuard(context.guardPolicy(), context::callerAccount, false, context.out())
-        : context.guard();
-  }
-
   Settings settings() {
     return Settings.defaults()
         .withRestoreTimeout(restoreTimeout)
@@ -120,14 +109,6 @@ public class ClusterOptions {
               + value
               + "' is neither 'latest' nor an instant like"
               + " 2026-11-24T23:00:00Z");
-    }
-  }
-
-  static void checkAccounts(String option, List<String> accounts) {
-    for (String a : accounts) {
-      if (!a.matches("\\d{12}")) {
-        throw JobException.invalidInput(option + " '" + a + "' is not a 12-digit AWS account id");
-      }
     }
   }
 }

@@ -1,12 +1,12 @@
 package io.dbrestore.aurora;
 
+import io.dbrestore.masking.cli.MaskingInputs;
+import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
 import io.dbrestore.masking.engine.Sample;
-import io.dbrestore.masking.job.MaskingInputs;
-import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;

@@ -3,12 +3,13 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.RestoreWorkflow;
+import io.dbrestore.masking.cli.MaskingInputs;
+import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
-import io.dbrestore.masking.job.MaskingInputs;
-import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.DurationConverter;
+import io.dbrestore.runtime.cli.SourceSnapshotOptions;
 import io.dbrestore.runtime.error.JobException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,11 +63,7 @@ public final class RestoreCommand extends JobCommand {
               + " --source-cluster-name: a hand-started release run names its snapshot).")
   String snapshot;
 
-  @Option(
-      names = "--source-account",
-      paramLabel = "<account>",
-      description = "Only take masked snapshots shared from this (production) account.")
-  String sourceAccount;
+  @Mixin SourceSnapshotOptions source;
 
   @Option(
       names = "--snapshot-prefix",
@@ -83,14 +80,6 @@ public final class RestoreCommand extends JobCommand {
               + " without its environment prefix is NOT guessed: required unless --snapshot or"
               + " --point-in-time.")
   String sourceClusterName;
-
-  @Option(
-      names = "--max-age",
-      paramLabel = "<duration>",
-      defaultValue = "36h",
-      converter = DurationConverter.class,
-      description = "Refuse (exit 3) a snapshot older than this. Default: 36h.")
-  Duration maxAge;
 
   @Option(
       names = "--source-cluster",
@@ -216,9 +205,7 @@ public final class RestoreCommand extends JobCommand {
       throw JobException.invalidInput("--source-cluster and --point-in-time go together");
     }
     ClusterOptions.pointInTime(pointInTime);
-    if (sourceAccount != null) {
-      ClusterOptions.checkAccounts("--source-account", java.util.List.of(sourceAccount));
-    }
+    source.validate();
     if (instances < 1 || instances > 15) {
       throw JobException.invalidInput("--instances must be 1 to 15, got " + instances);
     }
@@ -244,10 +231,10 @@ public final class RestoreCommand extends JobCommand {
             strat,
             new RestoreWorkflow.Source(
                 snapshot,
-                sourceAccount,
+                source.sourceAccount,
                 prefix,
                 sourceClusterName,
-                maxAge,
+                source.maxAge,
                 sourceCluster,
                 pointInTime),
             placement.instanceClass,
@@ -263,7 +250,7 @@ public final class RestoreCommand extends JobCommand {
     return new RestoreWorkflow(
             context,
             ClusterOptions.rds(context),
-            ClusterOptions.guard(context),
+            context.guardForPort(),
             sql,
             password,
             placement.settings(),

@@ -3,14 +3,13 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.SnapshotWorkflow;
+import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
-import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.PublishOptions;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -54,19 +53,7 @@ public final class SnapshotCommand extends JobCommand {
       description = "Restore the source as of this time (latest, or e.g. 2026-11-24T23:00:00Z).")
   String pointInTime;
 
-  @Option(
-      names = "--share-with",
-      paramLabel = "<account>",
-      split = ",",
-      description = "Development account to share the snapshot with (repeatable).")
-  List<String> shareWith = new ArrayList<>();
-
-  @Option(
-      names = "--retention",
-      paramLabel = "<n>",
-      defaultValue = "7",
-      description = "How many masked snapshots of this source to keep. Default: 7.")
-  int retention;
+  @Mixin PublishOptions publish;
 
   @Option(
       names = "--snapshot-prefix",
@@ -101,7 +88,7 @@ public final class SnapshotCommand extends JobCommand {
   protected Object execute(JobContext context) throws Exception {
     Names.clusterId("--source-cluster", sourceCluster);
     cluster.check();
-    ClusterOptions.checkAccounts("--share-with", shareWith);
+    publish.validate();
     ClusterOptions.pointInTime(pointInTime);
     if (sourceSnapshot != null && pointInTime != null) {
       throw JobException.invalidInput("give at most one of --source-snapshot and --point-in-time");
@@ -110,15 +97,12 @@ public final class SnapshotCommand extends JobCommand {
       throw JobException.invalidInput(
           "--verify-only does not apply to snapshot: use 'aurora-restore mask --verify-only'");
     }
-    if (retention < 1) {
-      throw JobException.invalidInput("--retention must be at least 1, got " + retention);
-    }
     if (cluster.kmsKey == null) {
       throw JobException.invalidInput(
           "--kms-key is required: the masked snapshot must be encrypted with a customer-managed"
               + " key to be shared");
     }
-    if (shareWith.isEmpty()) {
+    if (publish.shareWith.isEmpty()) {
       LOG.warn("no --share-with: the masked snapshot stays in this account");
     }
     MaskingPlan plan = masking.plan(context);
@@ -134,14 +118,14 @@ public final class SnapshotCommand extends JobCommand {
             cluster.securityGroups,
             cluster.kmsKey,
             cluster.instanceClass,
-            shareWith,
-            retention,
+            publish.shareWith,
+            publish.retention,
             prefix,
             database);
     return new SnapshotWorkflow(
             context,
             ClusterOptions.rds(context),
-            ClusterOptions.guard(context),
+            context.guardForPort(),
             sql,
             cluster.settings(),
             request)

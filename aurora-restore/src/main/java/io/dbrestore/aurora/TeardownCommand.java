@@ -35,10 +35,7 @@ public final class TeardownCommand extends JobCommand {
       Names.clusterId("--cluster", cluster);
     }
     return new TeardownWorkflow(
-            context,
-            ClusterOptions.rds(context),
-            ClusterOptions.guard(context),
-            Settings.defaults())
+            context, ClusterOptions.rds(context), context.guardForPort(), Settings.defaults())
         .run(cluster);
   }
 }

@@ -1,9 +1,9 @@
 package io.dbrestore.demo;
 
+import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.report.SummaryTable;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -6,6 +6,7 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.GuardPolicy;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.report.RunContext;
 import io.dbrestore.runtime.wait.Waiter;
 import java.io.PrintWriter;
@@ -137,6 +138,14 @@ public final class JobContext {
     return new Secrets(aws().secretsManager());
   }
 
+  /**
+   * Work after a failure or cancellation that the run's cancellation must not stop: its waits get
+   * {@code budget}, cut to fit the runtime's grace period when the run was cancelled.
+   */
+  public Cleanup cleanup(java.time.Duration budget) {
+    return Cleanup.start(cancellation, clock, JobMain.cancelGrace(env), budget);
+  }
+
   /** The one way to wait: bounded by this wait's timeout and the job's deadline. */
   public Waiter waiter() {
     return new Waiter(cancellation, clock, deadline);
@@ -154,6 +163,15 @@ public final class JobContext {
       guard = g;
     }
     return g;
+  }
+
+  /**
+   * The guard for a workflow that runs against a dry-run overlay of its port: in a dry run the
+   * overlay prints and simulates each change, so this guard checks and lets the (simulated) call
+   * through; in a real run it is {@link #guard()}.
+   */
+  public SafetyGuard guardForPort() {
+    return dryRun ? new SafetyGuard(guardPolicy, this::callerAccount, false, out) : guard();
   }
 
   /** For tests that run without STS: the account the guard sees. */

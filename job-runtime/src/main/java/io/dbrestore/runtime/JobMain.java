@@ -2,41 +2,22 @@ package io.dbrestore.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.dbrestore.runtime.aws.AwsClients;
 import io.dbrestore.runtime.cli.EnvDefaults;
 import io.dbrestore.runtime.cli.VersionProvider;
-import io.dbrestore.runtime.guard.GuardPolicy;
-import io.dbrestore.runtime.lifecycle.Cancellation;
-import io.dbrestore.runtime.lifecycle.Signals;
-import io.dbrestore.runtime.lifecycle.TaskToken;
-import io.dbrestore.runtime.log.LogEncoder;
 import io.dbrestore.runtime.log.LogSetup;
-import io.dbrestore.runtime.log.Redactor;
 import io.dbrestore.runtime.report.RunContext;
-import io.dbrestore.runtime.report.SentryReporter;
-import io.dbrestore.runtime.report.TaskMetadata;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The entry point of every job: parses the command line, then runs the chosen {@link JobCommand}
@@ -59,7 +40,7 @@ public final class JobMain {
   public static final String HEARTBEAT_VARIABLE = "DBRESTORE_HEARTBEAT_SECONDS";
   public static final String GRACE_VARIABLE = "DBRESTORE_CANCEL_GRACE_SECONDS";
 
-  private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(20);
 
   private final String job;
@@ -101,7 +82,7 @@ public final class JobMain {
   public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
     LogSetup.configure(env, verbose);
-    Session session = new Session(env, out, err, verbose);
+    JobSession session = new JobSession(job, clock, processMode, env, out, err, verbose);
     try {
       CommandLine cli = commandLine(env, out, err, session);
       return cli.execute(args);
@@ -115,7 +96,7 @@ public final class JobMain {
 
   /** Builds the command tree with the runtime's conventions applied to every command. */
   CommandLine commandLine(
-      Map<String, String> env, PrintWriter out, PrintWriter err, Session session) {
+      Map<String, String> env, PrintWriter out, PrintWriter err, JobSession session) {
     CommandLine cli = new CommandLine(topCommand.get());
     if (!cli.getSubcommands().containsKey("preflight")) {
       cli.addSubcommand("preflight", new PreflightCommand());
@@ -144,288 +125,29 @@ public final class JobMain {
     }
   }
 
-  /** One invocation: its environment, outputs and the reporting that outlives parsing. */
-  final class Session implements AutoCloseable {
-    private final Map<String, String> env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private boolean verbose;
-    private final RunContext run;
-    private SentryReporter sentry = SentryReporter.disabled();
-    private AwsClients aws;
-    private boolean dryRun;
-    private TaskToken token;
+  /** How long the job may take to stop after cancellation before the runtime exits anyway. */
+  static Duration cancelGrace(Map<String, String> env) {
+    return seconds(env, GRACE_VARIABLE, DEFAULT_GRACE);
+  }
 
-    Session(Map<String, String> env, PrintWriter out, PrintWriter err, boolean verbose) {
-      this.env = env;
-      this.out = out;
-      this.err = err;
-      this.verbose = verbose;
-      this.run =
-          new RunContext(
-              job,
-              blankToNull(env.get("DBRESTORE_TARGET")),
-              blankToNull(env.get(EXECUTION_VARIABLE)));
+  static Duration seconds(Map<String, String> env, String variable, Duration fallback) {
+    String v = env.get(variable);
+    if (v == null || v.isBlank()) {
+      return fallback;
     }
-
-    private synchronized AwsClients aws() {
-      if (aws == null) {
-        aws = new AwsClients(AwsClients.Settings.CONTROL_PLANE, dryRun);
+    try {
+      long s = Long.parseLong(v.trim());
+      if (s <= 0) {
+        throw new NumberFormatException();
       }
-      return aws;
-    }
-
-    private String token() {
-      return blankToNull(env.get(TASK_TOKEN_VARIABLE));
-    }
-
-    int invalidInput(CommandLine commandLine, String message, Exception ex) {
-      String fullName = commandLine.getCommandSpec().qualifiedName();
-      String line =
-          job
-              + ": "
-              + message.replaceAll("[\\r\\n]+", " ").trim()
-              + " (see '"
-              + fullName
-              + " --help')";
-      // Not logged: the one line on stderr is the whole story for a command-line mistake.
-      return fail(
-          new Failure(
-              ExitCode.INVALID_INPUT, "invalid-input", line.substring(job.length() + 2), ex),
-          false);
-    }
-
-    Integer execute(ParseResult parseResult) {
-      Integer help = CommandLine.executeHelpRequest(parseResult);
-      if (help != null) {
-        return help;
-      }
-      ParseResult leaf = parseResult;
-      while (leaf.hasSubcommand()) {
-        leaf = leaf.subcommand();
-      }
-      Object command = leaf.commandSpec().userObject();
-      if (!(command instanceof JobCommand jobCommand)) {
-        try {
-          return new CommandLine.RunLast().execute(parseResult);
-        } catch (CommandLine.ExecutionException e) {
-          if (e.getCause() instanceof ParameterException pe) {
-            return invalidInput(pe.getCommandLine(), pe.getMessage(), pe);
-          }
-          throw e;
-        }
-      }
-      return runJob(jobCommand);
-    }
-
-    private int runJob(JobCommand command) {
-      verbose = verbose || command.common.verbose;
-      dryRun = command.common.dryRun;
-      LogSetup.configure(env, verbose);
-      if (command.common.target != null) {
-        run.target(command.common.target);
-      }
-      sentry = SentryReporter.start(env, job, VersionProvider.version());
-
-      GuardPolicy policy;
-      try {
-        policy = guardPolicy(command);
-      } catch (IllegalArgumentException e) {
-        return fail(new Failure(ExitCode.INVALID_INPUT, "invalid-input", e.getMessage(), e));
-      }
-      Duration timeout =
-          command.common.timeout != null ? command.common.timeout : command.defaultTimeout();
-      Instant started = clock.instant();
-      Instant deadline = started.plus(timeout);
-
-      Cancellation cancellation = new Cancellation();
-      cancellation.bindJobThread(Thread.currentThread());
-      ScheduledExecutorService timers =
-          Executors.newScheduledThreadPool(
-              1,
-              r -> {
-                Thread t = new Thread(r, "dbrestore-timer");
-                t.setDaemon(true);
-                return t;
-              });
-      timers.schedule(
-          () ->
-              cancellation.cancel(
-                  Cancellation.Reason.DEADLINE,
-                  "the job ran longer than its --timeout of "
-                      + timeout.toString().substring(2).toLowerCase()),
-          timeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-      if (processMode) {
-        Signals.install(cancellation);
-        Duration grace = seconds(GRACE_VARIABLE, DEFAULT_GRACE);
-        cancellation.onCancel(
-            request ->
-                timers.schedule(
-                    () -> {
-                      err.println(
-                          job
-                              + ": did not reach a safe point within "
-                              + grace.toSeconds()
-                              + "s of being cancelled; exiting now");
-                      err.flush();
-                      sentry.close();
-                      Runtime.getRuntime().halt(request.reason().exitCode().code());
-                    },
-                    grace.toMillis(),
-                    TimeUnit.MILLISECONDS));
-      }
-      run.task(TaskMetadata.read(env));
-      try {
-        String taskToken = token();
-        if (taskToken != null) {
-          token =
-              TaskToken.start(
-                  aws().stepFunctions(),
-                  taskToken,
-                  seconds(HEARTBEAT_VARIABLE, DEFAULT_HEARTBEAT),
-                  cancellation,
-                  run.mdc());
-        }
-        cancellation.throwIfCancelled();
-        JobContext context =
-            new JobContext(run, env, out, dryRun, deadline, clock, cancellation, this::aws, policy);
-        LOG.info("{} started{}", job, dryRun ? " (dry run)" : "");
-        Object result = command.execute(context);
-        cancellation.unbindJobThread();
-        Thread.interrupted();
-        String json = resultJson(result, started);
-        out.println(json);
-        out.flush();
-        run.step("done");
-        LOG.info("{} done in {}s", job, Duration.between(started, clock.instant()).toSeconds());
-        if (token != null) {
-          token.succeed(json);
-        }
-        return ExitCode.DONE.code();
-      } catch (Throwable t) {
-        cancellation.unbindJobThread();
-        Thread.interrupted();
-        int code = fail(Failure.classify(t, cancellation));
-        if (t instanceof VirtualMachineError e) {
-          // Reported what we could; a broken JVM must not carry on.
-          throw e;
-        }
-        return code;
-      } finally {
-        timers.shutdownNow();
-      }
-    }
-
-    private GuardPolicy guardPolicy(JobCommand command) {
-      Pattern allowlist = null;
-      String pattern = command.common.targetAllowlist;
-      if (pattern != null && !pattern.isBlank()) {
-        try {
-          allowlist = Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-          throw new IllegalArgumentException(
-              "--target-allowlist '"
-                  + pattern
-                  + "' is not a valid regular expression: "
-                  + e.getDescription());
-        }
-      }
-      return new GuardPolicy(
-          allowlist, GuardPolicy.parseProtectedAccounts(command.common.protectedAccounts));
-    }
-
-    private String resultJson(Object result, Instant started) throws Exception {
-      ObjectNode node;
-      if (result == null) {
-        node = JSON.createObjectNode();
-      } else if (JSON.valueToTree(result) instanceof ObjectNode o) {
-        node = o;
-      } else {
-        node = JSON.createObjectNode();
-        node.set("result", JSON.valueToTree(result));
-      }
-      ObjectNode full = JSON.createObjectNode();
-      full.put("job", job);
-      run.target().ifPresent(t -> full.put("target", t));
-      full.put("status", ExitCode.DONE.name());
-      full.put("dryRun", dryRun);
-      full.put("durationSeconds", Duration.between(started, clock.instant()).toSeconds());
-      run.task().logLink().ifPresent(link -> full.put("logLink", link));
-      full.set("stepSeconds", JSON.valueToTree(run.stepSeconds()));
-      full.setAll(node);
-      return Redactor.redact(JSON.writeValueAsString(full));
-    }
-
-    /**
-     * The one place a failure becomes an exit code, a line on stderr, a report and a task failure.
-     */
-    int fail(Failure failure) {
-      return fail(failure, true);
-    }
-
-    private int fail(Failure failure, boolean log) {
-      String message = failure.redactedMessage();
-      err.println(job + ": " + message);
-      if (verbose && failure.error() != null) {
-        StringWriter trace = new StringWriter();
-        failure.error().printStackTrace(new PrintWriter(trace));
-        err.print(Redactor.redact(trace.toString()));
-      }
-      err.flush();
-      if (log && LogEncoder.current() == LogEncoder.Format.JSON) {
-        LOG.error("{} failed: {} ({}): {}", job, failure.code(), failure.kind(), message);
-      }
-      if (!sentry.enabled() && failure.code() == ExitCode.INVALID_INPUT) {
-        sentry = SentryReporter.start(env, job, VersionProvider.version());
-      }
-      sentry.report(run, failure.code(), failure.kind(), message, failure.error());
-      String taskToken = token();
-      if (taskToken != null) {
-        String cause = message + run.task().logLink().map(l -> " | logs: " + l).orElse("");
-        try {
-          if (token == null) {
-            token = TaskToken.withoutHeartbeats(aws().stepFunctions(), taskToken);
-          }
-          token.fail(failure.code().name(), cause);
-        } catch (RuntimeException e) {
-          LOG.warn(
-              "could not report the failure to Step Functions: {}", Redactor.redact(e.toString()));
-        }
-      }
-      return failure.code().code();
-    }
-
-    private Duration seconds(String variable, Duration fallback) {
-      String v = env.get(variable);
-      if (v == null || v.isBlank()) {
-        return fallback;
-      }
-      try {
-        long s = Long.parseLong(v.trim());
-        if (s <= 0) {
-          throw new NumberFormatException();
-        }
-        return Duration.ofSeconds(s);
-      } catch (NumberFormatException e) {
-        LOG.warn(
-            "{}='{}' is not a positive number of seconds; using {}s",
-            variable,
-            v,
-            fallback.toSeconds());
-        return fallback;
-      }
-    }
-
-    @Override
-    public void close() {
-      if (token != null) {
-        token.close();
-      }
-      if (aws != null) {
-        aws.close();
-      }
-      sentry.close();
+      return Duration.ofSeconds(s);
+    } catch (NumberFormatException e) {
+      LOG.warn(
+          "{}='{}' is not a positive number of seconds; using {}s",
+          variable,
+          v,
+          fallback.toSeconds());
+      return fallback;
     }
   }
 

@@ -10,6 +10,7 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.wait.Poll;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ final class Clusters {
           "incompatible-restore",
           "incompatible-network",
           "storage-full");
+
+  private static final java.time.Duration CLEANUP_BUDGET = java.time.Duration.ofMinutes(2);
 
   private final JobContext context;
   private final RdsPort rds;
@@ -254,30 +257,35 @@ final class Clusters {
     if (context.dryRun()) {
       return;
     }
-    boolean wasInterrupted = Thread.interrupted();
-    try {
-      Optional<Cluster> c = rds.cluster(id);
-      if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
-        return;
-      }
-      rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
-      if (failure instanceof JobException j
-          && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
-        LOG.warn("cancelled: deleting {} without waiting", id);
-        delete(rds.cluster(id).orElseThrow(), false);
-      } else {
-        LOG.warn(
-            "{} is left for investigation, marked expired: the next run or 'aurora-restore"
-                + " teardown' deletes it",
-            id);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not clean up {}: {}", id, e.toString());
-    } finally {
-      if (wasInterrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    cleanup()
+        .run(
+            "clean up " + id,
+            () -> {
+              Optional<Cluster> c = rds.cluster(id);
+              if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
+                return;
+              }
+              rds.addTags(
+                  c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
+              if (failure instanceof JobException j
+                  && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
+                LOG.warn("cancelled: deleting {} without waiting", id);
+                delete(rds.cluster(id).orElseThrow(), false);
+              } else {
+                LOG.warn(
+                    "{} is left for investigation, marked expired: the next run or"
+                        + " 'aurora-restore teardown' deletes it",
+                    id);
+              }
+            });
+  }
+
+  /**
+   * Cleanup after a failure or cancellation. Nothing in it waits for RDS (deletions are only
+   * started), so a short budget is enough.
+   */
+  Cleanup cleanup() {
+    return context.cleanup(CLEANUP_BUDGET);
   }
 
   Settings settings() {

@@ -1,10 +1,10 @@
 package io.dbrestore.aurora.flow;
 
+import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
-import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;

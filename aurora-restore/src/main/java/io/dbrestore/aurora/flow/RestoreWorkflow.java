@@ -10,6 +10,7 @@ import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -271,16 +272,17 @@ public final class RestoreWorkflow {
                               + src.snapshot()
                               + " does not exist or is not shared with this account"));
       checkAvailable(s);
-      checkAge(s);
-      return s;
+      return requireFresh(s);
     }
     Pattern pattern = Names.maskedSnapshotPattern(src.prefix(), src.sourceClusterName());
     Snapshot newest =
-        rds.snapshots(SnapshotType.SHARED, null).stream()
-            .filter(s -> src.sourceAccount() == null || src.sourceAccount().equals(s.account()))
-            .filter(s -> pattern.matcher(s.name()).matches())
-            .filter(s -> "available".equals(s.status()))
-            .findFirst()
+        snapshotChoice()
+            .newest(
+                rds.snapshots(SnapshotType.SHARED, null).stream()
+                    .filter(
+                        s -> src.sourceAccount() == null || src.sourceAccount().equals(s.account()))
+                    .filter(s -> pattern.matcher(s.name()).matches())
+                    .toList())
             .orElseThrow(
                 () ->
                     JobException.refused(
@@ -292,8 +294,12 @@ public final class RestoreWorkflow {
                                 ? ""
                                 : " from account " + src.sourceAccount())
                             + "; check the production snapshot job"));
-    checkAge(newest);
-    return newest;
+    return requireFresh(newest);
+  }
+
+  private SnapshotChoice<Snapshot> snapshotChoice() {
+    return new SnapshotChoice<>(
+        Snapshot::name, Snapshot::created, s -> "available".equals(s.status()), context.clock());
   }
 
   private static void checkAvailable(Snapshot s) {
@@ -303,23 +309,12 @@ public final class RestoreWorkflow {
     }
   }
 
-  private void checkAge(Snapshot s) {
-    Duration maxAge = request.source().maxAge();
-    if (maxAge == null || s.created() == null) {
-      return;
-    }
-    Duration age = Duration.between(s.created(), context.clock().instant());
-    if (age.compareTo(maxAge) > 0) {
-      throw JobException.refused(
-          "snapshot-too-old",
-          "the newest masked snapshot "
-              + s.name()
-              + " is "
-              + age.toHours()
-              + "h old (--max-age "
-              + maxAge.toHours()
-              + "h); the target keeps its data: check the production snapshot job");
-    }
+  private Snapshot requireFresh(Snapshot s) {
+    return snapshotChoice()
+        .requireFresh(
+            s,
+            request.source().maxAge(),
+            "the target keeps its data: check the production snapshot job");
   }
 
   /**
@@ -444,26 +439,23 @@ public final class RestoreWorkflow {
     if (context.dryRun()) {
       return;
     }
-    boolean wasInterrupted = Thread.interrupted();
-    try {
-      Optional<Cluster> away = rds.cluster(old);
-      if (rds.cluster(target).isEmpty()
-          && away.isPresent()
-          && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-        LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
-        guard.perform(
-            Operation.MODIFY,
-            clusters.resource(away.get()),
-            "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
-            () -> rds.renameCluster(old, target));
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not rename {} back: {}", old, e.toString());
-    } finally {
-      if (wasInterrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    clusters
+        .cleanup()
+        .run(
+            "put " + target + " back if it was renamed away",
+            () -> {
+              Optional<Cluster> away = rds.cluster(old);
+              if (rds.cluster(target).isEmpty()
+                  && away.isPresent()
+                  && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
+                LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
+                guard.perform(
+                    Operation.MODIFY,
+                    clusters.resource(away.get()),
+                    "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
+                    () -> rds.renameCluster(old, target));
+              }
+            });
     clusters.abandon(next, runId, failure);
   }
 }

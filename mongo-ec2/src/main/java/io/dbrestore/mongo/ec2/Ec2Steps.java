@@ -8,11 +8,9 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
-import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.wait.Poll;
 import io.dbrestore.runtime.wait.Waiter;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,13 +42,10 @@ public final class Ec2Steps {
 
   /**
    * The same steps for putting things back after a failure or cancellation: their waits ignore the
-   * run's cancellation and deadline and stop after {@code budget} instead (after cancellation, the
-   * runtime exits about 20 seconds later whatever happens).
+   * run's cancellation and deadline and stop at the end of the cleanup's budget instead.
    */
-  public Ec2Steps forRollback(Duration budget) {
-    Instant end = context.clock().instant().plus(budget);
-    return new Ec2Steps(
-        context, ec2, waits, () -> new Waiter(new Cancellation(), context.clock(), end));
+  public Ec2Steps forRollback(Cleanup cleanup) {
+    return new Ec2Steps(context, ec2, waits, cleanup::waiter);
   }
 
   public Ec2Port port() {
@@ -352,14 +347,6 @@ public final class Ec2Steps {
    * the original reason is what the run reports.
    */
   public boolean quietly(String what, Runnable action) {
-    Thread.interrupted();
-    try {
-      action.run();
-      LOG.info("{}: done", what);
-      return true;
-    } catch (RuntimeException e) {
-      LOG.warn("{}: failed ({})", what, String.valueOf(e.getMessage()));
-      return false;
-    }
+    return context.cleanup(waits.instance()).run(what, action);
   }
 }

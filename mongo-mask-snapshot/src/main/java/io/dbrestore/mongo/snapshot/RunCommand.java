@@ -1,11 +1,11 @@
 package io.dbrestore.mongo.snapshot;
 
 import com.mongodb.client.MongoClient;
+import io.dbrestore.masking.cli.MaskingInputs;
+import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.job.MaskingInputs;
-import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
@@ -13,9 +13,9 @@ import io.dbrestore.mongo.ec2.SdkEc2Port;
 import io.dbrestore.mongo.ec2.Waits;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.cli.PublishOptions;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,19 +65,7 @@ public final class RunCommand extends JobCommand {
               + " encrypted with; the development accounts need a grant on it.")
   String kmsKey;
 
-  @Option(
-      names = "--share-with",
-      paramLabel = "<account>",
-      split = ",",
-      description = "An account to share the masked snapshot with. Repeat for more.")
-  List<String> shareWith = new ArrayList<>();
-
-  @Option(
-      names = "--retention",
-      paramLabel = "<n>",
-      defaultValue = "7",
-      description = "How many masked snapshots of this label to keep. Default: 7.")
-  int retention;
+  @Mixin PublishOptions publish;
 
   @Option(
       names = "--label",
@@ -125,8 +113,8 @@ public final class RunCommand extends JobCommand {
             kmsKey,
             instance.volumeType,
             instance.volumeInitializationRate,
-            List.copyOf(shareWith),
-            retention,
+            List.copyOf(publish.shareWith),
+            publish.retention,
             label,
             minCountRatio,
             plan.rules().sha256(),
@@ -148,15 +136,7 @@ public final class RunCommand extends JobCommand {
       throw JobException.invalidInput(
           "--source-volume-tag '" + sourceVolumeTag + "' is not Key=Value");
     }
-    for (String account : shareWith) {
-      if (!account.matches("\\d{12}")) {
-        throw JobException.invalidInput(
-            "--share-with '" + account + "' is not a 12-digit AWS account id");
-      }
-    }
-    if (retention < 1) {
-      throw JobException.invalidInput("--retention must be at least 1, got " + retention);
-    }
+    publish.validate();
     if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
       throw JobException.invalidInput(
           "--label '" + label + "' must be lower-case letters, digits and hyphens (at most 40)");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
-import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.mongo.ec2.Mongod;

@@ -15,9 +15,10 @@ import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.lifecycle.Cleanup;
+import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
   public static final String JOB = "mongo-restore";
-
-  /**
-   * How long putting the old volume back may take after cancellation (the runtime exits at 20s).
-   */
-  static final Duration CANCELLED_ROLLBACK_BUDGET = Duration.ofSeconds(12);
 
   public record Settings(
       String runId,
@@ -192,13 +188,15 @@ public final class RestoreWorkflow {
       return s;
     }
     String prefix = MaskedSnapshotDescription.prefix(settings.label());
+    SnapshotChoice<Snapshot> choice =
+        new SnapshotChoice<>(
+            Snapshot::id, Snapshot::startTime, s -> s.state().equals("completed"), context.clock());
     Snapshot newest =
-        ec2
-            .findSnapshots(
-                new SnapshotQuery(List.of(settings.sourceAccount()), null, Map.of(), prefix + "*"))
-            .stream()
-            .filter(s -> s.state().equals("completed"))
-            .max(Comparator.comparing(Snapshot::startTime))
+        choice
+            .newest(
+                ec2.findSnapshots(
+                    new SnapshotQuery(
+                        List.of(settings.sourceAccount()), null, Map.of(), prefix + "*")))
             .orElseThrow(
                 () ->
                     JobException.refused(
@@ -208,19 +206,8 @@ public final class RestoreWorkflow {
                             + "' shared from account "
                             + settings.sourceAccount()
                             + "; did tonight's mongo-mask-snapshot run succeed and share it?"));
-    Duration age = Duration.between(newest.startTime(), context.clock().instant());
-    if (age.compareTo(settings.maxAge()) > 0) {
-      throw JobException.refused(
-          "snapshot-too-old",
-          "the newest masked snapshot "
-              + newest.id()
-              + " is "
-              + age.toHours()
-              + "h old, more than --max-age "
-              + settings.maxAge().toHours()
-              + "h; check the production job, or name a snapshot with --snapshot");
-    }
-    return newest;
+    return choice.requireFresh(
+        newest, settings.maxAge(), "check the production job, or name a snapshot with --snapshot");
   }
 
   private static MaskedSnapshotDescription expected(Snapshot snapshot) {
@@ -323,36 +310,12 @@ public final class RestoreWorkflow {
           cause);
     }
     boolean cancelled = context.cancellation().isCancelled();
-    Duration budget =
-        cancelled ? CANCELLED_ROLLBACK_BUDGET : settings.waits().instance().multipliedBy(3);
-    Ec2Steps back = steps.forRollback(budget);
+    Cleanup cleanup = context.cleanup(settings.waits().instance().multipliedBy(3));
+    Ec2Steps back = steps.forRollback(cleanup);
     LOG.warn(
         "rolling back: putting {} back under {} ({})", old.get(), instanceId, reason.getMessage());
-    Thread.interrupted();
     try {
-      Volume previous = ec2.describeVolume(old.get()).orElseThrow();
-      boolean inPlace =
-          previous
-              .attachment()
-              .filter(a -> a.instanceId().equals(instanceId))
-              .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
-              .isPresent();
-      if (!inPlace) {
-        back.stop(instanceId);
-        Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
-        if (current.isPresent() && !current.equals(old)) {
-          back.detach(current.get(), instanceId, settings.device());
-        }
-        if (previous.attachment().isPresent()) {
-          // Still detaching: it must be free before it can go back.
-          back.detach(old.get(), instanceId, settings.device());
-        }
-        back.attach(old.get(), instanceId, settings.device());
-      }
-      back.start(instanceId);
-      if (!cancelled) {
-        mongod.awaitReady(back.waiter(), settings.waits().mongod(), settings.waits().backoff());
-      }
+      cleanup.call(() -> putBack(back, instanceId, old.get(), cancelled));
     } catch (RuntimeException e) {
       return new JobException(
           cancelled ? reason.exitCode() : ExitCode.FAULT,
@@ -381,6 +344,34 @@ public final class RestoreWorkflow {
             + newVolume
             + " is kept for inspection (the next run deletes it)",
         cause);
+  }
+
+  /** Stop, swap the old volume back in, start (and wait for mongod unless cancelled). */
+  private Void putBack(Ec2Steps back, String instanceId, String old, boolean cancelled) {
+    Volume previous = ec2.describeVolume(old).orElseThrow();
+    boolean inPlace =
+        previous
+            .attachment()
+            .filter(a -> a.instanceId().equals(instanceId))
+            .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
+            .isPresent();
+    if (!inPlace) {
+      back.stop(instanceId);
+      Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
+      if (current.isPresent() && !current.get().equals(old)) {
+        back.detach(current.get(), instanceId, settings.device());
+      }
+      if (previous.attachment().isPresent()) {
+        // Still detaching: it must be free before it can go back.
+        back.detach(old, instanceId, settings.device());
+      }
+      back.attach(old, instanceId, settings.device());
+    }
+    back.start(instanceId);
+    if (!cancelled) {
+      mongod.awaitReady(back.waiter(), settings.waits().mongod(), settings.waits().backoff());
+    }
+    return null;
   }
 
   /** Deletes unattached volumes earlier runs restored for this instance (failed attempts). */

@@ -6,7 +6,7 @@ import io.dbrestore.mongo.ec2.SdkEc2Port;
 import io.dbrestore.mongo.ec2.Waits;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
-import io.dbrestore.runtime.cli.DurationConverter;
+import io.dbrestore.runtime.cli.SourceSnapshotOptions;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -34,19 +34,7 @@ public final class RunCommand extends JobCommand {
       description = "Restore this masked snapshot instead of the newest one.")
   String snapshot;
 
-  @Option(
-      names = "--source-account",
-      paramLabel = "<account>",
-      description = "The production account that shares the masked snapshots.")
-  String sourceAccount;
-
-  @Option(
-      names = "--max-age",
-      paramLabel = "<duration>",
-      defaultValue = "36h",
-      converter = DurationConverter.class,
-      description = "Refuse (exit 3) when the newest masked snapshot is older. Default: 36h.")
-  Duration maxAge;
+  @Mixin SourceSnapshotOptions source;
 
   @Option(
       names = "--label",
@@ -71,16 +59,13 @@ public final class RunCommand extends JobCommand {
   @Override
   protected Object execute(JobContext context) {
     instance.validate();
-    if ((snapshot == null) == (sourceAccount == null)) {
+    if ((snapshot == null) == (source.sourceAccount == null)) {
       throw JobException.invalidInput("give exactly one of --snapshot and --source-account");
     }
     if (snapshot != null && !snapshot.matches("snap-[0-9a-f]{8,17}")) {
       throw JobException.invalidInput("--snapshot '" + snapshot + "' is not an EBS snapshot id");
     }
-    if (sourceAccount != null && !sourceAccount.matches("\\d{12}")) {
-      throw JobException.invalidInput(
-          "--source-account '" + sourceAccount + "' is not a 12-digit AWS account id");
-    }
+    source.validate();
     if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
       throw JobException.invalidInput("--label '" + label + "' is not a label");
     }
@@ -91,8 +76,8 @@ public final class RunCommand extends JobCommand {
             instance.instance,
             instance.device,
             snapshot,
-            sourceAccount,
-            maxAge,
+            source.sourceAccount,
+            source.maxAge,
             label,
             kmsKey,
             instance.volumeType,

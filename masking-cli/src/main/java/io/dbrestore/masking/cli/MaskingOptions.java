@@ -1,4 +1,4 @@
-package io.dbrestore.masking.job;
+package io.dbrestore.masking.cli;
 
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;

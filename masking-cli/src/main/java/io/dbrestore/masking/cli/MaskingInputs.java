@@ -1,4 +1,4 @@
-package io.dbrestore.masking.job;
+package io.dbrestore.masking.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
