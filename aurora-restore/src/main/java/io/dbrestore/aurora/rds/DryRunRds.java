@@ -1,5 +1,6 @@
 package io.dbrestore.aurora.rds;
 
+import io.dbrestore.runtime.plan.DryRunPlan;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The dry run's RDS: reads go to the real account; every call that would change something is
@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class DryRunRds implements RdsPort {
   private final RdsPort real;
-  private final PrintWriter plan;
+  private final DryRunPlan plan;
   private final Clock clock;
   private final Map<String, Cluster> clusters = new HashMap<>();
   private final Map<String, Instance> instances = new HashMap<>();
@@ -31,29 +31,12 @@ public final class DryRunRds implements RdsPort {
 
   public DryRunRds(RdsPort real, PrintWriter plan, Clock clock) {
     this.real = real;
-    this.plan = plan;
+    this.plan = new DryRunPlan(plan);
     this.clock = clock;
   }
 
   private void print(String call, Map<String, ?> parameters) {
-    StringBuilder line = new StringBuilder("[dry-run] would call rds:").append(call);
-    new TreeMap<>(parameters)
-        .forEach(
-            (k, v) -> {
-              if (v != null && !(v instanceof List<?> l && l.isEmpty())) {
-                line.append(' ').append(k).append('=').append(v);
-              }
-            });
-    plan.println(line);
-    plan.flush();
-  }
-
-  private static Map<String, Object> params(Object... pairs) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put((String) pairs[i], pairs[i + 1]);
-    }
-    return m;
+    plan.call("rds:" + call, parameters);
   }
 
   @Override
@@ -153,7 +136,7 @@ public final class DryRunRds implements RdsPort {
   public Cluster restoreFromSnapshot(Snapshot snapshot, ClusterSpec spec) {
     print(
         "RestoreDBClusterFromSnapshot",
-        params(
+        DryRunPlan.params(
             "DBClusterIdentifier", spec.clusterId(),
             "SnapshotIdentifier", snapshot.arn(),
             "Engine", snapshot.engine(),
@@ -171,7 +154,7 @@ public final class DryRunRds implements RdsPort {
   public Cluster restoreToPointInTime(String sourceClusterId, Instant time, ClusterSpec spec) {
     print(
         "RestoreDBClusterToPointInTime",
-        params(
+        DryRunPlan.params(
             "DBClusterIdentifier",
             spec.clusterId(),
             "SourceDBClusterIdentifier",
@@ -206,7 +189,7 @@ public final class DryRunRds implements RdsPort {
       Map<String, String> tags) {
     print(
         "CreateDBInstance",
-        params(
+        DryRunPlan.params(
             "DBInstanceIdentifier", id,
             "DBClusterIdentifier", clusterId,
             "DBInstanceClass", instanceClass,
@@ -233,7 +216,7 @@ public final class DryRunRds implements RdsPort {
   public void setMasterPassword(String clusterId, String password) {
     print(
         "ModifyDBCluster",
-        params(
+        DryRunPlan.params(
             "DBClusterIdentifier",
             clusterId,
             "MasterUserPassword",
@@ -246,7 +229,7 @@ public final class DryRunRds implements RdsPort {
   public void setDeletionProtection(String clusterId, boolean on) {
     print(
         "ModifyDBCluster",
-        params(
+        DryRunPlan.params(
             "DBClusterIdentifier", clusterId, "DeletionProtection", on, "ApplyImmediately", true));
     cluster(clusterId).ifPresent(c -> clusters.put(c.id(), c.withDeletionProtection(on)));
   }
@@ -255,7 +238,7 @@ public final class DryRunRds implements RdsPort {
   public void renameCluster(String id, String newId) {
     print(
         "ModifyDBCluster",
-        params(
+        DryRunPlan.params(
             "DBClusterIdentifier", id, "NewDBClusterIdentifier", newId, "ApplyImmediately", true));
     cluster(id)
         .ifPresent(
@@ -271,7 +254,7 @@ public final class DryRunRds implements RdsPort {
   public void renameInstance(String id, String newId) {
     print(
         "ModifyDBInstance",
-        params(
+        DryRunPlan.params(
             "DBInstanceIdentifier",
             id,
             "NewDBInstanceIdentifier",
@@ -297,14 +280,17 @@ public final class DryRunRds implements RdsPort {
 
   @Override
   public void deleteInstance(String id) {
-    print("DeleteDBInstance", params("DBInstanceIdentifier", id, "SkipFinalSnapshot", true));
+    print(
+        "DeleteDBInstance",
+        DryRunPlan.params("DBInstanceIdentifier", id, "SkipFinalSnapshot", true));
     instances.remove(id);
     gone.add(id);
   }
 
   @Override
   public void deleteCluster(String id) {
-    print("DeleteDBCluster", params("DBClusterIdentifier", id, "SkipFinalSnapshot", true));
+    print(
+        "DeleteDBCluster", DryRunPlan.params("DBClusterIdentifier", id, "SkipFinalSnapshot", true));
     clusters.remove(id);
     gone.add(id);
   }
@@ -313,7 +299,7 @@ public final class DryRunRds implements RdsPort {
   public Snapshot createSnapshot(String snapshotId, String clusterId, Map<String, String> tags) {
     print(
         "CreateDBClusterSnapshot",
-        params(
+        DryRunPlan.params(
             "DBClusterSnapshotIdentifier", snapshotId,
             "DBClusterIdentifier", clusterId,
             "Tags", tags.keySet()));
@@ -338,7 +324,7 @@ public final class DryRunRds implements RdsPort {
   public void shareSnapshot(String snapshotId, List<String> accounts) {
     print(
         "ModifyDBClusterSnapshotAttribute",
-        params(
+        DryRunPlan.params(
             "DBClusterSnapshotIdentifier", snapshotId,
             "AttributeName", "restore",
             "ValuesToAdd", accounts));
@@ -346,14 +332,14 @@ public final class DryRunRds implements RdsPort {
 
   @Override
   public void deleteSnapshot(String snapshotId) {
-    print("DeleteDBClusterSnapshot", params("DBClusterSnapshotIdentifier", snapshotId));
+    print("DeleteDBClusterSnapshot", DryRunPlan.params("DBClusterSnapshotIdentifier", snapshotId));
     snapshots.remove(snapshotId);
     gone.add(snapshotId);
   }
 
   @Override
   public void addTags(String arn, Map<String, String> tags) {
-    print("AddTagsToResource", params("ResourceName", arn, "Tags", tags));
+    print("AddTagsToResource", DryRunPlan.params("ResourceName", arn, "Tags", tags));
     this.tags.computeIfAbsent(arn, a -> new LinkedHashMap<>(real.tags(a))).putAll(tags);
   }
 
