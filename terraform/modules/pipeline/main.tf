@@ -8,6 +8,10 @@ locals {
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
 
+  # The names of the jobs: the first column of jobs.txt, the one list of jobs (the launcher and
+  # docker/build-all.sh read it too; a module reads only its own files, so it lives here).
+  job_names = [for line in split("\n", file("${path.module}/jobs.txt")) : regex("^\\S+", trimspace(line)) if trimspace(line) != "" && !startswith(trimspace(line), "#")]
+
   # Which jobs each workflow runs; the role may run exactly these task definitions.
   workflow_jobs = {
     "masked-snapshots" = compact([
