@@ -113,10 +113,16 @@ module "masked_snapshots" {
   tags = local.tags
 }
 
-module "cleanup" {
-  source = "../../modules/cleanup"
+module "stop_tasks" {
+  source = "../../modules/stop-tasks"
 
   state_machine_arns = [module.masked_snapshots.state_machine_arn]
   ecs_cluster_arns   = [aws_ecs_cluster.this.arn]
   tags               = local.tags
+}
+
+# State from when the module was called cleanup; the resources keep their names.
+moved {
+  from = module.cleanup
+  to   = module.stop_tasks
 }

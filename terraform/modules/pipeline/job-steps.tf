@@ -1,6 +1,6 @@
 # Every job step of the state machines is the same three states, built here once:
 #   <step>        run the job's ECS task and wait for its task token (heartbeat, timeout, retries,
-#                 startedBy and the execution tag the cleanup module finds it by);
+#                 startedBy and the execution tag the stop-tasks module finds it by);
 #   <step>Notify  on any error, publish the exit-code name, the job's message and the execution to
 #                 the SNS topic (retried; a failed publish does not hide the failure);
 #   <step>Failed  inside a Parallel branch or a Map item, a result object with status FAILED, so one
