@@ -20,8 +20,10 @@ locals {
   restore_mongo   = try(var.restore.mongo, null)
   restore_atlas   = try(var.restore.atlas, null)
 
-  # What differs between job steps, by workflow and step name:
+  # What differs between job steps, by workflow and step name (what a step leaves out takes its
+  # value from job_step_defaults):
   #   job, timeout      the job (container and task definition) and its var.timeouts key
+  #   comment           the task state's Comment
   #   command           the command line, or command_path: an intrinsic (States.Array) that builds
   #                     it from the input; null when the branch is not configured (never placed)
   #   target_path       DBRESTORE_TARGET from the input instead of var.target
@@ -29,6 +31,17 @@ locals {
   #   result_selector, result_path, next   the task state's output and successor (null: End)
   #   failure_result    the FAILED result's name in a branch or Map item; null: a top-level step
   #   subject, message  the notification (States.Format)
+  job_step_defaults = {
+    comment           = null
+    command           = null
+    command_path      = null
+    target_path       = null
+    input_environment = {}
+    result_selector   = null
+    result_path       = null
+    next              = null
+    failure_result    = null
+  }
   job_step_specs = {
     "masked-snapshots" = {
       MongoDB = {
@@ -43,30 +56,21 @@ locals {
           ["--retention", tostring(local.snapshot_mongo.retention), "--rules", local.snapshot_mongo.rules],
           local.snapshot_mongo.extra_args,
         )
-        command_path      = null
-        target_path       = null
-        input_environment = {}
-        result_selector   = { name = "mongodb", status = "DONE", "result.$" = "$" }
-        result_path       = null
-        next              = null
-        failure_result    = { name = "mongodb" }
-        subject           = "States.Format('dbrestore ${local.target}: mongodb failed ({})', $.error.Error)"
-        message           = "States.Format('dbrestore ${local.target}: the mongodb masked snapshot failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
+        result_selector = { name = "mongodb", status = "DONE", "result.$" = "$" }
+        failure_result  = { name = "mongodb" }
+        subject         = "States.Format('dbrestore ${local.target}: mongodb failed ({})', $.error.Error)"
+        message         = "States.Format('dbrestore ${local.target}: the mongodb masked snapshot failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       AuroraCluster = {
-        job               = "aurora-restore"
-        timeout           = "aurora"
-        comment           = null
-        command           = null
-        command_path      = local.snapshot_aurora == null ? null : "States.Array('snapshot', '--source-cluster', $.cluster.cluster, '--rules', $.cluster.rules, '--instance-class', $.cluster.instanceClass, '--db-subnet-group', '${local.snapshot_aurora.db_subnet_group}'%{for sg in local.snapshot_aurora.security_group_ids}, '--vpc-security-group', '${sg}'%{endfor}, '--kms-key', '${local.snapshot_aurora.kms_key_arn}'%{for a in local.share_with}, '--share-with', '${a}'%{endfor}, '--retention', '${local.snapshot_aurora.retention}')"
-        target_path       = null
-        input_environment = {}
-        result_selector   = { status = "DONE", "result.$" = "$" }
-        result_path       = "$.outcome"
-        next              = "AuroraClusterDone"
-        failure_result    = { "name.$" = "$.cluster.cluster" }
-        subject           = "States.Format('dbrestore ${local.target}: aurora {} failed ({})', $.cluster.cluster, $.error.Error)"
-        message           = "States.Format('dbrestore ${local.target}: the masked snapshot of Aurora cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
+        job             = "aurora-restore"
+        timeout         = "aurora"
+        command_path    = local.snapshot_aurora == null ? null : "States.Array('snapshot', '--source-cluster', $.cluster.cluster, '--rules', $.cluster.rules, '--instance-class', $.cluster.instanceClass, '--db-subnet-group', '${local.snapshot_aurora.db_subnet_group}'%{for sg in local.snapshot_aurora.security_group_ids}, '--vpc-security-group', '${sg}'%{endfor}, '--kms-key', '${local.snapshot_aurora.kms_key_arn}'%{for a in local.share_with}, '--share-with', '${a}'%{endfor}, '--retention', '${local.snapshot_aurora.retention}')"
+        result_selector = { status = "DONE", "result.$" = "$" }
+        result_path     = "$.outcome"
+        next            = "AuroraClusterDone"
+        failure_result  = { "name.$" = "$.cluster.cluster" }
+        subject         = "States.Format('dbrestore ${local.target}: aurora {} failed ({})', $.cluster.cluster, $.error.Error)"
+        message         = "States.Format('dbrestore ${local.target}: the masked snapshot of Aurora cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
 
@@ -76,12 +80,8 @@ locals {
         timeout           = "aurora"
         comment           = "The monolith's Aurora cluster, from the newest masked snapshot shared by production."
         command           = local.restore_aurora == null ? null : concat(["restore", "--cluster", local.restore_aurora.cluster, "--source-cluster-name", local.restore_aurora.source_cluster_name, "--strategy", local.restore_aurora.strategy, "--source-account", local.source_account, "--max-age", var.max_age], local.restore_aurora.extra_args)
-        command_path      = null
-        target_path       = null
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.auroraSnapshot" }
         result_selector   = { name = "aurora", status = "DONE", "result.$" = "$" }
-        result_path       = null
-        next              = null
         failure_result    = { name = "aurora" }
         subject           = "States.Format('dbrestore ${local.target}: aurora failed ({})', $.error.Error)"
         message           = "States.Format('dbrestore ${local.target}: the aurora branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
@@ -91,12 +91,8 @@ locals {
         timeout           = "mongo"
         comment           = "The monolith's MongoDB on EC2, from the newest masked EBS snapshot shared by production."
         command           = local.restore_mongo == null ? null : concat(["run", "--instance", local.restore_mongo.instance_id, "--mongo-uri-secret", local.restore_mongo.mongo_uri_secret_arn, "--source-account", local.source_account, "--max-age", var.max_age], local.restore_mongo.extra_args)
-        command_path      = null
-        target_path       = null
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.mongoSnapshot" }
         result_selector   = { name = "mongodb", status = "DONE", "result.$" = "$" }
-        result_path       = null
-        next              = null
         failure_result    = { name = "mongodb" }
         subject           = "States.Format('dbrestore ${local.target}: mongodb failed ({})', $.error.Error)"
         message           = "States.Format('dbrestore ${local.target}: the mongodb branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
@@ -106,30 +102,22 @@ locals {
         timeout           = "atlas"
         comment           = "The monolith's second document database, a plain Atlas snapshot restore (no personal data)."
         command           = local.restore_atlas == null ? null : concat(["run", "--source-project", local.restore_atlas.source_project, "--source-cluster", local.restore_atlas.source_cluster, "--target-project", local.restore_atlas.target_project, "--target-cluster", local.restore_atlas.target_cluster, "--credentials-secret", local.restore_atlas.credentials_secret_arn], local.restore_atlas.extra_args)
-        command_path      = null
-        target_path       = null
         input_environment = { DBRESTORE_SNAPSHOT_ID = "$.config.atlasSnapshotId" }
         result_selector   = { name = "atlas", status = "DONE", "result.$" = "$" }
-        result_path       = null
-        next              = null
         failure_result    = { name = "atlas" }
         subject           = "States.Format('dbrestore ${local.target}: atlas failed ({})', $.error.Error)"
         message           = "States.Format('dbrestore ${local.target}: the atlas branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       Microservice = {
-        job               = "aurora-restore"
-        timeout           = "aurora"
-        comment           = null
-        command           = null
-        command_path      = "States.Array('restore', '--cluster', $.cluster.cluster, '--source-cluster-name', $.cluster.source, '--strategy', $.cluster.strategy, '--source-account', '${local.source_account}', '--max-age', '${var.max_age}')"
-        target_path       = null
-        input_environment = {}
-        result_selector   = { status = "DONE", "result.$" = "$" }
-        result_path       = "$.outcome"
-        next              = "MicroserviceDone"
-        failure_result    = { "name.$" = "$.cluster.cluster" }
-        subject           = "States.Format('dbrestore ${local.target}: {} failed ({})', $.cluster.cluster, $.error.Error)"
-        message           = "States.Format('dbrestore ${local.target}: the microservice cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
+        job             = "aurora-restore"
+        timeout         = "aurora"
+        command_path    = "States.Array('restore', '--cluster', $.cluster.cluster, '--source-cluster-name', $.cluster.source, '--strategy', $.cluster.strategy, '--source-account', '${local.source_account}', '--max-age', '${var.max_age}')"
+        result_selector = { status = "DONE", "result.$" = "$" }
+        result_path     = "$.outcome"
+        next            = "MicroserviceDone"
+        failure_result  = { "name.$" = "$.cluster.cluster" }
+        subject         = "States.Format('dbrestore ${local.target}: {} failed ({})', $.cluster.cluster, $.error.Error)"
+        message         = "States.Format('dbrestore ${local.target}: the microservice cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
 
@@ -138,14 +126,11 @@ locals {
         job               = "aurora-restore"
         timeout           = "aurora"
         comment           = "Restore the newest masked snapshot of the monolith's Aurora cluster as a new cluster tagged with its expiry."
-        command           = null
         command_path      = var.temporary == null ? null : "States.Array('restore', '--cluster', $.config.name, '--ttl', States.Format('{}h', $.config.ttlHours), '--source-cluster-name', '${var.temporary.source_cluster_name}', '--source-account', '${local.source_account}', '--max-age', '${var.max_age}'%{for a in var.temporary.extra_args}, '${a}'%{endfor})"
         target_path       = "$.config.name"
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.snapshot" }
-        result_selector   = null
         result_path       = "$.restore"
         next              = "ScheduleTeardown"
-        failure_result    = null
         subject           = "States.Format('dbrestore {}: temporary database failed ({})', $.config.name, $.error.Error)"
         message           = "States.Format('dbrestore {}: the temporary database failed with {}. {} | execution: {} | a cluster tagged with an expiry is removed by the daily teardown sweep', $.config.name, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
@@ -155,15 +140,11 @@ locals {
       Teardown = {
         job               = "aurora-restore"
         timeout           = "aurora"
-        comment           = null
         command           = ["teardown"]
-        command_path      = null
         target_path       = "$.config.cluster"
         input_environment = { DBRESTORE_CLUSTER = "$.config.cluster" }
-        result_selector   = null
         result_path       = "$.teardown"
         next              = "Done"
-        failure_result    = null
         subject           = "States.Format('dbrestore teardown failed ({})', $.error.Error)"
         message           = "States.Format('dbrestore: tearing down [{}] failed with {}. {} | execution: {}', $.config.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
@@ -173,7 +154,7 @@ locals {
   # The three states of each step of this workflow, as JSON (YAML reads it inline). An object
   # built with `{ for k, v in {...} : k => v if v != null }` leaves out what a step does not use:
   # a conditional cannot choose between objects of different shapes.
-  job_steps = { for name, s in local.job_step_specs[var.workflow] : name => {
+  job_steps = { for name, s in { for n, spec in local.job_step_specs[var.workflow] : n => merge(local.job_step_defaults, spec) } : name => {
     task = jsonencode(merge(
       {
         Type             = "Task"
