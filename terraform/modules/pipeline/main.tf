@@ -42,29 +42,30 @@ locals {
 
   # Errors a job reports are its exit-code names (JobMain sends SendTaskFailure with error =
   # DONE/FAULT/INVALID_INPUT/REFUSED/TIMED_OUT/VERIFICATION_FAILED/CANCELLED). Only
-  # infrastructure is retried, plus an unexpected FAULT: every job converges when run again.
-  retry = concat(
-    [for s in [{
+  # infrastructure is retried, plus an unexpected FAULT: every job converges when run again. A
+  # retrier set to 0 attempts is left out.
+  retry = [for retrier in [
+    {
       ErrorEquals     = ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException", "ECS.LimitExceededException", "ECS.ServiceUnavailableException"]
       IntervalSeconds = 30
       MaxAttempts     = var.retry.infrastructure_max_attempts
       BackoffRate     = 2
       MaxDelaySeconds = 600
       JitterStrategy  = "FULL"
-    }] : s if !(var.retry.infrastructure_max_attempts == 0)],
-    [for s in [{
+    },
+    {
       ErrorEquals     = ["States.HeartbeatTimeout"]
       IntervalSeconds = 60
       MaxAttempts     = var.retry.lost_task_max_attempts
       BackoffRate     = 2
-    }] : s if !(var.retry.lost_task_max_attempts == 0)],
-    [for s in [{
+    },
+    {
       ErrorEquals     = ["FAULT"]
       IntervalSeconds = 120
       MaxAttempts     = var.retry.fault_max_attempts
       BackoffRate     = 2
-    }] : s if !(var.retry.fault_max_attempts == 0)],
-  )
+    },
+  ] : retrier if retrier.MaxAttempts != 0]
   notify_retry = [{
     ErrorEquals     = ["States.ALL"]
     IntervalSeconds = 5
