@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and tags the four job images: dbrestore/<job>:<tag> (and :latest), optionally pushed.
+# Builds and tags the job images: dbrestore/<job>:<tag> (and :latest), optionally pushed.
 #   docker/build-all.sh [--tag 0.1.0] [--registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com]
 #                       [--rules-dir examples] [--platform linux/amd64] [--push]
 set -euo pipefail
@@ -23,7 +23,9 @@ while (($#)); do
 done
 command -v docker >/dev/null || { echo "build-all.sh: docker is not installed" >&2; exit 2; }
 
-for job in aurora-restore mongo-mask-snapshot mongo-restore atlas-restore; do
+# The jobs: the first column of the one list of jobs.
+jobs=$(awk '!/^[[:space:]]*(#|$)/ { print $1 }' terraform/modules/pipeline/jobs.txt)
+for job in $jobs; do
   image="${registry}dbrestore/${job}"
   echo "building ${image}:${tag}"
   DOCKER_BUILDKIT=1 docker build -f docker/Dockerfile \

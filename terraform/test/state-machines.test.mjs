@@ -79,7 +79,7 @@ async function run(name, input, handlers, { retryZero = true } = {}) {
 
 const EXECUTION = "arn:aws:states:eu-west-1:444455556666:execution:dbrestore-develop:run-1";
 const ENTERED = "2026-01-10T03:00:00.000Z";
-// The cleanup finds a pipeline's tasks by the startedBy the pipeline computed with
+// The stop-tasks machine finds a pipeline's tasks by the startedBy the pipeline computed with
 // States.Hash(execution ARN, 'SHA-1'). aws-local-stepfunctions' own SHA-1 is wrong for inputs
 // longer than one block, so the expected value comes from the same engine (both sides agree),
 // not from node:crypto.
@@ -129,7 +129,7 @@ describe("every job step", () => {
         assert.equal(vars.DBRESTORE_EXECUTION_ARN, "$$.Execution.Id");
         assert.ok(state.HeartbeatSeconds >= 180, "HeartbeatSeconds at least 3x the job's 60 s heartbeat");
         assert.ok(state.TimeoutSeconds > state.HeartbeatSeconds);
-        assert.equal(state.Parameters["StartedBy.$"], "States.Hash($$.Execution.Id, 'SHA-1')", "the cleanup finds tasks by startedBy");
+        assert.equal(state.Parameters["StartedBy.$"], "States.Hash($$.Execution.Id, 'SHA-1')", "the stop-tasks machine finds tasks by startedBy");
         for (const retrier of state.Retry) {
           for (const error of retrier.ErrorEquals) assert.ok(!NEVER_RETRIED.includes(error), `${error} is never retried`);
         }
@@ -315,7 +315,7 @@ describe("temporary database and teardown", () => {
   });
 });
 
-describe("cleanup: stopping an execution stops its work", () => {
+describe("stop-tasks (dbrestore-cleanup): stopping an execution stops its work", () => {
   for (const name of ["development-cleanup", "production-cleanup"]) {
     test(`${name}: lists the execution's tasks by startedBy and stops each`, async () => {
       const event = {

@@ -167,8 +167,8 @@ module "temporary" {
   tags = local.tags
 }
 
-module "cleanup" {
-  source = "../../modules/cleanup"
+module "stop_tasks" {
+  source = "../../modules/stop-tasks"
 
   state_machine_arns = concat(
     [for t in module.target : t.state_machine_arn],
@@ -176,4 +176,10 @@ module "cleanup" {
   )
   ecs_cluster_arns = [aws_ecs_cluster.this.arn]
   tags             = local.tags
+}
+
+# State from when the module was called cleanup; the resources keep their names.
+moved {
+  from = module.cleanup
+  to   = module.stop_tasks
 }

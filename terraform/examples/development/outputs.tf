@@ -5,7 +5,7 @@ output "state_machine_definitions" {
     {
       "development-temporary" = module.temporary.definition
       "development-teardown"  = module.teardown.definition
-      "development-cleanup"   = module.cleanup.definition
+      "development-cleanup"   = module.stop_tasks.definition
     },
   )
 }

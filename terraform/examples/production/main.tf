@@ -14,6 +14,10 @@ locals {
   guard_environment = {
     DBRESTORE_TARGET_ALLOWLIST = "dbrestore-.*|vol-.*|snap-.*|i-0aaaaaaaaaaaaaaa1"
   }
+  # Both jobs that mask read the masking key.
+  masking_environment = merge(local.guard_environment, {
+    DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
+  })
   secrets = var.sentry_dsn_secret_arn == null ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn }
 }
 
@@ -43,13 +47,11 @@ module "notifications" {
 module "aurora_restore" {
   source = "../../modules/ecs-job"
 
-  name   = "aurora-restore"
-  image  = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
-  cpu    = 4096
-  memory = 8192
-  environment = merge(local.guard_environment, {
-    DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
-  })
+  name                 = "aurora-restore"
+  image                = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
+  cpu                  = 4096
+  memory               = 8192
+  environment          = local.masking_environment
   secrets              = local.secrets
   task_role_statements = local.aurora_snapshot_statements
   tags                 = local.tags
@@ -58,13 +60,11 @@ module "aurora_restore" {
 module "mongo_mask_snapshot" {
   source = "../../modules/ecs-job"
 
-  name   = "mongo-mask-snapshot"
-  image  = "${var.image_registry}/dbrestore/mongo-mask-snapshot:${var.image_tag}"
-  cpu    = 4096
-  memory = 8192
-  environment = merge(local.guard_environment, {
-    DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
-  })
+  name                 = "mongo-mask-snapshot"
+  image                = "${var.image_registry}/dbrestore/mongo-mask-snapshot:${var.image_tag}"
+  cpu                  = 4096
+  memory               = 8192
+  environment          = local.masking_environment
   secrets              = merge(local.secrets, { DBRESTORE_MONGO_URI = var.mongo_uri_secret_arn })
   task_role_statements = local.mongo_snapshot_statements
   tags                 = local.tags
@@ -113,10 +113,16 @@ module "masked_snapshots" {
   tags = local.tags
 }
 
-module "cleanup" {
-  source = "../../modules/cleanup"
+module "stop_tasks" {
+  source = "../../modules/stop-tasks"
 
   state_machine_arns = [module.masked_snapshots.state_machine_arn]
   ecs_cluster_arns   = [aws_ecs_cluster.this.arn]
   tags               = local.tags
+}
+
+# State from when the module was called cleanup; the resources keep their names.
+moved {
+  from = module.cleanup
+  to   = module.stop_tasks
 }

@@ -2,7 +2,7 @@ output "state_machine_definitions" {
   description = "Every rendered state-machine definition of this account, by state machine (JSON)."
   value = {
     "production-masked-snapshots" = module.masked_snapshots.definition
-    "production-cleanup"          = module.cleanup.definition
+    "production-cleanup"          = module.stop_tasks.definition
   }
 }
 

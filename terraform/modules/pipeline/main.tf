@@ -8,6 +8,10 @@ locals {
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
 
+  # The names of the jobs: the first column of jobs.txt, the one list of jobs (the launcher and
+  # docker/build-all.sh read it too; a module reads only its own files, so it lives here).
+  job_names = [for line in split("\n", file("${path.module}/jobs.txt")) : regex("^\\S+", trimspace(line)) if trimspace(line) != "" && !startswith(trimspace(line), "#")]
+
   # Which jobs each workflow runs; the role may run exactly these task definitions.
   workflow_jobs = {
     "masked-snapshots" = compact([
@@ -28,46 +32,47 @@ locals {
   # A job stops itself 10 minutes before Step Functions would give up on it.
   job_timeouts = { for k, v in var.timeouts : k => "${floor((v - 600) / 60)}m" }
 
-  network = jsonencode({
+  network = {
     AwsvpcConfiguration = {
       Subnets        = var.ecs.subnet_ids
       SecurityGroups = var.ecs.security_group_ids
       AssignPublicIp = var.ecs.assign_public_ip ? "ENABLED" : "DISABLED"
     }
-  })
+  }
 
   # Errors a job reports are its exit-code names (JobMain sends SendTaskFailure with error =
   # DONE/FAULT/INVALID_INPUT/REFUSED/TIMED_OUT/VERIFICATION_FAILED/CANCELLED). Only
-  # infrastructure is retried, plus an unexpected FAULT: every job converges when run again.
-  retry = jsonencode(concat(
-    [for s in [{
+  # infrastructure is retried, plus an unexpected FAULT: every job converges when run again. A
+  # retrier set to 0 attempts is left out.
+  retry = [for retrier in [
+    {
       ErrorEquals     = ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException", "ECS.LimitExceededException", "ECS.ServiceUnavailableException"]
       IntervalSeconds = 30
       MaxAttempts     = var.retry.infrastructure_max_attempts
       BackoffRate     = 2
       MaxDelaySeconds = 600
       JitterStrategy  = "FULL"
-    }] : s if !(var.retry.infrastructure_max_attempts == 0)],
-    [for s in [{
+    },
+    {
       ErrorEquals     = ["States.HeartbeatTimeout"]
       IntervalSeconds = 60
       MaxAttempts     = var.retry.lost_task_max_attempts
       BackoffRate     = 2
-    }] : s if !(var.retry.lost_task_max_attempts == 0)],
-    [for s in [{
+    },
+    {
       ErrorEquals     = ["FAULT"]
       IntervalSeconds = 120
       MaxAttempts     = var.retry.fault_max_attempts
       BackoffRate     = 2
-    }] : s if !(var.retry.fault_max_attempts == 0)],
-  ))
-  notify_retry = jsonencode([{
+    },
+  ] : retrier if retrier.MaxAttempts != 0]
+  notify_retry = [{
     ErrorEquals     = ["States.ALL"]
     IntervalSeconds = 5
     MaxAttempts     = 3
     BackoffRate     = 2
     JitterStrategy  = "FULL"
-  }])
+  }]
 
   restore_branches = var.restore == null ? 0 : length(compact([
     try(var.restore.aurora, null) == null ? "" : "a",
@@ -81,31 +86,18 @@ locals {
   ]))
 
   template_vars = {
-    target                     = coalesce(var.target, var.name)
+    target                     = local.target
     execution_timeout_seconds  = var.execution_timeout_seconds
-    heartbeat_seconds          = var.heartbeat_seconds
-    timeouts                   = var.timeouts
-    job_timeouts               = local.job_timeouts
-    cluster_arn                = var.ecs.cluster_arn
-    network                    = local.network
-    task_definitions           = { for k, v in var.jobs : k => v.task_definition_arn }
-    topic_arn                  = var.notification_topic_arn
-    retry                      = local.retry
-    notify_retry               = local.notify_retry
-    source_account             = coalesce(var.source_account, "000000000000")
-    max_age                    = var.max_age
-    aurora                     = try(var.restore.aurora, null)
-    snapshot_aurora            = try(var.masked_snapshots.aurora, null)
-    mongo                      = var.workflow == "masked-snapshots" ? try(var.masked_snapshots.mongo, null) : null
-    restore_mongo              = try(var.restore.mongo, null)
-    atlas                      = try(var.restore.atlas, null)
+    job_steps                  = local.job_steps
+    aurora                     = local.restore_aurora
+    mongo                      = local.snapshot_mongo
+    restore_mongo              = local.restore_mongo
+    atlas                      = local.restore_atlas
     microservices              = [for m in try(var.restore.microservices, []) : { cluster = m.cluster, source = m.source_cluster_name, strategy = m.strategy }]
     microservice_concurrency   = try(var.restore.microservice_concurrency, 4)
     branch_count               = var.workflow == "masked-snapshots" ? local.snapshot_branches : local.restore_branches
-    share_with                 = try(var.masked_snapshots.share_with, [])
     aurora_clusters            = [for c in try(var.masked_snapshots.aurora.clusters, []) : { cluster = c.cluster, rules = c.rules, instanceClass = c.instance_class }]
     aurora_concurrency         = try(var.masked_snapshots.aurora.concurrency, 4)
-    temporary                  = var.temporary
     teardown_state_machine_arn = try(var.temporary.teardown_state_machine_arn, "")
     scheduler_role_arn         = try(var.temporary.teardown_scheduler_role_arn, "")
     schedule_group             = try(var.temporary.schedule_group, "default")

@@ -69,8 +69,8 @@ variable "jobs" {
   }))
 
   validation {
-    condition     = alltrue([for k in keys(var.jobs) : contains(["aurora-restore", "mongo-mask-snapshot", "mongo-restore", "atlas-restore"], k)])
-    error_message = "jobs keys must be job names: aurora-restore, mongo-mask-snapshot, mongo-restore, atlas-restore."
+    condition     = alltrue([for k in keys(var.jobs) : contains(local.job_names, k)])
+    error_message = "jobs keys must be job names: ${join(", ", local.job_names)}."
   }
 }
 

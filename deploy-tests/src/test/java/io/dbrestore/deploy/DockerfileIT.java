@@ -24,8 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  * on the built jar, answers {@code --help}.
  */
 class DockerfileIT {
-  private static final List<String> JOBS =
-      List.of("aurora-restore", "mongo-mask-snapshot", "mongo-restore", "atlas-restore");
+  private static final List<String> JOBS = Repo.jobs();
   private static final Pattern COPY =
       Pattern.compile("^COPY\\s+(--from=(\\S+)\\s+)?(\\S+)\\s+(\\S+)$");
 

@@ -41,8 +41,8 @@ import picocli.CommandLine.ParseResult;
 class StateMachineCommandLineContractIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The jobs' top commands, by container name. */
-  private static final Map<String, Supplier<Object>> JOBS =
+  /** The jobs' top commands, by container name (JobListIT: exactly the jobs of the list). */
+  static final Map<String, Supplier<Object>> JOBS =
       Map.of(
           "aurora-restore", AuroraRestore::new,
           "mongo-mask-snapshot", MongoMaskSnapshot::new,

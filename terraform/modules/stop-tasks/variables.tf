@@ -5,7 +5,7 @@ variable "name_prefix" {
 }
 
 variable "state_machine_arns" {
-  description = "Pipelines whose executions are cleaned up when they end ABORTED, TIMED_OUT or FAILED."
+  description = "Pipelines whose executions have their ECS tasks stopped when they end ABORTED, TIMED_OUT or FAILED."
   type        = list(string)
 
   validation {
@@ -25,7 +25,7 @@ variable "ecs_cluster_arns" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the cleanup state machine's log group in days."
+  description = "Retention of the stop-tasks state machine's log group in days."
   type        = number
   default     = 90
 }

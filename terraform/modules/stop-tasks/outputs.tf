@@ -1,10 +1,10 @@
 output "state_machine_arn" {
-  description = "ARN of the cleanup state machine."
+  description = "ARN of the state machine that stops the tasks."
   value       = aws_sfn_state_machine.this.arn
 }
 
 output "definition" {
-  description = "The rendered cleanup definition (JSON), exactly as deployed."
+  description = "The rendered stop-tasks definition (JSON), exactly as deployed."
   value       = local.definition
 }
 
@@ -19,6 +19,6 @@ output "event_pattern" {
 }
 
 output "role_policy" {
-  description = "The cleanup state machine role's policy document (JSON)."
+  description = "The stop-tasks state machine role's policy document (JSON)."
   value       = aws_iam_role_policy.state_machine.policy
 }

@@ -2,13 +2,18 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
+# Stopping an execution stops its work: executions of the pipelines that end ABORTED, TIMED_OUT or
+# FAILED start a state machine that stops the ECS tasks they started.
+
 locals {
+  # The deployed names keep "cleanup", the module's former name: renaming them would replace the
+  # state machine, its roles, its rule and its log group (and lose the logs).
   name       = "${var.name_prefix}-cleanup"
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
 
-  definition = jsonencode(yamldecode(templatefile("${path.module}/templates/cleanup.asl.yaml", {
+  definition = jsonencode(yamldecode(templatefile("${path.module}/templates/stop-tasks.asl.yaml", {
     cluster_arns = var.ecs_cluster_arns
     retry = jsonencode([{
       ErrorEquals     = ["States.ALL"]
