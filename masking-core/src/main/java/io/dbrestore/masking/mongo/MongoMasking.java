@@ -20,6 +20,7 @@ import io.dbrestore.masking.engine.DocumentVerifier;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
@@ -133,17 +134,17 @@ public final class MongoMasking {
       Checkpoints cp = new Checkpoints(client.getDatabase(db.getKey()));
       checkpoints.put(db.getKey(), cp);
       Map<String, Long> counts = new LinkedHashMap<>();
-      db.getValue().forEach(t -> counts.put(t.plan().name(), t.documents()));
-      Document run = cp.run();
+      db.getValue().forEach(t -> counts.put(t.name(), t.documents()));
+      MaskingRecord.Run run = cp.run().orElse(null);
       if (run == null) {
         alreadyVerified = false;
         if (!options.dryRun()) {
           Map<String, List<String>> indexes = new LinkedHashMap<>();
-          db.getValue().forEach(t -> indexes.put(t.plan().name(), uniqueIndexes(t.plan())));
-          cp.startRun(plan.rules().sha256(), counts, indexes);
+          db.getValue().forEach(t -> indexes.put(t.name(), uniqueIndexes(t.plan())));
+          cp.record().start(plan.rules().sha256(), counts, indexes);
         }
       } else {
-        String sha = run.getString("rulesSha256");
+        String sha = run.rulesSha256();
         if (!plan.rules().sha256().equals(sha)) {
           throw new MaskingException(
               MaskingException.Kind.REFUSED,
@@ -156,15 +157,11 @@ public final class MongoMasking {
                   + abbreviate(plan.rules().sha256())
                   + "); masking it again would mask values twice: restore a fresh copy");
         }
-        Document recorded = run.get("counts", Document.class);
-        if (recorded != null) {
-          recorded.forEach((k, v) -> counts.put(k, ((Number) v).longValue()));
-        }
-        alreadyVerified &= Checkpoints.State.VERIFIED.name().equals(run.getString("state"));
-        LOG.info(
-            "resuming the masking of database {} (state {})", db.getKey(), run.getString("state"));
+        counts.putAll(run.counts());
+        alreadyVerified &= run.verified();
+        LOG.info("resuming the masking of database {} (state {})", db.getKey(), run.state());
       }
-      counts.forEach((c, n) -> manifest.put(db.getKey() + "." + c, n));
+      manifest.putAll(counts);
     }
 
     PathCounts drift = new PathCounts();
@@ -179,7 +176,7 @@ public final class MongoMasking {
       String list = drift.describe(20);
       if (policy == Rules.Action.FAIL) {
         if (!options.dryRun()) {
-          checkpoints.values().forEach(cp -> cp.state(Checkpoints.State.DRIFT, null));
+          checkpoints.values().forEach(cp -> cp.record().state(MaskingRecord.State.DRIFT));
         }
         throw new MaskingException(
             MaskingException.Kind.REFUSED,
@@ -199,7 +196,7 @@ public final class MongoMasking {
           elapsed(start),
           drift.snapshot());
     }
-    checkpoints.values().forEach(cp -> cp.state(Checkpoints.State.MASKED, null));
+    checkpoints.values().forEach(cp -> cp.record().state(MaskingRecord.State.MASKED));
     Map<String, String> verification = verify(targets, manifest, checkpoints);
     return new MaskingResult(
         reports(targets, manifest, masked, seconds, verification),
@@ -244,15 +241,14 @@ public final class MongoMasking {
     for (Map.Entry<String, List<Target>> db : byDatabase(targets).entrySet()) {
       Checkpoints cp = new Checkpoints(client.getDatabase(db.getKey()));
       checkpoints.put(db.getKey(), cp);
-      Document run = cp.run();
-      if (run == null || !plan.rules().sha256().equals(run.getString("rulesSha256"))) {
+      MaskingRecord.Run run = cp.run().orElse(null);
+      if (run == null || !plan.rules().sha256().equals(run.rulesSha256())) {
         throw new MaskingException(
             MaskingException.Kind.VERIFICATION_FAILED,
             "not-masked",
             "database " + db.getKey() + " was not masked with these rules");
       }
-      Document counts = run.get("counts", Document.class);
-      counts.forEach((c, n) -> manifest.put(db.getKey() + "." + c, ((Number) n).longValue()));
+      manifest.putAll(run.counts());
     }
     Map<String, String> verification = verify(targets, manifest, checkpoints);
     return new MaskingResult(
@@ -278,7 +274,7 @@ public final class MongoMasking {
         String name = info.getString("name");
         String type = info.getString("type");
         if (name.startsWith("system.")
-            || name.equals(Checkpoints.COLLECTION)
+            || name.equals(MaskingRecord.COLLECTION)
             || "view".equals(type)
             || "timeseries".equals(type) && name.startsWith("system.buckets.")) {
           continue;
@@ -717,8 +713,8 @@ public final class MongoMasking {
     List<Work> work = new ArrayList<>();
     long total = 0;
     Chunker chunker = new Chunker(options.chunkDocuments());
-    Map<String, Document> runs = new LinkedHashMap<>();
-    checkpoints.forEach((db, cp) -> runs.put(db, cp.run()));
+    Map<String, MaskingRecord.Run> runs = new LinkedHashMap<>();
+    checkpoints.forEach((db, cp) -> runs.put(db, cp.run().orElse(null)));
     for (Target t : targets) {
       MongoCollection<Document> coll =
           client.getDatabase(t.plan().database()).getCollection(t.plan().name());
@@ -732,15 +728,13 @@ public final class MongoMasking {
       if (t.plan().mode() == Rules.Mode.EMPTY) {
         manifest.put(t.name(), now);
       }
-      Document run = runs.get(t.plan().database());
-      Document indexes = run == null ? null : run.get("indexes", Document.class);
-      List<?> recorded = indexes == null ? null : indexes.getList(t.plan().name(), Object.class);
+      MaskingRecord.Run run = runs.get(t.plan().database());
+      List<String> recorded = run == null ? null : run.uniqueIndexes().get(t.name());
       if (recorded != null) {
         List<String> current = uniqueIndexes(t.plan());
-        for (Object index : recorded) {
-          if (!current.contains(String.valueOf(index))) {
-            problems.add(
-                t.name() + " lost its unique index " + String.valueOf(index).split(" ")[0]);
+        for (String index : recorded) {
+          if (!current.contains(index)) {
+            problems.add(t.name() + " lost its unique index " + index.split(" ")[0]);
             result.put(t.name(), "failed");
           }
         }
@@ -791,7 +785,9 @@ public final class MongoMasking {
       result.putIfAbsent(t.name(), "passed");
     }
     if (!problems.isEmpty()) {
-      checkpoints.values().forEach(cp -> cp.state(Checkpoints.State.VERIFICATION_FAILED, null));
+      checkpoints
+          .values()
+          .forEach(cp -> cp.record().state(MaskingRecord.State.VERIFICATION_FAILED));
       throw new MaskingException(
           MaskingException.Kind.VERIFICATION_FAILED,
           "verification-failed",
@@ -799,16 +795,7 @@ public final class MongoMasking {
               + String.join("; ", problems.subList(0, Math.min(20, problems.size())))
               + (problems.size() > 20 ? "; and " + (problems.size() - 20) + " more" : ""));
     }
-    for (Map.Entry<String, Checkpoints> e : checkpoints.entrySet()) {
-      Document m = new Document();
-      manifest.forEach(
-          (name, n) -> {
-            if (name.startsWith(e.getKey() + ".")) {
-              m.append(name.substring(e.getKey().length() + 1), n);
-            }
-          });
-      e.getValue().state(Checkpoints.State.VERIFIED, new Document("manifest", m));
-    }
+    checkpoints.values().forEach(cp -> cp.record().verified(manifest));
     return result;
   }
 

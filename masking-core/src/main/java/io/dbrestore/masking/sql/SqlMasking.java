@@ -8,6 +8,7 @@ import io.dbrestore.masking.engine.FieldTree;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
@@ -49,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlMasking {
   private static final Logger LOG = LoggerFactory.getLogger(SqlMasking.class);
-  static final String CHECKPOINTS = "__dbrestore_masking";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Opens a connection to the database being masked. */
@@ -134,7 +134,7 @@ public final class SqlMasking {
     if (!drift.isEmpty()) {
       if (plan.rules().policy().undeclaredFields() == Rules.Action.FAIL) {
         if (!options.dryRun()) {
-          setState(targets, "DRIFT");
+          setState(targets, MaskingRecord.State.DRIFT);
         }
         throw new MaskingException(
             MaskingException.Kind.REFUSED,
@@ -232,7 +232,7 @@ public final class SqlMasking {
     boolean triggersFire = !relaxed || dialect.triggersFire(c);
     for (String schema : dialect.schemas(c)) {
       for (Table table : dialect.tables(c, schema)) {
-        if (table.name().equals(CHECKPOINTS)) {
+        if (table.name().equals(MaskingRecord.COLLECTION)) {
           continue;
         }
         var p = plan.collection(schema, table.name());
@@ -356,7 +356,7 @@ public final class SqlMasking {
   }
 
   private String checkpoints(String schema) {
-    return dialect.quote(schema) + "." + dialect.quote(CHECKPOINTS);
+    return dialect.quote(schema) + "." + dialect.quote(MaskingRecord.COLLECTION);
   }
 
   // ---- checkpoints ------------------------------------------------------------------------
@@ -376,12 +376,13 @@ public final class SqlMasking {
                 + ", masked BIGINT, done BOOLEAN)");
       }
       String sha = null;
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT rules_sha256 FROM " + checkpoints(schema) + " WHERE id = 'run'")) {
-        if (rs.next()) {
-          sha = rs.getString(1);
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT rules_sha256 FROM " + checkpoints(schema) + " WHERE id = ?")) {
+        ps.setString(1, MaskingRecord.RUN_ID);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            sha = rs.getString(1);
+          }
         }
       }
       if (sha != null && !sha.equals(plan.rules().sha256())) {
@@ -398,8 +399,10 @@ public final class SqlMasking {
             c.prepareStatement(
                 "INSERT INTO "
                     + checkpoints(schema)
-                    + " (id, rules_sha256, state, done) VALUES ('run', ?, 'MASKING', false)")) {
-          ps.setString(1, plan.rules().sha256());
+                    + " (id, rules_sha256, state, done) VALUES (?, ?, ?, false)")) {
+          ps.setString(1, MaskingRecord.RUN_ID);
+          ps.setString(2, plan.rules().sha256());
+          ps.setString(3, MaskingRecord.State.MASKING.name());
           ps.executeUpdate();
         }
         for (Target t : targets) {
@@ -422,15 +425,15 @@ public final class SqlMasking {
     }
   }
 
-  private void setState(List<Target> targets, String state) throws SQLException {
+  private void setState(List<Target> targets, MaskingRecord.State state) throws SQLException {
     Set<String> schemas = new LinkedHashSet<>();
     targets.forEach(t -> schemas.add(t.table().schema()));
     try (Connection c = connections.open()) {
       for (String schema : schemas) {
         try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE " + checkpoints(schema) + " SET state = ? WHERE id = 'run'")) {
-          ps.setString(1, state);
+            c.prepareStatement("UPDATE " + checkpoints(schema) + " SET state = ? WHERE id = ?")) {
+          ps.setString(1, state.name());
+          ps.setString(2, MaskingRecord.RUN_ID);
           ps.executeUpdate();
         }
       }
@@ -914,14 +917,14 @@ public final class SqlMasking {
       result.putIfAbsent(t.name(), "passed");
     }
     if (!problems.isEmpty()) {
-      setState(targets, "VERIFICATION_FAILED");
+      setState(targets, MaskingRecord.State.VERIFICATION_FAILED);
       throw new MaskingException(
           MaskingException.Kind.VERIFICATION_FAILED,
           "verification-failed",
           "verification failed: "
               + String.join("; ", problems.subList(0, Math.min(20, problems.size()))));
     }
-    setState(targets, "VERIFIED");
+    setState(targets, MaskingRecord.State.VERIFIED);
     return result;
   }
 

@@ -13,6 +13,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.rules.RulesLoader;
@@ -386,7 +387,7 @@ abstract class MongoMaskingContract {
         .isEqualTo(before);
     assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
     assertThat(shop().listCollectionNames().into(new ArrayList<>()))
-        .doesNotContain(Checkpoints.COLLECTION);
+        .doesNotContain(MaskingRecord.COLLECTION);
   }
 
   @Test
@@ -432,7 +433,7 @@ abstract class MongoMaskingContract {
       MongoMasking.afterWriteHook = null;
     }
     Document run =
-        shop().getCollection(Checkpoints.COLLECTION).find(Filters.exists("pending")).first();
+        shop().getCollection(MaskingRecord.COLLECTION).find(Filters.exists("pending")).first();
     assertThat(run).as("a pending batch was left behind").isNotNull();
 
     new MongoMasking(client, examplePlan(), options()).run();
