@@ -24,6 +24,7 @@ import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
@@ -37,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,40 +66,6 @@ public final class MongoMasking {
   private static final DecoderContext DECODER = DecoderContext.builder().build();
   private static final int WRITE_ATTEMPTS = 5;
 
-  /** How a run works. */
-  public record Options(
-      int parallelism, int batchSize, int chunkDocuments, boolean dryRun, Progress progress) {
-    public Options {
-      if (parallelism < 1 || parallelism > 256) {
-        throw new IllegalArgumentException("parallelism must be 1..256, got " + parallelism);
-      }
-      if (batchSize < 1 || chunkDocuments < 1) {
-        throw new IllegalArgumentException("batch size and chunk size must be positive");
-      }
-      Objects.requireNonNull(progress);
-    }
-
-    public static Options defaults() {
-      return new Options(8, 1000, 50_000, false, Progress.NONE);
-    }
-
-    public Options withParallelism(int value) {
-      return new Options(value, batchSize, chunkDocuments, dryRun, progress);
-    }
-
-    public Options withDryRun(boolean value) {
-      return new Options(parallelism, batchSize, chunkDocuments, value, progress);
-    }
-
-    public Options withProgress(Progress value) {
-      return new Options(parallelism, batchSize, chunkDocuments, dryRun, value);
-    }
-
-    public Options withChunkDocuments(int value) {
-      return new Options(parallelism, batchSize, value, dryRun, progress);
-    }
-  }
-
   /** A collection the run works on. */
   private record Target(CollectionPlan plan, long documents) {
     String name() {
@@ -115,12 +81,17 @@ public final class MongoMasking {
 
   private final MongoClient client;
   private final MaskingPlan plan;
-  private final Options options;
+  private final RunOptions options;
 
-  public MongoMasking(MongoClient client, MaskingPlan plan, Options options) {
+  public MongoMasking(MongoClient client, MaskingPlan plan, RunOptions options) {
     this.client = client;
     this.plan = plan;
     this.options = options;
+  }
+
+  /** 8 workers, batches of 1,000 documents, chunks of 50,000. */
+  public static RunOptions defaultOptions() {
+    return new RunOptions(8, 1000, 50_000, false, Progress.NONE);
   }
 
   /** Masks every declared collection, then runs the verification gate. */
@@ -411,7 +382,7 @@ public final class MongoMasking {
       Map<String, Double> seconds) {
     List<Work> work = new ArrayList<>();
     long total = 0;
-    Chunker chunker = new Chunker(options.chunkDocuments());
+    Chunker chunker = new Chunker(options.unitSize());
     for (Target t : targets) {
       if (t.plan().mode() != Rules.Mode.MASK) {
         continue;
@@ -712,7 +683,7 @@ public final class MongoMasking {
     Map<String, String> result = new TreeMap<>();
     List<Work> work = new ArrayList<>();
     long total = 0;
-    Chunker chunker = new Chunker(options.chunkDocuments());
+    Chunker chunker = new Chunker(options.unitSize());
     Map<String, MaskingRecord.Run> runs = new LinkedHashMap<>();
     checkpoints.forEach((db, cp) -> runs.put(db, cp.run().orElse(null)));
     for (Target t : targets) {

@@ -12,6 +12,7 @@ import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.PathCounts;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.engine.Workers;
 import io.dbrestore.masking.rules.Rules;
@@ -58,34 +59,6 @@ public final class SqlMasking {
     Connection open() throws SQLException;
   }
 
-  /** How a run works. */
-  public record Options(
-      int parallelism, int batchRows, int rangeRows, boolean dryRun, Progress progress) {
-    public static Options defaults() {
-      return new Options(8, 2_000, 200_000, false, Progress.NONE);
-    }
-
-    public Options withParallelism(int value) {
-      return new Options(value, batchRows, rangeRows, dryRun, progress);
-    }
-
-    public Options withRangeRows(int value) {
-      return new Options(parallelism, batchRows, value, dryRun, progress);
-    }
-
-    public Options withBatchRows(int value) {
-      return new Options(parallelism, value, rangeRows, dryRun, progress);
-    }
-
-    public Options withDryRun(boolean value) {
-      return new Options(parallelism, batchRows, rangeRows, value, progress);
-    }
-
-    public Options withProgress(Progress value) {
-      return new Options(parallelism, batchRows, rangeRows, dryRun, value);
-    }
-  }
-
   private record Target(Table table, CollectionPlan plan, long rows) {
     String name() {
       return plan.qualifiedName();
@@ -98,13 +71,18 @@ public final class SqlMasking {
   private final Connections connections;
   private final SqlDialect dialect;
   private final MaskingPlan plan;
-  private final Options options;
+  private final RunOptions options;
 
-  public SqlMasking(String jdbcUrl, Connections connections, MaskingPlan plan, Options options) {
+  public SqlMasking(String jdbcUrl, Connections connections, MaskingPlan plan, RunOptions options) {
     this.connections = connections;
     this.dialect = SqlDialect.forUrl(jdbcUrl);
     this.plan = plan;
     this.options = options;
+  }
+
+  /** 8 workers, batches of 2,000 rows, ranges of 200,000. */
+  public static RunOptions defaultOptions() {
+    return new RunOptions(8, 2_000, 200_000, false, Progress.NONE);
   }
 
   /**
@@ -502,7 +480,7 @@ public final class SqlMasking {
 
   private List<Range> split(Connection c, Target t) throws SQLException {
     List<Range> ranges = new ArrayList<>();
-    if (t.rows() <= options.rangeRows()) {
+    if (t.rows() <= options.unitSize()) {
       ranges.add(new Range(t, 0, null, null, t.rows()));
       return ranges;
     }
@@ -516,9 +494,9 @@ public final class SqlMasking {
           s.executeQuery(
               "SELECT " + columns + " FROM " + qualified(t.table()) + " ORDER BY " + columns)) {
         while (rs.next()) {
-          if (n > 0 && n % options.rangeRows() == 0) {
+          if (n > 0 && n % options.unitSize() == 0) {
             List<Object> hi = readKey(rs, key.size(), 0);
-            ranges.add(new Range(t, ranges.size(), lo, hi, options.rangeRows()));
+            ranges.add(new Range(t, ranges.size(), lo, hi, options.unitSize()));
             lo = hi;
           }
           n++;
@@ -526,7 +504,7 @@ public final class SqlMasking {
       }
     }
     ranges.add(
-        new Range(t, ranges.size(), lo, null, n - (long) ranges.size() * options.rangeRows()));
+        new Range(t, ranges.size(), lo, null, n - (long) ranges.size() * options.unitSize()));
     return ranges;
   }
 
@@ -632,7 +610,7 @@ public final class SqlMasking {
         batch.undeclared().forEach((path, n) -> drift.add(p.qualifiedName(), path, n));
         maskedCount.addAndGet(batch.changed());
         options.progress().update("mask", done.addAndGet(batch.rows()), total);
-        if (batch.rows() < options.batchRows()) {
+        if (batch.rows() < options.batchSize()) {
           return;
         }
       }
@@ -684,7 +662,7 @@ public final class SqlMasking {
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
     }
-    sql.append(" ORDER BY ").append(order).append(dialect.limit(options.batchRows()));
+    sql.append(" ORDER BY ").append(order).append(dialect.limit(options.batchSize()));
     if (!options.dryRun()) {
       sql.append(" FOR UPDATE");
     }
@@ -737,7 +715,7 @@ public final class SqlMasking {
     }
     if (!options.dryRun()) {
       write(c, table, changes, keys);
-      saveRange(c, table, rangeId, rows < options.batchRows() ? "done" : KeyCodec.encode(last));
+      saveRange(c, table, rangeId, rows < options.batchSize() ? "done" : KeyCodec.encode(last));
       c.commit();
     }
     return new Batch(rows, last, changes.size(), undeclared);

@@ -15,6 +15,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -75,8 +76,8 @@ abstract class MongoMaskingContract {
     return MaskingPlan.compile(RulesLoader.parse("test-rules.yaml", yaml), KEY);
   }
 
-  private static MongoMasking.Options options() {
-    return MongoMasking.Options.defaults().withParallelism(4).withChunkDocuments(250);
+  private static RunOptions options() {
+    return MongoMasking.defaultOptions().withParallelism(4).withUnitSize(250);
   }
 
   private MongoDatabase shop() {
@@ -174,7 +175,7 @@ abstract class MongoMaskingContract {
         .hasAtLeastOneElementOfType(ObjectId.class);
     Strategy email = Strategies.create("email", Map.of(), KEY);
 
-    new MongoMasking(client, examplePlan(), options().withChunkDocuments(100)).run();
+    new MongoMasking(client, examplePlan(), options().withUnitSize(100)).run();
 
     for (Document o : shop().getCollection("orders").find()) {
       assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
@@ -338,7 +339,7 @@ abstract class MongoMaskingContract {
       before.put(o.get("_id"), o.getString("customer_email"));
     }
     AtomicLong seen = new AtomicLong();
-    MongoMasking.Options dying =
+    RunOptions dying =
         options()
             .withParallelism(2)
             .withProgress(

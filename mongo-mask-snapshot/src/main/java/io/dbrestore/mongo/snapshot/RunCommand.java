@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.job.MaskingInputs;
 import io.dbrestore.masking.job.MaskingOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
@@ -172,10 +173,10 @@ public final class RunCommand extends JobCommand {
 
   private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
     return (context, mongod) -> {
-      MongoMasking.Options options =
-          MongoMasking.Options.defaults()
+      RunOptions options =
+          MongoMasking.defaultOptions()
               .withParallelism(masking.parallelism)
-              .withChunkDocuments(chunkDocuments)
+              .withUnitSize(chunkDocuments)
               .withProgress(MaskingOptions.progress(LOG));
       try (MongoClient client = mongod.connect()) {
         MaskingResult result = new MongoMasking(client, plan, options).run();
