@@ -420,7 +420,7 @@ abstract class MongoMaskingContract {
       ordersBefore.put(o.get("_id"), o.getString("customer_email"));
     }
     AtomicLong writes = new AtomicLong();
-    MongoMasking.afterWriteHook =
+    ChunkMasking.afterWriteHook =
         () -> {
           if (writes.incrementAndGet() == 2) {
             throw new IllegalStateException("killed after a write, before its checkpoint");
@@ -431,7 +431,7 @@ abstract class MongoMaskingContract {
               () -> new MongoMasking(client, examplePlan(), options().withParallelism(1)).run())
           .hasMessageContaining("killed after a write");
     } finally {
-      MongoMasking.afterWriteHook = null;
+      ChunkMasking.afterWriteHook = null;
     }
     Document run =
         shop().getCollection(MaskingRecord.COLLECTION).find(Filters.exists("pending")).first();
