@@ -6,6 +6,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.runtime.JobCommand;
@@ -111,10 +112,10 @@ public final class MaskCommand extends JobCommand {
               + Redactor.redact(e.getMessage()));
     }
     Progress progress = MaskingOptions.progress(LOG);
-    SqlMasking.Options options =
-        SqlMasking.Options.defaults()
+    RunOptions options =
+        SqlMasking.defaultOptions()
             .withParallelism(masking.parallelism)
-            .withRangeRows(rangeRows)
+            .withUnitSize(rangeRows)
             .withDryRun(context.dryRun())
             .withProgress(progress);
     MaskingResult result;

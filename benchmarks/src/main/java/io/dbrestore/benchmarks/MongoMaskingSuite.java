@@ -14,6 +14,7 @@ import io.dbrestore.masking.engine.CollectionReport;
 import io.dbrestore.masking.engine.DocumentMasker;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -348,10 +349,10 @@ final class MongoMaskingSuite implements Callable<Integer> {
    */
   private double[] ours(MongoClient client) {
     PhaseClock clock = new PhaseClock(err);
-    MongoMasking.Options options =
-        MongoMasking.Options.defaults()
+    RunOptions options =
+        MongoMasking.defaultOptions()
             .withParallelism(parallelism)
-            .withChunkDocuments(chunkDocuments)
+            .withUnitSize(chunkDocuments)
             .withProgress(clock);
     long t0 = System.nanoTime();
     MaskingResult result = new MongoMasking(client, plan, options).run();

@@ -3,6 +3,7 @@ package io.dbrestore.benchmarks;
 import io.dbrestore.masking.engine.DocumentMasker;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -179,7 +180,7 @@ final class SqlMaskingSuite implements Callable<Integer> {
       result.put("ours_mask_only_rows_per_s", Math.round(rates.get("ours")));
       result.put("naive_rows", naiveRows);
       result.put("parallelism", parallelism);
-      result.put("batch_rows", SqlMasking.Options.defaults().batchRows());
+      result.put("batch_rows", SqlMasking.defaultOptions().batchSize());
       result.put("server_version", version);
       result.put("ping_direct_ms", Benchmarks.round3(pings[0]));
       result.put("ping_proxied_ms", Benchmarks.round3(pings[1]));
@@ -678,8 +679,8 @@ final class SqlMaskingSuite implements Callable<Integer> {
   private double[] ours(EmbeddedSql server, int port) throws SQLException {
     String url = server.url(port);
     PhaseClock clock = new PhaseClock(err);
-    SqlMasking.Options options =
-        SqlMasking.Options.defaults().withParallelism(parallelism).withProgress(clock);
+    RunOptions options =
+        SqlMasking.defaultOptions().withParallelism(parallelism).withProgress(clock);
     long t0 = System.nanoTime();
     MaskingResult result =
         new SqlMasking(

@@ -7,6 +7,7 @@ import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.report.ProgressPrinter;
 import io.dbrestore.masking.report.SummaryTable;
@@ -133,10 +134,10 @@ public final class DemoCommand extends JobCommand {
       out.flush();
 
       context.step("mask");
-      MongoMasking.Options options =
-          MongoMasking.Options.defaults()
+      RunOptions options =
+          MongoMasking.defaultOptions()
               .withParallelism(parallelism)
-              .withChunkDocuments(Math.max(1000, customers))
+              .withUnitSize(Math.max(1000, customers))
               .withProgress(
                   System.console() != null
                       ? ProgressPrinter.bar(System.err)

@@ -83,7 +83,7 @@ final class PostgresDemo {
                     url,
                     () -> postgres.getPostgresDatabase().getConnection(),
                     plan,
-                    SqlMasking.Options.defaults().withParallelism(parallelism).withRangeRows(1_000))
+                    SqlMasking.defaultOptions().withParallelism(parallelism).withUnitSize(1_000))
                 .run();
       } catch (MaskingException e) {
         throw MaskingInputs.toJobException(e);

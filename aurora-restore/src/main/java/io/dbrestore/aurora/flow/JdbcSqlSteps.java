@@ -5,6 +5,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.sql.SqlMasking;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
@@ -89,10 +90,10 @@ public final class JdbcSqlSteps implements SqlSteps {
     Properties properties = SqlMasking.connectionProperties(url);
     SqlMasking.Connections connections = connections(endpoint, properties);
     awaitConnectable(endpoint, connections);
-    SqlMasking.Options options =
-        SqlMasking.Options.defaults()
+    RunOptions options =
+        SqlMasking.defaultOptions()
             .withParallelism(parallelism)
-            .withRangeRows(rangeRows)
+            .withUnitSize(rangeRows)
             .withProgress(progress);
     try {
       MaskingResult result = new SqlMasking(url, connections, plan, options).run();

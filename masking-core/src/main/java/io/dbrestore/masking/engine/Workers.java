@@ -1,6 +1,7 @@
 package io.dbrestore.masking.engine;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,17 @@ public final class Workers {
     if (Thread.currentThread().isInterrupted()) {
       throw new Cancelled();
     }
+  }
+
+  /**
+   * {@link #runAll} with the largest units first: the longest start early, so that no worker is
+   * left with one at the end.
+   */
+  public static <T extends WorkUnit> void runLargestFirst(
+      List<T> units, int parallelism, String threadName, Consumer<T> task) {
+    List<T> sorted = new ArrayList<>(units);
+    sorted.sort(Comparator.comparingLong(WorkUnit::documents).reversed());
+    runAll(sorted, parallelism, threadName, task);
   }
 
   public static <T> void runAll(

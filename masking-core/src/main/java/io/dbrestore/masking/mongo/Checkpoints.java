@@ -5,17 +5,17 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
-import java.time.Instant;
+import io.dbrestore.masking.engine.MaskingRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 /**
- * Masking progress, kept in the target database itself ({@value #COLLECTION}) so that a run killed
- * at any point resumes where it stopped, and tied to the rules' SHA-256 so that a changed rules
- * file never resumes a copy half-masked under the old one.
+ * Masking progress, kept in the target database itself ({@code __dbrestore_masking}, beside the
+ * {@link MaskingRecord run record}) so that a run killed at any point resumes where it stopped, and
+ * tied to the rules' SHA-256 so that a changed rules file never resumes a copy half-masked under
+ * the old one.
  *
  * <p>No document may be masked twice (a doubly-masked value breaks consistency), and a batch's
  * writes and its checkpoint cannot be one atomic step without transactions. So before a batch is
@@ -26,51 +26,24 @@ import org.bson.conversions.Bson;
  * document is either entirely original or entirely masked.
  */
 final class Checkpoints {
-  static final String COLLECTION = "__dbrestore_masking";
-  private static final String RUN = "run";
-
-  /** A run's state in one database. */
-  enum State {
-    MASKING,
-    DRIFT,
-    MASKED,
-    VERIFIED,
-    VERIFICATION_FAILED
-  }
-
+  private final MongoDatabase database;
   private final MongoCollection<Document> store;
+  private final MaskingRecord.Writer record;
 
   Checkpoints(MongoDatabase database) {
-    this.store = database.getCollection(COLLECTION);
+    this.database = database;
+    this.store = database.getCollection(MaskingRecord.COLLECTION);
+    this.record = new MaskingRecord.Writer(database);
   }
 
-  Document run() {
-    return store.find(Filters.eq("_id", RUN)).first();
+  /** The run record; empty before the first run. */
+  Optional<MaskingRecord.Run> run() {
+    return MaskingRecord.read(database);
   }
 
-  void startRun(String rulesSha256, Map<String, Long> counts, Map<String, List<String>> indexes) {
-    store.replaceOne(
-        Filters.eq("_id", RUN),
-        new Document("_id", RUN)
-            .append("rulesSha256", rulesSha256)
-            .append("state", State.MASKING.name())
-            .append("counts", new Document(new java.util.LinkedHashMap<>(counts)))
-            .append("indexes", new Document(new java.util.LinkedHashMap<>(indexes)))
-            .append("startedAt", java.util.Date.from(Instant.now())),
-        new ReplaceOptions().upsert(true));
-  }
-
-  void state(State state, Document extra) {
-    Bson update =
-        Updates.combine(
-            Updates.set("state", state.name()), Updates.set("updatedAt", new java.util.Date()));
-    if (extra != null) {
-      List<Bson> sets = new ArrayList<>();
-      sets.add(update);
-      extra.forEach((k, v) -> sets.add(Updates.set(k, v)));
-      update = Updates.combine(sets);
-    }
-    store.updateOne(Filters.eq("_id", RUN), update);
+  /** Where the run's state goes; the run record is a contract, owned by {@link MaskingRecord}. */
+  MaskingRecord.Writer record() {
+    return record;
   }
 
   List<Document> chunks(String collection) {

@@ -12,6 +12,11 @@ interface SqlDialect {
   /** Quotes an identifier exactly as written: case and reserved words survive. */
   String quote(String identifier);
 
+  /** A table's name qualified with its schema, both quoted. */
+  default String qualified(Table t) {
+    return quote(t.schema()) + "." + quote(t.name());
+  }
+
   /** The schemas (databases, in MySQL) that hold user tables. */
   List<String> schemas(Connection c) throws SQLException;
 

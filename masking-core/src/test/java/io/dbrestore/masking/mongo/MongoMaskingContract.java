@@ -13,7 +13,9 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -74,8 +76,8 @@ abstract class MongoMaskingContract {
     return MaskingPlan.compile(RulesLoader.parse("test-rules.yaml", yaml), KEY);
   }
 
-  private static MongoMasking.Options options() {
-    return MongoMasking.Options.defaults().withParallelism(4).withChunkDocuments(250);
+  private static RunOptions options() {
+    return MongoMasking.defaultOptions().withParallelism(4).withUnitSize(250);
   }
 
   private MongoDatabase shop() {
@@ -173,7 +175,7 @@ abstract class MongoMaskingContract {
         .hasAtLeastOneElementOfType(ObjectId.class);
     Strategy email = Strategies.create("email", Map.of(), KEY);
 
-    new MongoMasking(client, examplePlan(), options().withChunkDocuments(100)).run();
+    new MongoMasking(client, examplePlan(), options().withUnitSize(100)).run();
 
     for (Document o : shop().getCollection("orders").find()) {
       assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
@@ -337,7 +339,7 @@ abstract class MongoMaskingContract {
       before.put(o.get("_id"), o.getString("customer_email"));
     }
     AtomicLong seen = new AtomicLong();
-    MongoMasking.Options dying =
+    RunOptions dying =
         options()
             .withParallelism(2)
             .withProgress(
@@ -386,7 +388,7 @@ abstract class MongoMaskingContract {
         .isEqualTo(before);
     assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
     assertThat(shop().listCollectionNames().into(new ArrayList<>()))
-        .doesNotContain(Checkpoints.COLLECTION);
+        .doesNotContain(MaskingRecord.COLLECTION);
   }
 
   @Test
@@ -418,7 +420,7 @@ abstract class MongoMaskingContract {
       ordersBefore.put(o.get("_id"), o.getString("customer_email"));
     }
     AtomicLong writes = new AtomicLong();
-    MongoMasking.afterWriteHook =
+    ChunkMasking.afterWriteHook =
         () -> {
           if (writes.incrementAndGet() == 2) {
             throw new IllegalStateException("killed after a write, before its checkpoint");
@@ -429,10 +431,10 @@ abstract class MongoMaskingContract {
               () -> new MongoMasking(client, examplePlan(), options().withParallelism(1)).run())
           .hasMessageContaining("killed after a write");
     } finally {
-      MongoMasking.afterWriteHook = null;
+      ChunkMasking.afterWriteHook = null;
     }
     Document run =
-        shop().getCollection(Checkpoints.COLLECTION).find(Filters.exists("pending")).first();
+        shop().getCollection(MaskingRecord.COLLECTION).find(Filters.exists("pending")).first();
     assertThat(run).as("a pending batch was left behind").isNotNull();
 
     new MongoMasking(client, examplePlan(), options()).run();

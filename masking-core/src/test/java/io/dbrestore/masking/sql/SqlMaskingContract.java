@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.masking.strategy.Strategies;
@@ -175,12 +176,12 @@ abstract class SqlMaskingContract {
     return MaskingPlan.compile(RulesLoader.parse("sql-rules.yaml", rules), KEY);
   }
 
-  SqlMasking engine(String rules, SqlMasking.Options options) {
+  SqlMasking engine(String rules, RunOptions options) {
     return new SqlMasking(url(), this::connect, plan(rules), options);
   }
 
-  static SqlMasking.Options options() {
-    return SqlMasking.Options.defaults().withParallelism(3).withRangeRows(120).withBatchRows(50);
+  static RunOptions options() {
+    return SqlMasking.defaultOptions().withParallelism(3).withUnitSize(120).withBatchSize(50);
   }
 
   Map<Long, String> emails() throws SQLException {
@@ -305,7 +306,7 @@ abstract class SqlMaskingContract {
       new io.dbrestore.masking.mongo.MongoMasking(
               client,
               MaskingPlan.compile(RulesLoader.parse("mongo.yaml", mongoRules), KEY),
-              io.dbrestore.masking.mongo.MongoMasking.Options.defaults())
+              io.dbrestore.masking.mongo.MongoMasking.defaultOptions())
           .run();
       inMongo = client.getDatabase("crm").getCollection("Person").find().first().getString("Email");
     }
@@ -416,7 +417,7 @@ abstract class SqlMaskingContract {
   void interruptedRun_resumesWithEveryRowMaskedExactlyOnce() throws Exception {
     Map<Long, String> before = emails();
     AtomicInteger updates = new AtomicInteger();
-    SqlMasking.Options dying =
+    RunOptions dying =
         options()
             .withParallelism(1)
             .withProgress(

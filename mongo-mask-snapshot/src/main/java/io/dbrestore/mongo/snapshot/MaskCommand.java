@@ -10,6 +10,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.Progress;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.runtime.JobCommand;
@@ -74,10 +75,10 @@ public final class MaskCommand extends JobCommand {
     }
     context.resource("mongodb", connection.getHosts().toString());
     Progress progress = MaskingOptions.progress(LOG);
-    MongoMasking.Options options =
-        MongoMasking.Options.defaults()
+    RunOptions options =
+        MongoMasking.defaultOptions()
             .withParallelism(masking.parallelism)
-            .withChunkDocuments(chunkDocuments)
+            .withUnitSize(chunkDocuments)
             .withDryRun(context.dryRun())
             .withProgress(progress);
     MongoClientSettings settings =

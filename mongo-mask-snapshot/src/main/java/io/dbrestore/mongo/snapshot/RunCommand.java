@@ -6,6 +6,7 @@ import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
@@ -151,10 +152,10 @@ public final class RunCommand extends JobCommand {
 
   private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
     return (context, mongod) -> {
-      MongoMasking.Options options =
-          MongoMasking.Options.defaults()
+      RunOptions options =
+          MongoMasking.defaultOptions()
               .withParallelism(masking.parallelism)
-              .withChunkDocuments(chunkDocuments)
+              .withUnitSize(chunkDocuments)
               .withProgress(MaskingOptions.progress(LOG));
       try (MongoClient client = mongod.connect()) {
         MaskingResult result = new MongoMasking(client, plan, options).run();

@@ -142,7 +142,7 @@ class MaskSnapshotWorkflowTest {
   static MaskSnapshotWorkflow.Masker masker() {
     return (context, mongod) -> {
       try (MongoClient c = mongod.connect()) {
-        return new MongoMasking(c, plan, MongoMasking.Options.defaults().withParallelism(2)).run();
+        return new MongoMasking(c, plan, MongoMasking.defaultOptions().withParallelism(2)).run();
       } catch (MaskingException e) {
         throw MaskingInputs.toJobException(e);
       }

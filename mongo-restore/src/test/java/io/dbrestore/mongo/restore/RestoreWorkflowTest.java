@@ -74,7 +74,7 @@ class RestoreWorkflowTest {
             MaskingKey.of("restore-test-key-0123456789abcdefghijklmnop"));
     manifest =
         new Manifest(
-            new MongoMasking(client, plan, MongoMasking.Options.defaults()).run().manifest());
+            new MongoMasking(client, plan, MongoMasking.defaultOptions()).run().manifest());
     masked = MongoHost.of(client);
     yesterday = new FakeEc2.Data(Map.of("shop.marker", List.of(new Document("_id", "yesterday"))));
   }

@@ -1,0 +1,340 @@
+package io.dbrestore.masking.mongo;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
+import io.dbrestore.masking.engine.DocumentMasker;
+import io.dbrestore.masking.engine.Engine;
+import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
+import io.dbrestore.masking.engine.PhaseProgress;
+import io.dbrestore.masking.engine.RunOptions;
+import io.dbrestore.masking.engine.RunTotals;
+import io.dbrestore.masking.engine.Workers;
+import io.dbrestore.masking.rules.Rules;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Masks collections chunk by chunk: documents are streamed in {@code _id} order (memory is bounded
+ * by workers × batch size, not by collection size), masked on the client and written back as
+ * unordered bulk updates by {@code _id} that set only the top-level fields that changed. Each batch
+ * moves its chunk's checkpoint ({@link Checkpoints}), so a killed run resumes without masking a
+ * document twice.
+ */
+final class ChunkMasking {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkMasking.class);
+  private static final int WRITE_ATTEMPTS = 5;
+
+  /**
+   * Tests only: runs after a batch is written and before its checkpoint is confirmed, the one
+   * moment where a crash leaves a pending batch behind.
+   */
+  static volatile Runnable afterWriteHook;
+
+  private final MongoClient client;
+  private final RunOptions options;
+
+  ChunkMasking(MongoClient client, RunOptions options) {
+    this.client = client;
+    this.options = options;
+  }
+
+  /**
+   * The chunks of every masked collection that are not done: the saved ones of a resumed run, or
+   * new ones (saved at once, so that a killed run resumes with the same chunks); adds what the done
+   * and started chunks masked already to the totals.
+   */
+  Engine.Work<ChunkWork> split(List<CollectionTarget> targets, RunTotals totals) {
+    List<ChunkWork> work = new ArrayList<>();
+    long total = 0;
+    Chunker chunker = new Chunker(options.unitSize());
+    for (CollectionTarget t : targets) {
+      if (t.plan().mode() != Rules.Mode.MASK) {
+        continue;
+      }
+      Checkpoints cp = checkpoints(t);
+      MongoCollection<Document> coll =
+          client.getDatabase(t.plan().database()).getCollection(t.plan().name());
+      List<Document> saved = options.dryRun() ? List.of() : cp.chunks(t.plan().name());
+      if (saved.isEmpty()) {
+        List<Chunk> chunks = chunker.split(t.plan().name(), coll, t.documents());
+        if (!options.dryRun()) {
+          cp.saveChunks(chunks);
+          saved = cp.chunks(t.plan().name());
+        } else {
+          for (Chunk c : chunks) {
+            work.add(new ChunkWork(t, c, new Document("confirmed", 0L).append("masked", 0L)));
+            total += c.documents();
+          }
+          continue;
+        }
+      }
+      for (Document s : saved) {
+        Chunk c =
+            new Chunk(
+                s.getString("collection"),
+                s.getInteger("index"),
+                s.get("filter", Document.class),
+                s.getLong("documents"));
+        totals.masked(t.name()).addAndGet(s.getLong("masked"));
+        if (!s.getBoolean("done")) {
+          work.add(new ChunkWork(t, c, s));
+          total += Math.max(0, c.documents() - s.getLong("confirmed"));
+        }
+      }
+    }
+    return new Engine.Work<>(work, total);
+  }
+
+  private Checkpoints checkpoints(ChunkWork w) {
+    return checkpoints(w.target());
+  }
+
+  private Checkpoints checkpoints(CollectionTarget t) {
+    return new Checkpoints(client.getDatabase(t.plan().database()));
+  }
+
+  /**
+   * Masks a chunk; when the connection fails mid-chunk (a failover, a dropped socket, a lost
+   * cursor), starts the chunk again from its checkpoint, which the pending-batch check makes safe.
+   */
+  void mask(ChunkWork w, RunTotals totals, PhaseProgress progress) {
+    Checkpoints cp = checkpoints(w);
+    ChunkWork current = w;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        maskChunk(current, cp, totals, progress);
+        return;
+      } catch (MongoSocketException
+          | MongoTimeoutException
+          | com.mongodb.MongoNotPrimaryException
+          | com.mongodb.MongoNodeIsRecoveringException
+          | com.mongodb.MongoCursorNotFoundException e) {
+        if (options.dryRun() || attempt >= WRITE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn(
+            "{} chunk {}: {}; starting the chunk again from its checkpoint",
+            w.target().name(),
+            w.chunk().index(),
+            e.getClass().getSimpleName());
+        backoff(attempt);
+        current = new ChunkWork(w.target(), w.chunk(), cp.chunk(w.chunk()));
+      }
+    }
+  }
+
+  private void maskChunk(ChunkWork w, Checkpoints cp, RunTotals totals, PhaseProgress progress) {
+    CollectionPlan p = w.target().plan();
+    MongoDatabase db = client.getDatabase(p.database());
+    MongoCollection<RawBsonDocument> raw = db.getCollection(p.name(), RawBsonDocument.class);
+    MongoCollection<Document> coll = db.getCollection(p.name());
+    DocumentMasker masker = new DocumentMasker(p.tree());
+    Chunk chunk = w.chunk();
+    long confirmed = w.state().getLong("confirmed");
+    long masked = w.state().getLong("masked");
+    Set<Object> alreadyMasked = alreadyMasked(raw, w.state().get("pending", Document.class));
+    AtomicLong collectionMasked = totals.masked(w.target().name());
+
+    List<WriteModel<Document>> models = new ArrayList<>(options.batchSize());
+    List<Object> ids = new ArrayList<>(options.batchSize());
+    List<Long> hashes = new ArrayList<>(options.batchSize());
+    Set<String> paths = new LinkedHashSet<>();
+    int inBatch = 0;
+    for (RawBsonDocument rawDoc :
+        raw.find(chunk.filter())
+            .sort(Sorts.ascending("_id"))
+            .skip((int) Math.min(Integer.MAX_VALUE, confirmed))
+            .batchSize(options.batchSize())) {
+      Workers.checkCancelled();
+      Document doc = RawDocuments.decode(rawDoc);
+      Object id = doc.get("_id");
+      inBatch++;
+      if (!alreadyMasked.isEmpty() && alreadyMasked.remove(id)) {
+        masked++;
+        collectionMasked.incrementAndGet();
+      } else {
+        paths.clear();
+        DocumentMasker.Result r = masker.mask(doc, (path, n) -> paths.add(path));
+        for (String path : paths) {
+          totals.undeclared().add(p.qualifiedName(), path, 1);
+        }
+        if (r.changed()) {
+          models.add(new UpdateOneModel<>(Filters.eq("_id", id), r.toUpdate()));
+          ids.add(id);
+          hashes.add(hash(rawDoc));
+        }
+      }
+      if (inBatch >= options.batchSize()) {
+        int written = flush(coll, cp, chunk, models, ids, hashes, p);
+        masked += written;
+        collectionMasked.addAndGet(written);
+        confirmed += inBatch;
+        if (!options.dryRun()) {
+          cp.confirm(chunk, confirmed, masked, false);
+        }
+        progress.add(inBatch);
+        inBatch = 0;
+      }
+    }
+    int written = flush(coll, cp, chunk, models, ids, hashes, p);
+    masked += written;
+    collectionMasked.addAndGet(written);
+    confirmed += inBatch;
+    if (!options.dryRun()) {
+      cp.confirm(chunk, confirmed, masked, true);
+    }
+    progress.add(inBatch);
+  }
+
+  /** Writes a batch; returns how many documents it masked. */
+  private int flush(
+      MongoCollection<Document> coll,
+      Checkpoints cp,
+      Chunk chunk,
+      List<WriteModel<Document>> models,
+      List<Object> ids,
+      List<Long> hashes,
+      CollectionPlan p) {
+    int n = models.size();
+    if (n == 0) {
+      return 0;
+    }
+    if (!options.dryRun()) {
+      cp.pending(chunk, new ArrayList<>(ids), new ArrayList<>(hashes));
+      write(coll, models, ids, p);
+      Runnable hook = afterWriteHook;
+      if (hook != null) {
+        hook.run();
+      }
+    }
+    models.clear();
+    ids.clear();
+    hashes.clear();
+    return n;
+  }
+
+  /** Unordered bulk write, retried on transient errors; the same updates again are harmless. */
+  private void write(
+      MongoCollection<Document> coll,
+      List<WriteModel<Document>> models,
+      List<Object> ids,
+      CollectionPlan p) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        coll.bulkWrite(models, new BulkWriteOptions().ordered(false));
+        return;
+      } catch (MongoBulkWriteException e) {
+        BulkWriteError first = e.getWriteErrors().isEmpty() ? null : e.getWriteErrors().get(0);
+        if (first == null && attempt < WRITE_ATTEMPTS) {
+          backoff(attempt);
+          continue;
+        }
+        // The server's message can quote the values (a duplicate key); name the _id and code only.
+        throw new IllegalStateException(
+            "writing "
+                + p.qualifiedName()
+                + " failed for _id "
+                + (first == null ? "?" : ids.get(first.getIndex()))
+                + " (error "
+                + (first == null ? e.getCode() : first.getCode())
+                + ", "
+                + e.getWriteErrors().size()
+                + " of "
+                + models.size()
+                + " writes in the batch failed)");
+      } catch (MongoSocketException | MongoTimeoutException e) {
+        if (attempt >= WRITE_ATTEMPTS) {
+          throw e;
+        }
+        backoff(attempt);
+      } catch (MongoException e) {
+        boolean transientError =
+            e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("TransientTransactionError");
+        if (!transientError || attempt >= WRITE_ATTEMPTS) {
+          throw e;
+        }
+        backoff(attempt);
+      }
+    }
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(Math.min(10_000L, 500L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a write", e);
+    }
+  }
+
+  /**
+   * The pending batch of a chunk whose run was killed: the ids whose document changed since it was
+   * read were written, so they must not be masked again.
+   */
+  private static Set<Object> alreadyMasked(MongoCollection<RawBsonDocument> raw, Document pending) {
+    if (pending == null) {
+      return new HashSet<>();
+    }
+    List<?> ids = pending.getList("ids", Object.class);
+    List<?> hashes = pending.getList("hashes", Object.class);
+    Map<Object, Long> expected = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      expected.put(ids.get(i), ((Number) hashes.get(i)).longValue());
+    }
+    Set<Object> masked = new HashSet<>();
+    for (RawBsonDocument d : raw.find(Filters.in("_id", ids))) {
+      Object id = RawDocuments.decode(d).get("_id");
+      Long before = expected.get(id);
+      if (before != null && before != hash(d)) {
+        masked.add(id);
+      }
+    }
+    LOG.info(
+        "resumed a chunk: {} of {} pending documents were already masked",
+        masked.size(),
+        ids.size());
+    return masked;
+  }
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+  /** The first 64 bits of the SHA-256 of a document's bytes as read. */
+  static long hash(RawBsonDocument d) {
+    ByteBuffer bytes = d.getByteBuffer().asNIO();
+    MessageDigest md = SHA256.get();
+    md.update(bytes);
+    return ByteBuffer.wrap(md.digest()).getLong();
+  }
+}

@@ -1,0 +1,159 @@
+package io.dbrestore.masking.sql;
+
+import io.dbrestore.masking.engine.Engine;
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
+import io.dbrestore.masking.engine.PhaseProgress;
+import io.dbrestore.masking.engine.RunOptions;
+import io.dbrestore.masking.engine.RunTotals;
+import io.dbrestore.masking.engine.VerificationFindings;
+import io.dbrestore.masking.rules.Rules;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SQL side of a {@link io.dbrestore.masking.engine.MaskingRun}: each schema a run masks has its
+ * own run record and checkpoints ({@link SqlCheckpoints}). Every step opens its own connections;
+ * sessions that write are relaxed ({@link SqlDialect#relaxSession}).
+ */
+final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
+  private static final Conventions CONVENTIONS =
+      new Conventions("row", "column", "sql-masking-worker", false, false, false, false);
+
+  private final SqlMasking.Connections connections;
+  private final SqlDialect dialect;
+  private final MaskingPlan plan;
+  private final RunOptions options;
+  private final SqlInventory inventory;
+  private final SqlCheckpoints checkpoints;
+  private final RangeMasking ranges;
+  private final SqlVerification verification;
+
+  SqlEngine(
+      SqlMasking.Connections connections,
+      SqlDialect dialect,
+      MaskingPlan plan,
+      RunOptions options) {
+    this.connections = connections;
+    this.dialect = dialect;
+    this.plan = plan;
+    this.options = options;
+    this.inventory = new SqlInventory(dialect, plan);
+    this.checkpoints = new SqlCheckpoints(dialect);
+    this.ranges = new RangeMasking(connections, dialect, options, checkpoints);
+    this.verification = new SqlVerification(connections, dialect, checkpoints);
+  }
+
+  @Override
+  public Conventions conventions() {
+    return CONVENTIONS;
+  }
+
+  @Override
+  public List<TableTarget> inventory() throws SQLException {
+    try (Connection c = connections.open()) {
+      return inventory.targets(c);
+    }
+  }
+
+  @Override
+  public Start start(List<TableTarget> targets) throws SQLException {
+    if (!options.dryRun()) {
+      try (Connection c = connections.open()) {
+        dialect.relaxSession(c);
+        for (String schema : schemas(targets)) {
+          checkpoints.create(c, schema);
+          String sha = checkpoints.rulesSha256(c, schema);
+          if (sha != null && !sha.equals(plan.rules().sha256())) {
+            throw new MaskingException(
+                MaskingException.Kind.REFUSED,
+                "rules-changed",
+                "schema "
+                    + schema
+                    + " was masked (or partly masked) with other rules; masking it again would"
+                    + " mask values twice: restore a fresh copy");
+          }
+          if (sha == null) {
+            checkpoints.startRun(c, schema, plan.rules().sha256(), targets);
+          }
+          if (!c.getAutoCommit()) {
+            c.commit();
+          }
+        }
+      }
+    }
+    Map<String, Long> manifest = new LinkedHashMap<>();
+    for (TableTarget t : targets) {
+      manifest.put(t.name(), t.plan().mode() == Rules.Mode.EMPTY ? 0 : t.rows());
+    }
+    // Each range's checkpoint says where it stands; the run itself always masks (and verifies).
+    return new Start(false, manifest);
+  }
+
+  @Override
+  public Map<String, Long> recordedManifest(List<TableTarget> targets) {
+    Map<String, Long> manifest = new LinkedHashMap<>();
+    for (TableTarget t : targets) {
+      manifest.put(t.name(), t.rows());
+    }
+    return manifest;
+  }
+
+  @Override
+  public void empty(TableTarget t) throws SQLException {
+    try (Connection c = connections.open()) {
+      dialect.relaxSession(c);
+      try (Statement s = c.createStatement()) {
+        // DELETE rather than TRUNCATE: it works under foreign keys with checks relaxed.
+        s.executeUpdate("DELETE FROM " + dialect.qualified(t.table()));
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  @Override
+  public Work<Range> split(List<TableTarget> targets, RunTotals totals) throws SQLException {
+    return ranges.split(targets);
+  }
+
+  @Override
+  public void mask(Range unit, RunTotals totals, PhaseProgress progress) {
+    ranges.mask(unit, totals, progress);
+  }
+
+  @Override
+  public void record(List<TableTarget> targets, MaskingRecord.State state) throws SQLException {
+    try (Connection c = connections.open()) {
+      checkpoints.state(c, schemas(targets), state);
+    }
+  }
+
+  /** The SQL run record keeps the state only; the manifest is the caller's to keep. */
+  @Override
+  public void recordVerified(List<TableTarget> targets, Map<String, Long> manifest)
+      throws SQLException {
+    record(targets, MaskingRecord.State.VERIFIED);
+  }
+
+  @Override
+  public void verify(
+      List<TableTarget> targets, Map<String, Long> manifest, VerificationFindings findings)
+      throws SQLException {
+    verification.verify(targets, findings);
+  }
+
+  private static Set<String> schemas(List<TableTarget> targets) {
+    Set<String> schemas = new LinkedHashSet<>();
+    targets.forEach(t -> schemas.add(t.table().schema()));
+    return schemas;
+  }
+}

@@ -1,0 +1,157 @@
+package io.dbrestore.masking.sql;
+
+import io.dbrestore.masking.engine.FieldTree;
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingPlan.CollectionPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
+import io.dbrestore.masking.rules.Rules;
+import io.dbrestore.masking.strategy.Strategy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an SQL database holds, checked against the rules before any write: every table of the
+ * declared schemas must be declared, every column of a masked table too; a masked table needs a
+ * primary key (with a unique strategy, or keep, on its columns), and UPDATE triggers must be off
+ * for the session (PostgreSQL) or the table is refused (MySQL family).
+ */
+final class SqlInventory {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlInventory.class);
+
+  private final SqlDialect dialect;
+  private final MaskingPlan plan;
+
+  SqlInventory(SqlDialect dialect, MaskingPlan plan) {
+    this.dialect = dialect;
+    this.plan = plan;
+  }
+
+  /**
+   * Every table the run works on, counted; refuses, before any write, undeclared tables and columns
+   * (as the policy says) and tables that cannot be masked in place.
+   */
+  List<TableTarget> targets(Connection c) throws SQLException {
+    List<String> undeclaredTables = new ArrayList<>();
+    List<String> undeclaredColumns = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    List<TableTarget> targets = new ArrayList<>();
+    boolean relaxed = dialect.relaxSession(c);
+    boolean triggersFire = !relaxed || dialect.triggersFire(c);
+    for (String schema : dialect.schemas(c)) {
+      for (Table table : dialect.tables(c, schema)) {
+        if (table.name().equals(MaskingRecord.COLLECTION)) {
+          continue;
+        }
+        var p = plan.collection(schema, table.name());
+        if (p.isEmpty()) {
+          undeclaredTables.add(table.qualifiedName());
+          continue;
+        }
+        CollectionPlan cp = p.get();
+        if (cp.mode() == Rules.Mode.MASK) {
+          for (Table.Column column : table.columns()) {
+            if (cp.tree().child(column.name()) == null) {
+              undeclaredColumns.add(table.qualifiedName() + "." + column.name());
+            }
+          }
+          for (MaskingPlan.CompiledField f : cp.fields()) {
+            Table.Column column = table.column(f.rule().path().root());
+            if (column == null) {
+              LOG.warn(
+                  "{}:{}: {} has no column {}",
+                  plan.rules().source(),
+                  f.rule().line(),
+                  table.qualifiedName(),
+                  f.rule().path().root());
+            } else if (f.rule().path().segments().size() > 1 && !column.json()) {
+              throw new MaskingException(
+                  MaskingException.Kind.INVALID_RULES,
+                  "invalid-rules",
+                  plan.rules().source()
+                      + ":"
+                      + f.rule().line()
+                      + ": "
+                      + table.qualifiedName()
+                      + "."
+                      + f.rule().path()
+                      + ": a path into column "
+                      + column.name()
+                      + ", which is not JSON ("
+                      + column.type()
+                      + ")");
+            }
+          }
+          for (String k : table.primaryKey()) {
+            FieldTree node = cp.tree().child(k);
+            Strategy s = node == null ? null : node.strategy();
+            if (s != null && !s.keeps() && !s.unique()) {
+              throw new MaskingException(
+                  MaskingException.Kind.INVALID_RULES,
+                  "invalid-rules",
+                  plan.rules().source()
+                      + ":"
+                      + node.rule().line()
+                      + ": "
+                      + table.qualifiedName()
+                      + "."
+                      + k
+                      + ": a primary-key column needs a unique strategy (email, token) or keep,"
+                      + " not '"
+                      + s.name()
+                      + "'");
+            }
+          }
+          if (table.primaryKey().isEmpty()) {
+            refusals.add(
+                table.qualifiedName()
+                    + " has no primary key (dbrestore masks by primary-key ranges; add one, or"
+                    + " declare the table keep or drop)");
+          }
+          if (!table.updateTriggers().isEmpty() && triggersFire) {
+            refusals.add(
+                table.qualifiedName()
+                    + " has UPDATE triggers "
+                    + table.updateTriggers()
+                    + " that would fire on masking and cannot be turned off for this session"
+                    + " ("
+                    + (dialect.name().equals("postgresql")
+                        ? "grant rds_superuser to the masking user"
+                        : "drop them on the throwaway copy first, or declare the table drop")
+                    + ")");
+          }
+        }
+        targets.add(new TableTarget(table, cp, Rows.count(c, dialect, table)));
+      }
+    }
+    if (!undeclaredTables.isEmpty()) {
+      if (plan.rules().policy().undeclaredCollections() == Rules.Action.FAIL) {
+        throw new MaskingException(
+            MaskingException.Kind.REFUSED,
+            "undeclared-collections",
+            "tables the rules do not declare: "
+                + String.join(", ", undeclaredTables)
+                + "; declare each one (columns to mask, keep, or drop) and run again");
+      }
+      LOG.warn("tables the rules do not declare are left as they are: {}", undeclaredTables);
+    }
+    if (!undeclaredColumns.isEmpty()
+        && plan.rules().policy().undeclaredFields() == Rules.Action.FAIL) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED,
+          "undeclared-fields",
+          "columns the rules do not declare: "
+              + String.join(", ", undeclaredColumns)
+              + "; declare each one (a masking strategy or keep) and run again");
+    }
+    if (!refusals.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED, "unmaskable-table", String.join("; ", refusals));
+    }
+    return targets;
+  }
+}
