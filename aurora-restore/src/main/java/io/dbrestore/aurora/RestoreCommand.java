@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 public final class RestoreCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
-  @Mixin ClusterOptions placement;
+  @Mixin PlacementOptions placement;
 
   @Option(
       names = "--cluster",
@@ -204,7 +204,7 @@ public final class RestoreCommand extends JobCommand {
     if ((sourceCluster == null) != (pointInTime == null)) {
       throw JobException.invalidInput("--source-cluster and --point-in-time go together");
     }
-    ClusterOptions.pointInTime(pointInTime);
+    PlacementOptions.pointInTime(pointInTime);
     source.validate();
     if (instances < 1 || instances > 15) {
       throw JobException.invalidInput("--instances must be 1 to 15, got " + instances);
@@ -249,11 +249,11 @@ public final class RestoreCommand extends JobCommand {
             database);
     return new RestoreWorkflow(
             context,
-            ClusterOptions.rds(context),
+            AuroraRestore.rds(context),
             context.guardForPort(),
             sql,
             password,
-            placement.settings(),
+            placement.timeouts(),
             request)
         .run();
   }

@@ -32,7 +32,7 @@ public final class SnapshotCommand extends JobCommand {
 
   @Mixin MaskingOptions masking;
 
-  @Mixin ClusterOptions cluster;
+  @Mixin PlacementOptions placement;
 
   @Option(
       names = "--source-cluster",
@@ -87,9 +87,9 @@ public final class SnapshotCommand extends JobCommand {
   @Override
   protected Object execute(JobContext context) throws Exception {
     Names.clusterId("--source-cluster", sourceCluster);
-    cluster.check();
+    placement.check();
     publish.validate();
-    ClusterOptions.pointInTime(pointInTime);
+    PlacementOptions.pointInTime(pointInTime);
     if (sourceSnapshot != null && pointInTime != null) {
       throw JobException.invalidInput("give at most one of --source-snapshot and --point-in-time");
     }
@@ -97,7 +97,7 @@ public final class SnapshotCommand extends JobCommand {
       throw JobException.invalidInput(
           "--verify-only does not apply to snapshot: use 'aurora-restore mask --verify-only'");
     }
-    if (cluster.kmsKey == null) {
+    if (placement.kmsKey == null) {
       throw JobException.invalidInput(
           "--kms-key is required: the masked snapshot must be encrypted with a customer-managed"
               + " key to be shared");
@@ -114,20 +114,20 @@ public final class SnapshotCommand extends JobCommand {
             sourceCluster,
             sourceSnapshot,
             pointInTime,
-            cluster.dbSubnetGroup,
-            cluster.securityGroups,
-            cluster.kmsKey,
-            cluster.instanceClass,
+            placement.dbSubnetGroup,
+            placement.securityGroups,
+            placement.kmsKey,
+            placement.instanceClass,
             publish.shareWith,
             publish.retention,
             prefix,
             database);
     return new SnapshotWorkflow(
             context,
-            ClusterOptions.rds(context),
+            AuroraRestore.rds(context),
             context.guardForPort(),
             sql,
-            cluster.settings(),
+            placement.timeouts(),
             request)
         .run();
   }

@@ -75,7 +75,7 @@ public final class RestoreWorkflow {
   private final JobContext context;
   private final RdsPort rds;
   private final SafetyGuard guard;
-  private final Clusters clusters;
+  private final RdsSteps steps;
   private final SqlSteps sql;
   private final Supplier<String> masterPassword;
   private final Request request;
@@ -94,7 +94,7 @@ public final class RestoreWorkflow {
       SafetyGuard guard,
       SqlSteps sql,
       Supplier<String> masterPassword,
-      Settings settings,
+      Timeouts timeouts,
       Request request) {
     this.context = context;
     this.rds = rds;
@@ -106,7 +106,7 @@ public final class RestoreWorkflow {
     this.target = request.cluster();
     this.next = Names.next(target);
     this.old = Names.old(target);
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
   }
 
   public Map<String, Object> run() throws Exception {
@@ -143,7 +143,7 @@ public final class RestoreWorkflow {
     boolean renamedIn = current.isPresent() && Tags.isOfRun(current.get().tags(), runId);
     if (current.isPresent() && !renamedIn) {
       // Refuse before anything is created: the old target must be ours to replace.
-      guard.check(Operation.RESTORE_OVER, clusters.resource(current.get()));
+      guard.check(Operation.RESTORE_OVER, steps.resource(current.get()));
     }
 
     Snapshot source = null;
@@ -176,7 +176,7 @@ public final class RestoreWorkflow {
       Optional<Cluster> existing = rds.cluster(target);
       if (existing.isPresent()) {
         LOG.info("replace: deleting cluster {} before the restore", target);
-        clusters.delete(existing.get(), true);
+        steps.delete(existing.get(), true);
       }
     }
 
@@ -186,13 +186,13 @@ public final class RestoreWorkflow {
     } else {
       context.step("restore");
       restored = restore(pending.filter(c -> adopt), source, sourceName, needsMasking);
-      clusters.ensureInstances(
+      steps.ensureInstances(
           restored,
           request.instances(),
           request.instanceClass(),
           request.dbParameterGroup(),
           Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
-      restored = clusters.settle(restored.id());
+      restored = steps.settle(restored.id());
     }
 
     context.step("credentials");
@@ -202,7 +202,7 @@ public final class RestoreWorkflow {
     }
     if (password != null) {
       rds.setMasterPassword(restored.id(), password);
-      restored = clusters.settle(restored.id());
+      restored = steps.settle(restored.id());
     }
 
     if (needsMasking && !renamedIn) {
@@ -232,8 +232,8 @@ public final class RestoreWorkflow {
     Cluster live;
     if (renamedIn) {
       // A re-run after the cluster rename: finish renaming its instances.
-      clusters.renameInstances(restored, next, target);
-      live = clusters.settle(target);
+      steps.renameInstances(restored, next, target);
+      live = steps.settle(target);
     } else {
       live = swapIn(restored);
     }
@@ -325,23 +325,23 @@ public final class RestoreWorkflow {
     Optional<Cluster> nextCluster = rds.cluster(next);
     if (nextCluster.isPresent() && !Tags.isOfRun(nextCluster.get().tags(), runId)) {
       LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(Tags.RUN_ID));
-      clusters.delete(nextCluster.get(), true);
+      steps.delete(nextCluster.get(), true);
     }
     Optional<Cluster> oldCluster = rds.cluster(old);
     if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
       if (rds.cluster(target).isEmpty()) {
         LOG.warn("{} is missing and {} exists: renaming yesterday's target back", target, old);
-        clusters.rename(oldCluster.get(), target);
+        steps.rename(oldCluster.get(), target);
       } else {
         LOG.warn("removing {} left by an earlier swap", old);
-        clusters.delete(oldCluster.get(), true);
+        steps.delete(oldCluster.get(), true);
       }
     }
     // A run that stopped between renaming its cluster into place and renaming its instances
     // left instances named <cluster>-next-<n>: give them the target's names.
     Optional<Cluster> current = rds.cluster(target);
     if (current.isPresent()) {
-      clusters.renameInstances(current.get(), next, target);
+      steps.renameInstances(current.get(), next, target);
     }
   }
 
@@ -380,7 +380,7 @@ public final class RestoreWorkflow {
         rds.restoreFromSnapshot(source, spec);
       }
     }
-    return clusters.awaitClusterAvailable(next, clusters.settings().restoreTimeout());
+    return steps.awaitClusterAvailable(next, steps.timeouts().restore());
   }
 
   /** Renames the old target away (swap) and the new cluster to the target's name. */
@@ -388,19 +388,19 @@ public final class RestoreWorkflow {
     Optional<Cluster> existing = rds.cluster(target);
     if (existing.isPresent()) {
       Cluster current = existing.get();
-      guard.check(Operation.RESTORE_OVER, clusters.resource(current));
+      guard.check(Operation.RESTORE_OVER, steps.resource(current));
       rds.addTags(current.arn(), Map.of(Tags.REPLACED_BY, runId));
       LOG.info("swap: renaming {} to {}", target, old);
-      clusters.rename(current, old);
+      steps.rename(current, old);
     } else {
       // A re-run after the old target was renamed away: finish renaming its instances.
       Optional<Cluster> away = rds.cluster(old);
       if (away.isPresent() && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-        clusters.renameInstances(away.get(), target, old);
+        steps.renameInstances(away.get(), target, old);
       }
     }
     LOG.info("renaming {} to {}", next, target);
-    return clusters.rename(restored, target);
+    return steps.rename(restored, target);
   }
 
   /** Deletes the target this run replaced, if it is still there (no wait). */
@@ -409,7 +409,7 @@ public final class RestoreWorkflow {
     if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
       context.step("delete-old");
       LOG.info("deleting the replaced cluster {}", old);
-      clusters.delete(oldCluster.get(), false);
+      steps.delete(oldCluster.get(), false);
     }
   }
 
@@ -439,7 +439,7 @@ public final class RestoreWorkflow {
     if (context.dryRun()) {
       return;
     }
-    clusters
+    steps
         .cleanup()
         .run(
             "put " + target + " back if it was renamed away",
@@ -451,11 +451,11 @@ public final class RestoreWorkflow {
                 LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
                 guard.perform(
                     Operation.MODIFY,
-                    clusters.resource(away.get()),
+                    steps.resource(away.get()),
                     "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
                     () -> rds.renameCluster(old, target));
               }
             });
-    clusters.abandon(next, runId, failure);
+    steps.abandon(next, runId, failure);
   }
 }

@@ -49,7 +49,7 @@ public final class SnapshotWorkflow {
 
   private final JobContext context;
   private final RdsPort rds;
-  private final Clusters clusters;
+  private final RdsSteps steps;
   private final SafetyGuard guard;
   private final SqlSteps sql;
   private final Request request;
@@ -61,7 +61,7 @@ public final class SnapshotWorkflow {
       RdsPort rds,
       SafetyGuard guard,
       SqlSteps sql,
-      Settings settings,
+      Timeouts timeouts,
       Request request) {
     this.context = context;
     this.rds = rds;
@@ -69,7 +69,7 @@ public final class SnapshotWorkflow {
     this.sql = sql;
     this.request = request;
     this.runId = context.runId();
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
     this.maskedSnapshotName =
         Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
   }
@@ -87,7 +87,7 @@ public final class SnapshotWorkflow {
     try {
       return runSteps(tempId);
     } catch (RuntimeException | Error e) {
-      clusters.abandon(tempId, runId, e);
+      steps.abandon(tempId, runId, e);
       throw e;
     }
   }
@@ -120,7 +120,7 @@ public final class SnapshotWorkflow {
 
       context.step("restore");
       Cluster temp = restore(tempId, existing, source);
-      clusters.ensureInstances(
+      steps.ensureInstances(
           temp,
           1,
           request.instanceClass(),
@@ -130,7 +130,7 @@ public final class SnapshotWorkflow {
       context.step("credentials");
       String password = Passwords.oneOff();
       rds.setMasterPassword(tempId, password);
-      temp = clusters.settle(tempId);
+      temp = steps.settle(tempId);
 
       context.step("mask");
       manifest = mask(temp, password);
@@ -139,7 +139,7 @@ public final class SnapshotWorkflow {
       snapshot = createSnapshot(temp, sourceName, manifest);
     }
     context.resource("snapshot", snapshot.id());
-    snapshot = clusters.awaitSnapshotAvailable(snapshot.id());
+    snapshot = steps.awaitSnapshotAvailable(snapshot.id());
 
     context.step("share");
     if (!request.shareWith().isEmpty()) {
@@ -150,7 +150,7 @@ public final class SnapshotWorkflow {
     context.step("delete-masking-cluster");
     Optional<Cluster> temp = rds.cluster(tempId);
     if (temp.isPresent()) {
-      clusters.delete(temp.get(), true);
+      steps.delete(temp.get(), true);
     }
 
     context.step("retention");
@@ -196,7 +196,7 @@ public final class SnapshotWorkflow {
           && request.sourceCluster().equals(tags.get(Tags.SOURCE))
           && !runId.equals(tags.get(Tags.RUN_ID))) {
         LOG.warn("removing masking cluster {} left by run {}", c.id(), tags.get(Tags.RUN_ID));
-        clusters.delete(c, false);
+        steps.delete(c, false);
       }
     }
   }
@@ -269,7 +269,7 @@ public final class SnapshotWorkflow {
         rds.restoreFromSnapshot(source, spec);
       }
     }
-    return clusters.awaitClusterAvailable(tempId, clusters.settings().restoreTimeout());
+    return steps.awaitClusterAvailable(tempId, steps.timeouts().restore());
   }
 
   private Map<String, Long> mask(Cluster temp, String password) throws Exception {
@@ -328,7 +328,7 @@ public final class SnapshotWorkflow {
       }
       guard.perform(
           Operation.DELETE,
-          clusters.resource(s),
+          steps.resource(s),
           "rds:DeleteDBClusterSnapshot",
           () -> rds.deleteSnapshot(s.id()));
       deleted.add(s.id());

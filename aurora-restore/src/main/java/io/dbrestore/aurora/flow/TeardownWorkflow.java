@@ -25,12 +25,12 @@ public final class TeardownWorkflow {
 
   private final JobContext context;
   private final RdsPort rds;
-  private final Clusters clusters;
+  private final RdsSteps steps;
 
-  public TeardownWorkflow(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+  public TeardownWorkflow(JobContext context, RdsPort rds, SafetyGuard guard, Timeouts timeouts) {
     this.context = context;
     this.rds = rds;
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
   }
 
   /**
@@ -73,12 +73,12 @@ public final class TeardownWorkflow {
     for (Cluster c : doomed) {
       context.resource("cluster", c.id());
       LOG.info("tearing down cluster {}", c.id());
-      clusters.delete(c, false);
+      steps.delete(c, false);
       deleted.add(c.id());
     }
     context.step("wait");
     for (String id : deleted) {
-      clusters.awaitClusterGone(id);
+      steps.awaitClusterGone(id);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("deleted", deleted);

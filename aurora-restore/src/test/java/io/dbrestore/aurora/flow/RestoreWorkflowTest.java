@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RestoreWorkflowTest {
   static final Instant NOW = Instant.parse("2026-11-25T04:00:00Z");
   final Clock CLOCK = new SteppingClock(NOW);
-  static final Settings FAST =
-      new Settings(
+  static final Timeouts FAST =
+      new Timeouts(
           new Backoff(Duration.ZERO, Duration.ZERO, 1.0),
           Duration.ofMinutes(1),
           Duration.ofMinutes(1),

@@ -242,15 +242,15 @@ class SdkRdsTest {
   void aClusterThatStaysCreating_pastItsTimeout_exits4() {
     rds.pollsPerState = 1_000_000;
     JobContext context = context();
-    Clusters clusters =
-        new Clusters(
+    RdsSteps steps =
+        new RdsSteps(
             context,
             new SdkRds(aws.client(RdsClient.class, RdsClient::builder)),
             context.guard(),
             RestoreWorkflowTest.FAST);
     rds.clusters.get("develop-app").status = "creating";
 
-    assertThatThrownBy(() -> clusters.awaitClusterAvailable("develop-app", Duration.ofSeconds(30)))
+    assertThatThrownBy(() -> steps.awaitClusterAvailable("develop-app", Duration.ofSeconds(30)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining(
             "timed out waiting for cluster develop-app to become available (last status: creating")

@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster operations both workflows share: waits with their own timeouts, and the guarded
- * destructive calls (delete, rename away, lift deletion protection).
+ * The steps the workflows take over the {@link RdsPort}: waits with their {@link Timeouts}, the
+ * guarded destructive calls (delete, rename, lift deletion protection), and the cleanup after a
+ * failure or cancellation.
  */
-final class Clusters {
-  private static final Logger LOG = LoggerFactory.getLogger(Clusters.class);
+final class RdsSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(RdsSteps.class);
   private static final java.util.Set<String> FAILED_STATES =
       java.util.Set.of(
           "failed",
@@ -39,13 +40,13 @@ final class Clusters {
   private final JobContext context;
   private final RdsPort rds;
   private final SafetyGuard guard;
-  private final Settings settings;
+  private final Timeouts timeouts;
 
-  Clusters(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+  RdsSteps(JobContext context, RdsPort rds, SafetyGuard guard, Timeouts timeouts) {
     this.context = context;
     this.rds = rds;
     this.guard = guard;
-    this.settings = settings;
+    this.timeouts = timeouts;
   }
 
   RdsPort rds() {
@@ -75,7 +76,7 @@ final class Clusters {
         .until(
             "cluster " + id + " to become available",
             timeout,
-            settings.backoff(),
+            timeouts.backoff(),
             () -> {
               Optional<Cluster> c = rds.cluster(id);
               if (c.isEmpty()) {
@@ -91,8 +92,8 @@ final class Clusters {
         .waiter()
         .until(
             "instance " + id + " to become available",
-            settings.instanceTimeout(),
-            settings.backoff(),
+            timeouts.instance(),
+            timeouts.backoff(),
             () -> {
               Optional<Instance> i = rds.instance(id);
               if (i.isEmpty()) {
@@ -110,8 +111,8 @@ final class Clusters {
         .waiter()
         .until(
             "cluster " + id + " to be deleted",
-            settings.deleteTimeout(),
-            settings.backoff(),
+            timeouts.delete(),
+            timeouts.backoff(),
             () -> {
               Optional<Cluster> c = rds.cluster(id);
               return c.isEmpty() ? Poll.done(Boolean.TRUE) : Poll.pending(c.get().status());
@@ -123,8 +124,8 @@ final class Clusters {
         .waiter()
         .until(
             "snapshot " + id + " to become available",
-            settings.snapshotTimeout(),
-            settings.backoff(),
+            timeouts.snapshot(),
+            timeouts.backoff(),
             () -> {
               Optional<Snapshot> s = rds.snapshot(id);
               if (s.isEmpty()) {
@@ -217,7 +218,7 @@ final class Clusters {
         resource(cluster),
         "rds:ModifyDBCluster(NewDBClusterIdentifier=" + newId + ")",
         () -> rds.renameCluster(cluster.id(), newId));
-    Cluster renamed = awaitClusterAvailable(newId, settings.modifyTimeout());
+    Cluster renamed = awaitClusterAvailable(newId, timeouts.modify());
     renameInstances(renamed, cluster.id(), newId);
     return settle(newId);
   }
@@ -245,7 +246,7 @@ final class Clusters {
 
   /** Waits for a cluster the workflow just changed (password, protection) to settle. */
   Cluster settle(String id) {
-    return awaitClusterAvailable(id, settings.modifyTimeout());
+    return awaitClusterAvailable(id, timeouts.modify());
   }
 
   /**
@@ -288,8 +289,8 @@ final class Clusters {
     return context.cleanup(CLEANUP_BUDGET);
   }
 
-  Settings settings() {
-    return settings;
+  Timeouts timeouts() {
+    return timeouts;
   }
 
   private static void failIfBroken(String what, String status) {

@@ -1,10 +1,6 @@
 package io.dbrestore.aurora;
 
-import io.dbrestore.aurora.flow.Settings;
-import io.dbrestore.aurora.rds.DryRunRds;
-import io.dbrestore.aurora.rds.RdsPort;
-import io.dbrestore.aurora.rds.SdkRds;
-import io.dbrestore.runtime.JobContext;
+import io.dbrestore.aurora.flow.Timeouts;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
@@ -15,9 +11,10 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Where a restored cluster goes and how long a restore may take; shared by snapshot and restore.
+ * The options mixin for where a restored cluster goes (subnets, security groups, key, instance
+ * class) and how long its restore may take; shared by snapshot and restore.
  */
-public class ClusterOptions {
+public class PlacementOptions {
   @Option(
       names = "--db-subnet-group",
       paramLabel = "<name>",
@@ -61,15 +58,9 @@ public class ClusterOptions {
       description = "First interval between polls of a changing resource (then up to 60s).")
   Duration pollInterval;
 
-  /** The RDS port: the real one, or in a dry run the real one behind a plan printer. */
-  static RdsPort rds(JobContext context) {
-    RdsPort real = SdkRds.of(context);
-    return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
-  }
-
-  Settings settings() {
-    return Settings.defaults()
-        .withRestoreTimeout(restoreTimeout)
+  Timeouts timeouts() {
+    return Timeouts.DEFAULT
+        .withRestore(restoreTimeout)
         .withBackoff(
             new io.dbrestore.runtime.wait.Backoff(
                 pollInterval,
