@@ -1,5 +1,7 @@
 package io.dbrestore.aurora;
 
+import io.dbrestore.aurora.flow.DryRunSqlSteps;
+import io.dbrestore.aurora.flow.SqlSteps;
 import io.dbrestore.aurora.rds.DryRunRds;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.SdkRds;
@@ -40,5 +42,10 @@ public final class AuroraRestore extends JobGroup {
   static RdsPort rds(JobContext context) {
     RdsPort real = SdkRds.of(context);
     return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
+  }
+
+  /** The SQL steps likewise: in a dry run, the overlay that prints them. */
+  static SqlSteps sql(JobContext context, SqlSteps real) {
+    return context.dryRun() ? new DryRunSqlSteps(real, context.out()) : real;
   }
 }

@@ -251,7 +251,7 @@ public final class RestoreCommand extends JobCommand {
             context,
             AuroraRestore.rds(context),
             context.guardForPort(),
-            sql,
+            AuroraRestore.sql(context, sql),
             password,
             placement.timeouts(),
             request)

@@ -126,7 +126,7 @@ public final class SnapshotCommand extends JobCommand {
             context,
             AuroraRestore.rds(context),
             context.guardForPort(),
-            sql,
+            AuroraRestore.sql(context, sql),
             placement.timeouts(),
             request)
         .run();

@@ -10,7 +10,6 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.wait.Poll;
 import java.util.List;
 import java.util.Map;
@@ -255,38 +254,37 @@ final class RdsSteps {
    * Never throws: the original failure is what the run reports.
    */
   void abandon(String id, String runId, Throwable failure) {
-    if (context.dryRun()) {
-      return;
-    }
-    cleanup()
-        .run(
-            "clean up " + id,
-            () -> {
-              Optional<Cluster> c = rds.cluster(id);
-              if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
-                return;
-              }
-              rds.addTags(
-                  c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
-              if (failure instanceof JobException j
-                  && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
-                LOG.warn("cancelled: deleting {} without waiting", id);
-                delete(rds.cluster(id).orElseThrow(), false);
-              } else {
-                LOG.warn(
-                    "{} is left for investigation, marked expired: the next run or"
-                        + " 'aurora-restore teardown' deletes it",
-                    id);
-              }
-            });
+    cleanup(
+        "clean up " + id,
+        () -> {
+          Optional<Cluster> c = rds.cluster(id);
+          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
+            return;
+          }
+          rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
+          if (failure instanceof JobException j
+              && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
+            LOG.warn("cancelled: deleting {} without waiting", id);
+            delete(rds.cluster(id).orElseThrow(), false);
+          } else {
+            LOG.warn(
+                "{} is left for investigation, marked expired: the next run or"
+                    + " 'aurora-restore teardown' deletes it",
+                id);
+          }
+        });
   }
 
   /**
-   * Cleanup after a failure or cancellation. Nothing in it waits for RDS (deletions are only
-   * started), so a short budget is enough.
+   * Runs {@code action} after a failure or cancellation, through the runtime's cleanup: never
+   * throws, and the run's cancellation does not stop it. Nothing in it waits for RDS (deletions are
+   * only started), so a short budget is enough. A dry run changed nothing, so it has nothing to
+   * clean up (and its plan lists no cleanup calls).
    */
-  Cleanup cleanup() {
-    return context.cleanup(CLEANUP_BUDGET);
+  void cleanup(String what, Runnable action) {
+    if (!context.dryRun()) {
+      context.cleanup(CLEANUP_BUDGET).run(what, action);
+    }
   }
 
   Timeouts timeouts() {

@@ -207,25 +207,14 @@ public final class RestoreWorkflow {
 
     if (needsMasking && !renamedIn) {
       context.step("mask");
-      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
-      if (context.dryRun()) {
-        context.out().println("[dry-run] would mask " + endpoint + " and verify it");
-        context.out().flush();
-      } else {
-        sql.mask(endpoint);
+      if (sql.mask(SqlEndpoint.of(restored, request.database(), password)).isPresent()) {
         rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
       }
     }
 
     if (sql.postRestoreConfigured()) {
       context.step("post-restore-sql");
-      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
-      if (context.dryRun()) {
-        context.out().println("[dry-run] would run the post-restore SQL on " + endpoint);
-        context.out().flush();
-      } else {
-        sql.postRestore(endpoint);
-      }
+      sql.postRestore(SqlEndpoint.of(restored, request.database(), password));
     }
 
     context.step("swap-in");
@@ -436,26 +425,21 @@ public final class RestoreWorkflow {
    * the next run (it renames yesterday's target back).
    */
   private void abandon(Throwable failure) {
-    if (context.dryRun()) {
-      return;
-    }
-    steps
-        .cleanup()
-        .run(
-            "put " + target + " back if it was renamed away",
-            () -> {
-              Optional<Cluster> away = rds.cluster(old);
-              if (rds.cluster(target).isEmpty()
-                  && away.isPresent()
-                  && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-                LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
-                guard.perform(
-                    Operation.MODIFY,
-                    steps.resource(away.get()),
-                    "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
-                    () -> rds.renameCluster(old, target));
-              }
-            });
+    steps.cleanup(
+        "put " + target + " back if it was renamed away",
+        () -> {
+          Optional<Cluster> away = rds.cluster(old);
+          if (rds.cluster(target).isEmpty()
+              && away.isPresent()
+              && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
+            LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
+            guard.perform(
+                Operation.MODIFY,
+                steps.resource(away.get()),
+                "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
+                () -> rds.renameCluster(old, target));
+          }
+        });
     steps.abandon(next, runId, failure);
   }
 }

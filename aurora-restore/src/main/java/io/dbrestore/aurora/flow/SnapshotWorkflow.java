@@ -273,18 +273,14 @@ public final class SnapshotWorkflow {
   }
 
   private Map<String, Long> mask(Cluster temp, String password) throws Exception {
-    SqlEndpoint endpoint = SqlEndpoint.of(temp, request.database(), password);
-    if (context.dryRun()) {
-      context.out().println("[dry-run] would mask " + endpoint + " and verify it");
-      context.out().flush();
-      return Map.of();
-    }
-    MaskingResult result = sql.mask(endpoint);
-    LOG.info(
-        "masked and verified {} tables ({} rows changed)",
-        result.manifest().size(),
-        result.documentsMasked());
-    return result.manifest();
+    Optional<MaskingResult> result = sql.mask(SqlEndpoint.of(temp, request.database(), password));
+    result.ifPresent(
+        r ->
+            LOG.info(
+                "masked and verified {} tables ({} rows changed)",
+                r.manifest().size(),
+                r.documentsMasked()));
+    return result.map(MaskingResult::manifest).orElse(Map.of());
   }
 
   private Snapshot createSnapshot(Cluster temp, String sourceName, Map<String, Long> manifest) {

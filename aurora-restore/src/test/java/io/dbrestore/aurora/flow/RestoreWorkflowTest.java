@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,9 +74,10 @@ class RestoreWorkflowTest {
   SqlSteps sql(boolean rules) {
     return new SqlSteps() {
       @Override
-      public MaskingResult mask(SqlEndpoint endpoint) {
+      public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
         maskedHosts.add(endpoint.host());
-        return new MaskingResult(List.of(), Map.of("public.users", 3L), true, 3, 0.1, Map.of());
+        return Optional.of(
+            new MaskingResult(List.of(), Map.of("public.users", 3L), true, 3, 0.1, Map.of()));
       }
 
       @Override
@@ -132,8 +134,9 @@ class RestoreWorkflowTest {
       SafetyGuard guard,
       boolean rules)
       throws Exception {
-    return new RestoreWorkflow(
-            context, port, guard, sql(rules), () -> "env-password", FAST, request)
+    // As the command does: in a dry run the SQL steps are the overlay that prints them.
+    SqlSteps steps = context.dryRun() ? new DryRunSqlSteps(sql(rules), context.out()) : sql(rules);
+    return new RestoreWorkflow(context, port, guard, steps, () -> "env-password", FAST, request)
         .run();
   }
 

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class SdkRdsTest {
     SqlSteps none =
         new SqlSteps() {
           @Override
-          public MaskingResult mask(SqlEndpoint endpoint) {
+          public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
             throw new AssertionError("a masked snapshot is not masked again");
           }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,7 +90,7 @@ class SnapshotWorkflowTest {
   SqlSteps sql() {
     return new SqlSteps() {
       @Override
-      public MaskingResult mask(SqlEndpoint endpoint) {
+      public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
         masked.add(endpoint.host() + " as " + endpoint.user());
         if (verificationFails) {
           throw JobException.verificationFailed("1 table failed verification: app.users");
@@ -97,7 +98,7 @@ class SnapshotWorkflowTest {
         Map<String, Long> manifest = new LinkedHashMap<>();
         manifest.put("public.users", 300L);
         manifest.put("public.orders", 1200L);
-        return new MaskingResult(List.of(), manifest, true, 1500, 1.0, Map.of());
+        return Optional.of(new MaskingResult(List.of(), manifest, true, 1500, 1.0, Map.of()));
       }
 
       @Override
@@ -138,8 +139,10 @@ class SnapshotWorkflowTest {
   }
 
   Map<String, Object> run(JobContext context, RdsPort port, SafetyGuard guard) throws Exception {
+    // As the command does: in a dry run the SQL steps are the overlay that prints them.
+    SqlSteps steps = context.dryRun() ? new DryRunSqlSteps(sql(), context.out()) : sql();
     return new SnapshotWorkflow(
-            context, port, guard, sql(), RestoreWorkflowTest.FAST, request(null, null))
+            context, port, guard, steps, RestoreWorkflowTest.FAST, request(null, null))
         .run();
   }
 
