@@ -4,8 +4,6 @@ import io.dbrestore.aurora.flow.Timeouts;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -83,23 +81,6 @@ public class PlacementOptions {
         throw JobException.invalidInput(
             "--vpc-security-group '" + sg + "' is not a security group id (sg-…)");
       }
-    }
-  }
-
-  /** Checks a {@code --point-in-time} value: {@code latest} or an ISO-8601 instant. */
-  static String pointInTime(String value) {
-    if (value == null || "latest".equals(value)) {
-      return value;
-    }
-    try {
-      Instant.parse(value);
-      return value;
-    } catch (DateTimeParseException e) {
-      throw JobException.invalidInput(
-          "--point-in-time '"
-              + value
-              + "' is neither 'latest' nor an instant like"
-              + " 2026-11-24T23:00:00Z");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.RestoreWorkflow;
+import io.dbrestore.aurora.flow.SourceChoice;
 import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
@@ -204,7 +205,7 @@ public final class RestoreCommand extends JobCommand {
     if ((sourceCluster == null) != (pointInTime == null)) {
       throw JobException.invalidInput("--source-cluster and --point-in-time go together");
     }
-    PlacementOptions.pointInTime(pointInTime);
+    SourceChoice.checkPointInTime(pointInTime);
     source.validate();
     if (instances < 1 || instances > 15) {
       throw JobException.invalidInput("--instances must be 1 to 15, got " + instances);

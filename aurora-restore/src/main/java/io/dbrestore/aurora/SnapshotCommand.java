@@ -3,6 +3,7 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.SnapshotWorkflow;
+import io.dbrestore.aurora.flow.SourceChoice;
 import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.runtime.JobCommand;
@@ -89,7 +90,7 @@ public final class SnapshotCommand extends JobCommand {
     Names.clusterId("--source-cluster", sourceCluster);
     placement.check();
     publish.validate();
-    PlacementOptions.pointInTime(pointInTime);
+    SourceChoice.checkPointInTime(pointInTime);
     if (sourceSnapshot != null && pointInTime != null) {
       throw JobException.invalidInput("give at most one of --source-snapshot and --point-in-time");
     }

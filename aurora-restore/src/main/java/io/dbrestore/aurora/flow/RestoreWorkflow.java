@@ -3,14 +3,10 @@ package io.dbrestore.aurora.flow;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
-import io.dbrestore.aurora.rds.RdsPort.Snapshot;
-import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
-import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +71,7 @@ public final class RestoreWorkflow {
   private final RdsPort rds;
   private final SafetyGuard guard;
   private final RdsSteps steps;
+  private final SourceChoice sources;
   private final SqlSteps sql;
   private final Supplier<String> masterPassword;
   private final Request request;
@@ -107,6 +103,7 @@ public final class RestoreWorkflow {
     this.next = Names.next(target);
     this.old = Names.old(target);
     this.steps = new RdsSteps(context, rds, guard, timeouts);
+    this.sources = new SourceChoice(context, rds);
   }
 
   public Map<String, Object> run() throws Exception {
@@ -146,30 +143,18 @@ public final class RestoreWorkflow {
       guard.check(Operation.RESTORE_OVER, steps.resource(current.get()));
     }
 
-    Snapshot source = null;
-    String sourceName;
-    boolean needsMasking;
     Optional<Cluster> pending = renamedIn ? current : rds.cluster(next);
     boolean adopt = pending.isPresent() && Tags.isOfRun(pending.get().tags(), runId);
+    SourceChoice.Chosen source;
     if (adopt) {
-      sourceName = pending.get().tags().getOrDefault(Tags.SOURCE_SNAPSHOT, "");
-      needsMasking = !"true".equals(pending.get().tags().get(Tags.MASKED));
+      source = SourceChoice.adopted(pending.get());
     } else {
       context.step("choose-source");
-      source = chooseSource();
-      needsMasking = source == null || !isMasked(source);
-      sourceName = source == null ? pointInTimeName() : source.name();
-      if (needsMasking && sql.rulesSha256() == null) {
-        throw JobException.invalidInput(
-            "the source "
-                + sourceName
-                + " is not a masked snapshot: restoring it requires --rules (it is masked before"
-                + " the target becomes reachable)");
-      }
+      source = sources.forRestore(request.source(), sql.rulesSha256() != null);
       context.step("remove-leftovers");
       removeLeftovers();
     }
-    context.resource("source", sourceName);
+    context.resource("source", source.name());
 
     if (!renamedIn && request.strategy() == Strategy.REPLACE) {
       context.step("delete-target");
@@ -185,7 +170,7 @@ public final class RestoreWorkflow {
       restored = current.get();
     } else {
       context.step("restore");
-      restored = restore(pending.filter(c -> adopt), source, sourceName, needsMasking);
+      restored = restore(pending.filter(c -> adopt), source);
       steps.ensureInstances(
           restored,
           request.instances(),
@@ -197,7 +182,7 @@ public final class RestoreWorkflow {
 
     context.step("credentials");
     String password = masterPassword == null ? null : masterPassword.get();
-    if (password == null && (needsMasking || sql.postRestoreConfigured())) {
+    if (password == null && (source.needsMasking() || sql.postRestoreConfigured())) {
       password = Passwords.oneOff();
     }
     if (password != null) {
@@ -205,7 +190,7 @@ public final class RestoreWorkflow {
       restored = steps.settle(restored.id());
     }
 
-    if (needsMasking && !renamedIn) {
+    if (source.needsMasking() && !renamedIn) {
       context.step("mask");
       if (sql.mask(SqlEndpoint.of(restored, request.database(), password)).isPresent()) {
         rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
@@ -230,80 +215,7 @@ public final class RestoreWorkflow {
     context.step("finish");
     rds.addTags(live.arn(), Map.of(Tags.STATE, Tags.STATE_READY));
     deleteOld();
-    return result(live, sourceName, true);
-  }
-
-  private boolean isMasked(Snapshot s) {
-    boolean shared = !s.account().isEmpty() && !s.account().equals(context.callerAccount());
-    return shared || "true".equals(s.tags().get(Tags.MASKED));
-  }
-
-  private String pointInTimeName() {
-    return request.source().sourceCluster() + "@" + request.source().pointInTime();
-  }
-
-  private Snapshot chooseSource() {
-    Source src = request.source();
-    if (src.pointInTime() != null) {
-      if (rds.cluster(src.sourceCluster()).isEmpty()) {
-        throw JobException.invalidInput(
-            "--source-cluster " + src.sourceCluster() + " does not exist in this account");
-      }
-      return null;
-    }
-    if (src.snapshot() != null) {
-      Snapshot s =
-          rds.snapshot(src.snapshot())
-              .orElseThrow(
-                  () ->
-                      JobException.invalidInput(
-                          "--snapshot "
-                              + src.snapshot()
-                              + " does not exist or is not shared with this account"));
-      checkAvailable(s);
-      return requireFresh(s);
-    }
-    Pattern pattern = Names.maskedSnapshotPattern(src.prefix(), src.sourceClusterName());
-    Snapshot newest =
-        snapshotChoice()
-            .newest(
-                rds.snapshots(SnapshotType.SHARED, null).stream()
-                    .filter(
-                        s -> src.sourceAccount() == null || src.sourceAccount().equals(s.account()))
-                    .filter(s -> pattern.matcher(s.name()).matches())
-                    .toList())
-            .orElseThrow(
-                () ->
-                    JobException.refused(
-                        "no-masked-snapshot",
-                        "no masked snapshot named "
-                            + pattern.pattern()
-                            + " is shared with this account"
-                            + (src.sourceAccount() == null
-                                ? ""
-                                : " from account " + src.sourceAccount())
-                            + "; check the production snapshot job"));
-    return requireFresh(newest);
-  }
-
-  private SnapshotChoice<Snapshot> snapshotChoice() {
-    return new SnapshotChoice<>(
-        Snapshot::name, Snapshot::created, s -> "available".equals(s.status()), context.clock());
-  }
-
-  private static void checkAvailable(Snapshot s) {
-    if (!"available".equals(s.status())) {
-      throw JobException.invalidInput(
-          "snapshot " + s.name() + " is " + s.status() + ", not available");
-    }
-  }
-
-  private Snapshot requireFresh(Snapshot s) {
-    return snapshotChoice()
-        .requireFresh(
-            s,
-            request.source().maxAge(),
-            "the target keeps its data: check the production snapshot job");
+    return result(live, source.name(), true);
   }
 
   /**
@@ -334,16 +246,15 @@ public final class RestoreWorkflow {
     }
   }
 
-  private Cluster restore(
-      Optional<Cluster> adopted, Snapshot source, String sourceName, boolean needsMasking) {
+  private Cluster restore(Optional<Cluster> adopted, SourceChoice.Chosen source) {
     context.resource("new-cluster", next);
     if (adopted.isPresent()) {
       LOG.info("cluster {} of this run exists already: adopting it", next);
     } else {
       Instant now = context.clock().instant();
       Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
-      tags.put(Tags.SOURCE_SNAPSHOT, sourceName);
-      tags.put(Tags.MASKED, Boolean.toString(!needsMasking));
+      tags.put(Tags.SOURCE_SNAPSHOT, source.name());
+      tags.put(Tags.MASKED, Boolean.toString(!source.needsMasking()));
       if (request.ttl() != null) {
         tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
       }
@@ -359,14 +270,14 @@ public final class RestoreWorkflow {
               request.clusterParameterGroup(),
               request.deletionProtection(),
               tags);
-      if (source == null) {
+      if (source.snapshot() == null) {
         String pit = request.source().pointInTime();
-        Instant at = "latest".equals(pit) ? null : Instant.parse(pit);
         LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
-        rds.restoreToPointInTime(request.source().sourceCluster(), at, spec);
+        rds.restoreToPointInTime(
+            request.source().sourceCluster(), SourceChoice.pointInTime(pit), spec);
       } else {
-        LOG.info("restoring {} from snapshot {}", next, source.id());
-        rds.restoreFromSnapshot(source, spec);
+        LOG.info("restoring {} from snapshot {}", next, source.snapshot().id());
+        rds.restoreFromSnapshot(source.snapshot(), spec);
       }
     }
     return steps.awaitClusterAvailable(next, steps.timeouts().restore());

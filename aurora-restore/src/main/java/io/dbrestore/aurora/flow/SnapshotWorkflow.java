@@ -51,6 +51,7 @@ public final class SnapshotWorkflow {
   private final RdsPort rds;
   private final RdsSteps steps;
   private final SafetyGuard guard;
+  private final SourceChoice sources;
   private final SqlSteps sql;
   private final Request request;
   private final String runId;
@@ -70,6 +71,7 @@ public final class SnapshotWorkflow {
     this.request = request;
     this.runId = context.runId();
     this.steps = new RdsSteps(context, rds, guard, timeouts);
+    this.sources = new SourceChoice(context, rds);
     this.maskedSnapshotName =
         Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
   }
@@ -114,7 +116,9 @@ public final class SnapshotWorkflow {
       Optional<Cluster> existing = rds.cluster(tempId);
       Snapshot source = null;
       if (existing.isEmpty() || !Tags.isOfRun(existing.get().tags(), runId)) {
-        source = chooseSource();
+        source =
+            sources.forSnapshot(
+                request.sourceCluster(), request.sourceSnapshot(), request.pointInTime());
       }
       sourceName = source == null ? "(adopted)" : source.name();
 
@@ -201,36 +205,6 @@ public final class SnapshotWorkflow {
     }
   }
 
-  private Snapshot chooseSource() {
-    if (request.pointInTime() != null) {
-      return null;
-    }
-    if (request.sourceSnapshot() != null) {
-      Snapshot s =
-          rds.snapshot(request.sourceSnapshot())
-              .orElseThrow(
-                  () ->
-                      JobException.invalidInput(
-                          "--source-snapshot " + request.sourceSnapshot() + " does not exist"));
-      if (!"available".equals(s.status())) {
-        throw JobException.invalidInput(
-            "--source-snapshot " + s.id() + " is " + s.status() + ", not available");
-      }
-      return s;
-    }
-    return rds.snapshots(SnapshotType.AUTOMATED, request.sourceCluster()).stream()
-        .filter(s -> "available".equals(s.status()))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                JobException.refused(
-                    "no-source-snapshot",
-                    "cluster "
-                        + request.sourceCluster()
-                        + " has no available automated snapshot; check its backup retention,"
-                        + " or give --source-snapshot or --point-in-time"));
-  }
-
   private Cluster restore(String tempId, Optional<Cluster> existing, Snapshot source) {
     context.resource("masking-cluster", tempId);
     if (existing.isPresent()) {
@@ -255,8 +229,7 @@ public final class SnapshotWorkflow {
               false,
               tags);
       if (source == null) {
-        Instant at =
-            "latest".equals(request.pointInTime()) ? null : Instant.parse(request.pointInTime());
+        Instant at = SourceChoice.pointInTime(request.pointInTime());
         LOG.info(
             "restoring {} from {} at {}",
             tempId,

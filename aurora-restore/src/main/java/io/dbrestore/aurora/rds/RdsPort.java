@@ -97,6 +97,10 @@ public interface RdsPort {
       String kmsKeyId,
       Map<String, String> tags) {
 
+    public boolean available() {
+      return "available".equals(status);
+    }
+
     /** The snapshot's name, without the ARN prefix of a shared one. */
     public String name() {
       return id.startsWith("arn:") ? id.substring(id.lastIndexOf(':') + 1) : id;
