@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.dbrestore.aurora.AuroraRestore;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.testing.AwsTestProperties;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +34,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the commands print on stdout, through the real entry point against WireMock serving a fake
- * RDS: the result JSON (its keys, in order, and which are null or absent) that Step Functions gets
- * as the task output, and the whole dry-run plan, line by line. Times are replaced by placeholders.
+ * What the commands do and print, through the real entry point against WireMock serving a fake
+ * RDS: every RDS call in order (reads too), the result JSON (its keys, in order, and which are null
+ * or absent) that Step Functions gets as the task output, and the whole dry-run plan, line by line.
+ * Times are replaced by placeholders.
  */
 @Timeout(120)
 class CommandOutputTest {
   static final FakeRdsServer SERVER = new FakeRdsServer();
   static final String EXECUTION = "arn:aws:states:eu-west-1:222222222222:execution:develop:night-1";
+  static final String ARN = "arn:aws:rds:eu-west-1:" + FakeRds.ACCOUNT + ":";
   static final List<String> RUNTIME_KEYS =
       List.of("job", "status", "dryRun", "durationSeconds", "stepSeconds");
 
@@ -76,6 +80,30 @@ class CommandOutputTest {
     Run run = Run.of(AuroraRestore.entryPoint(), env, args);
     assertThat(run.exitCode()).as(run.err()).isZero();
     return run;
+  }
+
+  /** Every RDS call WireMock served, in order, with the identifier it names. */
+  static List<String> rdsCalls() {
+    List<ServeEvent> events = new ArrayList<>(wire.getAllServeEvents());
+    Collections.reverse(events);
+    List<String> calls = new ArrayList<>();
+    for (ServeEvent e : events) {
+      Map<String, String> p = FakeRdsServer.form(e.getRequest().getBodyAsString());
+      String action = p.get("Action");
+      if ("GetCallerIdentity".equals(action)) {
+        continue;
+      }
+      String id =
+          p.getOrDefault(
+              "DBClusterIdentifier",
+              p.getOrDefault(
+                  "DBInstanceIdentifier",
+                  p.getOrDefault(
+                      "DBClusterSnapshotIdentifier",
+                      p.getOrDefault("ResourceName", p.getOrDefault("SnapshotType", "")))));
+      calls.add((action + " " + id).trim());
+    }
+    return calls;
   }
 
   static List<String> lines(Run run) {
@@ -134,7 +162,7 @@ class CommandOutputTest {
   }
 
   @Test
-  void restore_whenSwapped_printsTheResultKeysInOrder_withoutExpiry() throws Exception {
+  void restore_whenSwapped_callsRdsInThisOrder_andPrintsTheResultKeysInOrder() throws Exception {
     targetAndSharedSnapshot();
 
     JsonNode result =
@@ -170,6 +198,48 @@ class CommandOutputTest {
     assertThat(result.get("instances").toString()).isEqualTo("[\"develop-app-1\"]");
     assertThat(result.get("restoredByThisCall").isBoolean()).isTrue();
     assertThat(result.get("restoredByThisCall").asBoolean()).isTrue();
+    assertThat(rdsCalls())
+        .containsExactly(
+            "DescribeDBClusters develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBClusterSnapshots shared",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBClusters develop-app-old",
+            "DescribeDBClusters develop-app",
+            "RestoreDBClusterFromSnapshot develop-app-next",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBInstances develop-app-next-1",
+            "CreateDBInstance develop-app-next",
+            "DescribeDBInstances develop-app-next-1",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBClusters develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "AddTagsToResource " + ARN + "cluster:develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "ModifyDBCluster develop-app",
+            "DescribeDBClusters develop-app-old",
+            "DescribeDBInstances develop-app-1",
+            "ListTagsForResource " + ARN + "db:develop-app-1",
+            "ModifyDBInstance develop-app-1",
+            "DescribeDBInstances develop-app-old-1",
+            "DescribeDBClusters develop-app-old",
+            "ListTagsForResource " + ARN + "cluster:develop-app-next",
+            "ModifyDBCluster develop-app-next",
+            "DescribeDBClusters develop-app",
+            "DescribeDBInstances develop-app-next-1",
+            "ListTagsForResource " + ARN + "db:develop-app-next-1",
+            "ModifyDBInstance develop-app-next-1",
+            "DescribeDBInstances develop-app-1",
+            "DescribeDBClusters develop-app",
+            "AddTagsToResource " + ARN + "cluster:develop-app",
+            "DescribeDBClusters develop-app-old",
+            "ListTagsForResource " + ARN + "cluster:develop-app-old",
+            "DescribeDBInstances develop-app-old-1",
+            "ListTagsForResource " + ARN + "db:develop-app-old-1",
+            "DeleteDBInstance develop-app-old-1",
+            "ListTagsForResource " + ARN + "cluster:develop-app-old",
+            "DeleteDBCluster develop-app-old");
   }
 
   @Test
@@ -204,7 +274,7 @@ class CommandOutputTest {
   }
 
   @Test
-  void restore_dryRun_printsThisPlan_andTheResult() throws Exception {
+  void restore_dryRun_readsRdsInThisOrder_andPrintsThisPlan_andTheResult() throws Exception {
     targetAndSharedSnapshot();
     rds.addCluster("monolith", Map.of());
     Path sql = dir.resolve("develop.sql");
@@ -294,10 +364,30 @@ class CommandOutputTest {
     assertThat(result.get("instances").toString())
         .isEqualTo("[\"develop-app-1\",\"develop-app-2\"]");
     assertThat(rds.mutations()).isEmpty();
+    assertThat(rdsCalls())
+        .containsExactly(
+            "DescribeDBClusters develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBClusters monolith",
+            "DescribeDBClusters develop-app-next",
+            "DescribeDBClusters develop-app-old",
+            "DescribeDBClusters develop-app",
+            "DescribeDBClusters monolith",
+            "DescribeDBInstances develop-app-next-1",
+            "DescribeDBInstances develop-app-next-2",
+            "DescribeDBClusters develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "ListTagsForResource " + ARN + "cluster:develop-app",
+            "DescribeDBClusters develop-app",
+            "DescribeDBInstances develop-app-1",
+            "ListTagsForResource " + ARN + "db:develop-app-1",
+            "DescribeDBInstances develop-app-1",
+            "ListTagsForResource " + ARN + "db:develop-app-1");
   }
 
   @Test
-  void snapshot_dryRun_printsThisPlan_andTheResultKeysInOrder() throws Exception {
+  void snapshot_dryRun_readsRdsInThisOrder_andPrintsThisPlan_andTheResultKeysInOrder() throws Exception {
     rds.addCluster("app", Map.of());
     rds.addSnapshot(
         "rds:app-2026-11-25-00-30",
@@ -394,6 +484,15 @@ class CommandOutputTest {
     assertThat(result.get("rows").asLong()).isZero();
     assertThat(result.get("manifest").toString()).isEqualTo("{}");
     assertThat(rds.mutations()).isEmpty();
+    assertThat(rdsCalls())
+        .containsExactly(
+            "DescribeDBClusterSnapshots manual",
+            "DescribeDBClusters",
+            "DescribeDBClusters " + temp,
+            "DescribeDBClusterSnapshots app",
+            "DescribeDBInstances " + temp + "-1",
+            "DescribeDBClusterSnapshots " + temp,
+            "DescribeDBClusterSnapshots manual");
   }
 
   @Test
