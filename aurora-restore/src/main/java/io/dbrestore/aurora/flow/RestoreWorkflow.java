@@ -72,13 +72,14 @@ public final class RestoreWorkflow {
   private final SafetyGuard guard;
   private final RdsSteps steps;
   private final SourceChoice sources;
+  private final Swap swap;
   private final SqlSteps sql;
   private final Supplier<String> masterPassword;
+  private final Timeouts timeouts;
   private final Request request;
   private final String runId;
   private final String target;
   private final String next;
-  private final String old;
 
   /**
    * @param masterPassword the environment's master password, or null to keep the snapshot's (a
@@ -97,18 +98,19 @@ public final class RestoreWorkflow {
     this.guard = guard;
     this.sql = sql;
     this.masterPassword = masterPassword;
+    this.timeouts = timeouts;
     this.request = request;
     this.runId = context.runId();
     this.target = request.cluster();
-    this.next = Names.next(target);
-    this.old = Names.old(target);
     this.steps = new RdsSteps(context, rds, guard, timeouts);
     this.sources = new SourceChoice(context, rds);
+    this.swap = new Swap(context, rds, guard, steps, target);
+    this.next = swap.next();
   }
 
   public Map<String, Object> run() throws Exception {
     context.resource("cluster", target);
-    checkAllowlist();
+    swap.checkPlanned();
     try {
       return runSteps();
     } catch (RuntimeException | Error e) {
@@ -117,74 +119,43 @@ public final class RestoreWorkflow {
     }
   }
 
-  /**
-   * All three names this run may touch must be allowed, and the account not protected, before
-   * anything is created (the guard checks tags again at each call).
-   */
-  private void checkAllowlist() {
-    guard.checkPlanned(Operation.RESTORE_OVER, "rds cluster", target);
-    guard.checkPlanned(Operation.DELETE, "rds cluster", next);
-    guard.checkPlanned(Operation.DELETE, "rds cluster", old);
-  }
-
   private Map<String, Object> runSteps() throws Exception {
     context.step("inspect");
     Optional<Cluster> current = rds.cluster(target);
-    if (current.isPresent()
-        && Tags.isOfRun(current.get().tags(), runId)
-        && Tags.STATE_READY.equals(current.get().tags().get(Tags.STATE))) {
+    if (current.isPresent() && readyByThisRun(current.get())) {
       LOG.info("cluster {} was already restored by this run", target);
-      deleteOld();
+      swap.deleteOld();
       return result(current.get(), current.get().tags().get(Tags.SOURCE_SNAPSHOT), false);
     }
+    // A re-run that stopped after renaming its cluster into place goes on from there.
     boolean renamedIn = current.isPresent() && Tags.isOfRun(current.get().tags(), runId);
     if (current.isPresent() && !renamedIn) {
       // Refuse before anything is created: the old target must be ours to replace.
       guard.check(Operation.RESTORE_OVER, steps.resource(current.get()));
     }
+    Optional<Cluster> ours =
+        (renamedIn ? current : rds.cluster(next)).filter(c -> Tags.isOfRun(c.tags(), runId));
 
-    Optional<Cluster> pending = renamedIn ? current : rds.cluster(next);
-    boolean adopt = pending.isPresent() && Tags.isOfRun(pending.get().tags(), runId);
     SourceChoice.Chosen source;
-    if (adopt) {
-      source = SourceChoice.adopted(pending.get());
+    if (ours.isPresent()) {
+      source = SourceChoice.adopted(ours.get());
     } else {
       context.step("choose-source");
       source = sources.forRestore(request.source(), sql.rulesSha256() != null);
       context.step("remove-leftovers");
-      removeLeftovers();
+      swap.removeLeftovers();
     }
     context.resource("source", source.name());
 
     if (!renamedIn && request.strategy() == Strategy.REPLACE) {
       context.step("delete-target");
-      Optional<Cluster> existing = rds.cluster(target);
-      if (existing.isPresent()) {
-        LOG.info("replace: deleting cluster {} before the restore", target);
-        steps.delete(existing.get(), true);
-      }
+      deleteTarget();
     }
 
-    Cluster restored;
-    if (renamedIn) {
-      restored = current.get();
-    } else {
-      context.step("restore");
-      restored = restore(pending.filter(c -> adopt), source);
-      steps.ensureInstances(
-          restored,
-          request.instances(),
-          request.instanceClass(),
-          request.dbParameterGroup(),
-          Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
-      restored = steps.settle(restored.id());
-    }
+    Cluster restored = renamedIn ? current.get() : restore(ours, source);
 
     context.step("credentials");
-    String password = masterPassword == null ? null : masterPassword.get();
-    if (password == null && (source.needsMasking() || sql.postRestoreConfigured())) {
-      password = Passwords.oneOff();
-    }
+    String password = password(source);
     if (password != null) {
       rds.setMasterPassword(restored.id(), password);
       restored = steps.settle(restored.id());
@@ -203,114 +174,90 @@ public final class RestoreWorkflow {
     }
 
     context.step("swap-in");
-    Cluster live;
-    if (renamedIn) {
-      // A re-run after the cluster rename: finish renaming its instances.
-      steps.renameInstances(restored, next, target);
-      live = steps.settle(target);
-    } else {
-      live = swapIn(restored);
-    }
+    Cluster live = renamedIn ? swap.finishSwapIn(restored) : swap.swapIn(restored);
 
     context.step("finish");
     rds.addTags(live.arn(), Map.of(Tags.STATE, Tags.STATE_READY));
-    deleteOld();
+    swap.deleteOld();
     return result(live, source.name(), true);
   }
 
-  /**
-   * Replacement clusters of other runs are deleted; an old target left renamed away by a run that
-   * crashed between the two renames is renamed back first, so that the target exists again.
-   */
-  private void removeLeftovers() {
-    Optional<Cluster> nextCluster = rds.cluster(next);
-    if (nextCluster.isPresent() && !Tags.isOfRun(nextCluster.get().tags(), runId)) {
-      LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(Tags.RUN_ID));
-      steps.delete(nextCluster.get(), true);
-    }
-    Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
-      if (rds.cluster(target).isEmpty()) {
-        LOG.warn("{} is missing and {} exists: renaming yesterday's target back", target, old);
-        steps.rename(oldCluster.get(), target);
-      } else {
-        LOG.warn("removing {} left by an earlier swap", old);
-        steps.delete(oldCluster.get(), true);
-      }
-    }
-    // A run that stopped between renaming its cluster into place and renaming its instances
-    // left instances named <cluster>-next-<n>: give them the target's names.
-    Optional<Cluster> current = rds.cluster(target);
-    if (current.isPresent()) {
-      steps.renameInstances(current.get(), next, target);
+  private boolean readyByThisRun(Cluster c) {
+    return Tags.isOfRun(c.tags(), runId) && Tags.STATE_READY.equals(c.tags().get(Tags.STATE));
+  }
+
+  /** {@code replace}: the old target goes before the restore. */
+  private void deleteTarget() {
+    Optional<Cluster> existing = rds.cluster(target);
+    if (existing.isPresent()) {
+      LOG.info("replace: deleting cluster {} before the restore", target);
+      steps.delete(existing.get(), true);
     }
   }
 
+  /**
+   * Restores {@code <cluster>-next} (or adopts this run's), gives it its instances and waits until
+   * all are available.
+   */
   private Cluster restore(Optional<Cluster> adopted, SourceChoice.Chosen source) {
+    context.step("restore");
     context.resource("new-cluster", next);
     if (adopted.isPresent()) {
       LOG.info("cluster {} of this run exists already: adopting it", next);
     } else {
-      Instant now = context.clock().instant();
-      Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
-      tags.put(Tags.SOURCE_SNAPSHOT, source.name());
-      tags.put(Tags.MASKED, Boolean.toString(!source.needsMasking()));
-      if (request.ttl() != null) {
-        tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
-      }
-      if (context.env().get("DBRESTORE_TARGET") != null) {
-        tags.put(Tags.TARGET, context.env().get("DBRESTORE_TARGET"));
-      }
-      ClusterSpec spec =
-          new ClusterSpec(
-              next,
-              request.dbSubnetGroup(),
-              request.securityGroups(),
-              request.kmsKey(),
-              request.clusterParameterGroup(),
-              request.deletionProtection(),
-              tags);
-      if (source.snapshot() == null) {
-        String pit = request.source().pointInTime();
-        LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
-        rds.restoreToPointInTime(
-            request.source().sourceCluster(), SourceChoice.pointInTime(pit), spec);
-      } else {
-        LOG.info("restoring {} from snapshot {}", next, source.snapshot().id());
-        rds.restoreFromSnapshot(source.snapshot(), spec);
-      }
+      startRestore(source);
     }
-    return steps.awaitClusterAvailable(next, steps.timeouts().restore());
+    Cluster restored = steps.awaitClusterAvailable(next, timeouts.restore());
+    steps.ensureInstances(
+        restored,
+        request.instances(),
+        request.instanceClass(),
+        request.dbParameterGroup(),
+        Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
+    return steps.settle(restored.id());
   }
 
-  /** Renames the old target away (swap) and the new cluster to the target's name. */
-  private Cluster swapIn(Cluster restored) {
-    Optional<Cluster> existing = rds.cluster(target);
-    if (existing.isPresent()) {
-      Cluster current = existing.get();
-      guard.check(Operation.RESTORE_OVER, steps.resource(current));
-      rds.addTags(current.arn(), Map.of(Tags.REPLACED_BY, runId));
-      LOG.info("swap: renaming {} to {}", target, old);
-      steps.rename(current, old);
+  private void startRestore(SourceChoice.Chosen source) {
+    Instant now = context.clock().instant();
+    Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
+    tags.put(Tags.SOURCE_SNAPSHOT, source.name());
+    tags.put(Tags.MASKED, Boolean.toString(!source.needsMasking()));
+    if (request.ttl() != null) {
+      tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
+    }
+    if (context.env().get("DBRESTORE_TARGET") != null) {
+      tags.put(Tags.TARGET, context.env().get("DBRESTORE_TARGET"));
+    }
+    ClusterSpec spec =
+        new ClusterSpec(
+            next,
+            request.dbSubnetGroup(),
+            request.securityGroups(),
+            request.kmsKey(),
+            request.clusterParameterGroup(),
+            request.deletionProtection(),
+            tags);
+    if (source.snapshot() == null) {
+      String pit = request.source().pointInTime();
+      LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
+      rds.restoreToPointInTime(
+          request.source().sourceCluster(), SourceChoice.pointInTime(pit), spec);
     } else {
-      // A re-run after the old target was renamed away: finish renaming its instances.
-      Optional<Cluster> away = rds.cluster(old);
-      if (away.isPresent() && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-        steps.renameInstances(away.get(), target, old);
-      }
+      LOG.info("restoring {} from snapshot {}", next, source.snapshot().id());
+      rds.restoreFromSnapshot(source.snapshot(), spec);
     }
-    LOG.info("renaming {} to {}", next, target);
-    return steps.rename(restored, target);
   }
 
-  /** Deletes the target this run replaced, if it is still there (no wait). */
-  private void deleteOld() {
-    Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
-      context.step("delete-old");
-      LOG.info("deleting the replaced cluster {}", old);
-      steps.delete(oldCluster.get(), false);
+  /**
+   * The environment's master password; else a one-off one when dbrestore itself must connect (to
+   * mask, or to run the post-restore SQL); else none (the snapshot's stays).
+   */
+  private String password(SourceChoice.Chosen source) {
+    String password = masterPassword == null ? null : masterPassword.get();
+    if (password == null && (source.needsMasking() || sql.postRestoreConfigured())) {
+      password = Passwords.oneOff();
     }
+    return password;
   }
 
   private Map<String, Object> result(Cluster live, String sourceName, boolean restoredNow) {
@@ -332,25 +279,11 @@ public final class RestoreWorkflow {
 
   /**
    * After a failure or cancellation before the swap: the target is untouched; the replacement is
-   * marked expired and, on cancellation, deleted. A failure between the two renames is repaired by
-   * the next run (it renames yesterday's target back).
+   * marked expired and, on cancellation, deleted. Between the two renames, the old target is
+   * renamed back first.
    */
   private void abandon(Throwable failure) {
-    steps.cleanup(
-        "put " + target + " back if it was renamed away",
-        () -> {
-          Optional<Cluster> away = rds.cluster(old);
-          if (rds.cluster(target).isEmpty()
-              && away.isPresent()
-              && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-            LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
-            guard.perform(
-                Operation.MODIFY,
-                steps.resource(away.get()),
-                "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
-                () -> rds.renameCluster(old, target));
-          }
-        });
+    swap.putBack();
     steps.abandon(next, runId, failure);
   }
 }
