@@ -34,9 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the commands do and print, through the real entry point against WireMock serving a fake
- * RDS: every RDS call in order (reads too), the result JSON (its keys, in order, and which are null
- * or absent) that Step Functions gets as the task output, and the whole dry-run plan, line by line.
+ * What the commands do and print, through the real entry point against WireMock serving a fake RDS:
+ * every RDS call in order (reads too), the result JSON (its keys, in order, and which are null or
+ * absent) that Step Functions gets as the task output, and the whole dry-run plan, line by line.
  * Times are replaced by placeholders.
  */
 @Timeout(120)
@@ -274,6 +274,42 @@ class CommandOutputTest {
   }
 
   @Test
+  void restore_whenThisRunHadFinished_withTtl_printsTtl_andANullSource() throws Exception {
+    rds.addCluster(
+        "develop-app",
+        Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-1", Tags.STATE, Tags.STATE_READY),
+        "develop-app-1");
+
+    JsonNode result =
+        result(
+            run(
+                "develop-app(-next|-old)?",
+                "restore",
+                "--cluster",
+                "develop-app",
+                "--source-cluster-name",
+                "app",
+                "--ttl",
+                "48h"));
+
+    assertThat(keys(result))
+        .containsExactly(
+            "cluster",
+            "clusterArn",
+            "endpoint",
+            "strategy",
+            "source",
+            "instances",
+            "restoredByThisCall",
+            "ttl");
+    assertThat(result.get("source").isNull()).isTrue();
+    assertThat(result.get("endpoint").asText()).isEqualTo("develop-app.cluster.example");
+    assertThat(result.get("restoredByThisCall").asBoolean()).isFalse();
+    assertThat(result.get("ttl").asText()).isEqualTo("PT48H");
+    assertThat(rds.mutations()).isEmpty();
+  }
+
+  @Test
   void restore_dryRun_readsRdsInThisOrder_andPrintsThisPlan_andTheResult() throws Exception {
     targetAndSharedSnapshot();
     rds.addCluster("monolith", Map.of());
@@ -387,7 +423,8 @@ class CommandOutputTest {
   }
 
   @Test
-  void snapshot_dryRun_readsRdsInThisOrder_andPrintsThisPlan_andTheResultKeysInOrder() throws Exception {
+  void snapshot_dryRun_readsRdsInThisOrder_andPrintsThisPlan_andTheResultKeysInOrder()
+      throws Exception {
     rds.addCluster("app", Map.of());
     rds.addSnapshot(
         "rds:app-2026-11-25-00-30",
