@@ -1,5 +1,6 @@
 package io.dbrestore.aurora.flow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
@@ -9,8 +10,8 @@ import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -67,6 +68,27 @@ public final class RestoreWorkflow {
       Duration ttl,
       String database) {}
 
+  /**
+   * What a restore reports: the task output, in this order.
+   *
+   * @param strategy {@code swap} or {@code replace}
+   * @param source the snapshot's name, or {@code <cluster>@<time>}; null when a target this run had
+   *     finished does not say
+   * @param restoredByThisCall false when this run had finished the target before (a re-run)
+   * @param expiresAt when a temporary target expires; absent for a permanent one
+   * @param ttl the requested time to live, when the target carries no expiry; absent otherwise
+   */
+  public record Result(
+      String cluster,
+      String clusterArn,
+      String endpoint,
+      String strategy,
+      String source,
+      List<String> instances,
+      boolean restoredByThisCall,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String expiresAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String ttl) {}
+
   private final JobContext context;
   private final RdsPort rds;
   private final SafetyGuard guard;
@@ -108,7 +130,7 @@ public final class RestoreWorkflow {
     this.next = swap.next();
   }
 
-  public Map<String, Object> run() throws Exception {
+  public Result run() throws Exception {
     context.resource("cluster", target);
     swap.checkPlanned();
     try {
@@ -119,7 +141,7 @@ public final class RestoreWorkflow {
     }
   }
 
-  private Map<String, Object> runSteps() throws Exception {
+  private Result runSteps() throws Exception {
     context.step("inspect");
     Optional<Cluster> current = rds.cluster(target);
     if (current.isPresent() && readyByThisRun(current.get())) {
@@ -260,21 +282,18 @@ public final class RestoreWorkflow {
     return password;
   }
 
-  private Map<String, Object> result(Cluster live, String sourceName, boolean restoredNow) {
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("cluster", live.id());
-    result.put("clusterArn", live.arn());
-    result.put("endpoint", live.endpoint());
-    result.put("strategy", request.strategy().name().toLowerCase(java.util.Locale.ROOT));
-    result.put("source", sourceName);
-    result.put("instances", live.members());
-    result.put("restoredByThisCall", restoredNow);
-    Optional.ofNullable(live.tags().get(Tags.EXPIRES_AT))
-        .ifPresent(e -> result.put("expiresAt", e));
-    if (request.ttl() != null && !result.containsKey("expiresAt")) {
-      result.put("ttl", request.ttl().toString());
-    }
-    return result;
+  private Result result(Cluster live, String sourceName, boolean restoredNow) {
+    String expiresAt = live.tags().get(Tags.EXPIRES_AT);
+    return new Result(
+        live.id(),
+        live.arn(),
+        live.endpoint(),
+        request.strategy().name().toLowerCase(Locale.ROOT),
+        sourceName,
+        live.members(),
+        restoredNow,
+        expiresAt,
+        expiresAt == null && request.ttl() != null ? request.ttl().toString() : null);
   }
 
   /**

@@ -14,7 +14,6 @@ import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +46,26 @@ public final class SnapshotWorkflow {
       String prefix,
       String database) {}
 
+  /**
+   * What a snapshot run reports: the task output, in this order.
+   *
+   * @param source the backup it was restored from; {@code (adopted)} when a re-run found its
+   *     masking cluster, the snapshot's tag when it found its snapshot
+   * @param deletedSnapshots this source's masked snapshots deleted beyond the retention
+   * @param manifest rows per table ({@code schema.table}) in the masked snapshot
+   */
+  public record Result(
+      String snapshotArn,
+      String snapshotId,
+      String sourceCluster,
+      String source,
+      String rulesSha256,
+      List<String> sharedWith,
+      List<String> deletedSnapshots,
+      int tables,
+      long rows,
+      Map<String, Long> manifest) {}
+
   private final JobContext context;
   private final RdsPort rds;
   private final RdsSteps steps;
@@ -76,7 +95,7 @@ public final class SnapshotWorkflow {
         Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
   }
 
-  public Map<String, Object> run() throws Exception {
+  public Result run() throws Exception {
     String tempId = Names.maskingCluster(request.sourceCluster(), runId);
     context.resource("source-cluster", request.sourceCluster());
     // Refuse before hours of restoring and masking if the run could not clean up after itself.
@@ -94,7 +113,7 @@ public final class SnapshotWorkflow {
     }
   }
 
-  private Map<String, Object> runSteps(String tempId) throws Exception {
+  private Result runSteps(String tempId) throws Exception {
     context.step("find-existing");
     Optional<Snapshot> done = snapshotOfThisRun();
     Map<String, Long> manifest;
@@ -160,18 +179,17 @@ public final class SnapshotWorkflow {
     context.step("retention");
     List<String> deleted = applyRetention(snapshot);
 
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("snapshotArn", snapshot.arn());
-    result.put("snapshotId", snapshot.id());
-    result.put("sourceCluster", request.sourceCluster());
-    result.put("source", sourceName);
-    result.put("rulesSha256", sql.rulesSha256());
-    result.put("sharedWith", request.shareWith());
-    result.put("deletedSnapshots", deleted);
-    result.put("tables", manifest.size());
-    result.put("rows", manifest.values().stream().mapToLong(Long::longValue).sum());
-    result.put("manifest", manifest);
-    return result;
+    return new Result(
+        snapshot.arn(),
+        snapshot.id(),
+        request.sourceCluster(),
+        sourceName,
+        sql.rulesSha256(),
+        request.shareWith(),
+        deleted,
+        manifest.size(),
+        manifest.values().stream().mapToLong(Long::longValue).sum(),
+        manifest);
   }
 
   private List<Snapshot> ourSnapshots() {

@@ -9,9 +9,7 @@ import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeardownWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(TeardownWorkflow.class);
+
+  /**
+   * What a teardown reports: the task output, in this order.
+   *
+   * @param deleted the clusters whose deletion it started (and waited for)
+   * @param notYetExpired managed clusters with an expiry still ahead
+   */
+  public record Result(List<String> deleted, List<String> notYetExpired) {}
 
   private final JobContext context;
   private final RdsPort rds;
@@ -36,7 +42,7 @@ public final class TeardownWorkflow {
   /**
    * @param cluster the cluster to delete, or null for every expired one
    */
-  public Map<String, Object> run(String cluster) {
+  public Result run(String cluster) {
     context.step("find");
     List<Cluster> doomed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
@@ -80,9 +86,6 @@ public final class TeardownWorkflow {
     for (String id : deleted) {
       steps.awaitClusterGone(id);
     }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("deleted", deleted);
-    result.put("notYetExpired", kept);
-    return result;
+    return new Result(deleted, kept);
   }
 }

@@ -123,11 +123,11 @@ class RestoreWorkflowTest {
         null);
   }
 
-  Map<String, Object> run(JobContext context, RestoreWorkflow.Request request) throws Exception {
+  RestoreWorkflow.Result run(JobContext context, RestoreWorkflow.Request request) throws Exception {
     return run(context, request, rds, context.guard(), true);
   }
 
-  Map<String, Object> run(
+  RestoreWorkflow.Result run(
       JobContext context,
       RestoreWorkflow.Request request,
       RdsPort port,
@@ -157,14 +157,13 @@ class RestoreWorkflowTest {
 
   @Test
   void swap_restoresNextToTheTarget_thenRenamesItIntoPlace_andDeletesTheOld() throws Exception {
-    Map<String, Object> result =
+    RestoreWorkflow.Result result =
         run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
 
     assertSwappedIn("night-1");
-    assertThat(result)
-        .containsEntry("cluster", "develop-app")
-        .containsEntry("source", SNAP)
-        .containsEntry("instances", List.of("develop-app-1", "develop-app-2"));
+    assertThat(result.cluster()).isEqualTo("develop-app");
+    assertThat(result.source()).isEqualTo(SNAP);
+    assertThat(result.instances()).isEqualTo(List.of("develop-app-1", "develop-app-2"));
     List<String> calls = rds.mutations();
     assertThat(calls.get(0))
         .isEqualTo(
@@ -356,11 +355,11 @@ class RestoreWorkflowTest {
     run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
     int calls = rds.mutations().size();
 
-    Map<String, Object> again =
+    RestoreWorkflow.Result again =
         run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
 
     assertThat(rds.mutations()).hasSize(calls);
-    assertThat(again).containsEntry("restoredByThisCall", false);
+    assertThat(again.restoredByThisCall()).isFalse();
   }
 
   @ParameterizedTest(name = "cancelled while {0} is {1}")

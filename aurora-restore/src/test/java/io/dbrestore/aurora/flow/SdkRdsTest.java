@@ -87,7 +87,7 @@ class SdkRdsTest {
         .build();
   }
 
-  Map<String, Object> restore() throws Exception {
+  RestoreWorkflow.Result restore() throws Exception {
     JobContext context = context();
     SqlSteps none =
         new SqlSteps() {
@@ -124,11 +124,10 @@ class SdkRdsTest {
 
   @Test
   void swapThroughTheSdk_sendsEveryParameter_andParsesEveryResponse() throws Exception {
-    Map<String, Object> result = restore();
+    RestoreWorkflow.Result result = restore();
 
-    assertThat(result)
-        .containsEntry("cluster", "develop-app")
-        .containsEntry("instances", List.of("develop-app-1", "develop-app-2"));
+    assertThat(result.cluster()).isEqualTo("develop-app");
+    assertThat(result.instances()).isEqualTo(List.of("develop-app-1", "develop-app-2"));
     wire.verify(
         queried("RestoreDBClusterFromSnapshot")
             .withRequestBody(containing("DBClusterIdentifier=develop-app-next"))
@@ -208,9 +207,9 @@ class SdkRdsTest {
             .willSetStateTo("done")
             .willReturn(aResponse().withStatus(500)));
 
-    Map<String, Object> result = restore();
+    RestoreWorkflow.Result result = restore();
 
-    assertThat(result).containsEntry("cluster", "develop-app");
+    assertThat(result.cluster()).isEqualTo("develop-app");
     assertThat(wire.findAll(queried("DescribeDBClusters")).size()).isGreaterThan(4);
   }
 

@@ -133,12 +133,13 @@ class SnapshotWorkflowTest {
         null);
   }
 
-  Map<String, Object> run(String execution) throws Exception {
+  SnapshotWorkflow.Result run(String execution) throws Exception {
     JobContext context = context(execution);
     return run(context, rds, context.guard());
   }
 
-  Map<String, Object> run(JobContext context, RdsPort port, SafetyGuard guard) throws Exception {
+  SnapshotWorkflow.Result run(JobContext context, RdsPort port, SafetyGuard guard)
+      throws Exception {
     // As the command does: in a dry run the SQL steps are the overlay that prints them.
     SqlSteps steps = context.dryRun() ? new DryRunSqlSteps(sql(), context.out()) : sql();
     return new SnapshotWorkflow(
@@ -171,7 +172,7 @@ class SnapshotWorkflowTest {
       throws Exception {
     earlierSnapshots(4);
 
-    Map<String, Object> result = run(EXECUTION);
+    SnapshotWorkflow.Result result = run(EXECUTION);
 
     assertConverged();
     List<String> calls = rds.mutations();
@@ -203,8 +204,9 @@ class SnapshotWorkflowTest {
         .contains(Map.of("public.users", 300L, "public.orders", 1200L));
     // Retention 3: the new one and the two newest earlier ones stay.
     assertThat(maskedSnapshots()).hasSize(3);
-    assertThat(result.get("deletedSnapshots")).asList().hasSize(2);
-    assertThat(result).containsEntry("snapshotArn", s.arn()).containsEntry("rows", 1500L);
+    assertThat(result.deletedSnapshots()).hasSize(2);
+    assertThat(result.snapshotArn()).isEqualTo(s.arn());
+    assertThat(result.rows()).isEqualTo(1500L);
   }
 
   @Test
