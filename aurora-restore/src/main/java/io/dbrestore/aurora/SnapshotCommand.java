@@ -4,6 +4,7 @@ import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.SnapshotWorkflow;
 import io.dbrestore.aurora.flow.SourceChoice;
+import io.dbrestore.aurora.flow.SqlSteps;
 import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.runtime.JobCommand;
@@ -86,7 +87,24 @@ public final class SnapshotCommand extends JobCommand {
   }
 
   @Override
-  protected Object execute(JobContext context) throws Exception {
+  protected SnapshotWorkflow.Result execute(JobContext context) throws Exception {
+    SnapshotWorkflow.Request request = request();
+    MaskingPlan plan = masking.plan(context);
+    SqlSteps sql =
+        new JdbcSqlSteps(
+            context, plan, masking.parallelism, rangeRows, null, MaskingOptions.progress(LOG));
+    return new SnapshotWorkflow(
+            context,
+            AuroraRestore.rds(context),
+            context.guardForPort(),
+            AuroraRestore.sql(context, sql),
+            placement.timeouts(),
+            request)
+        .run();
+  }
+
+  /** What the command line asks for, checked before anything is touched (exit 2). */
+  private SnapshotWorkflow.Request request() {
     Names.clusterId("--source-cluster", sourceCluster);
     placement.check();
     publish.validate();
@@ -106,30 +124,17 @@ public final class SnapshotCommand extends JobCommand {
     if (publish.shareWith.isEmpty()) {
       LOG.warn("no --share-with: the masked snapshot stays in this account");
     }
-    MaskingPlan plan = masking.plan(context);
-    JdbcSqlSteps sql =
-        new JdbcSqlSteps(
-            context, plan, masking.parallelism, rangeRows, null, MaskingOptions.progress(LOG));
-    SnapshotWorkflow.Request request =
-        new SnapshotWorkflow.Request(
-            sourceCluster,
-            sourceSnapshot,
-            pointInTime,
-            placement.dbSubnetGroup,
-            placement.securityGroups,
-            placement.kmsKey,
-            placement.instanceClass,
-            publish.shareWith,
-            publish.retention,
-            prefix,
-            database);
-    return new SnapshotWorkflow(
-            context,
-            AuroraRestore.rds(context),
-            context.guardForPort(),
-            AuroraRestore.sql(context, sql),
-            placement.timeouts(),
-            request)
-        .run();
+    return new SnapshotWorkflow.Request(
+        sourceCluster,
+        sourceSnapshot,
+        pointInTime,
+        placement.dbSubnetGroup,
+        placement.securityGroups,
+        placement.kmsKey,
+        placement.instanceClass,
+        publish.shareWith,
+        publish.retention,
+        prefix,
+        database);
   }
 }

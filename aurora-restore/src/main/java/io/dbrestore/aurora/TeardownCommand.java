@@ -30,7 +30,7 @@ public final class TeardownCommand extends JobCommand {
   }
 
   @Override
-  protected Object execute(JobContext context) {
+  protected TeardownWorkflow.Result execute(JobContext context) {
     if (cluster != null) {
       Names.clusterId("--cluster", cluster);
     }
