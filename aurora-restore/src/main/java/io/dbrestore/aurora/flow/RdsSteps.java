@@ -4,6 +4,7 @@ import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.Instance;
 import io.dbrestore.aurora.rds.RdsPort.Snapshot;
+import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
@@ -11,9 +12,13 @@ import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.wait.Poll;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RdsSteps {
   private static final Logger LOG = LoggerFactory.getLogger(RdsSteps.class);
-  private static final java.util.Set<String> FAILED_STATES =
-      java.util.Set.of(
+  private static final Set<String> FAILED_STATES =
+      Set.of(
           "failed",
           "inaccessible-encryption-credentials",
           "inaccessible-encryption-credentials-recoverable",
@@ -34,7 +39,7 @@ final class RdsSteps {
           "incompatible-network",
           "storage-full");
 
-  private static final java.time.Duration CLEANUP_BUDGET = java.time.Duration.ofMinutes(2);
+  private static final Duration CLEANUP_BUDGET = Duration.ofMinutes(2);
 
   private final JobContext context;
   private final RdsPort rds;
@@ -46,10 +51,6 @@ final class RdsSteps {
     this.rds = rds;
     this.guard = guard;
     this.timeouts = timeouts;
-  }
-
-  RdsPort rds() {
-    return rds;
   }
 
   Resource resource(Cluster c) {
@@ -69,39 +70,44 @@ final class RdsSteps {
         "rds instance " + member + " of cluster", clusterId, () -> rds.tags(instance.arn()));
   }
 
-  Cluster awaitClusterAvailable(String id, java.time.Duration timeout) {
-    return context
-        .waiter()
-        .until(
-            "cluster " + id + " to become available",
-            timeout,
-            timeouts.backoff(),
-            () -> {
-              Optional<Cluster> c = rds.cluster(id);
-              if (c.isEmpty()) {
-                return Poll.pending("not found yet");
-              }
-              failIfBroken("cluster " + id, c.get().status());
-              return c.get().available() ? Poll.done(c.get()) : Poll.pending(c.get().status());
-            });
+  /** A restored cluster: restores take hours, longer than any other wait. */
+  Cluster awaitRestored(String id) {
+    return awaitClusterAvailable(id, timeouts.restore());
+  }
+
+  Cluster awaitClusterAvailable(String id, Duration timeout) {
+    return awaitAvailable("cluster " + id, timeout, () -> rds.cluster(id), Cluster::status);
   }
 
   void awaitInstanceAvailable(String id) {
-    context
+    awaitAvailable("instance " + id, timeouts.instance(), () -> rds.instance(id), Instance::status);
+  }
+
+  Snapshot awaitSnapshotAvailable(String id) {
+    return awaitAvailable(
+        "snapshot " + id, timeouts.snapshot(), () -> rds.snapshot(id), Snapshot::status);
+  }
+
+  /**
+   * Waits until {@code what} exists and is {@code available}; a state it cannot leave by itself
+   * (failed, storage full, key inaccessible…) fails the wait at once instead of at its timeout.
+   */
+  private <T> T awaitAvailable(
+      String what, Duration timeout, Supplier<Optional<T>> describe, Function<T, String> status) {
+    return context
         .waiter()
         .until(
-            "instance " + id + " to become available",
-            timeouts.instance(),
+            what + " to become available",
+            timeout,
             timeouts.backoff(),
             () -> {
-              Optional<Instance> i = rds.instance(id);
-              if (i.isEmpty()) {
+              Optional<T> found = describe.get();
+              if (found.isEmpty()) {
                 return Poll.pending("not found yet");
               }
-              failIfBroken("instance " + id, i.get().status());
-              return "available".equals(i.get().status())
-                  ? Poll.done(i.get())
-                  : Poll.pending(i.get().status());
+              String state = status.apply(found.get());
+              failIfBroken(what, state);
+              return "available".equals(state) ? Poll.done(found.get()) : Poll.pending(state);
             });
   }
 
@@ -115,25 +121,6 @@ final class RdsSteps {
             () -> {
               Optional<Cluster> c = rds.cluster(id);
               return c.isEmpty() ? Poll.done(Boolean.TRUE) : Poll.pending(c.get().status());
-            });
-  }
-
-  Snapshot awaitSnapshotAvailable(String id) {
-    return context
-        .waiter()
-        .until(
-            "snapshot " + id + " to become available",
-            timeouts.snapshot(),
-            timeouts.backoff(),
-            () -> {
-              Optional<Snapshot> s = rds.snapshot(id);
-              if (s.isEmpty()) {
-                return Poll.pending("not found yet");
-              }
-              failIfBroken("snapshot " + id, s.get().status());
-              return "available".equals(s.get().status())
-                  ? Poll.done(s.get())
-                  : Poll.pending(s.get().status());
             });
   }
 
@@ -262,8 +249,7 @@ final class RdsSteps {
             return;
           }
           rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
-          if (failure instanceof JobException j
-              && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
+          if (failure instanceof JobException j && j.exitCode() == ExitCode.CANCELLED) {
             LOG.warn("cancelled: deleting {} without waiting", id);
             delete(rds.cluster(id).orElseThrow(), false);
           } else {
@@ -287,14 +273,10 @@ final class RdsSteps {
     }
   }
 
-  Timeouts timeouts() {
-    return timeouts;
-  }
-
   private static void failIfBroken(String what, String status) {
     if (status != null && FAILED_STATES.contains(status)) {
       throw new JobException(
-          io.dbrestore.runtime.ExitCode.FAULT,
+          ExitCode.FAULT,
           "rds-" + status,
           what + " is in state '" + status + "'; see its events in the RDS console");
     }

@@ -97,7 +97,6 @@ public final class RestoreWorkflow {
   private final Swap swap;
   private final SqlSteps sql;
   private final Supplier<String> masterPassword;
-  private final Timeouts timeouts;
   private final Request request;
   private final String runId;
   private final String target;
@@ -120,7 +119,6 @@ public final class RestoreWorkflow {
     this.guard = guard;
     this.sql = sql;
     this.masterPassword = masterPassword;
-    this.timeouts = timeouts;
     this.request = request;
     this.runId = context.runId();
     this.target = request.cluster();
@@ -229,7 +227,7 @@ public final class RestoreWorkflow {
     } else {
       startRestore(source);
     }
-    Cluster restored = steps.awaitClusterAvailable(next, timeouts.restore());
+    Cluster restored = steps.awaitRestored(next);
     steps.ensureInstances(
         restored,
         request.instances(),

@@ -260,7 +260,7 @@ public final class SnapshotWorkflow {
         rds.restoreFromSnapshot(source, spec);
       }
     }
-    return steps.awaitClusterAvailable(tempId, steps.timeouts().restore());
+    return steps.awaitRestored(tempId);
   }
 
   private Map<String, Long> mask(Cluster temp, String password) throws Exception {
