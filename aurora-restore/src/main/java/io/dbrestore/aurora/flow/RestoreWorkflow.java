@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A re-run of the same run adopts what it finds; leftovers of other runs are removed; a target
- * already finished by this run is reported as it is.
+ * already finished by this run is reported as it is. {@link SourceChoice} chooses what to restore;
+ * {@link Swap} owns the three names and the renames between them.
  */
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
@@ -183,6 +184,7 @@ public final class RestoreWorkflow {
 
     if (source.needsMasking() && !renamedIn) {
       context.step("mask");
+      // Tagged masked only when it was (a dry run masks nothing).
       if (sql.mask(SqlEndpoint.of(restored, request.database(), password)).isPresent()) {
         rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
       }

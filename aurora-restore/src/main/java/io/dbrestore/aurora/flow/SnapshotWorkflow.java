@@ -237,6 +237,9 @@ public final class SnapshotWorkflow {
     } else {
       Map<String, String> tags = Tags.created(runId, Tags.ROLE_MASKING, context.clock().instant());
       tags.put(Tags.SOURCE, request.sourceCluster());
+      if (source != null) {
+        tags.put(Tags.SOURCE_SNAPSHOT, source.name());
+      }
       ClusterSpec spec =
           new ClusterSpec(
               tempId,
@@ -256,7 +259,6 @@ public final class SnapshotWorkflow {
         rds.restoreToPointInTime(request.sourceCluster(), at, spec);
       } else {
         LOG.info("restoring {} from snapshot {}", tempId, source.id());
-        tags.put(Tags.SOURCE_SNAPSHOT, source.name());
         rds.restoreFromSnapshot(source, spec);
       }
     }
