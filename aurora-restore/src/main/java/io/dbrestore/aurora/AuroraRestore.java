@@ -1,5 +1,11 @@
 package io.dbrestore.aurora;
 
+import io.dbrestore.aurora.flow.DryRunSqlSteps;
+import io.dbrestore.aurora.flow.SqlSteps;
+import io.dbrestore.aurora.rds.DryRunRds;
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.SdkRds;
+import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.JobGroup;
 import io.dbrestore.runtime.JobMain;
 import picocli.CommandLine.Command;
@@ -26,5 +32,20 @@ public final class AuroraRestore extends JobGroup {
 
   public static void main(String[] args) {
     entryPoint().main(args);
+  }
+
+  /**
+   * The RDS port every command runs its workflow against: the SDK adapter, or in a dry run the
+   * overlay that prints each change instead of making it (its workflow then gets {@link
+   * JobContext#guardForPort()}).
+   */
+  static RdsPort rds(JobContext context) {
+    RdsPort real = SdkRds.of(context);
+    return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
+  }
+
+  /** The SQL steps likewise: in a dry run, the overlay that prints them. */
+  static SqlSteps sql(JobContext context, SqlSteps real) {
+    return context.dryRun() ? new DryRunSqlSteps(real, context.out()) : real;
   }
 }

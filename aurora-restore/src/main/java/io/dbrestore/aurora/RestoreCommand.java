@@ -1,8 +1,11 @@
 package io.dbrestore.aurora;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.RestoreWorkflow;
+import io.dbrestore.aurora.flow.SourceChoice;
+import io.dbrestore.aurora.flow.SqlSteps;
 import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
@@ -11,6 +14,8 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.cli.SourceSnapshotOptions;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.log.Redactor;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,7 +40,7 @@ import picocli.CommandLine.Option;
 public final class RestoreCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
-  @Mixin ClusterOptions placement;
+  @Mixin PlacementOptions placement;
 
   @Option(
       names = "--cluster",
@@ -175,8 +180,32 @@ public final class RestoreCommand extends JobCommand {
   }
 
   @Override
-  protected Object execute(JobContext context) throws Exception {
+  protected RestoreWorkflow.Result execute(JobContext context) throws Exception {
     context.step("check-input");
+    RestoreWorkflow.Request request = request();
+    MaskingPlan plan = null;
+    if (rules != null) {
+      context.step("load-rules");
+      plan = MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
+    }
+    SqlSteps sql =
+        new JdbcSqlSteps(
+            context, plan, parallelism, 200_000, postRestoreSql, MaskingOptions.progress(LOG));
+    Supplier<String> password =
+        masterPasswordSecret == null ? null : () -> password(context, masterPasswordSecret);
+    return new RestoreWorkflow(
+            context,
+            AuroraRestore.rds(context),
+            context.guardForPort(),
+            AuroraRestore.sql(context, sql),
+            password,
+            placement.timeouts(),
+            request)
+        .run();
+  }
+
+  /** What the command line asks for, checked before anything is touched (exit 2). */
+  private RestoreWorkflow.Request request() {
     Names.clusterId("--cluster", cluster);
     placement.check();
     RestoreWorkflow.Strategy strat;
@@ -204,7 +233,7 @@ public final class RestoreCommand extends JobCommand {
     if ((sourceCluster == null) != (pointInTime == null)) {
       throw JobException.invalidInput("--source-cluster and --point-in-time go together");
     }
-    ClusterOptions.pointInTime(pointInTime);
+    SourceChoice.checkPointInTime(pointInTime);
     source.validate();
     if (instances < 1 || instances > 15) {
       throw JobException.invalidInput("--instances must be 1 to 15, got " + instances);
@@ -215,47 +244,27 @@ public final class RestoreCommand extends JobCommand {
               + " the target becomes reachable)");
     }
     JdbcSqlSteps.checkSqlFile(postRestoreSql);
-    MaskingPlan plan = null;
-    if (rules != null) {
-      context.step("load-rules");
-      plan = MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
-    }
-    Supplier<String> password =
-        masterPasswordSecret == null ? null : () -> password(context, masterPasswordSecret);
-    JdbcSqlSteps sql =
-        new JdbcSqlSteps(
-            context, plan, parallelism, 200_000, postRestoreSql, MaskingOptions.progress(LOG));
-    RestoreWorkflow.Request request =
-        new RestoreWorkflow.Request(
-            cluster,
-            strat,
-            new RestoreWorkflow.Source(
-                snapshot,
-                source.sourceAccount,
-                prefix,
-                sourceClusterName,
-                source.maxAge,
-                sourceCluster,
-                pointInTime),
-            placement.instanceClass,
-            instances,
-            clusterParameterGroup,
-            dbParameterGroup,
-            placement.dbSubnetGroup,
-            placement.securityGroups,
-            placement.kmsKey,
-            deletionProtection,
-            ttl,
-            database);
-    return new RestoreWorkflow(
-            context,
-            ClusterOptions.rds(context),
-            context.guardForPort(),
-            sql,
-            password,
-            placement.settings(),
-            request)
-        .run();
+    return new RestoreWorkflow.Request(
+        cluster,
+        strat,
+        new RestoreWorkflow.Source(
+            snapshot,
+            source.sourceAccount,
+            prefix,
+            sourceClusterName,
+            source.maxAge,
+            sourceCluster,
+            pointInTime),
+        placement.instanceClass,
+        instances,
+        clusterParameterGroup,
+        dbParameterGroup,
+        placement.dbSubnetGroup,
+        placement.securityGroups,
+        placement.kmsKey,
+        deletionProtection,
+        ttl,
+        database);
   }
 
   /** The master password in the secret: a plain string, or JSON with "password" (read once). */
@@ -264,19 +273,15 @@ public final class RestoreCommand extends JobCommand {
     if (raw.trim().startsWith("{")) {
       String p;
       try {
-        p =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(raw)
-                .path("password")
-                .asText("");
-      } catch (java.io.IOException e) {
+        p = new ObjectMapper().readTree(raw).path("password").asText("");
+      } catch (IOException e) {
         throw JobException.invalidInput("secret " + secret + " starts like JSON but is not JSON");
       }
       if (p.isEmpty()) {
         throw JobException.invalidInput(
             "secret " + secret + " is JSON without a \"password\" field");
       }
-      io.dbrestore.runtime.log.Redactor.registerSecret(p);
+      Redactor.registerSecret(p);
       return p;
     }
     if (raw.isEmpty()) {

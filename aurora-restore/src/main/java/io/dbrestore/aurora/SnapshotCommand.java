@@ -3,6 +3,8 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.SnapshotWorkflow;
+import io.dbrestore.aurora.flow.SourceChoice;
+import io.dbrestore.aurora.flow.SqlSteps;
 import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.runtime.JobCommand;
@@ -32,7 +34,7 @@ public final class SnapshotCommand extends JobCommand {
 
   @Mixin MaskingOptions masking;
 
-  @Mixin ClusterOptions cluster;
+  @Mixin PlacementOptions placement;
 
   @Option(
       names = "--source-cluster",
@@ -85,11 +87,28 @@ public final class SnapshotCommand extends JobCommand {
   }
 
   @Override
-  protected Object execute(JobContext context) throws Exception {
+  protected SnapshotWorkflow.Result execute(JobContext context) throws Exception {
+    SnapshotWorkflow.Request request = request();
+    MaskingPlan plan = masking.plan(context);
+    SqlSteps sql =
+        new JdbcSqlSteps(
+            context, plan, masking.parallelism, rangeRows, null, MaskingOptions.progress(LOG));
+    return new SnapshotWorkflow(
+            context,
+            AuroraRestore.rds(context),
+            context.guardForPort(),
+            AuroraRestore.sql(context, sql),
+            placement.timeouts(),
+            request)
+        .run();
+  }
+
+  /** What the command line asks for, checked before anything is touched (exit 2). */
+  private SnapshotWorkflow.Request request() {
     Names.clusterId("--source-cluster", sourceCluster);
-    cluster.check();
+    placement.check();
     publish.validate();
-    ClusterOptions.pointInTime(pointInTime);
+    SourceChoice.checkPointInTime(pointInTime);
     if (sourceSnapshot != null && pointInTime != null) {
       throw JobException.invalidInput("give at most one of --source-snapshot and --point-in-time");
     }
@@ -97,7 +116,7 @@ public final class SnapshotCommand extends JobCommand {
       throw JobException.invalidInput(
           "--verify-only does not apply to snapshot: use 'aurora-restore mask --verify-only'");
     }
-    if (cluster.kmsKey == null) {
+    if (placement.kmsKey == null) {
       throw JobException.invalidInput(
           "--kms-key is required: the masked snapshot must be encrypted with a customer-managed"
               + " key to be shared");
@@ -105,30 +124,17 @@ public final class SnapshotCommand extends JobCommand {
     if (publish.shareWith.isEmpty()) {
       LOG.warn("no --share-with: the masked snapshot stays in this account");
     }
-    MaskingPlan plan = masking.plan(context);
-    JdbcSqlSteps sql =
-        new JdbcSqlSteps(
-            context, plan, masking.parallelism, rangeRows, null, MaskingOptions.progress(LOG));
-    SnapshotWorkflow.Request request =
-        new SnapshotWorkflow.Request(
-            sourceCluster,
-            sourceSnapshot,
-            pointInTime,
-            cluster.dbSubnetGroup,
-            cluster.securityGroups,
-            cluster.kmsKey,
-            cluster.instanceClass,
-            publish.shareWith,
-            publish.retention,
-            prefix,
-            database);
-    return new SnapshotWorkflow(
-            context,
-            ClusterOptions.rds(context),
-            context.guardForPort(),
-            sql,
-            cluster.settings(),
-            request)
-        .run();
+    return new SnapshotWorkflow.Request(
+        sourceCluster,
+        sourceSnapshot,
+        pointInTime,
+        placement.dbSubnetGroup,
+        placement.securityGroups,
+        placement.kmsKey,
+        placement.instanceClass,
+        publish.shareWith,
+        publish.retention,
+        prefix,
+        database);
   }
 }

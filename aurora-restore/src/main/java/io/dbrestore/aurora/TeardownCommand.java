@@ -1,8 +1,8 @@
 package io.dbrestore.aurora;
 
 import io.dbrestore.aurora.flow.Names;
-import io.dbrestore.aurora.flow.Settings;
 import io.dbrestore.aurora.flow.TeardownWorkflow;
+import io.dbrestore.aurora.flow.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import java.time.Duration;
@@ -30,12 +30,12 @@ public final class TeardownCommand extends JobCommand {
   }
 
   @Override
-  protected Object execute(JobContext context) {
+  protected TeardownWorkflow.Result execute(JobContext context) {
     if (cluster != null) {
       Names.clusterId("--cluster", cluster);
     }
     return new TeardownWorkflow(
-            context, ClusterOptions.rds(context), context.guardForPort(), Settings.defaults())
+            context, AuroraRestore.rds(context), context.guardForPort(), Timeouts.DEFAULT)
         .run(cluster);
   }
 }

@@ -20,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ public final class JdbcSqlSteps implements SqlSteps {
   }
 
   @Override
-  public MaskingResult mask(SqlEndpoint endpoint) throws SQLException {
+  public Optional<MaskingResult> mask(SqlEndpoint endpoint) throws SQLException {
     if (plan == null) {
       throw new IllegalStateException("no masking rules were given");
     }
@@ -101,7 +102,7 @@ public final class JdbcSqlSteps implements SqlSteps {
         throw JobException.verificationFailed(
             "masking of " + endpoint.host() + " did not pass verification");
       }
-      return result;
+      return Optional.of(result);
     } catch (MaskingException e) {
       throw MaskingInputs.toJobException(e);
     }

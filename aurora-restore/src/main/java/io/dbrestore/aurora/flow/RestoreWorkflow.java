@@ -1,24 +1,20 @@
 package io.dbrestore.aurora.flow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
-import io.dbrestore.aurora.rds.RdsPort.Snapshot;
-import io.dbrestore.aurora.rds.RdsPort.SnapshotType;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
-import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A re-run of the same run adopts what it finds; leftovers of other runs are removed; a target
- * already finished by this run is reported as it is.
+ * already finished by this run is reported as it is. {@link SourceChoice} chooses what to restore;
+ * {@link Swap} owns the three names and the renames between them.
  */
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
@@ -72,17 +69,39 @@ public final class RestoreWorkflow {
       Duration ttl,
       String database) {}
 
+  /**
+   * What a restore reports: the task output, in this order.
+   *
+   * @param strategy {@code swap} or {@code replace}
+   * @param source the snapshot's name, or {@code <cluster>@<time>}; null when a target this run had
+   *     finished does not say
+   * @param restoredByThisCall false when this run had finished the target before (a re-run)
+   * @param expiresAt when a temporary target expires; absent for a permanent one
+   * @param ttl the requested time to live, when the target carries no expiry; absent otherwise
+   */
+  public record Result(
+      String cluster,
+      String clusterArn,
+      String endpoint,
+      String strategy,
+      String source,
+      List<String> instances,
+      boolean restoredByThisCall,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String expiresAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String ttl) {}
+
   private final JobContext context;
   private final RdsPort rds;
   private final SafetyGuard guard;
-  private final Clusters clusters;
+  private final RdsSteps steps;
+  private final SourceChoice sources;
+  private final Swap swap;
   private final SqlSteps sql;
   private final Supplier<String> masterPassword;
   private final Request request;
   private final String runId;
   private final String target;
   private final String next;
-  private final String old;
 
   /**
    * @param masterPassword the environment's master password, or null to keep the snapshot's (a
@@ -94,7 +113,7 @@ public final class RestoreWorkflow {
       SafetyGuard guard,
       SqlSteps sql,
       Supplier<String> masterPassword,
-      Settings settings,
+      Timeouts timeouts,
       Request request) {
     this.context = context;
     this.rds = rds;
@@ -104,14 +123,15 @@ public final class RestoreWorkflow {
     this.request = request;
     this.runId = context.runId();
     this.target = request.cluster();
-    this.next = Names.next(target);
-    this.old = Names.old(target);
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
+    this.sources = new SourceChoice(context, rds);
+    this.swap = new Swap(context, rds, guard, steps, target);
+    this.next = swap.next();
   }
 
-  public Map<String, Object> run() throws Exception {
+  public Result run() throws Exception {
     context.resource("cluster", target);
-    checkAllowlist();
+    swap.checkPlanned();
     try {
       return runSteps();
     } catch (RuntimeException | Error e) {
@@ -120,342 +140,169 @@ public final class RestoreWorkflow {
     }
   }
 
-  /**
-   * All three names this run may touch must be allowed, and the account not protected, before
-   * anything is created (the guard checks tags again at each call).
-   */
-  private void checkAllowlist() {
-    guard.checkPlanned(Operation.RESTORE_OVER, "rds cluster", target);
-    guard.checkPlanned(Operation.DELETE, "rds cluster", next);
-    guard.checkPlanned(Operation.DELETE, "rds cluster", old);
-  }
-
-  private Map<String, Object> runSteps() throws Exception {
+  private Result runSteps() throws Exception {
     context.step("inspect");
     Optional<Cluster> current = rds.cluster(target);
-    if (current.isPresent()
-        && Tags.isOfRun(current.get().tags(), runId)
-        && Tags.STATE_READY.equals(current.get().tags().get(Tags.STATE))) {
+    if (current.isPresent() && readyByThisRun(current.get())) {
       LOG.info("cluster {} was already restored by this run", target);
-      deleteOld();
+      swap.deleteOld();
       return result(current.get(), current.get().tags().get(Tags.SOURCE_SNAPSHOT), false);
     }
+    // A re-run that stopped after renaming its cluster into place goes on from there.
     boolean renamedIn = current.isPresent() && Tags.isOfRun(current.get().tags(), runId);
     if (current.isPresent() && !renamedIn) {
       // Refuse before anything is created: the old target must be ours to replace.
-      guard.check(Operation.RESTORE_OVER, clusters.resource(current.get()));
+      guard.check(Operation.RESTORE_OVER, steps.resource(current.get()));
     }
+    Optional<Cluster> ours =
+        (renamedIn ? current : rds.cluster(next)).filter(c -> Tags.isOfRun(c.tags(), runId));
 
-    Snapshot source = null;
-    String sourceName;
-    boolean needsMasking;
-    Optional<Cluster> pending = renamedIn ? current : rds.cluster(next);
-    boolean adopt = pending.isPresent() && Tags.isOfRun(pending.get().tags(), runId);
-    if (adopt) {
-      sourceName = pending.get().tags().getOrDefault(Tags.SOURCE_SNAPSHOT, "");
-      needsMasking = !"true".equals(pending.get().tags().get(Tags.MASKED));
+    SourceChoice.Chosen source;
+    if (ours.isPresent()) {
+      source = SourceChoice.adopted(ours.get());
     } else {
       context.step("choose-source");
-      source = chooseSource();
-      needsMasking = source == null || !isMasked(source);
-      sourceName = source == null ? pointInTimeName() : source.name();
-      if (needsMasking && sql.rulesSha256() == null) {
-        throw JobException.invalidInput(
-            "the source "
-                + sourceName
-                + " is not a masked snapshot: restoring it requires --rules (it is masked before"
-                + " the target becomes reachable)");
-      }
+      source = sources.forRestore(request.source(), sql.rulesSha256() != null);
       context.step("remove-leftovers");
-      removeLeftovers();
+      swap.removeLeftovers();
     }
-    context.resource("source", sourceName);
+    context.resource("source", source.name());
 
     if (!renamedIn && request.strategy() == Strategy.REPLACE) {
       context.step("delete-target");
-      Optional<Cluster> existing = rds.cluster(target);
-      if (existing.isPresent()) {
-        LOG.info("replace: deleting cluster {} before the restore", target);
-        clusters.delete(existing.get(), true);
-      }
+      deleteTarget();
     }
 
-    Cluster restored;
-    if (renamedIn) {
-      restored = current.get();
-    } else {
-      context.step("restore");
-      restored = restore(pending.filter(c -> adopt), source, sourceName, needsMasking);
-      clusters.ensureInstances(
-          restored,
-          request.instances(),
-          request.instanceClass(),
-          request.dbParameterGroup(),
-          Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
-      restored = clusters.settle(restored.id());
-    }
+    Cluster restored = renamedIn ? current.get() : restore(ours, source);
 
     context.step("credentials");
-    String password = masterPassword == null ? null : masterPassword.get();
-    if (password == null && (needsMasking || sql.postRestoreConfigured())) {
-      password = Passwords.oneOff();
-    }
+    String password = password(source);
     if (password != null) {
       rds.setMasterPassword(restored.id(), password);
-      restored = clusters.settle(restored.id());
+      restored = steps.settle(restored.id());
     }
 
-    if (needsMasking && !renamedIn) {
+    if (source.needsMasking() && !renamedIn) {
       context.step("mask");
-      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
-      if (context.dryRun()) {
-        context.out().println("[dry-run] would mask " + endpoint + " and verify it");
-        context.out().flush();
-      } else {
-        sql.mask(endpoint);
+      // Tagged masked only when it was (a dry run masks nothing).
+      if (sql.mask(SqlEndpoint.of(restored, request.database(), password)).isPresent()) {
         rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
       }
     }
 
     if (sql.postRestoreConfigured()) {
       context.step("post-restore-sql");
-      SqlEndpoint endpoint = SqlEndpoint.of(restored, request.database(), password);
-      if (context.dryRun()) {
-        context.out().println("[dry-run] would run the post-restore SQL on " + endpoint);
-        context.out().flush();
-      } else {
-        sql.postRestore(endpoint);
-      }
+      sql.postRestore(SqlEndpoint.of(restored, request.database(), password));
     }
 
     context.step("swap-in");
-    Cluster live;
-    if (renamedIn) {
-      // A re-run after the cluster rename: finish renaming its instances.
-      clusters.renameInstances(restored, next, target);
-      live = clusters.settle(target);
-    } else {
-      live = swapIn(restored);
-    }
+    Cluster live = renamedIn ? swap.finishSwapIn(restored) : swap.swapIn(restored);
 
     context.step("finish");
     rds.addTags(live.arn(), Map.of(Tags.STATE, Tags.STATE_READY));
-    deleteOld();
-    return result(live, sourceName, true);
+    swap.deleteOld();
+    return result(live, source.name(), true);
   }
 
-  private boolean isMasked(Snapshot s) {
-    boolean shared = !s.account().isEmpty() && !s.account().equals(context.callerAccount());
-    return shared || "true".equals(s.tags().get(Tags.MASKED));
+  private boolean readyByThisRun(Cluster c) {
+    return Tags.isOfRun(c.tags(), runId) && Tags.STATE_READY.equals(c.tags().get(Tags.STATE));
   }
 
-  private String pointInTimeName() {
-    return request.source().sourceCluster() + "@" + request.source().pointInTime();
-  }
-
-  private Snapshot chooseSource() {
-    Source src = request.source();
-    if (src.pointInTime() != null) {
-      if (rds.cluster(src.sourceCluster()).isEmpty()) {
-        throw JobException.invalidInput(
-            "--source-cluster " + src.sourceCluster() + " does not exist in this account");
-      }
-      return null;
+  /** {@code replace}: the old target goes before the restore. */
+  private void deleteTarget() {
+    Optional<Cluster> existing = rds.cluster(target);
+    if (existing.isPresent()) {
+      LOG.info("replace: deleting cluster {} before the restore", target);
+      steps.delete(existing.get(), true);
     }
-    if (src.snapshot() != null) {
-      Snapshot s =
-          rds.snapshot(src.snapshot())
-              .orElseThrow(
-                  () ->
-                      JobException.invalidInput(
-                          "--snapshot "
-                              + src.snapshot()
-                              + " does not exist or is not shared with this account"));
-      checkAvailable(s);
-      return requireFresh(s);
-    }
-    Pattern pattern = Names.maskedSnapshotPattern(src.prefix(), src.sourceClusterName());
-    Snapshot newest =
-        snapshotChoice()
-            .newest(
-                rds.snapshots(SnapshotType.SHARED, null).stream()
-                    .filter(
-                        s -> src.sourceAccount() == null || src.sourceAccount().equals(s.account()))
-                    .filter(s -> pattern.matcher(s.name()).matches())
-                    .toList())
-            .orElseThrow(
-                () ->
-                    JobException.refused(
-                        "no-masked-snapshot",
-                        "no masked snapshot named "
-                            + pattern.pattern()
-                            + " is shared with this account"
-                            + (src.sourceAccount() == null
-                                ? ""
-                                : " from account " + src.sourceAccount())
-                            + "; check the production snapshot job"));
-    return requireFresh(newest);
-  }
-
-  private SnapshotChoice<Snapshot> snapshotChoice() {
-    return new SnapshotChoice<>(
-        Snapshot::name, Snapshot::created, s -> "available".equals(s.status()), context.clock());
-  }
-
-  private static void checkAvailable(Snapshot s) {
-    if (!"available".equals(s.status())) {
-      throw JobException.invalidInput(
-          "snapshot " + s.name() + " is " + s.status() + ", not available");
-    }
-  }
-
-  private Snapshot requireFresh(Snapshot s) {
-    return snapshotChoice()
-        .requireFresh(
-            s,
-            request.source().maxAge(),
-            "the target keeps its data: check the production snapshot job");
   }
 
   /**
-   * Replacement clusters of other runs are deleted; an old target left renamed away by a run that
-   * crashed between the two renames is renamed back first, so that the target exists again.
+   * Restores {@code <cluster>-next} (or adopts this run's), gives it its instances and waits until
+   * all are available.
    */
-  private void removeLeftovers() {
-    Optional<Cluster> nextCluster = rds.cluster(next);
-    if (nextCluster.isPresent() && !Tags.isOfRun(nextCluster.get().tags(), runId)) {
-      LOG.warn("removing {} left by run {}", next, nextCluster.get().tags().get(Tags.RUN_ID));
-      clusters.delete(nextCluster.get(), true);
-    }
-    Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && !runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
-      if (rds.cluster(target).isEmpty()) {
-        LOG.warn("{} is missing and {} exists: renaming yesterday's target back", target, old);
-        clusters.rename(oldCluster.get(), target);
-      } else {
-        LOG.warn("removing {} left by an earlier swap", old);
-        clusters.delete(oldCluster.get(), true);
-      }
-    }
-    // A run that stopped between renaming its cluster into place and renaming its instances
-    // left instances named <cluster>-next-<n>: give them the target's names.
-    Optional<Cluster> current = rds.cluster(target);
-    if (current.isPresent()) {
-      clusters.renameInstances(current.get(), next, target);
-    }
-  }
-
-  private Cluster restore(
-      Optional<Cluster> adopted, Snapshot source, String sourceName, boolean needsMasking) {
+  private Cluster restore(Optional<Cluster> adopted, SourceChoice.Chosen source) {
+    context.step("restore");
     context.resource("new-cluster", next);
     if (adopted.isPresent()) {
       LOG.info("cluster {} of this run exists already: adopting it", next);
     } else {
-      Instant now = context.clock().instant();
-      Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
-      tags.put(Tags.SOURCE_SNAPSHOT, sourceName);
-      tags.put(Tags.MASKED, Boolean.toString(!needsMasking));
-      if (request.ttl() != null) {
-        tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
-      }
-      if (context.env().get("DBRESTORE_TARGET") != null) {
-        tags.put(Tags.TARGET, context.env().get("DBRESTORE_TARGET"));
-      }
-      ClusterSpec spec =
-          new ClusterSpec(
-              next,
-              request.dbSubnetGroup(),
-              request.securityGroups(),
-              request.kmsKey(),
-              request.clusterParameterGroup(),
-              request.deletionProtection(),
-              tags);
-      if (source == null) {
-        String pit = request.source().pointInTime();
-        Instant at = "latest".equals(pit) ? null : Instant.parse(pit);
-        LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
-        rds.restoreToPointInTime(request.source().sourceCluster(), at, spec);
-      } else {
-        LOG.info("restoring {} from snapshot {}", next, source.id());
-        rds.restoreFromSnapshot(source, spec);
-      }
+      startRestore(source);
     }
-    return clusters.awaitClusterAvailable(next, clusters.settings().restoreTimeout());
+    Cluster restored = steps.awaitRestored(next);
+    steps.ensureInstances(
+        restored,
+        request.instances(),
+        request.instanceClass(),
+        request.dbParameterGroup(),
+        Tags.created(runId, Tags.ROLE_TARGET, context.clock().instant()));
+    return steps.settle(restored.id());
   }
 
-  /** Renames the old target away (swap) and the new cluster to the target's name. */
-  private Cluster swapIn(Cluster restored) {
-    Optional<Cluster> existing = rds.cluster(target);
-    if (existing.isPresent()) {
-      Cluster current = existing.get();
-      guard.check(Operation.RESTORE_OVER, clusters.resource(current));
-      rds.addTags(current.arn(), Map.of(Tags.REPLACED_BY, runId));
-      LOG.info("swap: renaming {} to {}", target, old);
-      clusters.rename(current, old);
+  private void startRestore(SourceChoice.Chosen source) {
+    Instant now = context.clock().instant();
+    Map<String, String> tags = Tags.created(runId, Tags.ROLE_TARGET, now);
+    tags.put(Tags.SOURCE_SNAPSHOT, source.name());
+    tags.put(Tags.MASKED, Boolean.toString(!source.needsMasking()));
+    if (request.ttl() != null) {
+      tags.put(Tags.EXPIRES_AT, now.plus(request.ttl()).toString());
+    }
+    if (context.env().get("DBRESTORE_TARGET") != null) {
+      tags.put(Tags.TARGET, context.env().get("DBRESTORE_TARGET"));
+    }
+    ClusterSpec spec =
+        new ClusterSpec(
+            next,
+            request.dbSubnetGroup(),
+            request.securityGroups(),
+            request.kmsKey(),
+            request.clusterParameterGroup(),
+            request.deletionProtection(),
+            tags);
+    if (source.snapshot() == null) {
+      String pit = request.source().pointInTime();
+      LOG.info("restoring {} from {} at {}", next, request.source().sourceCluster(), pit);
+      rds.restoreToPointInTime(
+          request.source().sourceCluster(), SourceChoice.pointInTime(pit), spec);
     } else {
-      // A re-run after the old target was renamed away: finish renaming its instances.
-      Optional<Cluster> away = rds.cluster(old);
-      if (away.isPresent() && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-        clusters.renameInstances(away.get(), target, old);
-      }
-    }
-    LOG.info("renaming {} to {}", next, target);
-    return clusters.rename(restored, target);
-  }
-
-  /** Deletes the target this run replaced, if it is still there (no wait). */
-  private void deleteOld() {
-    Optional<Cluster> oldCluster = rds.cluster(old);
-    if (oldCluster.isPresent() && runId.equals(oldCluster.get().tags().get(Tags.REPLACED_BY))) {
-      context.step("delete-old");
-      LOG.info("deleting the replaced cluster {}", old);
-      clusters.delete(oldCluster.get(), false);
+      LOG.info("restoring {} from snapshot {}", next, source.snapshot().id());
+      rds.restoreFromSnapshot(source.snapshot(), spec);
     }
   }
 
-  private Map<String, Object> result(Cluster live, String sourceName, boolean restoredNow) {
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("cluster", live.id());
-    result.put("clusterArn", live.arn());
-    result.put("endpoint", live.endpoint());
-    result.put("strategy", request.strategy().name().toLowerCase(java.util.Locale.ROOT));
-    result.put("source", sourceName);
-    result.put("instances", live.members());
-    result.put("restoredByThisCall", restoredNow);
-    Optional.ofNullable(live.tags().get(Tags.EXPIRES_AT))
-        .ifPresent(e -> result.put("expiresAt", e));
-    if (request.ttl() != null && !result.containsKey("expiresAt")) {
-      result.put("ttl", request.ttl().toString());
+  /**
+   * The environment's master password; else a one-off one when dbrestore itself must connect (to
+   * mask, or to run the post-restore SQL); else none (the snapshot's stays).
+   */
+  private String password(SourceChoice.Chosen source) {
+    String password = masterPassword == null ? null : masterPassword.get();
+    if (password == null && (source.needsMasking() || sql.postRestoreConfigured())) {
+      password = Passwords.oneOff();
     }
-    return result;
+    return password;
+  }
+
+  private Result result(Cluster live, String sourceName, boolean restoredNow) {
+    String expiresAt = live.tags().get(Tags.EXPIRES_AT);
+    return new Result(
+        live.id(),
+        live.arn(),
+        live.endpoint(),
+        request.strategy().name().toLowerCase(Locale.ROOT),
+        sourceName,
+        live.members(),
+        restoredNow,
+        expiresAt,
+        expiresAt == null && request.ttl() != null ? request.ttl().toString() : null);
   }
 
   /**
    * After a failure or cancellation before the swap: the target is untouched; the replacement is
-   * marked expired and, on cancellation, deleted. A failure between the two renames is repaired by
-   * the next run (it renames yesterday's target back).
+   * marked expired and, on cancellation, deleted. Between the two renames, the old target is
+   * renamed back first.
    */
   private void abandon(Throwable failure) {
-    if (context.dryRun()) {
-      return;
-    }
-    clusters
-        .cleanup()
-        .run(
-            "put " + target + " back if it was renamed away",
-            () -> {
-              Optional<Cluster> away = rds.cluster(old);
-              if (rds.cluster(target).isEmpty()
-                  && away.isPresent()
-                  && runId.equals(away.get().tags().get(Tags.REPLACED_BY))) {
-                LOG.warn("stopped between the renames: renaming {} back to {}", old, target);
-                guard.perform(
-                    Operation.MODIFY,
-                    clusters.resource(away.get()),
-                    "rds:ModifyDBCluster(NewDBClusterIdentifier=" + target + ")",
-                    () -> rds.renameCluster(old, target));
-              }
-            });
-    clusters.abandon(next, runId, failure);
+    swap.putBack();
+    steps.abandon(next, runId, failure);
   }
 }

@@ -14,7 +14,6 @@ import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,10 +46,31 @@ public final class SnapshotWorkflow {
       String prefix,
       String database) {}
 
+  /**
+   * What a snapshot run reports: the task output, in this order.
+   *
+   * @param source the backup it was restored from; {@code (adopted)} when a re-run found its
+   *     masking cluster, the snapshot's tag when it found its snapshot
+   * @param deletedSnapshots this source's masked snapshots deleted beyond the retention
+   * @param manifest rows per table ({@code schema.table}) in the masked snapshot
+   */
+  public record Result(
+      String snapshotArn,
+      String snapshotId,
+      String sourceCluster,
+      String source,
+      String rulesSha256,
+      List<String> sharedWith,
+      List<String> deletedSnapshots,
+      int tables,
+      long rows,
+      Map<String, Long> manifest) {}
+
   private final JobContext context;
   private final RdsPort rds;
-  private final Clusters clusters;
+  private final RdsSteps steps;
   private final SafetyGuard guard;
+  private final SourceChoice sources;
   private final SqlSteps sql;
   private final Request request;
   private final String runId;
@@ -61,7 +81,7 @@ public final class SnapshotWorkflow {
       RdsPort rds,
       SafetyGuard guard,
       SqlSteps sql,
-      Settings settings,
+      Timeouts timeouts,
       Request request) {
     this.context = context;
     this.rds = rds;
@@ -69,12 +89,13 @@ public final class SnapshotWorkflow {
     this.sql = sql;
     this.request = request;
     this.runId = context.runId();
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
+    this.sources = new SourceChoice(context, rds);
     this.maskedSnapshotName =
         Names.maskedSnapshotPattern(request.prefix(), request.sourceCluster());
   }
 
-  public Map<String, Object> run() throws Exception {
+  public Result run() throws Exception {
     String tempId = Names.maskingCluster(request.sourceCluster(), runId);
     context.resource("source-cluster", request.sourceCluster());
     // Refuse before hours of restoring and masking if the run could not clean up after itself.
@@ -87,12 +108,12 @@ public final class SnapshotWorkflow {
     try {
       return runSteps(tempId);
     } catch (RuntimeException | Error e) {
-      clusters.abandon(tempId, runId, e);
+      steps.abandon(tempId, runId, e);
       throw e;
     }
   }
 
-  private Map<String, Object> runSteps(String tempId) throws Exception {
+  private Result runSteps(String tempId) throws Exception {
     context.step("find-existing");
     Optional<Snapshot> done = snapshotOfThisRun();
     Map<String, Long> manifest;
@@ -114,13 +135,15 @@ public final class SnapshotWorkflow {
       Optional<Cluster> existing = rds.cluster(tempId);
       Snapshot source = null;
       if (existing.isEmpty() || !Tags.isOfRun(existing.get().tags(), runId)) {
-        source = chooseSource();
+        source =
+            sources.forSnapshot(
+                request.sourceCluster(), request.sourceSnapshot(), request.pointInTime());
       }
       sourceName = source == null ? "(adopted)" : source.name();
 
       context.step("restore");
       Cluster temp = restore(tempId, existing, source);
-      clusters.ensureInstances(
+      steps.ensureInstances(
           temp,
           1,
           request.instanceClass(),
@@ -130,7 +153,7 @@ public final class SnapshotWorkflow {
       context.step("credentials");
       String password = Passwords.oneOff();
       rds.setMasterPassword(tempId, password);
-      temp = clusters.settle(tempId);
+      temp = steps.settle(tempId);
 
       context.step("mask");
       manifest = mask(temp, password);
@@ -139,7 +162,7 @@ public final class SnapshotWorkflow {
       snapshot = createSnapshot(temp, sourceName, manifest);
     }
     context.resource("snapshot", snapshot.id());
-    snapshot = clusters.awaitSnapshotAvailable(snapshot.id());
+    snapshot = steps.awaitSnapshotAvailable(snapshot.id());
 
     context.step("share");
     if (!request.shareWith().isEmpty()) {
@@ -150,24 +173,23 @@ public final class SnapshotWorkflow {
     context.step("delete-masking-cluster");
     Optional<Cluster> temp = rds.cluster(tempId);
     if (temp.isPresent()) {
-      clusters.delete(temp.get(), true);
+      steps.delete(temp.get(), true);
     }
 
     context.step("retention");
     List<String> deleted = applyRetention(snapshot);
 
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("snapshotArn", snapshot.arn());
-    result.put("snapshotId", snapshot.id());
-    result.put("sourceCluster", request.sourceCluster());
-    result.put("source", sourceName);
-    result.put("rulesSha256", sql.rulesSha256());
-    result.put("sharedWith", request.shareWith());
-    result.put("deletedSnapshots", deleted);
-    result.put("tables", manifest.size());
-    result.put("rows", manifest.values().stream().mapToLong(Long::longValue).sum());
-    result.put("manifest", manifest);
-    return result;
+    return new Result(
+        snapshot.arn(),
+        snapshot.id(),
+        request.sourceCluster(),
+        sourceName,
+        sql.rulesSha256(),
+        request.shareWith(),
+        deleted,
+        manifest.size(),
+        manifest.values().stream().mapToLong(Long::longValue).sum(),
+        manifest);
   }
 
   private List<Snapshot> ourSnapshots() {
@@ -196,39 +218,9 @@ public final class SnapshotWorkflow {
           && request.sourceCluster().equals(tags.get(Tags.SOURCE))
           && !runId.equals(tags.get(Tags.RUN_ID))) {
         LOG.warn("removing masking cluster {} left by run {}", c.id(), tags.get(Tags.RUN_ID));
-        clusters.delete(c, false);
+        steps.delete(c, false);
       }
     }
-  }
-
-  private Snapshot chooseSource() {
-    if (request.pointInTime() != null) {
-      return null;
-    }
-    if (request.sourceSnapshot() != null) {
-      Snapshot s =
-          rds.snapshot(request.sourceSnapshot())
-              .orElseThrow(
-                  () ->
-                      JobException.invalidInput(
-                          "--source-snapshot " + request.sourceSnapshot() + " does not exist"));
-      if (!"available".equals(s.status())) {
-        throw JobException.invalidInput(
-            "--source-snapshot " + s.id() + " is " + s.status() + ", not available");
-      }
-      return s;
-    }
-    return rds.snapshots(SnapshotType.AUTOMATED, request.sourceCluster()).stream()
-        .filter(s -> "available".equals(s.status()))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                JobException.refused(
-                    "no-source-snapshot",
-                    "cluster "
-                        + request.sourceCluster()
-                        + " has no available automated snapshot; check its backup retention,"
-                        + " or give --source-snapshot or --point-in-time"));
   }
 
   private Cluster restore(String tempId, Optional<Cluster> existing, Snapshot source) {
@@ -245,6 +237,9 @@ public final class SnapshotWorkflow {
     } else {
       Map<String, String> tags = Tags.created(runId, Tags.ROLE_MASKING, context.clock().instant());
       tags.put(Tags.SOURCE, request.sourceCluster());
+      if (source != null) {
+        tags.put(Tags.SOURCE_SNAPSHOT, source.name());
+      }
       ClusterSpec spec =
           new ClusterSpec(
               tempId,
@@ -255,8 +250,7 @@ public final class SnapshotWorkflow {
               false,
               tags);
       if (source == null) {
-        Instant at =
-            "latest".equals(request.pointInTime()) ? null : Instant.parse(request.pointInTime());
+        Instant at = SourceChoice.pointInTime(request.pointInTime());
         LOG.info(
             "restoring {} from {} at {}",
             tempId,
@@ -265,26 +259,21 @@ public final class SnapshotWorkflow {
         rds.restoreToPointInTime(request.sourceCluster(), at, spec);
       } else {
         LOG.info("restoring {} from snapshot {}", tempId, source.id());
-        tags.put(Tags.SOURCE_SNAPSHOT, source.name());
         rds.restoreFromSnapshot(source, spec);
       }
     }
-    return clusters.awaitClusterAvailable(tempId, clusters.settings().restoreTimeout());
+    return steps.awaitRestored(tempId);
   }
 
   private Map<String, Long> mask(Cluster temp, String password) throws Exception {
-    SqlEndpoint endpoint = SqlEndpoint.of(temp, request.database(), password);
-    if (context.dryRun()) {
-      context.out().println("[dry-run] would mask " + endpoint + " and verify it");
-      context.out().flush();
-      return Map.of();
-    }
-    MaskingResult result = sql.mask(endpoint);
-    LOG.info(
-        "masked and verified {} tables ({} rows changed)",
-        result.manifest().size(),
-        result.documentsMasked());
-    return result.manifest();
+    Optional<MaskingResult> result = sql.mask(SqlEndpoint.of(temp, request.database(), password));
+    result.ifPresent(
+        r ->
+            LOG.info(
+                "masked and verified {} tables ({} rows changed)",
+                r.manifest().size(),
+                r.documentsMasked()));
+    return result.map(MaskingResult::manifest).orElse(Map.of());
   }
 
   private Snapshot createSnapshot(Cluster temp, String sourceName, Map<String, Long> manifest) {
@@ -328,7 +317,7 @@ public final class SnapshotWorkflow {
       }
       guard.perform(
           Operation.DELETE,
-          clusters.resource(s),
+          steps.resource(s),
           "rds:DeleteDBClusterSnapshot",
           () -> rds.deleteSnapshot(s.id()));
       deleted.add(s.id());

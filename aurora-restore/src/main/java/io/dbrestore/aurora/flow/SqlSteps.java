@@ -1,14 +1,19 @@
 package io.dbrestore.aurora.flow;
 
 import io.dbrestore.masking.engine.MaskingResult;
+import java.util.Optional;
 
 /**
  * The SQL work a workflow does inside a restored cluster: masking with verification, and the
- * environment's post-restore SQL. The command supplies the real one; tests may point it anywhere.
+ * environment's post-restore SQL. The command supplies {@link JdbcSqlSteps}, or in a dry run {@link
+ * DryRunSqlSteps} over it; tests may point it anywhere.
  */
 public interface SqlSteps {
-  /** Masks the database and passes the verification gate, or throws. */
-  MaskingResult mask(SqlEndpoint endpoint) throws Exception;
+  /**
+   * Masks the database and passes the verification gate, or throws; empty when nothing was masked
+   * (a dry run).
+   */
+  Optional<MaskingResult> mask(SqlEndpoint endpoint) throws Exception;
 
   /** Runs the post-restore SQL file, if one is configured; returns the statements run. */
   int postRestore(SqlEndpoint endpoint) throws Exception;

@@ -9,9 +9,7 @@ import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,20 +21,28 @@ import org.slf4j.LoggerFactory;
 public final class TeardownWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(TeardownWorkflow.class);
 
+  /**
+   * What a teardown reports: the task output, in this order.
+   *
+   * @param deleted the clusters whose deletion it started (and waited for)
+   * @param notYetExpired managed clusters with an expiry still ahead
+   */
+  public record Result(List<String> deleted, List<String> notYetExpired) {}
+
   private final JobContext context;
   private final RdsPort rds;
-  private final Clusters clusters;
+  private final RdsSteps steps;
 
-  public TeardownWorkflow(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+  public TeardownWorkflow(JobContext context, RdsPort rds, SafetyGuard guard, Timeouts timeouts) {
     this.context = context;
     this.rds = rds;
-    this.clusters = new Clusters(context, rds, guard, settings);
+    this.steps = new RdsSteps(context, rds, guard, timeouts);
   }
 
   /**
    * @param cluster the cluster to delete, or null for every expired one
    */
-  public Map<String, Object> run(String cluster) {
+  public Result run(String cluster) {
     context.step("find");
     List<Cluster> doomed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
@@ -73,16 +79,13 @@ public final class TeardownWorkflow {
     for (Cluster c : doomed) {
       context.resource("cluster", c.id());
       LOG.info("tearing down cluster {}", c.id());
-      clusters.delete(c, false);
+      steps.delete(c, false);
       deleted.add(c.id());
     }
     context.step("wait");
     for (String id : deleted) {
-      clusters.awaitClusterGone(id);
+      steps.awaitClusterGone(id);
     }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("deleted", deleted);
-    result.put("notYetExpired", kept);
-    return result;
+    return new Result(deleted, kept);
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The dry run's RDS: reads go to the real account; every call that would change something is
@@ -41,13 +42,29 @@ public final class DryRunRds implements RdsPort {
 
   @Override
   public Optional<Cluster> cluster(String id) {
+    return find(id, clusters, real::cluster).map(this::overlay);
+  }
+
+  /** As this dry run left it: gone, simulated, else as the real account has it. */
+  private <T> Optional<T> find(
+      String id, Map<String, T> simulated, Function<String, Optional<T>> read) {
     if (gone.contains(id)) {
       return Optional.empty();
     }
-    if (clusters.containsKey(id)) {
-      return Optional.of(overlay(clusters.get(id)));
-    }
-    return real.cluster(id).map(this::overlay);
+    T value = simulated.get(id);
+    return value != null ? Optional.of(value) : read.apply(id);
+  }
+
+  /** {@code value} exists under {@code id} from now on in this dry run. */
+  private <T> void simulate(Map<String, T> simulated, String id, T value) {
+    simulated.put(id, value);
+    gone.remove(id);
+  }
+
+  /** What was {@code id} is gone from now on in this dry run. */
+  private void remove(Map<String, ?> simulated, String id) {
+    simulated.remove(id);
+    gone.add(id);
   }
 
   /** A cluster with the tags this dry run would have added. */
@@ -75,13 +92,7 @@ public final class DryRunRds implements RdsPort {
 
   @Override
   public Optional<Instance> instance(String id) {
-    if (gone.contains(id)) {
-      return Optional.empty();
-    }
-    if (instances.containsKey(id)) {
-      return Optional.of(instances.get(id));
-    }
-    return real.instance(id);
+    return find(id, instances, real::instance);
   }
 
   @Override
@@ -102,13 +113,7 @@ public final class DryRunRds implements RdsPort {
 
   @Override
   public Optional<Snapshot> snapshot(String idOrArn) {
-    if (gone.contains(idOrArn)) {
-      return Optional.empty();
-    }
-    if (snapshots.containsKey(idOrArn)) {
-      return Optional.of(snapshots.get(idOrArn));
-    }
-    return real.snapshot(idOrArn);
+    return find(idOrArn, snapshots, real::snapshot);
   }
 
   private Cluster simulatedCluster(ClusterSpec spec, String engine, String version) {
@@ -126,8 +131,7 @@ public final class DryRunRds implements RdsPort {
             spec.deletionProtection(),
             List.of(),
             spec.tags());
-    clusters.put(c.id(), c);
-    gone.remove(c.id());
+    simulate(clusters, c.id(), c);
     tags.put(c.arn(), new LinkedHashMap<>(spec.tags()));
     return c;
   }
@@ -199,8 +203,7 @@ public final class DryRunRds implements RdsPort {
             "Tags", tags));
     Instance i =
         new Instance(id, "arn:aws:rds:dry-run:000000000000:db:" + id, clusterId, "available");
-    instances.put(id, i);
-    gone.remove(id);
+    simulate(instances, id, i);
     this.tags.put(i.arn(), new LinkedHashMap<>(tags));
     cluster(clusterId)
         .ifPresent(
@@ -243,10 +246,8 @@ public final class DryRunRds implements RdsPort {
     cluster(id)
         .ifPresent(
             c -> {
-              clusters.put(newId, c.renamed(newId, "available", c.members()));
-              clusters.remove(id);
-              gone.add(id);
-              gone.remove(newId);
+              simulate(clusters, newId, c.renamed(newId, "available", c.members()));
+              remove(clusters, id);
             });
   }
 
@@ -264,10 +265,8 @@ public final class DryRunRds implements RdsPort {
     instance(id)
         .ifPresent(
             i -> {
-              instances.put(newId, new Instance(newId, i.arn(), i.clusterId(), "available"));
-              instances.remove(id);
-              gone.add(id);
-              gone.remove(newId);
+              simulate(instances, newId, new Instance(newId, i.arn(), i.clusterId(), "available"));
+              remove(instances, id);
               for (Cluster c : new ArrayList<>(clusters.values())) {
                 if (c.members().contains(id)) {
                   List<String> members = new ArrayList<>(c.members());
@@ -283,16 +282,14 @@ public final class DryRunRds implements RdsPort {
     print(
         "DeleteDBInstance",
         DryRunPlan.params("DBInstanceIdentifier", id, "SkipFinalSnapshot", true));
-    instances.remove(id);
-    gone.add(id);
+    remove(instances, id);
   }
 
   @Override
   public void deleteCluster(String id) {
     print(
         "DeleteDBCluster", DryRunPlan.params("DBClusterIdentifier", id, "SkipFinalSnapshot", true));
-    clusters.remove(id);
-    gone.add(id);
+    remove(clusters, id);
   }
 
   @Override
@@ -333,8 +330,7 @@ public final class DryRunRds implements RdsPort {
   @Override
   public void deleteSnapshot(String snapshotId) {
     print("DeleteDBClusterSnapshot", DryRunPlan.params("DBClusterSnapshotIdentifier", snapshotId));
-    snapshots.remove(snapshotId);
-    gone.add(snapshotId);
+    remove(snapshots, snapshotId);
   }
 
   @Override

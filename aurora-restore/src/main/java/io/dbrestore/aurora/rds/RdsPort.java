@@ -33,6 +33,24 @@ public interface RdsPort {
 
     /** The same cluster under another identifier, with these members and status. */
     public Cluster renamed(String newId, String newStatus, List<String> newMembers) {
+      return changed(newId, newStatus, deletionProtection, List.copyOf(newMembers), tags);
+    }
+
+    public Cluster withTags(Map<String, String> newTags) {
+      return changed(id, status, deletionProtection, members, newTags);
+    }
+
+    public Cluster withDeletionProtection(boolean on) {
+      return changed(id, status, on, members, tags);
+    }
+
+    /** What a cluster's changes can change; engine, endpoint and master user stay. */
+    private Cluster changed(
+        String newId,
+        String newStatus,
+        boolean protection,
+        List<String> newMembers,
+        Map<String, String> newTags) {
       return new Cluster(
           newId,
           arn,
@@ -43,41 +61,9 @@ public interface RdsPort {
           port,
           databaseName,
           masterUsername,
-          deletionProtection,
-          List.copyOf(newMembers),
-          tags);
-    }
-
-    public Cluster withTags(Map<String, String> newTags) {
-      return new Cluster(
-          id,
-          arn,
-          status,
-          engine,
-          engineVersion,
-          endpoint,
-          port,
-          databaseName,
-          masterUsername,
-          deletionProtection,
-          members,
+          protection,
+          newMembers,
           newTags);
-    }
-
-    public Cluster withDeletionProtection(boolean on) {
-      return new Cluster(
-          id,
-          arn,
-          status,
-          engine,
-          engineVersion,
-          endpoint,
-          port,
-          databaseName,
-          masterUsername,
-          on,
-          members,
-          tags);
     }
   }
 
@@ -96,6 +82,10 @@ public interface RdsPort {
       String engineVersion,
       String kmsKeyId,
       Map<String, String> tags) {
+
+    public boolean available() {
+      return "available".equals(status);
+    }
 
     /** The snapshot's name, without the ARN prefix of a shared one. */
     public String name() {

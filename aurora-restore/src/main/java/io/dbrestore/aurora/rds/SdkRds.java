@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBClusterMember;
@@ -16,6 +19,8 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.ModifyDbClusterRequest;
+import software.amazon.awssdk.services.rds.model.RdsException;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 /** {@link RdsPort} over the AWS SDK's RDS client (retries and timeouts come from the runtime). */
@@ -33,12 +38,25 @@ public final class SdkRds implements RdsPort {
 
   @Override
   public Optional<Cluster> cluster(String id) {
+    return describeOne(
+        DbClusterNotFoundException.class,
+        () -> rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters(),
+        SdkRds::cluster);
+  }
+
+  /**
+   * The one resource a describe by identifier returns; empty when RDS answers {@code notFound}
+   * (describing by identifier fails rather than returning an empty list).
+   */
+  private static <M, T> Optional<T> describeOne(
+      Class<? extends RdsException> notFound, Supplier<List<M>> describe, Function<M, T> convert) {
     try {
-      return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().stream()
-          .findFirst()
-          .map(SdkRds::cluster);
-    } catch (DbClusterNotFoundException e) {
-      return Optional.empty();
+      return describe.get().stream().findFirst().map(convert);
+    } catch (RdsException e) {
+      if (notFound.isInstance(e)) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 
@@ -53,13 +71,10 @@ public final class SdkRds implements RdsPort {
 
   @Override
   public Optional<Instance> instance(String id) {
-    try {
-      return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream()
-          .findFirst()
-          .map(SdkRds::instance);
-    } catch (DbInstanceNotFoundException e) {
-      return Optional.empty();
-    }
+    return describeOne(
+        DbInstanceNotFoundException.class,
+        () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances(),
+        SdkRds::instance);
   }
 
   @Override
@@ -86,22 +101,19 @@ public final class SdkRds implements RdsPort {
 
   @Override
   public Optional<Snapshot> snapshot(String idOrArn) {
-    try {
-      return rds
-          .describeDBClusterSnapshots(
-              r -> {
-                r.dbClusterSnapshotIdentifier(idOrArn);
-                if (idOrArn.startsWith("arn:")) {
-                  r.includeShared(true);
-                }
-              })
-          .dbClusterSnapshots()
-          .stream()
-          .findFirst()
-          .map(SdkRds::snapshot);
-    } catch (DbClusterSnapshotNotFoundException e) {
-      return Optional.empty();
-    }
+    return describeOne(
+        DbClusterSnapshotNotFoundException.class,
+        () ->
+            rds.describeDBClusterSnapshots(
+                    r -> {
+                      r.dbClusterSnapshotIdentifier(idOrArn);
+                      // A snapshot shared from another account is only found with IncludeShared.
+                      if (idOrArn.startsWith("arn:")) {
+                        r.includeShared(true);
+                      }
+                    })
+                .dbClusterSnapshots(),
+        SdkRds::snapshot);
   }
 
   @Override
@@ -170,20 +182,26 @@ public final class SdkRds implements RdsPort {
 
   @Override
   public void setMasterPassword(String clusterId, String password) {
-    rds.modifyDBCluster(
-        r -> r.dbClusterIdentifier(clusterId).masterUserPassword(password).applyImmediately(true));
+    modifyCluster(clusterId, r -> r.masterUserPassword(password));
   }
 
   @Override
   public void setDeletionProtection(String clusterId, boolean on) {
-    rds.modifyDBCluster(
-        r -> r.dbClusterIdentifier(clusterId).deletionProtection(on).applyImmediately(true));
+    modifyCluster(clusterId, r -> r.deletionProtection(on));
   }
 
   @Override
   public void renameCluster(String id, String newId) {
+    modifyCluster(id, r -> r.newDBClusterIdentifier(newId));
+  }
+
+  /** One change to a cluster, applied now rather than in the next maintenance window. */
+  private void modifyCluster(String id, Consumer<ModifyDbClusterRequest.Builder> change) {
     rds.modifyDBCluster(
-        r -> r.dbClusterIdentifier(id).newDBClusterIdentifier(newId).applyImmediately(true));
+        r -> {
+          r.dbClusterIdentifier(id).applyImmediately(true);
+          change.accept(r);
+        });
   }
 
   @Override

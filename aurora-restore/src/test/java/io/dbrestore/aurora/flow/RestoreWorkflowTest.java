@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RestoreWorkflowTest {
   static final Instant NOW = Instant.parse("2026-11-25T04:00:00Z");
   final Clock CLOCK = new SteppingClock(NOW);
-  static final Settings FAST =
-      new Settings(
+  static final Timeouts FAST =
+      new Timeouts(
           new Backoff(Duration.ZERO, Duration.ZERO, 1.0),
           Duration.ofMinutes(1),
           Duration.ofMinutes(1),
@@ -73,9 +74,10 @@ class RestoreWorkflowTest {
   SqlSteps sql(boolean rules) {
     return new SqlSteps() {
       @Override
-      public MaskingResult mask(SqlEndpoint endpoint) {
+      public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
         maskedHosts.add(endpoint.host());
-        return new MaskingResult(List.of(), Map.of("public.users", 3L), true, 3, 0.1, Map.of());
+        return Optional.of(
+            new MaskingResult(List.of(), Map.of("public.users", 3L), true, 3, 0.1, Map.of()));
       }
 
       @Override
@@ -121,19 +123,20 @@ class RestoreWorkflowTest {
         null);
   }
 
-  Map<String, Object> run(JobContext context, RestoreWorkflow.Request request) throws Exception {
+  RestoreWorkflow.Result run(JobContext context, RestoreWorkflow.Request request) throws Exception {
     return run(context, request, rds, context.guard(), true);
   }
 
-  Map<String, Object> run(
+  RestoreWorkflow.Result run(
       JobContext context,
       RestoreWorkflow.Request request,
       RdsPort port,
       SafetyGuard guard,
       boolean rules)
       throws Exception {
-    return new RestoreWorkflow(
-            context, port, guard, sql(rules), () -> "env-password", FAST, request)
+    // As the command does: in a dry run the SQL steps are the overlay that prints them.
+    SqlSteps steps = context.dryRun() ? new DryRunSqlSteps(sql(rules), context.out()) : sql(rules);
+    return new RestoreWorkflow(context, port, guard, steps, () -> "env-password", FAST, request)
         .run();
   }
 
@@ -154,14 +157,13 @@ class RestoreWorkflowTest {
 
   @Test
   void swap_restoresNextToTheTarget_thenRenamesItIntoPlace_andDeletesTheOld() throws Exception {
-    Map<String, Object> result =
+    RestoreWorkflow.Result result =
         run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
 
     assertSwappedIn("night-1");
-    assertThat(result)
-        .containsEntry("cluster", "develop-app")
-        .containsEntry("source", SNAP)
-        .containsEntry("instances", List.of("develop-app-1", "develop-app-2"));
+    assertThat(result.cluster()).isEqualTo("develop-app");
+    assertThat(result.source()).isEqualTo(SNAP);
+    assertThat(result.instances()).isEqualTo(List.of("develop-app-1", "develop-app-2"));
     List<String> calls = rds.mutations();
     assertThat(calls.get(0))
         .isEqualTo(
@@ -353,11 +355,11 @@ class RestoreWorkflowTest {
     run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
     int calls = rds.mutations().size();
 
-    Map<String, Object> again =
+    RestoreWorkflow.Result again =
         run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP));
 
     assertThat(rds.mutations()).hasSize(calls);
-    assertThat(again).containsEntry("restoredByThisCall", false);
+    assertThat(again.restoredByThisCall()).isFalse();
   }
 
   @ParameterizedTest(name = "cancelled while {0} is {1}")

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,12 +87,12 @@ class SdkRdsTest {
         .build();
   }
 
-  Map<String, Object> restore() throws Exception {
+  RestoreWorkflow.Result restore() throws Exception {
     JobContext context = context();
     SqlSteps none =
         new SqlSteps() {
           @Override
-          public MaskingResult mask(SqlEndpoint endpoint) {
+          public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
             throw new AssertionError("a masked snapshot is not masked again");
           }
 
@@ -123,11 +124,10 @@ class SdkRdsTest {
 
   @Test
   void swapThroughTheSdk_sendsEveryParameter_andParsesEveryResponse() throws Exception {
-    Map<String, Object> result = restore();
+    RestoreWorkflow.Result result = restore();
 
-    assertThat(result)
-        .containsEntry("cluster", "develop-app")
-        .containsEntry("instances", List.of("develop-app-1", "develop-app-2"));
+    assertThat(result.cluster()).isEqualTo("develop-app");
+    assertThat(result.instances()).isEqualTo(List.of("develop-app-1", "develop-app-2"));
     wire.verify(
         queried("RestoreDBClusterFromSnapshot")
             .withRequestBody(containing("DBClusterIdentifier=develop-app-next"))
@@ -207,9 +207,9 @@ class SdkRdsTest {
             .willSetStateTo("done")
             .willReturn(aResponse().withStatus(500)));
 
-    Map<String, Object> result = restore();
+    RestoreWorkflow.Result result = restore();
 
-    assertThat(result).containsEntry("cluster", "develop-app");
+    assertThat(result.cluster()).isEqualTo("develop-app");
     assertThat(wire.findAll(queried("DescribeDBClusters")).size()).isGreaterThan(4);
   }
 
@@ -242,15 +242,15 @@ class SdkRdsTest {
   void aClusterThatStaysCreating_pastItsTimeout_exits4() {
     rds.pollsPerState = 1_000_000;
     JobContext context = context();
-    Clusters clusters =
-        new Clusters(
+    RdsSteps steps =
+        new RdsSteps(
             context,
             new SdkRds(aws.client(RdsClient.class, RdsClient::builder)),
             context.guard(),
             RestoreWorkflowTest.FAST);
     rds.clusters.get("develop-app").status = "creating";
 
-    assertThatThrownBy(() -> clusters.awaitClusterAvailable("develop-app", Duration.ofSeconds(30)))
+    assertThatThrownBy(() -> steps.awaitClusterAvailable("develop-app", Duration.ofSeconds(30)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining(
             "timed out waiting for cluster develop-app to become available (last status: creating")

@@ -108,7 +108,7 @@ class SnapshotMaskingTest {
     }
   }
 
-  Map<String, Object> snapshot(FakeRds rds) throws Exception {
+  SnapshotWorkflow.Result snapshot(FakeRds rds) throws Exception {
     rds.addCluster("app", Map.of());
     rds.addSnapshot(
         "rds:app-2026-11-25-00-30",
@@ -152,7 +152,7 @@ class SnapshotMaskingTest {
         .run();
   }
 
-  static void assertMasked(Connection c, FakeRds rds, Map<String, Object> result)
+  static void assertMasked(Connection c, FakeRds rds, SnapshotWorkflow.Result result)
       throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet r =
@@ -171,7 +171,7 @@ class SnapshotMaskingTest {
           .contains(Map.of("app.users", 250L, "app.countries", 2L));
       assertThat(snapshot.tags().get(Tags.RULES_SHA256)).hasSize(64);
     }
-    assertThat(result).containsEntry("rows", 252L);
+    assertThat(result.rows()).isEqualTo(252L);
   }
 
   @Test
@@ -197,7 +197,7 @@ class SnapshotMaskingTest {
           }
         };
 
-    Map<String, Object> result = snapshot(rds);
+    SnapshotWorkflow.Result result = snapshot(rds);
 
     try (Connection c = postgres.getPostgresDatabase().getConnection()) {
       assertMasked(c, rds, result);
@@ -224,7 +224,7 @@ class SnapshotMaskingTest {
     rds.endpointEngine = "aurora-mysql";
     rds.endpointUser = "root";
 
-    Map<String, Object> result = snapshot(rds);
+    SnapshotWorkflow.Result result = snapshot(rds);
 
     try (Connection c = DriverManager.getConnection(root, "root", "")) {
       assertMasked(c, rds, result);

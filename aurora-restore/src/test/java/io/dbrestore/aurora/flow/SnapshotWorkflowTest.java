@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,7 +90,7 @@ class SnapshotWorkflowTest {
   SqlSteps sql() {
     return new SqlSteps() {
       @Override
-      public MaskingResult mask(SqlEndpoint endpoint) {
+      public Optional<MaskingResult> mask(SqlEndpoint endpoint) {
         masked.add(endpoint.host() + " as " + endpoint.user());
         if (verificationFails) {
           throw JobException.verificationFailed("1 table failed verification: app.users");
@@ -97,7 +98,7 @@ class SnapshotWorkflowTest {
         Map<String, Long> manifest = new LinkedHashMap<>();
         manifest.put("public.users", 300L);
         manifest.put("public.orders", 1200L);
-        return new MaskingResult(List.of(), manifest, true, 1500, 1.0, Map.of());
+        return Optional.of(new MaskingResult(List.of(), manifest, true, 1500, 1.0, Map.of()));
       }
 
       @Override
@@ -132,14 +133,17 @@ class SnapshotWorkflowTest {
         null);
   }
 
-  Map<String, Object> run(String execution) throws Exception {
+  SnapshotWorkflow.Result run(String execution) throws Exception {
     JobContext context = context(execution);
     return run(context, rds, context.guard());
   }
 
-  Map<String, Object> run(JobContext context, RdsPort port, SafetyGuard guard) throws Exception {
+  SnapshotWorkflow.Result run(JobContext context, RdsPort port, SafetyGuard guard)
+      throws Exception {
+    // As the command does: in a dry run the SQL steps are the overlay that prints them.
+    SqlSteps steps = context.dryRun() ? new DryRunSqlSteps(sql(), context.out()) : sql();
     return new SnapshotWorkflow(
-            context, port, guard, sql(), RestoreWorkflowTest.FAST, request(null, null))
+            context, port, guard, steps, RestoreWorkflowTest.FAST, request(null, null))
         .run();
   }
 
@@ -168,7 +172,7 @@ class SnapshotWorkflowTest {
       throws Exception {
     earlierSnapshots(4);
 
-    Map<String, Object> result = run(EXECUTION);
+    SnapshotWorkflow.Result result = run(EXECUTION);
 
     assertConverged();
     List<String> calls = rds.mutations();
@@ -200,8 +204,9 @@ class SnapshotWorkflowTest {
         .contains(Map.of("public.users", 300L, "public.orders", 1200L));
     // Retention 3: the new one and the two newest earlier ones stay.
     assertThat(maskedSnapshots()).hasSize(3);
-    assertThat(result.get("deletedSnapshots")).asList().hasSize(2);
-    assertThat(result).containsEntry("snapshotArn", s.arn()).containsEntry("rows", 1500L);
+    assertThat(result.deletedSnapshots()).hasSize(2);
+    assertThat(result.snapshotArn()).isEqualTo(s.arn());
+    assertThat(result.rows()).isEqualTo(1500L);
   }
 
   @Test

@@ -40,7 +40,7 @@ class TeardownWorkflowTest {
         .build();
   }
 
-  Map<String, Object> teardown(String allowlist, String cluster) {
+  TeardownWorkflow.Result teardown(String allowlist, String cluster) {
     return new TeardownWorkflow(
             context(allowlist), rds, context(allowlist).guard(), RestoreWorkflowTest.FAST)
         .run(cluster);
@@ -48,10 +48,10 @@ class TeardownWorkflowTest {
 
   @Test
   void sweep_deletesOnlyManagedClustersWhoseExpiryPassed() {
-    Map<String, Object> result = teardown("tmp-.*", null);
+    TeardownWorkflow.Result result = teardown("tmp-.*", null);
 
-    assertThat(result.get("deleted")).asList().containsExactly("tmp-load-1");
-    assertThat(result.get("notYetExpired")).asList().containsExactly("tmp-load-2");
+    assertThat(result.deleted()).containsExactly("tmp-load-1");
+    assertThat(result.notYetExpired()).containsExactly("tmp-load-2");
     assertThat(rds.clusters)
         .doesNotContainKey("tmp-load-1")
         .containsKeys("tmp-load-2", "tmp-theirs", "develop-app");

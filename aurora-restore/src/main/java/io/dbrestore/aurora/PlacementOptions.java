@@ -1,23 +1,18 @@
 package io.dbrestore.aurora;
 
-import io.dbrestore.aurora.flow.Settings;
-import io.dbrestore.aurora.rds.DryRunRds;
-import io.dbrestore.aurora.rds.RdsPort;
-import io.dbrestore.aurora.rds.SdkRds;
-import io.dbrestore.runtime.JobContext;
+import io.dbrestore.aurora.flow.Timeouts;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Where a restored cluster goes and how long a restore may take; shared by snapshot and restore.
+ * The options mixin for where a restored cluster goes (subnets, security groups, key, instance
+ * class) and how long its restore may take; shared by snapshot and restore.
  */
-public class ClusterOptions {
+public class PlacementOptions {
   @Option(
       names = "--db-subnet-group",
       paramLabel = "<name>",
@@ -61,15 +56,9 @@ public class ClusterOptions {
       description = "First interval between polls of a changing resource (then up to 60s).")
   Duration pollInterval;
 
-  /** The RDS port: the real one, or in a dry run the real one behind a plan printer. */
-  static RdsPort rds(JobContext context) {
-    RdsPort real = SdkRds.of(context);
-    return context.dryRun() ? new DryRunRds(real, context.out(), context.clock()) : real;
-  }
-
-  Settings settings() {
-    return Settings.defaults()
-        .withRestoreTimeout(restoreTimeout)
+  Timeouts timeouts() {
+    return Timeouts.DEFAULT
+        .withRestore(restoreTimeout)
         .withBackoff(
             new io.dbrestore.runtime.wait.Backoff(
                 pollInterval,
@@ -92,23 +81,6 @@ public class ClusterOptions {
         throw JobException.invalidInput(
             "--vpc-security-group '" + sg + "' is not a security group id (sg-…)");
       }
-    }
-  }
-
-  /** Checks a {@code --point-in-time} value: {@code latest} or an ISO-8601 instant. */
-  static String pointInTime(String value) {
-    if (value == null || "latest".equals(value)) {
-      return value;
-    }
-    try {
-      Instant.parse(value);
-      return value;
-    } catch (DateTimeParseException e) {
-      throw JobException.invalidInput(
-          "--point-in-time '"
-              + value
-              + "' is neither 'latest' nor an instant like"
-              + " 2026-11-24T23:00:00Z");
     }
   }
 }

@@ -4,28 +4,33 @@ import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.Instance;
 import io.dbrestore.aurora.rds.RdsPort.Snapshot;
+import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.wait.Poll;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster operations both workflows share: waits with their own timeouts, and the guarded
- * destructive calls (delete, rename away, lift deletion protection).
+ * The steps the workflows take over the {@link RdsPort}: waits with their {@link Timeouts}, the
+ * guarded destructive calls (delete, rename, lift deletion protection), and the cleanup after a
+ * failure or cancellation.
  */
-final class Clusters {
-  private static final Logger LOG = LoggerFactory.getLogger(Clusters.class);
-  private static final java.util.Set<String> FAILED_STATES =
-      java.util.Set.of(
+final class RdsSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(RdsSteps.class);
+  private static final Set<String> FAILED_STATES =
+      Set.of(
           "failed",
           "inaccessible-encryption-credentials",
           "inaccessible-encryption-credentials-recoverable",
@@ -34,22 +39,18 @@ final class Clusters {
           "incompatible-network",
           "storage-full");
 
-  private static final java.time.Duration CLEANUP_BUDGET = java.time.Duration.ofMinutes(2);
+  private static final Duration CLEANUP_BUDGET = Duration.ofMinutes(2);
 
   private final JobContext context;
   private final RdsPort rds;
   private final SafetyGuard guard;
-  private final Settings settings;
+  private final Timeouts timeouts;
 
-  Clusters(JobContext context, RdsPort rds, SafetyGuard guard, Settings settings) {
+  RdsSteps(JobContext context, RdsPort rds, SafetyGuard guard, Timeouts timeouts) {
     this.context = context;
     this.rds = rds;
     this.guard = guard;
-    this.settings = settings;
-  }
-
-  RdsPort rds() {
-    return rds;
+    this.timeouts = timeouts;
   }
 
   Resource resource(Cluster c) {
@@ -69,39 +70,44 @@ final class Clusters {
         "rds instance " + member + " of cluster", clusterId, () -> rds.tags(instance.arn()));
   }
 
-  Cluster awaitClusterAvailable(String id, java.time.Duration timeout) {
-    return context
-        .waiter()
-        .until(
-            "cluster " + id + " to become available",
-            timeout,
-            settings.backoff(),
-            () -> {
-              Optional<Cluster> c = rds.cluster(id);
-              if (c.isEmpty()) {
-                return Poll.pending("not found yet");
-              }
-              failIfBroken("cluster " + id, c.get().status());
-              return c.get().available() ? Poll.done(c.get()) : Poll.pending(c.get().status());
-            });
+  /** A restored cluster: restores take hours, longer than any other wait. */
+  Cluster awaitRestored(String id) {
+    return awaitClusterAvailable(id, timeouts.restore());
+  }
+
+  Cluster awaitClusterAvailable(String id, Duration timeout) {
+    return awaitAvailable("cluster " + id, timeout, () -> rds.cluster(id), Cluster::status);
   }
 
   void awaitInstanceAvailable(String id) {
-    context
+    awaitAvailable("instance " + id, timeouts.instance(), () -> rds.instance(id), Instance::status);
+  }
+
+  Snapshot awaitSnapshotAvailable(String id) {
+    return awaitAvailable(
+        "snapshot " + id, timeouts.snapshot(), () -> rds.snapshot(id), Snapshot::status);
+  }
+
+  /**
+   * Waits until {@code what} exists and is {@code available}; a state it cannot leave by itself
+   * (failed, storage full, key inaccessible…) fails the wait at once instead of at its timeout.
+   */
+  private <T> T awaitAvailable(
+      String what, Duration timeout, Supplier<Optional<T>> describe, Function<T, String> status) {
+    return context
         .waiter()
         .until(
-            "instance " + id + " to become available",
-            settings.instanceTimeout(),
-            settings.backoff(),
+            what + " to become available",
+            timeout,
+            timeouts.backoff(),
             () -> {
-              Optional<Instance> i = rds.instance(id);
-              if (i.isEmpty()) {
+              Optional<T> found = describe.get();
+              if (found.isEmpty()) {
                 return Poll.pending("not found yet");
               }
-              failIfBroken("instance " + id, i.get().status());
-              return "available".equals(i.get().status())
-                  ? Poll.done(i.get())
-                  : Poll.pending(i.get().status());
+              String state = status.apply(found.get());
+              failIfBroken(what, state);
+              return "available".equals(state) ? Poll.done(found.get()) : Poll.pending(state);
             });
   }
 
@@ -110,30 +116,11 @@ final class Clusters {
         .waiter()
         .until(
             "cluster " + id + " to be deleted",
-            settings.deleteTimeout(),
-            settings.backoff(),
+            timeouts.delete(),
+            timeouts.backoff(),
             () -> {
               Optional<Cluster> c = rds.cluster(id);
               return c.isEmpty() ? Poll.done(Boolean.TRUE) : Poll.pending(c.get().status());
-            });
-  }
-
-  Snapshot awaitSnapshotAvailable(String id) {
-    return context
-        .waiter()
-        .until(
-            "snapshot " + id + " to become available",
-            settings.snapshotTimeout(),
-            settings.backoff(),
-            () -> {
-              Optional<Snapshot> s = rds.snapshot(id);
-              if (s.isEmpty()) {
-                return Poll.pending("not found yet");
-              }
-              failIfBroken("snapshot " + id, s.get().status());
-              return "available".equals(s.get().status())
-                  ? Poll.done(s.get())
-                  : Poll.pending(s.get().status());
             });
   }
 
@@ -217,7 +204,7 @@ final class Clusters {
         resource(cluster),
         "rds:ModifyDBCluster(NewDBClusterIdentifier=" + newId + ")",
         () -> rds.renameCluster(cluster.id(), newId));
-    Cluster renamed = awaitClusterAvailable(newId, settings.modifyTimeout());
+    Cluster renamed = awaitClusterAvailable(newId, timeouts.modify());
     renameInstances(renamed, cluster.id(), newId);
     return settle(newId);
   }
@@ -245,7 +232,7 @@ final class Clusters {
 
   /** Waits for a cluster the workflow just changed (password, protection) to settle. */
   Cluster settle(String id) {
-    return awaitClusterAvailable(id, settings.modifyTimeout());
+    return awaitClusterAvailable(id, timeouts.modify());
   }
 
   /**
@@ -254,48 +241,42 @@ final class Clusters {
    * Never throws: the original failure is what the run reports.
    */
   void abandon(String id, String runId, Throwable failure) {
-    if (context.dryRun()) {
-      return;
-    }
-    cleanup()
-        .run(
-            "clean up " + id,
-            () -> {
-              Optional<Cluster> c = rds.cluster(id);
-              if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
-                return;
-              }
-              rds.addTags(
-                  c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
-              if (failure instanceof JobException j
-                  && j.exitCode() == io.dbrestore.runtime.ExitCode.CANCELLED) {
-                LOG.warn("cancelled: deleting {} without waiting", id);
-                delete(rds.cluster(id).orElseThrow(), false);
-              } else {
-                LOG.warn(
-                    "{} is left for investigation, marked expired: the next run or"
-                        + " 'aurora-restore teardown' deletes it",
-                    id);
-              }
-            });
+    cleanup(
+        "clean up " + id,
+        () -> {
+          Optional<Cluster> c = rds.cluster(id);
+          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
+            return;
+          }
+          rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
+          if (failure instanceof JobException j && j.exitCode() == ExitCode.CANCELLED) {
+            LOG.warn("cancelled: deleting {} without waiting", id);
+            delete(rds.cluster(id).orElseThrow(), false);
+          } else {
+            LOG.warn(
+                "{} is left for investigation, marked expired: the next run or"
+                    + " 'aurora-restore teardown' deletes it",
+                id);
+          }
+        });
   }
 
   /**
-   * Cleanup after a failure or cancellation. Nothing in it waits for RDS (deletions are only
-   * started), so a short budget is enough.
+   * Runs {@code action} after a failure or cancellation, through the runtime's cleanup: never
+   * throws, and the run's cancellation does not stop it. Nothing in it waits for RDS (deletions are
+   * only started), so a short budget is enough. A dry run changed nothing, so it has nothing to
+   * clean up (and its plan lists no cleanup calls).
    */
-  Cleanup cleanup() {
-    return context.cleanup(CLEANUP_BUDGET);
-  }
-
-  Settings settings() {
-    return settings;
+  void cleanup(String what, Runnable action) {
+    if (!context.dryRun()) {
+      context.cleanup(CLEANUP_BUDGET).run(what, action);
+    }
   }
 
   private static void failIfBroken(String what, String status) {
     if (status != null && FAILED_STATES.contains(status)) {
       throw new JobException(
-          io.dbrestore.runtime.ExitCode.FAULT,
+          ExitCode.FAULT,
           "rds-" + status,
           what + " is in state '" + status + "'; see its events in the RDS console");
     }
