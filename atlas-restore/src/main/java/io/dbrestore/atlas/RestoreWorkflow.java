@@ -10,10 +10,10 @@ import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
-import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
@@ -22,9 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +33,6 @@ import org.slf4j.LoggerFactory;
 final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * The Atlas spelling of the runtime's managed tag: Atlas tag keys may not contain ':', so {@code
-   * dbrestore:managed} becomes {@code dbrestore-managed}.
-   */
-  static final String MANAGED_TAG = Tags.atlasKey(Tags.MANAGED);
 
   static final String CREATE_CALL = "atlas:createBackupRestoreJob";
   private static final int CREATE_ATTEMPTS = 3;
@@ -77,60 +69,17 @@ final class RestoreWorkflow {
 
   private final JobContext context;
   private final AtlasClient atlas;
+  private final SafetyGuard guard;
   private final Plan plan;
 
-  RestoreWorkflow(JobContext context, AtlasClient atlas, Plan plan) {
+  /**
+   * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
+   */
+  RestoreWorkflow(JobContext context, AtlasClient atlas, SafetyGuard guard, Plan plan) {
     this.context = context;
     this.atlas = atlas;
+    this.guard = guard;
     this.plan = plan;
-  }
-
-  /**
-   * The refusals that need no request at all (exit 3): no allowlist, target equal to the source, a
-   * protected target project, a target not on the allowlist. The allowlist matches {@code
-   * <targetProject>/<targetCluster>} whole.
-   */
-  static void refuseWithoutAsking(JobContext context, Plan plan, List<String> protectedProjects) {
-    String target = "Atlas cluster " + plan.target();
-    Pattern allowlist = context.guardPolicy().allowlist();
-    if (allowlist == null) {
-      throw JobException.refused(
-          "no-allowlist",
-          "refused to restore over "
-              + target
-              + ": no target allowlist is configured; set --target-allowlist (env"
-              + " DBRESTORE_TARGET_ALLOWLIST) to a pattern of <project-id>/<cluster> this job may"
-              + " overwrite");
-    }
-    if (plan.sourceProject().equals(plan.targetProject())
-        && plan.sourceCluster().equals(plan.targetCluster())) {
-      throw JobException.refused(
-          "target-is-source",
-          "refused to restore over "
-              + target
-              + ": it is the source cluster; --target-project/--target-cluster must name the"
-              + " development cluster");
-    }
-    if (protectedProjects.contains(plan.targetProject())) {
-      throw JobException.refused(
-          "protected-project",
-          "refused to restore over "
-              + target
-              + ": project "
-              + plan.targetProject()
-              + " is protected (--protected-project); restore into a development project");
-    }
-    if (!allowlist.matcher(plan.target()).matches()) {
-      throw JobException.refused(
-          "not-allowlisted",
-          "refused to restore over "
-              + target
-              + ": '"
-              + plan.target()
-              + "' does not match the target allowlist '"
-              + allowlist.pattern()
-              + "'; fix the target or the allowlist");
-    }
   }
 
   Result run() {
@@ -142,8 +91,9 @@ final class RestoreWorkflow {
 
     context.step("guard");
     Cluster cluster = readTarget();
-    requireManagedTag(cluster);
-    Resource resource = new Resource("atlas cluster", plan.target(), () -> guardTags(readTarget()));
+    // The tag alone first: it needs no other request, and the account is asked for at the restore.
+    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(plan.target(), cluster::tags));
+    Resource resource = AtlasGuard.target(plan.target(), () -> readTarget().tags());
 
     context.step("restore");
     List<RestoreJob> intoTarget = runningIntoTarget();
@@ -186,7 +136,7 @@ final class RestoreWorkflow {
     RestoreJob job;
     boolean adopted = adopt != null;
     if (adopted) {
-      context.guard().check(Operation.RESTORE_OVER, resource);
+      guard.check(Operation.RESTORE_OVER, resource);
       job = adopt;
       LOG.info(
           "adopting Atlas restore job {} (snapshot {} into {}), already running",
@@ -195,8 +145,7 @@ final class RestoreWorkflow {
           plan.target());
     } else {
       job =
-          context
-              .guard()
+          guard
               .perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> create(body))
               .orElseThrow();
       LOG.info(
@@ -325,24 +274,6 @@ final class RestoreWorkflow {
     }
   }
 
-  private void requireManagedTag(Cluster cluster) {
-    if (!"true".equals(cluster.tags().get(MANAGED_TAG))) {
-      throw JobException.refused(
-          "unmanaged-resource",
-          "refused to restore over Atlas cluster "
-              + plan.target()
-              + ": it does not carry the Atlas tag "
-              + MANAGED_TAG
-              + "=true, so it is not a cluster dbrestore may overwrite; tag it in Atlas only if"
-              + " its data may be replaced every night");
-    }
-  }
-
-  /** The tags the runtime's guard reads: the Atlas managed tag in the runtime's spelling. */
-  private static Map<String, String> guardTags(Cluster cluster) {
-    return "true".equals(cluster.tags().get(MANAGED_TAG)) ? Map.of(Tags.MANAGED, "true") : Map.of();
-  }
-
   private List<RestoreJob> runningIntoTarget() {
     return atlas.restoreJobs(plan.sourceProject(), plan.sourceCluster()).stream()
         .filter(RestoreJob::running)
@@ -391,7 +322,7 @@ final class RestoreWorkflow {
             + (snapshot.createdAt() == null ? "" : ", taken " + snapshot.createdAt())
             + (plan.snapshotId() == null ? " (the newest completed)" : ""));
     if (adopt != null) {
-      context.guard().check(Operation.RESTORE_OVER, resource);
+      guard.check(Operation.RESTORE_OVER, resource);
       out.println(
           "[dry-run] restore job "
               + adopt.id()
@@ -399,7 +330,7 @@ final class RestoreWorkflow {
               + plan.target()
               + ": would adopt it and wait, sending no request that changes anything");
     } else {
-      context.guard().perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
+      guard.perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
       String url =
           atlas.http().base()
               + AtlasClient.restoreJobsPath(plan.sourceProject(), plan.sourceCluster());

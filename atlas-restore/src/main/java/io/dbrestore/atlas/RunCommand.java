@@ -8,6 +8,7 @@ import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -134,7 +135,8 @@ public final class RunCommand extends JobCommand {
             snapshotId,
             pollInterval,
             onStop == OnStop.cancel);
-    RestoreWorkflow.refuseWithoutAsking(context, plan, protectedProjects);
+    SafetyGuard guard = AtlasGuard.of(context.guard(), plan.source(), protectedProjects);
+    AtlasGuard.checkWithoutAsking(guard, plan.target());
 
     context.step("credentials");
     AtlasAuth auth =
@@ -148,7 +150,7 @@ public final class RunCommand extends JobCommand {
             context.cancellation(),
             "dbrestore-atlas-restore/" + VersionProvider.version());
     try {
-      return new RestoreWorkflow(context, new AtlasClient(http), plan).run();
+      return new RestoreWorkflow(context, new AtlasClient(http), guard, plan).run();
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
     }
