@@ -6,7 +6,6 @@ import io.dbrestore.runtime.guard.Protection;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.guard.TagLookup;
-import java.util.List;
 
 /**
  * The runtime's safety guard, told what only atlas-restore knows: its targets are named {@code
@@ -29,17 +28,17 @@ final class AtlasGuard {
   private AtlasGuard() {}
 
   /** {@code guard} with the Atlas rules of this run. */
-  static SafetyGuard of(SafetyGuard guard, String source, List<String> protectedProjects) {
+  static SafetyGuard of(SafetyGuard guard, Request request) {
     SafetyGuard atlas =
         guard
             .identifiedAs("<project-id>/<cluster>")
             .protecting(
                 Protection.identifier(
                     "target-is-source",
-                    source,
+                    request.source().toString(),
                     "it is the source cluster; --target-project/--target-cluster must name the"
                         + " development cluster"));
-    for (String project : protectedProjects) {
+    for (String project : request.protectedProjects()) {
       atlas =
           atlas.protecting(
               Protection.scope(
@@ -57,8 +56,8 @@ final class AtlasGuard {
    * The refusals that need no request at all, not even for the credentials (exit 3), in this order:
    * no allowlist, the target is the source, its project is protected, it is not on the allowlist.
    */
-  static void checkWithoutAsking(SafetyGuard guard, String target) {
-    guard.checkIdentifier(Operation.RESTORE_OVER, KIND, target);
+  static void checkWithoutAsking(SafetyGuard guard, Request request) {
+    guard.checkIdentifier(Operation.RESTORE_OVER, KIND, request.target().toString());
   }
 
   /** The target cluster for the guard, its tags read by {@code atlasTags} (in Atlas's spelling). */

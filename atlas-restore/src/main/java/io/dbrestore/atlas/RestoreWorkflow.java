@@ -35,26 +35,6 @@ final class RestoreWorkflow {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String CREATE_CALL = "atlas:createBackupRestoreJob";
-  private static final int CREATE_ATTEMPTS = 3;
-  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
-
-  /** What to restore where, and how. */
-  record Plan(
-      String sourceProject,
-      String sourceCluster,
-      String targetProject,
-      String targetCluster,
-      String snapshotId,
-      Duration pollInterval,
-      boolean cancelOnStop) {
-    String source() {
-      return sourceProject + "/" + sourceCluster;
-    }
-
-    String target() {
-      return targetProject + "/" + targetCluster;
-    }
-  }
 
   /** The result for Step Functions. */
   record Result(
@@ -70,21 +50,32 @@ final class RestoreWorkflow {
   private final JobContext context;
   private final AtlasClient atlas;
   private final SafetyGuard guard;
-  private final Plan plan;
+  private final Request request;
+  private final Timeouts timeouts;
+  private final String source;
+  private final String target;
 
   /**
    * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
    */
-  RestoreWorkflow(JobContext context, AtlasClient atlas, SafetyGuard guard, Plan plan) {
+  RestoreWorkflow(
+      JobContext context,
+      AtlasClient atlas,
+      SafetyGuard guard,
+      Request request,
+      Timeouts timeouts) {
     this.context = context;
     this.atlas = atlas;
     this.guard = guard;
-    this.plan = plan;
+    this.request = request;
+    this.timeouts = timeouts;
+    this.source = request.source().toString();
+    this.target = request.target().toString();
   }
 
   Result run() {
-    context.resource("atlas-source", plan.source());
-    context.resource("atlas-target", plan.target());
+    context.resource("atlas-source", source);
+    context.resource("atlas-target", target);
 
     context.step("snapshot");
     Snapshot snapshot = chooseSnapshot();
@@ -92,8 +83,8 @@ final class RestoreWorkflow {
     context.step("guard");
     Cluster cluster = readTarget();
     // The tag alone first: it needs no other request, and the account is asked for at the restore.
-    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(plan.target(), cluster::tags));
-    Resource resource = AtlasGuard.target(plan.target(), () -> readTarget().tags());
+    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(target, cluster::tags));
+    Resource resource = AtlasGuard.target(target, () -> readTarget().tags());
 
     context.step("restore");
     List<RestoreJob> intoTarget = runningIntoTarget();
@@ -105,7 +96,7 @@ final class RestoreWorkflow {
     Snapshot restoring = snapshot;
     if (adopt == null && !intoTarget.isEmpty()) {
       RestoreJob other = intoTarget.get(0);
-      if (plan.snapshotId() != null) {
+      if (request.snapshotId() != null) {
         throw JobException.refused(
             "restore-in-progress",
             "Atlas restore job "
@@ -113,7 +104,7 @@ final class RestoreWorkflow {
                 + " is already restoring snapshot "
                 + other.snapshotId()
                 + " into "
-                + plan.target()
+                + target
                 + "; wait for it to end (or cancel it in Atlas), then re-run");
       }
       // An earlier run chose the newest snapshot of its time; converge on its job.
@@ -123,13 +114,14 @@ final class RestoreWorkflow {
           "restore job {} is already restoring snapshot {} into {} (newer snapshot {} not used)",
           other.id(),
           other.snapshotId(),
-          plan.target(),
+          target,
           snapshot.id());
     }
     context.resource("atlas-snapshot", restoring.id());
 
     ObjectNode body =
-        AtlasClient.automatedRestore(restoring.id(), plan.targetProject(), plan.targetCluster());
+        AtlasClient.automatedRestore(
+            restoring.id(), request.target().project(), request.target().name());
     if (context.dryRun()) {
       return dryRun(restoring, adopt, resource, body);
     }
@@ -142,7 +134,7 @@ final class RestoreWorkflow {
           "adopting Atlas restore job {} (snapshot {} into {}), already running",
           job.id(),
           job.snapshotId(),
-          plan.target());
+          target);
     } else {
       job =
           guard
@@ -152,8 +144,8 @@ final class RestoreWorkflow {
           "started Atlas restore job {}: snapshot {} of {} into {}",
           job.id(),
           restoring.id(),
-          plan.source(),
-          plan.target());
+          source,
+          target);
     }
     context.resource("atlas-restore-job", job.id());
 
@@ -163,8 +155,8 @@ final class RestoreWorkflow {
     waitIdle();
     long seconds = Duration.between(started, context.clock().instant()).toSeconds();
     return new Result(
-        plan.source(),
-        plan.target(),
+        source,
+        target,
         restoring.id(),
         restoring.createdAt(),
         job.id(),
@@ -174,18 +166,20 @@ final class RestoreWorkflow {
   }
 
   private Snapshot chooseSnapshot() {
-    if (plan.snapshotId() != null) {
+    if (request.snapshotId() != null) {
       Snapshot s;
       try {
-        s = atlas.snapshot(plan.sourceProject(), plan.sourceCluster(), plan.snapshotId());
+        s =
+            atlas.snapshot(
+                request.source().project(), request.source().name(), request.snapshotId());
       } catch (AtlasApiException e) {
         if (e.status() == 404) {
           throw JobException.refused(
               "snapshot-missing",
               "snapshot "
-                  + plan.snapshotId()
+                  + request.snapshotId()
                   + " of "
-                  + plan.source()
+                  + source
                   + " does not exist ("
                   + e.reason()
                   + "); pick one from the cluster's backups, or leave --snapshot-id out for the"
@@ -199,22 +193,22 @@ final class RestoreWorkflow {
             "snapshot "
                 + s.id()
                 + " of "
-                + plan.source()
+                + source
                 + " is "
                 + s.status()
                 + ", not completed; wait for it or choose another");
       }
-      LOG.info("snapshot {} of {}, taken {}", s.id(), plan.source(), s.createdAt());
+      LOG.info("snapshot {} of {}, taken {}", s.id(), source, s.createdAt());
       return s;
     }
     List<Snapshot> all;
     try {
-      all = atlas.snapshots(plan.sourceProject(), plan.sourceCluster());
+      all = atlas.snapshots(request.source().project(), request.source().name());
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
             "source cluster "
-                + plan.source()
+                + source
                 + " not found ("
                 + e.reason()
                 + "); check --source-project and --source-cluster",
@@ -231,7 +225,7 @@ final class RestoreWorkflow {
       throw JobException.refused(
           "no-snapshot",
           "the source cluster "
-              + plan.source()
+              + source
               + " has no completed snapshot ("
               + all.size()
               + " snapshots in all); check its backup policy (replica set clusters only)");
@@ -239,7 +233,7 @@ final class RestoreWorkflow {
     Snapshot s = newest.get();
     LOG.info(
         "newest completed snapshot of {}: {}, taken {} ({} snapshots in all)",
-        plan.source(),
+        source,
         s.id(),
         s.createdAt(),
         all.size());
@@ -248,7 +242,7 @@ final class RestoreWorkflow {
 
   private Snapshot snapshotOrId(String id) {
     try {
-      return atlas.snapshot(plan.sourceProject(), plan.sourceCluster(), id);
+      return atlas.snapshot(request.source().project(), request.source().name(), id);
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         return new Snapshot(id, null, "unknown");
@@ -259,12 +253,12 @@ final class RestoreWorkflow {
 
   private Cluster readTarget() {
     try {
-      return atlas.cluster(plan.targetProject(), plan.targetCluster());
+      return atlas.cluster(request.target().project(), request.target().name());
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
             "target cluster "
-                + plan.target()
+                + target
                 + " not found ("
                 + e.reason()
                 + "); check --target-project and --target-cluster",
@@ -275,9 +269,9 @@ final class RestoreWorkflow {
   }
 
   private List<RestoreJob> runningIntoTarget() {
-    return atlas.restoreJobs(plan.sourceProject(), plan.sourceCluster()).stream()
+    return atlas.restoreJobs(request.source().project(), request.source().name()).stream()
         .filter(RestoreJob::running)
-        .filter(j -> j.restores(plan.targetProject(), plan.targetCluster()))
+        .filter(j -> j.restores(request.target().project(), request.target().name()))
         .toList();
   }
 
@@ -286,11 +280,11 @@ final class RestoreWorkflow {
    * made it: look for it before trying again, so one run never starts two restores.
    */
   private RestoreJob create(ObjectNode body) {
-    Backoff backoff = new Backoff(plan.pollInterval(), plan.pollInterval().multipliedBy(4), 2.0);
+    Backoff backoff = timeouts.createRetry();
     Duration delay = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        return atlas.createRestoreJob(plan.sourceProject(), plan.sourceCluster(), body);
+        return atlas.createRestoreJob(request.source().project(), request.source().name(), body);
       } catch (AtlasUnavailableException e) {
         String snapshotId = body.get("snapshotId").asText();
         Optional<RestoreJob> made =
@@ -302,7 +296,7 @@ final class RestoreWorkflow {
               made.get().id());
           return made.get();
         }
-        if (attempt >= CREATE_ATTEMPTS) {
+        if (attempt >= timeouts.createAttempts()) {
           throw e;
         }
         delay = backoff.next(delay);
@@ -318,22 +312,22 @@ final class RestoreWorkflow {
         "[dry-run] snapshot "
             + snapshot.id()
             + " of "
-            + plan.source()
+            + source
             + (snapshot.createdAt() == null ? "" : ", taken " + snapshot.createdAt())
-            + (plan.snapshotId() == null ? " (the newest completed)" : ""));
+            + (request.snapshotId() == null ? " (the newest completed)" : ""));
     if (adopt != null) {
       guard.check(Operation.RESTORE_OVER, resource);
       out.println(
           "[dry-run] restore job "
               + adopt.id()
               + " is already restoring it into "
-              + plan.target()
+              + target
               + ": would adopt it and wait, sending no request that changes anything");
     } else {
       guard.perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
       String url =
           atlas.http().base()
-              + AtlasClient.restoreJobsPath(plan.sourceProject(), plan.sourceCluster());
+              + AtlasClient.restoreJobsPath(request.source().project(), request.source().name());
       out.println("[dry-run] would send POST " + url);
       out.println("[dry-run]   Accept: " + AtlasClient.BACKUP_MEDIA_TYPE);
       out.println("[dry-run]   Content-Type: " + AtlasClient.BACKUP_MEDIA_TYPE);
@@ -347,13 +341,13 @@ final class RestoreWorkflow {
       }
       out.println(
           "[dry-run] then would wait for it to finish and for "
-              + plan.target()
+              + target
               + " to be IDLE; Atlas deletes the target's data first");
     }
     out.flush();
     return new Result(
-        plan.source(),
-        plan.target(),
+        source,
+        target,
         snapshot.id(),
         snapshot.createdAt(),
         adopt == null ? null : adopt.id(),
@@ -364,23 +358,17 @@ final class RestoreWorkflow {
 
   private RestoreJob waitFor(RestoreJob job, Snapshot snapshot) {
     String what =
-        "Atlas restore job "
-            + job.id()
-            + " (snapshot "
-            + snapshot.id()
-            + " into "
-            + plan.target()
-            + ")";
+        "Atlas restore job " + job.id() + " (snapshot " + snapshot.id() + " into " + target + ")";
     try {
       return context
           .waiter()
           .until(
               what,
-              untilDeadline(),
-              pollBackoff(),
+              Timeouts.untilDeadline(context),
+              timeouts.poll(),
               () -> {
                 RestoreJob j =
-                    atlas.restoreJob(plan.sourceProject(), plan.sourceCluster(), job.id());
+                    atlas.restoreJob(request.source().project(), request.source().name(), job.id());
                 if (j.finished()) {
                   return Poll.done(j);
                 }
@@ -412,7 +400,7 @@ final class RestoreWorkflow {
             + " of snapshot "
             + j.snapshotId()
             + " into "
-            + plan.target()
+            + target
             + " "
             + how
             + why);
@@ -430,11 +418,11 @@ final class RestoreWorkflow {
       return;
     }
     Cancellation.Reason reason = cancellation.request().reason();
-    if (reason == Cancellation.Reason.DEADLINE || !plan.cancelOnStop()) {
+    if (reason == Cancellation.Reason.DEADLINE || !request.cancelOnStop()) {
       LOG.warn(
           "left Atlas restore job {} running into {} ({}); a re-run adopts it",
           job.id(),
-          plan.target(),
+          target,
           reason == Cancellation.Reason.DEADLINE
               ? "the job's --timeout passed"
               : "--on-stop leave");
@@ -442,18 +430,21 @@ final class RestoreWorkflow {
     }
     boolean cancelled =
         context
-            .cleanup(CANCEL_TIMEOUT)
+            .cleanup(timeouts.cancel())
             .run(
                 "cancel Atlas restore job " + job.id() + " (cancel it in Atlas if this failed)",
                 () ->
                     atlas.cancelRestoreJob(
-                        plan.sourceProject(), plan.sourceCluster(), job.id(), CANCEL_TIMEOUT));
+                        request.source().project(),
+                        request.source().name(),
+                        job.id(),
+                        timeouts.cancel()));
     if (cancelled) {
       LOG.warn(
           "cancelled Atlas restore job {} because the run was stopped; {} stays partly restored"
               + " until the next run",
           job.id(),
-          plan.target());
+          target);
     }
   }
 
@@ -461,23 +452,14 @@ final class RestoreWorkflow {
     context
         .waiter()
         .until(
-            "Atlas cluster " + plan.target() + " to be IDLE after the restore",
-            untilDeadline(),
-            pollBackoff(),
+            "Atlas cluster " + target + " to be IDLE after the restore",
+            Timeouts.untilDeadline(context),
+            timeouts.poll(),
             () -> {
               String state = readTarget().stateName();
               return state == null || "IDLE".equals(state)
                   ? Poll.done(Boolean.TRUE)
                   : Poll.pending(state);
             });
-  }
-
-  private Backoff pollBackoff() {
-    return new Backoff(plan.pollInterval(), plan.pollInterval().multipliedBy(4), 1.5);
-  }
-
-  private Duration untilDeadline() {
-    Duration left = Duration.between(context.clock().instant(), context.deadline());
-    return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
   }
 }

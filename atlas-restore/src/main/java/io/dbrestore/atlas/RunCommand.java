@@ -4,6 +4,7 @@ import io.dbrestore.atlas.api.AtlasApiException;
 import io.dbrestore.atlas.api.AtlasAuth;
 import io.dbrestore.atlas.api.AtlasClient;
 import io.dbrestore.atlas.api.AtlasHttp;
+import io.dbrestore.atlas.api.ClusterRef;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
@@ -125,18 +126,10 @@ public final class RunCommand extends JobCommand {
 
   @Override
   protected Object execute(JobContext context) {
-    URI base = validate();
-    RestoreWorkflow.Plan plan =
-        new RestoreWorkflow.Plan(
-            sourceProject,
-            sourceCluster,
-            targetProject,
-            targetCluster,
-            snapshotId,
-            pollInterval,
-            onStop == OnStop.cancel);
-    SafetyGuard guard = AtlasGuard.of(context.guard(), plan.source(), protectedProjects);
-    AtlasGuard.checkWithoutAsking(guard, plan.target());
+    Request request = request();
+    URI base = atlasBaseUrl();
+    SafetyGuard guard = AtlasGuard.of(context.guard(), request);
+    AtlasGuard.checkWithoutAsking(guard, request);
 
     context.step("credentials");
     AtlasAuth auth =
@@ -150,38 +143,48 @@ public final class RunCommand extends JobCommand {
             context.cancellation(),
             "dbrestore-atlas-restore/" + VersionProvider.version());
     try {
-      return new RestoreWorkflow(context, new AtlasClient(http), guard, plan).run();
+      return new RestoreWorkflow(
+              context, new AtlasClient(http), guard, request, Timeouts.polling(pollInterval))
+          .run();
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
     }
   }
 
-  private URI validate() {
+  /** The flags checked in this order (exit 2 at the first wrong one), before any request. */
+  private Request request() {
     require(sourceProject, "--source-project");
     require(sourceCluster, "--source-cluster");
     require(targetProject, "--target-project");
     require(targetCluster, "--target-cluster");
     require(credentialsSecret, "--credentials-secret");
-    sourceProject = projectId(sourceProject, "--source-project");
-    targetProject = projectId(targetProject, "--target-project");
+    String source = projectId(sourceProject, "--source-project");
+    String target = projectId(targetProject, "--target-project");
     clusterName(sourceCluster, "--source-cluster");
     clusterName(targetCluster, "--target-cluster");
-    List<String> normalized = new ArrayList<>();
+    List<String> protectedIds = new ArrayList<>();
     for (String p : protectedProjects) {
       if (!p.isBlank()) {
-        normalized.add(projectId(p, "--protected-project"));
+        protectedIds.add(projectId(p, "--protected-project"));
       }
     }
-    protectedProjects = normalized;
+    String snapshot = null;
     if (snapshotId != null && !snapshotId.isBlank()) {
-      snapshotId = snapshotId.trim().toLowerCase(Locale.ROOT);
-      if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
+      snapshot = snapshotId.trim().toLowerCase(Locale.ROOT);
+      if (!SNAPSHOT_ID.matcher(snapshot).matches()) {
         throw JobException.invalidInput(
-            "--snapshot-id '" + snapshotId + "' is not an Atlas snapshot id (24 hex digits)");
+            "--snapshot-id '" + snapshot + "' is not an Atlas snapshot id (24 hex digits)");
       }
-    } else {
-      snapshotId = null;
     }
+    return new Request(
+        new ClusterRef(source, sourceCluster),
+        new ClusterRef(target, targetCluster),
+        snapshot,
+        protectedIds,
+        onStop == OnStop.cancel);
+  }
+
+  private URI atlasBaseUrl() {
     try {
       URI uri = new URI(atlasBaseUrl.trim().replaceAll("/+$", ""));
       if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
