@@ -3,9 +3,9 @@ package io.dbrestore.atlas;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbrestore.atlas.api.AtlasApiException;
-import io.dbrestore.atlas.api.AtlasClient;
 import io.dbrestore.atlas.api.AtlasUnavailableException;
 import io.dbrestore.atlas.api.Cluster;
+import io.dbrestore.atlas.api.HttpAtlas;
 import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
 import io.dbrestore.runtime.ExitCode;
@@ -48,7 +48,7 @@ final class RestoreWorkflow {
       Long restoreSeconds) {}
 
   private final JobContext context;
-  private final AtlasClient atlas;
+  private final HttpAtlas atlas;
   private final SafetyGuard guard;
   private final Request request;
   private final Timeouts timeouts;
@@ -59,11 +59,7 @@ final class RestoreWorkflow {
    * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
    */
   RestoreWorkflow(
-      JobContext context,
-      AtlasClient atlas,
-      SafetyGuard guard,
-      Request request,
-      Timeouts timeouts) {
+      JobContext context, HttpAtlas atlas, SafetyGuard guard, Request request, Timeouts timeouts) {
     this.context = context;
     this.atlas = atlas;
     this.guard = guard;
@@ -120,7 +116,7 @@ final class RestoreWorkflow {
     context.resource("atlas-snapshot", restoring.id());
 
     ObjectNode body =
-        AtlasClient.automatedRestore(
+        HttpAtlas.automatedRestore(
             restoring.id(), request.target().project(), request.target().name());
     if (context.dryRun()) {
       return dryRun(restoring, adopt, resource, body);
@@ -326,11 +322,11 @@ final class RestoreWorkflow {
     } else {
       guard.perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
       String url =
-          atlas.http().base()
-              + AtlasClient.restoreJobsPath(request.source().project(), request.source().name());
+          atlas.transport().base()
+              + HttpAtlas.restoreJobsPath(request.source().project(), request.source().name());
       out.println("[dry-run] would send POST " + url);
-      out.println("[dry-run]   Accept: " + AtlasClient.BACKUP_MEDIA_TYPE);
-      out.println("[dry-run]   Content-Type: " + AtlasClient.BACKUP_MEDIA_TYPE);
+      out.println("[dry-run]   Accept: " + HttpAtlas.BACKUP_MEDIA_TYPE);
+      out.println("[dry-run]   Content-Type: " + HttpAtlas.BACKUP_MEDIA_TYPE);
       try {
         for (String line :
             JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body).split("\\R")) {

@@ -2,9 +2,9 @@ package io.dbrestore.atlas;
 
 import io.dbrestore.atlas.api.AtlasApiException;
 import io.dbrestore.atlas.api.AtlasAuth;
-import io.dbrestore.atlas.api.AtlasClient;
-import io.dbrestore.atlas.api.AtlasHttp;
+import io.dbrestore.atlas.api.AtlasTransport;
 import io.dbrestore.atlas.api.ClusterRef;
+import io.dbrestore.atlas.api.HttpAtlas;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
@@ -135,16 +135,16 @@ public final class RunCommand extends JobCommand {
     AtlasAuth auth =
         AtlasCredentials.from(
             context.secrets().json(credentialsSecret), credentialsSecret, context.clock());
-    AtlasHttp http =
-        new AtlasHttp(
+    AtlasTransport transport =
+        new AtlasTransport(
             base,
             auth,
-            AtlasHttp.Retry.standard(httpRetryDelay),
+            AtlasTransport.Retry.standard(httpRetryDelay),
             context.cancellation(),
             "dbrestore-atlas-restore/" + VersionProvider.version());
     try {
       return new RestoreWorkflow(
-              context, new AtlasClient(http), guard, request, Timeouts.polling(pollInterval))
+              context, new HttpAtlas(transport), guard, request, Timeouts.polling(pollInterval))
           .run();
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);

@@ -59,11 +59,11 @@ public record RestoreJob(
         n.path("deliveryType").asText(null),
         n.path("targetGroupId").asText(null),
         n.path("targetClusterName").asText(null),
-        AtlasClient.instant(n, "finishedAt"),
+        HttpAtlas.instant(n, "finishedAt"),
         n.path("failed").asBoolean(false),
         n.path("cancelled").asBoolean(false),
         n.path("expired").asBoolean(false),
-        AtlasClient.instant(n, "expiresAt"),
-        AtlasClient.instant(n, "timestamp"));
+        HttpAtlas.instant(n, "expiresAt"),
+        HttpAtlas.instant(n, "timestamp"));
   }
 }

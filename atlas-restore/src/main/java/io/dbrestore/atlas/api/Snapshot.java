@@ -13,8 +13,6 @@ public record Snapshot(String id, Instant createdAt, String status) {
 
   static Snapshot of(JsonNode n) {
     return new Snapshot(
-        n.path("id").asText(null),
-        AtlasClient.instant(n, "createdAt"),
-        n.path("status").asText(""));
+        n.path("id").asText(null), HttpAtlas.instant(n, "createdAt"), n.path("status").asText(""));
   }
 }

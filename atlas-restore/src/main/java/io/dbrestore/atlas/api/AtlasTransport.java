@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Waits between attempts wake up at once on cancellation (SIGTERM, a stopped execution, the job's
  * deadline). Nothing here logs a header or a body.
  */
-public final class AtlasHttp {
-  private static final Logger LOG = LoggerFactory.getLogger(AtlasHttp.class);
+public final class AtlasTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(AtlasTransport.class);
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Retry settings: attempts for 5xx/connection errors and for 429, and the backoff between. */
@@ -76,7 +76,7 @@ public final class AtlasHttp {
   private final Cancellation cancellation;
   private final String userAgent;
 
-  public AtlasHttp(
+  public AtlasTransport(
       URI base, AtlasAuth auth, Retry retry, Cancellation cancellation, String userAgent) {
     this.base = base;
     this.auth = auth;

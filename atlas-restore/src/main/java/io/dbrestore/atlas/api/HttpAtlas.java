@@ -15,20 +15,20 @@ import java.util.function.Function;
  * the versioned media type {@value #BACKUP_MEDIA_TYPE}; clusters {@value #CLUSTER_MEDIA_TYPE}, the
  * version whose answer carries resource tags.
  */
-public final class AtlasClient {
+public final class HttpAtlas {
   public static final String BACKUP_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
   public static final String CLUSTER_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json";
   static final int PAGE_SIZE = 100;
   private static final int MAX_PAGES = 50;
 
-  private final AtlasHttp http;
+  private final AtlasTransport transport;
 
-  public AtlasClient(AtlasHttp http) {
-    this.http = http;
+  public HttpAtlas(AtlasTransport transport) {
+    this.transport = transport;
   }
 
-  public AtlasHttp http() {
-    return http;
+  public AtlasTransport transport() {
+    return transport;
   }
 
   static String clusterPath(String project, String cluster) {
@@ -46,15 +46,16 @@ public final class AtlasClient {
 
   public Snapshot snapshot(String project, String cluster, String snapshotId) {
     return Snapshot.of(
-        http.send(
-            AtlasHttp.Request.get(
+        transport.send(
+            AtlasTransport.Request.get(
                 clusterPath(project, cluster) + "/backup/snapshots/" + snapshotId,
                 BACKUP_MEDIA_TYPE)));
   }
 
   public Cluster cluster(String project, String cluster) {
     return Cluster.of(
-        http.send(AtlasHttp.Request.get(clusterPath(project, cluster), CLUSTER_MEDIA_TYPE)));
+        transport.send(
+            AtlasTransport.Request.get(clusterPath(project, cluster), CLUSTER_MEDIA_TYPE)));
   }
 
   /** The restore jobs made from a source cluster's snapshots, all pages. */
@@ -64,24 +65,24 @@ public final class AtlasClient {
 
   public RestoreJob restoreJob(String project, String cluster, String restoreJobId) {
     return RestoreJob.of(
-        http.send(
-            AtlasHttp.Request.get(
+        transport.send(
+            AtlasTransport.Request.get(
                 restoreJobsPath(project, cluster) + "/" + restoreJobId, BACKUP_MEDIA_TYPE)));
   }
 
-  /** POSTs the restore job; not repeated on 5xx or a lost answer (see {@link AtlasHttp}). */
+  /** POSTs the restore job; not repeated on 5xx or a lost answer (see {@link AtlasTransport}). */
   public RestoreJob createRestoreJob(String project, String cluster, ObjectNode body) {
     return RestoreJob.of(
-        http.send(
-            AtlasHttp.Request.post(
+        transport.send(
+            AtlasTransport.Request.post(
                 restoreJobsPath(project, cluster), body.toString(), BACKUP_MEDIA_TYPE)));
   }
 
   /** Cancels a restore job with one attempt bounded by {@code timeout}, for cleanup. */
   public void cancelRestoreJob(
       String project, String cluster, String restoreJobId, Duration timeout) {
-    http.sendOnce(
-        AtlasHttp.Request.delete(
+    transport.sendOnce(
+        AtlasTransport.Request.delete(
             restoreJobsPath(project, cluster) + "/" + restoreJobId, BACKUP_MEDIA_TYPE),
         timeout);
   }
@@ -89,7 +90,7 @@ public final class AtlasClient {
   /** The request body of an automated restore: the fields Atlas requires for that type. */
   public static ObjectNode automatedRestore(
       String snapshotId, String targetProject, String targetCluster) {
-    ObjectNode body = AtlasHttp.JSON.createObjectNode();
+    ObjectNode body = AtlasTransport.JSON.createObjectNode();
     body.put("deliveryType", RestoreJob.AUTOMATED);
     body.put("snapshotId", snapshotId);
     body.put("targetClusterName", targetCluster);
@@ -101,8 +102,8 @@ public final class AtlasClient {
     List<T> all = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
       JsonNode answer =
-          http.send(
-              AtlasHttp.Request.get(
+          transport.send(
+              AtlasTransport.Request.get(
                   path + "?pageNum=" + page + "&itemsPerPage=" + PAGE_SIZE + "&includeCount=true",
                   BACKUP_MEDIA_TYPE));
       JsonNode results = answer.path("results");
