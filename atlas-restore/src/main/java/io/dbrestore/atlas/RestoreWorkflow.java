@@ -1,11 +1,9 @@
 package io.dbrestore.atlas;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbrestore.atlas.api.AtlasApiException;
+import io.dbrestore.atlas.api.AtlasPort;
 import io.dbrestore.atlas.api.AtlasUnavailableException;
 import io.dbrestore.atlas.api.Cluster;
-import io.dbrestore.atlas.api.HttpAtlas;
 import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
 import io.dbrestore.runtime.ExitCode;
@@ -17,7 +15,6 @@ import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -32,9 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  static final String CREATE_CALL = "atlas:createBackupRestoreJob";
 
   /** The result for Step Functions. */
   record Result(
@@ -45,10 +39,27 @@ final class RestoreWorkflow {
       String restoreJobId,
       boolean restoreJobAdopted,
       Instant restoreFinishedAt,
-      Long restoreSeconds) {}
+      Long restoreSeconds) {
+
+    /**
+     * What a dry run reports: nothing was restored, so no restore job of its own, no end and no
+     * duration (the dry-run overlay's are simulated); a running job it would adopt is named.
+     */
+    Result planned() {
+      return new Result(
+          source,
+          target,
+          snapshotId,
+          snapshotCreatedAt,
+          restoreJobAdopted ? restoreJobId : null,
+          restoreJobAdopted,
+          null,
+          null);
+    }
+  }
 
   private final JobContext context;
-  private final HttpAtlas atlas;
+  private final AtlasPort atlas;
   private final SafetyGuard guard;
   private final Request request;
   private final Timeouts timeouts;
@@ -59,7 +70,7 @@ final class RestoreWorkflow {
    * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
    */
   RestoreWorkflow(
-      JobContext context, HttpAtlas atlas, SafetyGuard guard, Request request, Timeouts timeouts) {
+      JobContext context, AtlasPort atlas, SafetyGuard guard, Request request, Timeouts timeouts) {
     this.context = context;
     this.atlas = atlas;
     this.guard = guard;
@@ -115,12 +126,6 @@ final class RestoreWorkflow {
     }
     context.resource("atlas-snapshot", restoring.id());
 
-    ObjectNode body =
-        HttpAtlas.automatedRestore(
-            restoring.id(), request.target().project(), request.target().name());
-    if (context.dryRun()) {
-      return dryRun(restoring, adopt, resource, body);
-    }
     RestoreJob job;
     boolean adopted = adopt != null;
     if (adopted) {
@@ -134,7 +139,12 @@ final class RestoreWorkflow {
     } else {
       job =
           guard
-              .perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> create(body))
+              .perform(
+                  Operation.RESTORE_OVER,
+                  resource,
+                  AtlasPort.CREATE_RESTORE_JOB,
+                  // Nothing runs into the target: the chosen snapshot is the one to restore.
+                  () -> create(snapshot))
               .orElseThrow();
       LOG.info(
           "started Atlas restore job {}: snapshot {} of {} into {}",
@@ -165,9 +175,7 @@ final class RestoreWorkflow {
     if (request.snapshotId() != null) {
       Snapshot s;
       try {
-        s =
-            atlas.snapshot(
-                request.source().project(), request.source().name(), request.snapshotId());
+        s = atlas.snapshot(request.source(), request.snapshotId());
       } catch (AtlasApiException e) {
         if (e.status() == 404) {
           throw JobException.refused(
@@ -199,7 +207,7 @@ final class RestoreWorkflow {
     }
     List<Snapshot> all;
     try {
-      all = atlas.snapshots(request.source().project(), request.source().name());
+      all = atlas.snapshots(request.source());
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
@@ -238,7 +246,7 @@ final class RestoreWorkflow {
 
   private Snapshot snapshotOrId(String id) {
     try {
-      return atlas.snapshot(request.source().project(), request.source().name(), id);
+      return atlas.snapshot(request.source(), id);
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         return new Snapshot(id, null, "unknown");
@@ -249,7 +257,7 @@ final class RestoreWorkflow {
 
   private Cluster readTarget() {
     try {
-      return atlas.cluster(request.target().project(), request.target().name());
+      return atlas.cluster(request.target());
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
@@ -265,9 +273,9 @@ final class RestoreWorkflow {
   }
 
   private List<RestoreJob> runningIntoTarget() {
-    return atlas.restoreJobs(request.source().project(), request.source().name()).stream()
+    return atlas.restoreJobs(request.source()).stream()
         .filter(RestoreJob::running)
-        .filter(j -> j.restores(request.target().project(), request.target().name()))
+        .filter(j -> j.restores(request.target()))
         .toList();
   }
 
@@ -275,16 +283,17 @@ final class RestoreWorkflow {
    * POSTs the restore job. When its answer is lost (5xx, connection error) Atlas may still have
    * made it: look for it before trying again, so one run never starts two restores.
    */
-  private RestoreJob create(ObjectNode body) {
+  private RestoreJob create(Snapshot snapshot) {
     Backoff backoff = timeouts.createRetry();
     Duration delay = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        return atlas.createRestoreJob(request.source().project(), request.source().name(), body);
+        return atlas.createRestoreJob(request.source(), snapshot, request.target());
       } catch (AtlasUnavailableException e) {
-        String snapshotId = body.get("snapshotId").asText();
         Optional<RestoreJob> made =
-            runningIntoTarget().stream().filter(j -> snapshotId.equals(j.snapshotId())).findFirst();
+            runningIntoTarget().stream()
+                .filter(j -> snapshot.id().equals(j.snapshotId()))
+                .findFirst();
         if (made.isPresent()) {
           LOG.info(
               "the answer to creating the restore job was lost ({}); Atlas made it: {}",
@@ -302,56 +311,6 @@ final class RestoreWorkflow {
     }
   }
 
-  private Result dryRun(Snapshot snapshot, RestoreJob adopt, Resource resource, ObjectNode body) {
-    PrintWriter out = context.out();
-    out.println(
-        "[dry-run] snapshot "
-            + snapshot.id()
-            + " of "
-            + source
-            + (snapshot.createdAt() == null ? "" : ", taken " + snapshot.createdAt())
-            + (request.snapshotId() == null ? " (the newest completed)" : ""));
-    if (adopt != null) {
-      guard.check(Operation.RESTORE_OVER, resource);
-      out.println(
-          "[dry-run] restore job "
-              + adopt.id()
-              + " is already restoring it into "
-              + target
-              + ": would adopt it and wait, sending no request that changes anything");
-    } else {
-      guard.perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
-      String url =
-          atlas.transport().base()
-              + HttpAtlas.restoreJobsPath(request.source().project(), request.source().name());
-      out.println("[dry-run] would send POST " + url);
-      out.println("[dry-run]   Accept: " + HttpAtlas.BACKUP_MEDIA_TYPE);
-      out.println("[dry-run]   Content-Type: " + HttpAtlas.BACKUP_MEDIA_TYPE);
-      try {
-        for (String line :
-            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body).split("\\R")) {
-          out.println("[dry-run]   " + line);
-        }
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      out.println(
-          "[dry-run] then would wait for it to finish and for "
-              + target
-              + " to be IDLE; Atlas deletes the target's data first");
-    }
-    out.flush();
-    return new Result(
-        source,
-        target,
-        snapshot.id(),
-        snapshot.createdAt(),
-        adopt == null ? null : adopt.id(),
-        adopt != null,
-        null,
-        null);
-  }
-
   private RestoreJob waitFor(RestoreJob job, Snapshot snapshot) {
     String what =
         "Atlas restore job " + job.id() + " (snapshot " + snapshot.id() + " into " + target + ")";
@@ -363,8 +322,7 @@ final class RestoreWorkflow {
               Timeouts.untilDeadline(context),
               timeouts.poll(),
               () -> {
-                RestoreJob j =
-                    atlas.restoreJob(request.source().project(), request.source().name(), job.id());
+                RestoreJob j = atlas.restoreJob(request.source(), job.id());
                 if (j.finished()) {
                   return Poll.done(j);
                 }
@@ -429,12 +387,7 @@ final class RestoreWorkflow {
             .cleanup(timeouts.cancel())
             .run(
                 "cancel Atlas restore job " + job.id() + " (cancel it in Atlas if this failed)",
-                () ->
-                    atlas.cancelRestoreJob(
-                        request.source().project(),
-                        request.source().name(),
-                        job.id(),
-                        timeouts.cancel()));
+                () -> atlas.cancelRestoreJob(request.source(), job.id(), timeouts.cancel()));
     if (cancelled) {
       LOG.warn(
           "cancelled Atlas restore job {} because the run was stopped; {} stays partly restored"

@@ -2,14 +2,17 @@ package io.dbrestore.atlas;
 
 import io.dbrestore.atlas.api.AtlasApiException;
 import io.dbrestore.atlas.api.AtlasAuth;
+import io.dbrestore.atlas.api.AtlasPort;
 import io.dbrestore.atlas.api.AtlasTransport;
 import io.dbrestore.atlas.api.ClusterRef;
+import io.dbrestore.atlas.api.DryRunAtlas;
 import io.dbrestore.atlas.api.HttpAtlas;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.plan.DryRunPlan;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -125,30 +128,45 @@ public final class RunCommand extends JobCommand {
   Duration httpRetryDelay;
 
   @Override
-  protected Object execute(JobContext context) {
+  protected RestoreWorkflow.Result execute(JobContext context) {
     Request request = request();
     URI base = atlasBaseUrl();
-    SafetyGuard guard = AtlasGuard.of(context.guard(), request);
+    Timeouts timeouts = Timeouts.polling(pollInterval);
+    SafetyGuard guard = AtlasGuard.of(context.guardForPort(), request);
     AtlasGuard.checkWithoutAsking(guard, request);
 
     context.step("credentials");
     AtlasAuth auth =
         AtlasCredentials.from(
             context.secrets().json(credentialsSecret), credentialsSecret, context.clock());
-    AtlasTransport transport =
-        new AtlasTransport(
-            base,
-            auth,
-            AtlasTransport.Retry.standard(httpRetryDelay),
-            context.cancellation(),
-            "dbrestore-atlas-restore/" + VersionProvider.version());
     try {
-      return new RestoreWorkflow(
-              context, new HttpAtlas(transport), guard, request, Timeouts.polling(pollInterval))
-          .run();
+      RestoreWorkflow.Result result =
+          new RestoreWorkflow(context, port(context, request, base, auth), guard, request, timeouts)
+              .run();
+      return context.dryRun() ? result.planned() : result;
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
     }
+  }
+
+  /** Atlas over HTTP; in a dry run, under the overlay that prints and simulates each change. */
+  private AtlasPort port(JobContext context, Request request, URI base, AtlasAuth auth) {
+    HttpAtlas atlas =
+        new HttpAtlas(
+            new AtlasTransport(
+                base,
+                auth,
+                AtlasTransport.Retry.standard(httpRetryDelay),
+                context.cancellation(),
+                "dbrestore-atlas-restore/" + VersionProvider.version()));
+    return context.dryRun()
+        ? new DryRunAtlas(
+            atlas,
+            atlas.base(),
+            new DryRunPlan(context.out()),
+            context.clock(),
+            request.snapshotId() == null)
+        : atlas;
   }
 
   /** The flags checked in this order (exit 2 at the first wrong one), before any request. */

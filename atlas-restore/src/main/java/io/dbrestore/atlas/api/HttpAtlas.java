@@ -2,20 +2,23 @@ package io.dbrestore.atlas.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The Atlas Admin API v2 calls atlas-restore makes, in its own terms. Cloud backup resources use
- * the versioned media type {@value #BACKUP_MEDIA_TYPE}; clusters {@value #CLUSTER_MEDIA_TYPE}, the
- * version whose answer carries resource tags.
+ * {@link AtlasPort} over the Atlas Admin API v2. Cloud backup resources use the versioned media
+ * type {@value #BACKUP_MEDIA_TYPE}; clusters {@value #CLUSTER_MEDIA_TYPE}, the version whose answer
+ * carries resource tags.
  */
-public final class HttpAtlas {
+public final class HttpAtlas implements AtlasPort {
   public static final String BACKUP_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
   public static final String CLUSTER_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json";
   static final int PAGE_SIZE = 100;
@@ -27,75 +30,76 @@ public final class HttpAtlas {
     this.transport = transport;
   }
 
-  public AtlasTransport transport() {
-    return transport;
+  public URI base() {
+    return transport.base();
   }
 
-  static String clusterPath(String project, String cluster) {
-    return "/api/atlas/v2/groups/" + project + "/clusters/" + cluster;
+  private static String clusterPath(ClusterRef cluster) {
+    return "/api/atlas/v2/groups/" + cluster.project() + "/clusters/" + cluster.name();
   }
 
-  public static String restoreJobsPath(String project, String cluster) {
-    return clusterPath(project, cluster) + "/backup/restoreJobs";
+  private static String restoreJobsPath(ClusterRef source) {
+    return clusterPath(source) + "/backup/restoreJobs";
   }
 
-  /** Every snapshot of a (replica set) cluster, all pages. */
-  public List<Snapshot> snapshots(String project, String cluster) {
-    return pages(clusterPath(project, cluster) + "/backup/snapshots", Snapshot::of);
+  @Override
+  public List<Snapshot> snapshots(ClusterRef cluster) {
+    return pages(clusterPath(cluster) + "/backup/snapshots", HttpAtlas::snapshot);
   }
 
-  public Snapshot snapshot(String project, String cluster, String snapshotId) {
-    return Snapshot.of(
+  @Override
+  public Snapshot snapshot(ClusterRef cluster, String snapshotId) {
+    return snapshot(
         transport.send(
             AtlasTransport.Request.get(
-                clusterPath(project, cluster) + "/backup/snapshots/" + snapshotId,
-                BACKUP_MEDIA_TYPE)));
+                clusterPath(cluster) + "/backup/snapshots/" + snapshotId, BACKUP_MEDIA_TYPE)));
   }
 
-  public Cluster cluster(String project, String cluster) {
-    return Cluster.of(
-        transport.send(
-            AtlasTransport.Request.get(clusterPath(project, cluster), CLUSTER_MEDIA_TYPE)));
+  @Override
+  public Cluster cluster(ClusterRef cluster) {
+    return cluster(
+        transport.send(AtlasTransport.Request.get(clusterPath(cluster), CLUSTER_MEDIA_TYPE)));
   }
 
-  /** The restore jobs made from a source cluster's snapshots, all pages. */
-  public List<RestoreJob> restoreJobs(String project, String cluster) {
-    return pages(restoreJobsPath(project, cluster), RestoreJob::of);
+  @Override
+  public List<RestoreJob> restoreJobs(ClusterRef source) {
+    return pages(restoreJobsPath(source), HttpAtlas::restoreJob);
   }
 
-  public RestoreJob restoreJob(String project, String cluster, String restoreJobId) {
-    return RestoreJob.of(
+  @Override
+  public RestoreJob restoreJob(ClusterRef source, String restoreJobId) {
+    return restoreJob(
         transport.send(
             AtlasTransport.Request.get(
-                restoreJobsPath(project, cluster) + "/" + restoreJobId, BACKUP_MEDIA_TYPE)));
+                restoreJobsPath(source) + "/" + restoreJobId, BACKUP_MEDIA_TYPE)));
   }
 
-  /** POSTs the restore job; not repeated on 5xx or a lost answer (see {@link AtlasTransport}). */
-  public RestoreJob createRestoreJob(String project, String cluster, ObjectNode body) {
-    return RestoreJob.of(
-        transport.send(
-            AtlasTransport.Request.post(
-                restoreJobsPath(project, cluster), body.toString(), BACKUP_MEDIA_TYPE)));
+  /** Not repeated on 5xx or a lost answer (see {@link AtlasTransport}). */
+  @Override
+  public RestoreJob createRestoreJob(ClusterRef source, Snapshot snapshot, ClusterRef target) {
+    return restoreJob(transport.send(createRequest(source, snapshot.id(), target)));
   }
 
-  /** Cancels a restore job with one attempt bounded by {@code timeout}, for cleanup. */
-  public void cancelRestoreJob(
-      String project, String cluster, String restoreJobId, Duration timeout) {
-    transport.sendOnce(
-        AtlasTransport.Request.delete(
-            restoreJobsPath(project, cluster) + "/" + restoreJobId, BACKUP_MEDIA_TYPE),
-        timeout);
-  }
-
-  /** The request body of an automated restore: the fields Atlas requires for that type. */
-  public static ObjectNode automatedRestore(
-      String snapshotId, String targetProject, String targetCluster) {
+  /**
+   * The request that creates an automated restore, as it is sent (and as a dry run prints it): the
+   * fields Atlas requires for that type.
+   */
+  public static AtlasTransport.Request createRequest(
+      ClusterRef source, String snapshotId, ClusterRef target) {
     ObjectNode body = AtlasTransport.JSON.createObjectNode();
     body.put("deliveryType", RestoreJob.AUTOMATED);
     body.put("snapshotId", snapshotId);
-    body.put("targetClusterName", targetCluster);
-    body.put("targetGroupId", targetProject);
-    return body;
+    body.put("targetClusterName", target.name());
+    body.put("targetGroupId", target.project());
+    return AtlasTransport.Request.post(restoreJobsPath(source), body.toString(), BACKUP_MEDIA_TYPE);
+  }
+
+  @Override
+  public void cancelRestoreJob(ClusterRef source, String restoreJobId, Duration timeout) {
+    transport.sendOnce(
+        AtlasTransport.Request.delete(
+            restoreJobsPath(source) + "/" + restoreJobId, BACKUP_MEDIA_TYPE),
+        timeout);
   }
 
   private <T> List<T> pages(String path, Function<JsonNode, T> item) {
@@ -118,7 +122,37 @@ public final class HttpAtlas {
     return all;
   }
 
-  static Instant instant(JsonNode n, String field) {
+  private static Snapshot snapshot(JsonNode n) {
+    return new Snapshot(
+        n.path("id").asText(null), instant(n, "createdAt"), n.path("status").asText(""));
+  }
+
+  private static Cluster cluster(JsonNode n) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (JsonNode t : n.path("tags")) {
+      if (t.hasNonNull("key")) {
+        tags.put(t.get("key").asText(), t.path("value").asText(""));
+      }
+    }
+    return new Cluster(n.path("name").asText(null), n.path("stateName").asText(null), tags);
+  }
+
+  private static RestoreJob restoreJob(JsonNode n) {
+    return new RestoreJob(
+        n.path("id").asText(null),
+        n.path("snapshotId").asText(null),
+        n.path("deliveryType").asText(null),
+        n.path("targetGroupId").asText(null),
+        n.path("targetClusterName").asText(null),
+        instant(n, "finishedAt"),
+        n.path("failed").asBoolean(false),
+        n.path("cancelled").asBoolean(false),
+        n.path("expired").asBoolean(false),
+        instant(n, "expiresAt"),
+        instant(n, "timestamp"));
+  }
+
+  private static Instant instant(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull() || v.asText().isBlank()) {
       return null;
