@@ -1,5 +1,6 @@
 package io.dbrestore.atlas;
 
+import io.dbrestore.atlas.api.ClusterRef;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Protection;
@@ -61,7 +62,8 @@ final class AtlasGuard {
   }
 
   /** The target cluster for the guard, its tags read by {@code atlasTags} (in Atlas's spelling). */
-  static Resource target(String target, TagLookup atlasTags) {
-    return new Resource(KIND, target, TagLookup.spelledAs("Atlas tag", MANAGED_TAG, atlasTags));
+  static Resource target(ClusterRef target, TagLookup atlasTags) {
+    return new Resource(
+        KIND, target.toString(), TagLookup.spelledAs("Atlas tag", MANAGED_TAG, atlasTags));
   }
 }

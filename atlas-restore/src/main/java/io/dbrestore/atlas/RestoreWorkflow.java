@@ -2,30 +2,30 @@ package io.dbrestore.atlas;
 
 import io.dbrestore.atlas.api.AtlasApiException;
 import io.dbrestore.atlas.api.AtlasPort;
-import io.dbrestore.atlas.api.AtlasUnavailableException;
 import io.dbrestore.atlas.api.Cluster;
+import io.dbrestore.atlas.api.ClusterRef;
 import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
-import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
 import io.dbrestore.runtime.guard.SafetyGuard;
-import io.dbrestore.runtime.lifecycle.Cancellation;
-import io.dbrestore.runtime.wait.Backoff;
+import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import io.dbrestore.runtime.wait.Poll;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The restore: choose the snapshot, guard the target, start (or adopt) the Atlas restore job, wait
- * until it finished and the target cluster is idle again.
+ * The restore: choose the snapshot, guard the target, start the Atlas restore job (or adopt the one
+ * already running into the target), wait until it finished and the target cluster is IDLE again.
+ * The restore job is {@link RestoreJobs}'s; the refusals that need no request came before, in the
+ * command ({@link AtlasGuard#checkWithoutAsking}).
  */
 final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
@@ -63,10 +63,10 @@ final class RestoreWorkflow {
   private final SafetyGuard guard;
   private final Request request;
   private final Timeouts timeouts;
-  private final String source;
-  private final String target;
+  private final RestoreJobs jobs;
 
   /**
+   * @param atlas Atlas, or in a dry run the overlay that prints and simulates the changes
    * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
    */
   RestoreWorkflow(
@@ -76,101 +76,39 @@ final class RestoreWorkflow {
     this.guard = guard;
     this.request = request;
     this.timeouts = timeouts;
-    this.source = request.source().toString();
-    this.target = request.target().toString();
+    this.jobs = new RestoreJobs(context, atlas, guard, request, timeouts);
   }
 
   Result run() {
-    context.resource("atlas-source", source);
-    context.resource("atlas-target", target);
+    context.resource("atlas-source", request.source().toString());
+    context.resource("atlas-target", request.target().toString());
 
     context.step("snapshot");
     Snapshot snapshot = chooseSnapshot();
 
     context.step("guard");
-    Cluster cluster = readTarget();
-    // The tag alone first: it needs no other request, and the account is asked for at the restore.
-    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(target, cluster::tags));
-    Resource resource = AtlasGuard.target(target, () -> readTarget().tags());
+    Resource target = guardTarget();
 
     context.step("restore");
-    List<RestoreJob> intoTarget = runningIntoTarget();
-    RestoreJob adopt =
-        intoTarget.stream()
-            .filter(j -> snapshot.id().equals(j.snapshotId()))
-            .findFirst()
-            .orElse(null);
-    Snapshot restoring = snapshot;
-    if (adopt == null && !intoTarget.isEmpty()) {
-      RestoreJob other = intoTarget.get(0);
-      if (request.snapshotId() != null) {
-        throw JobException.refused(
-            "restore-in-progress",
-            "Atlas restore job "
-                + other.id()
-                + " is already restoring snapshot "
-                + other.snapshotId()
-                + " into "
-                + target
-                + "; wait for it to end (or cancel it in Atlas), then re-run");
-      }
-      // An earlier run chose the newest snapshot of its time; converge on its job.
-      adopt = other;
-      restoring = snapshotOrId(other.snapshotId());
-      LOG.info(
-          "restore job {} is already restoring snapshot {} into {} (newer snapshot {} not used)",
-          other.id(),
-          other.snapshotId(),
-          target,
-          snapshot.id());
-    }
-    context.resource("atlas-snapshot", restoring.id());
-
-    RestoreJob job;
-    boolean adopted = adopt != null;
-    if (adopted) {
-      guard.check(Operation.RESTORE_OVER, resource);
-      job = adopt;
-      LOG.info(
-          "adopting Atlas restore job {} (snapshot {} into {}), already running",
-          job.id(),
-          job.snapshotId(),
-          target);
-    } else {
-      job =
-          guard
-              .perform(
-                  Operation.RESTORE_OVER,
-                  resource,
-                  AtlasPort.CREATE_RESTORE_JOB,
-                  // Nothing runs into the target: the chosen snapshot is the one to restore.
-                  () -> create(snapshot))
-              .orElseThrow();
-      LOG.info(
-          "started Atlas restore job {}: snapshot {} of {} into {}",
-          job.id(),
-          restoring.id(),
-          source,
-          target);
-    }
-    context.resource("atlas-restore-job", job.id());
+    RestoreJobs.Started restore = jobs.startOrAdopt(snapshot, target);
 
     context.step("wait");
     Instant started = context.clock().instant();
-    RestoreJob done = waitFor(job, restoring);
-    waitIdle();
+    RestoreJob done = jobs.awaitFinished(restore);
+    awaitIdle();
     long seconds = Duration.between(started, context.clock().instant()).toSeconds();
     return new Result(
-        source,
-        target,
-        restoring.id(),
-        restoring.createdAt(),
-        job.id(),
-        adopted,
+        request.source().toString(),
+        request.target().toString(),
+        restore.snapshot().id(),
+        restore.snapshot().createdAt(),
+        restore.job().id(),
+        restore.adopted(),
         done.finishedAt(),
         seconds);
   }
 
+  /** {@code --snapshot-id}, which must exist and be completed; else the newest completed one. */
   private Snapshot chooseSnapshot() {
     if (request.snapshotId() != null) {
       Snapshot s;
@@ -183,7 +121,7 @@ final class RestoreWorkflow {
               "snapshot "
                   + request.snapshotId()
                   + " of "
-                  + source
+                  + request.source()
                   + " does not exist ("
                   + e.reason()
                   + "); pick one from the cluster's backups, or leave --snapshot-id out for the"
@@ -197,39 +135,28 @@ final class RestoreWorkflow {
             "snapshot "
                 + s.id()
                 + " of "
-                + source
+                + request.source()
                 + " is "
                 + s.status()
                 + ", not completed; wait for it or choose another");
       }
-      LOG.info("snapshot {} of {}, taken {}", s.id(), source, s.createdAt());
+      LOG.info("snapshot {} of {}, taken {}", s.id(), request.source(), s.createdAt());
       return s;
     }
-    List<Snapshot> all;
-    try {
-      all = atlas.snapshots(request.source());
-    } catch (AtlasApiException e) {
-      if (e.status() == 404) {
-        throw JobException.invalidInput(
-            "source cluster "
-                + source
-                + " not found ("
-                + e.reason()
-                + "); check --source-project and --source-cluster",
-            e);
-      }
-      throw e;
-    }
+    List<Snapshot> all = named("source", request.source(), () -> atlas.snapshots(request.source()));
+    // A snapshot of unknown age is never the newest: it could be of any age.
     Optional<Snapshot> newest =
-        all.stream()
-            .filter(Snapshot::completed)
-            .filter(s -> s.createdAt() != null)
-            .max(Comparator.comparing(Snapshot::createdAt));
+        new SnapshotChoice<Snapshot>(
+                Snapshot::id,
+                Snapshot::createdAt,
+                s -> s.completed() && s.createdAt() != null,
+                context.clock())
+            .newest(all);
     if (newest.isEmpty()) {
       throw JobException.refused(
           "no-snapshot",
           "the source cluster "
-              + source
+              + request.source()
               + " has no completed snapshot ("
               + all.size()
               + " snapshots in all); check its backup policy (replica set clusters only)");
@@ -237,171 +164,59 @@ final class RestoreWorkflow {
     Snapshot s = newest.get();
     LOG.info(
         "newest completed snapshot of {}: {}, taken {} ({} snapshots in all)",
-        source,
+        request.source(),
         s.id(),
         s.createdAt(),
         all.size());
     return s;
   }
 
-  private Snapshot snapshotOrId(String id) {
-    try {
-      return atlas.snapshot(request.source(), id);
-    } catch (AtlasApiException e) {
-      if (e.status() == 404) {
-        return new Snapshot(id, null, "unknown");
-      }
-      throw e;
-    }
+  /**
+   * Refuses (exit 3) a target without the managed tag, from the one read that also finds out
+   * whether it exists; the account is asked for only when the restore is started or adopted, where
+   * the guard checks everything again with the tags read fresh. Returns the target for that check.
+   */
+  private Resource guardTarget() {
+    Cluster cluster = readTarget();
+    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(request.target(), cluster::tags));
+    return AtlasGuard.target(request.target(), () -> readTarget().tags());
   }
 
   private Cluster readTarget() {
+    return named("target", request.target(), () -> atlas.cluster(request.target()));
+  }
+
+  /**
+   * What {@code read} returns; exit 2 when Atlas does not know the {@code role} cluster, which the
+   * command line named.
+   */
+  private static <T> T named(String role, ClusterRef cluster, Supplier<T> read) {
     try {
-      return atlas.cluster(request.target());
+      return read.get();
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
-            "target cluster "
-                + target
+            role
+                + " cluster "
+                + cluster
                 + " not found ("
                 + e.reason()
-                + "); check --target-project and --target-cluster",
+                + "); check --"
+                + role
+                + "-project and --"
+                + role
+                + "-cluster",
             e);
       }
       throw e;
     }
   }
 
-  private List<RestoreJob> runningIntoTarget() {
-    return atlas.restoreJobs(request.source()).stream()
-        .filter(RestoreJob::running)
-        .filter(j -> j.restores(request.target()))
-        .toList();
-  }
-
-  /**
-   * POSTs the restore job. When its answer is lost (5xx, connection error) Atlas may still have
-   * made it: look for it before trying again, so one run never starts two restores.
-   */
-  private RestoreJob create(Snapshot snapshot) {
-    Backoff backoff = timeouts.createRetry();
-    Duration delay = null;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return atlas.createRestoreJob(request.source(), snapshot, request.target());
-      } catch (AtlasUnavailableException e) {
-        Optional<RestoreJob> made =
-            runningIntoTarget().stream()
-                .filter(j -> snapshot.id().equals(j.snapshotId()))
-                .findFirst();
-        if (made.isPresent()) {
-          LOG.info(
-              "the answer to creating the restore job was lost ({}); Atlas made it: {}",
-              e.reason(),
-              made.get().id());
-          return made.get();
-        }
-        if (attempt >= timeouts.createAttempts()) {
-          throw e;
-        }
-        delay = backoff.next(delay);
-        LOG.info("creating the restore job failed ({}); trying again in {}", e.reason(), delay);
-        context.cancellation().sleep(delay);
-      }
-    }
-  }
-
-  private RestoreJob waitFor(RestoreJob job, Snapshot snapshot) {
-    String what =
-        "Atlas restore job " + job.id() + " (snapshot " + snapshot.id() + " into " + target + ")";
-    try {
-      return context
-          .waiter()
-          .until(
-              what,
-              Timeouts.untilDeadline(context),
-              timeouts.poll(),
-              () -> {
-                RestoreJob j = atlas.restoreJob(request.source(), job.id());
-                if (j.finished()) {
-                  return Poll.done(j);
-                }
-                String ended = j.endedBecause();
-                if (ended != null) {
-                  throw ended(j, ended);
-                }
-                return Poll.pending("restoring");
-              });
-    } catch (RuntimeException e) {
-      stopped(job);
-      throw e;
-    }
-  }
-
-  private JobException ended(RestoreJob j, String how) {
-    String why =
-        j.failed()
-            ? "; Atlas gives no reason through its API: see the project's Activity Feed, then"
-                + " re-run"
-            : j.cancelled()
-                ? " (someone cancelled it in Atlas); re-run to restore again"
-                : " before it finished; re-run to restore again";
-    return new JobException(
-        ExitCode.FAULT,
-        "restore-" + (j.failed() ? "failed" : j.cancelled() ? "cancelled" : "expired"),
-        "Atlas restore job "
-            + j.id()
-            + " of snapshot "
-            + j.snapshotId()
-            + " into "
-            + target
-            + " "
-            + how
-            + why);
-  }
-
-  /**
-   * The run was stopped while the restore job was running. A stopped execution or SIGTERM cancels
-   * it (unless {@code --on-stop leave}): stopping means stopping, and the target is being
-   * overwritten anyway. The job's own deadline leaves it running, since the restore itself is fine
-   * and a re-run adopts it.
-   */
-  private void stopped(RestoreJob job) {
-    Cancellation cancellation = context.cancellation();
-    if (!cancellation.isCancelled()) {
-      return;
-    }
-    Cancellation.Reason reason = cancellation.request().reason();
-    if (reason == Cancellation.Reason.DEADLINE || !request.cancelOnStop()) {
-      LOG.warn(
-          "left Atlas restore job {} running into {} ({}); a re-run adopts it",
-          job.id(),
-          target,
-          reason == Cancellation.Reason.DEADLINE
-              ? "the job's --timeout passed"
-              : "--on-stop leave");
-      return;
-    }
-    boolean cancelled =
-        context
-            .cleanup(timeouts.cancel())
-            .run(
-                "cancel Atlas restore job " + job.id() + " (cancel it in Atlas if this failed)",
-                () -> atlas.cancelRestoreJob(request.source(), job.id(), timeouts.cancel()));
-    if (cancelled) {
-      LOG.warn(
-          "cancelled Atlas restore job {} because the run was stopped; {} stays partly restored"
-              + " until the next run",
-          job.id(),
-          target);
-    }
-  }
-
-  private void waitIdle() {
+  private void awaitIdle() {
     context
         .waiter()
         .until(
-            "Atlas cluster " + target + " to be IDLE after the restore",
+            "Atlas cluster " + request.target() + " to be IDLE after the restore",
             Timeouts.untilDeadline(context),
             timeouts.poll(),
             () -> {
