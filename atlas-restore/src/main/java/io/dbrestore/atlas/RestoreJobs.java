@@ -53,8 +53,7 @@ final class RestoreJobs {
    */
   Started startOrAdopt(Snapshot chosen, Resource target) {
     List<RestoreJob> intoTarget = runningIntoTarget();
-    Optional<RestoreJob> same =
-        intoTarget.stream().filter(j -> chosen.id().equals(j.snapshotId())).findFirst();
+    Optional<RestoreJob> same = restoring(intoTarget, chosen);
     if (same.isPresent()) {
       return adopt(same.get(), chosen, target);
     }
@@ -130,6 +129,10 @@ final class RestoreJobs {
         .toList();
   }
 
+  private static Optional<RestoreJob> restoring(List<RestoreJob> jobs, Snapshot snapshot) {
+    return jobs.stream().filter(j -> snapshot.id().equals(j.snapshotId())).findFirst();
+  }
+
   /**
    * Creates the restore job. When its answer is lost (5xx, connection error) Atlas may still have
    * made it: look for it before trying again.
@@ -140,10 +143,7 @@ final class RestoreJobs {
       try {
         return atlas.createRestoreJob(request.source(), snapshot, request.target());
       } catch (AtlasUnavailableException e) {
-        Optional<RestoreJob> made =
-            runningIntoTarget().stream()
-                .filter(j -> snapshot.id().equals(j.snapshotId()))
-                .findFirst();
+        Optional<RestoreJob> made = restoring(runningIntoTarget(), snapshot);
         if (made.isPresent()) {
           LOG.info(
               "the answer to creating the restore job was lost ({}); Atlas made it: {}",

@@ -188,11 +188,9 @@ public final class RunCommand extends JobCommand {
     }
     String snapshot = null;
     if (snapshotId != null && !snapshotId.isBlank()) {
-      snapshot = snapshotId.trim().toLowerCase(Locale.ROOT);
-      if (!SNAPSHOT_ID.matcher(snapshot).matches()) {
-        throw JobException.invalidInput(
-            "--snapshot-id '" + snapshot + "' is not an Atlas snapshot id (24 hex digits)");
-      }
+      snapshot = lowerCase(snapshotId);
+      checked(
+          "--snapshot-id", snapshot, snapshot, SNAPSHOT_ID, "an Atlas snapshot id (24 hex digits)");
     }
     return new Request(
         new ClusterRef(source, sourceCluster),
@@ -230,24 +228,36 @@ public final class RunCommand extends JobCommand {
   }
 
   private static String projectId(String value, String option) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (!PROJECT_ID.matcher(v).matches()) {
-      throw JobException.invalidInput(
-          option
-              + " '"
-              + value
-              + "' is not an Atlas project id (24 hex digits, shown in the project's settings)");
-    }
-    return v;
+    return checked(
+        option,
+        value,
+        lowerCase(value),
+        PROJECT_ID,
+        "an Atlas project id (24 hex digits, shown in the project's settings)");
   }
 
   private static void clusterName(String value, String option) {
-    if (!CLUSTER_NAME.matcher(value).matches()) {
-      throw JobException.invalidInput(
-          option
-              + " '"
-              + value
-              + "' is not an Atlas cluster name (letters, digits and hyphens, at most 64)");
+    checked(
+        option,
+        value,
+        value,
+        CLUSTER_NAME,
+        "an Atlas cluster name (letters, digits and hyphens, at most 64)");
+  }
+
+  private static String lowerCase(String value) {
+    return value.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code normalized}, unless it does not match {@code pattern}: then exit 2 saying that {@code
+   * value} as given is not {@code what}.
+   */
+  private static String checked(
+      String option, String value, String normalized, Pattern pattern, String what) {
+    if (!pattern.matcher(normalized).matches()) {
+      throw JobException.invalidInput(option + " '" + value + "' is not " + what);
     }
+    return normalized;
   }
 }

@@ -50,15 +50,12 @@ public final class HttpAtlas implements AtlasPort {
   @Override
   public Snapshot snapshot(ClusterRef cluster, String snapshotId) {
     return snapshot(
-        transport.send(
-            AtlasTransport.Request.get(
-                clusterPath(cluster) + "/backup/snapshots/" + snapshotId, BACKUP_MEDIA_TYPE)));
+        get(clusterPath(cluster) + "/backup/snapshots/" + snapshotId, BACKUP_MEDIA_TYPE));
   }
 
   @Override
   public Cluster cluster(ClusterRef cluster) {
-    return cluster(
-        transport.send(AtlasTransport.Request.get(clusterPath(cluster), CLUSTER_MEDIA_TYPE)));
+    return cluster(get(clusterPath(cluster), CLUSTER_MEDIA_TYPE));
   }
 
   @Override
@@ -68,10 +65,7 @@ public final class HttpAtlas implements AtlasPort {
 
   @Override
   public RestoreJob restoreJob(ClusterRef source, String restoreJobId) {
-    return restoreJob(
-        transport.send(
-            AtlasTransport.Request.get(
-                restoreJobsPath(source) + "/" + restoreJobId, BACKUP_MEDIA_TYPE)));
+    return restoreJob(get(restoreJobsPath(source) + "/" + restoreJobId, BACKUP_MEDIA_TYPE));
   }
 
   /** Not repeated on 5xx or a lost answer (see {@link AtlasTransport}). */
@@ -102,14 +96,17 @@ public final class HttpAtlas implements AtlasPort {
         timeout);
   }
 
+  private JsonNode get(String path, String mediaType) {
+    return transport.send(AtlasTransport.Request.get(path, mediaType));
+  }
+
   private <T> List<T> pages(String path, Function<JsonNode, T> item) {
     List<T> all = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
       JsonNode answer =
-          transport.send(
-              AtlasTransport.Request.get(
-                  path + "?pageNum=" + page + "&itemsPerPage=" + PAGE_SIZE + "&includeCount=true",
-                  BACKUP_MEDIA_TYPE));
+          get(
+              path + "?pageNum=" + page + "&itemsPerPage=" + PAGE_SIZE + "&includeCount=true",
+              BACKUP_MEDIA_TYPE);
       JsonNode results = answer.path("results");
       for (JsonNode n : results) {
         all.add(item.apply(n));
