@@ -1,5 +1,6 @@
 package io.dbrestore.atlas;
 
+import io.dbrestore.atlas.api.AtlasPort;
 import io.dbrestore.atlas.api.ClusterRef;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.guard.Operation;
@@ -17,8 +18,7 @@ import io.dbrestore.runtime.guard.TagLookup;
  * match) and every refusal reads alike.
  */
 final class AtlasGuard {
-  /** What the guard calls an Atlas cluster, in refusals and in the dry-run plan. */
-  static final String KIND = "atlas cluster";
+  static final String KIND = AtlasPort.CLUSTER;
 
   /**
    * The Atlas spelling of the runtime's managed tag: Atlas tag keys may not contain ':', so {@code

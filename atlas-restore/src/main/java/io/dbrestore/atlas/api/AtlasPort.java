@@ -10,6 +10,9 @@ import java.util.List;
  * AtlasUnavailableException}.
  */
 public interface AtlasPort {
+  /** What a cluster is called in the guard's refusals and in the dry-run plan. */
+  String CLUSTER = "atlas cluster";
+
   /** Creating a restore job, as the guard's log and the dry-run plan name it. */
   String CREATE_RESTORE_JOB = "atlas:createBackupRestoreJob";
 

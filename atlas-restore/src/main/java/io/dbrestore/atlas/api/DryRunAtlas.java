@@ -114,7 +114,7 @@ public final class DryRunAtlas implements AtlasPort {
   public RestoreJob createRestoreJob(ClusterRef source, Snapshot snapshot, ClusterRef target) {
     snapshots.putIfAbsent(snapshot.id(), snapshot);
     printSnapshot(source, snapshot.id());
-    plan.call(CREATE_RESTORE_JOB, Operation.RESTORE_OVER.cliName() + " atlas cluster " + target);
+    plan.call(CREATE_RESTORE_JOB, Operation.RESTORE_OVER.cliName() + " " + CLUSTER + " " + target);
     AtlasTransport.Request request = HttpAtlas.createRequest(source, snapshot.id(), target);
     plan.step("send " + request.method() + " " + base + request.path());
     plan.line(DryRunPlan.PREFIX + "  Accept: " + request.mediaType());
