@@ -1,68 +1,34 @@
 package io.dbrestore.atlas;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbrestore.atlas.api.AtlasApiException;
-import io.dbrestore.atlas.api.AtlasClient;
-import io.dbrestore.atlas.api.AtlasUnavailableException;
+import io.dbrestore.atlas.api.AtlasPort;
 import io.dbrestore.atlas.api.Cluster;
+import io.dbrestore.atlas.api.ClusterRef;
 import io.dbrestore.atlas.api.RestoreJob;
 import io.dbrestore.atlas.api.Snapshot;
-import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
-import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
-import io.dbrestore.runtime.lifecycle.Cancellation;
-import io.dbrestore.runtime.wait.Backoff;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import io.dbrestore.runtime.wait.Poll;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The restore: choose the snapshot, guard the target, start (or adopt) the Atlas restore job, wait
- * until it finished and the target cluster is idle again.
+ * The restore: choose the snapshot, guard the target, start the Atlas restore job (or adopt the one
+ * already running into the target), wait until it finished and the target cluster is IDLE again.
+ * The restore job is {@link RestoreJobs}'s; the refusals that need no request came before, in the
+ * command ({@link AtlasGuard#checkWithoutAsking}).
  */
 final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * The Atlas spelling of the runtime's managed tag: Atlas tag keys may not contain ':', so {@code
-   * dbrestore:managed} becomes {@code dbrestore-managed}.
-   */
-  static final String MANAGED_TAG = Tags.atlasKey(Tags.MANAGED);
-
-  static final String CREATE_CALL = "atlas:createBackupRestoreJob";
-  private static final int CREATE_ATTEMPTS = 3;
-  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
-
-  /** What to restore where, and how. */
-  record Plan(
-      String sourceProject,
-      String sourceCluster,
-      String targetProject,
-      String targetCluster,
-      String snapshotId,
-      Duration pollInterval,
-      boolean cancelOnStop) {
-    String source() {
-      return sourceProject + "/" + sourceCluster;
-    }
-
-    String target() {
-      return targetProject + "/" + targetCluster;
-    }
-  }
 
   /** The result for Step Functions. */
   record Result(
@@ -73,170 +39,89 @@ final class RestoreWorkflow {
       String restoreJobId,
       boolean restoreJobAdopted,
       Instant restoreFinishedAt,
-      Long restoreSeconds) {}
+      Long restoreSeconds) {
 
-  private final JobContext context;
-  private final AtlasClient atlas;
-  private final Plan plan;
-
-  RestoreWorkflow(JobContext context, AtlasClient atlas, Plan plan) {
-    this.context = context;
-    this.atlas = atlas;
-    this.plan = plan;
+    /**
+     * What a dry run reports: nothing was restored, so no restore job of its own, no end and no
+     * duration (the dry-run overlay's are simulated); a running job it would adopt is named.
+     */
+    Result planned() {
+      return new Result(
+          source,
+          target,
+          snapshotId,
+          snapshotCreatedAt,
+          restoreJobAdopted ? restoreJobId : null,
+          restoreJobAdopted,
+          null,
+          null);
+    }
   }
 
+  private final JobContext context;
+  private final AtlasPort atlas;
+  private final SafetyGuard guard;
+  private final Request request;
+  private final Timeouts timeouts;
+  private final RestoreJobs jobs;
+
   /**
-   * The refusals that need no request at all (exit 3): no allowlist, target equal to the source, a
-   * protected target project, a target not on the allowlist. The allowlist matches {@code
-   * <targetProject>/<targetCluster>} whole.
+   * @param atlas Atlas, or in a dry run the overlay that prints and simulates the changes
+   * @param guard the runtime's guard with the Atlas rules ({@link AtlasGuard#of})
    */
-  static void refuseWithoutAsking(JobContext context, Plan plan, List<String> protectedProjects) {
-    String target = "Atlas cluster " + plan.target();
-    Pattern allowlist = context.guardPolicy().allowlist();
-    if (allowlist == null) {
-      throw JobException.refused(
-          "no-allowlist",
-          "refused to restore over "
-              + target
-              + ": no target allowlist is configured; set --target-allowlist (env"
-              + " DBRESTORE_TARGET_ALLOWLIST) to a pattern of <project-id>/<cluster> this job may"
-              + " overwrite");
-    }
-    if (plan.sourceProject().equals(plan.targetProject())
-        && plan.sourceCluster().equals(plan.targetCluster())) {
-      throw JobException.refused(
-          "target-is-source",
-          "refused to restore over "
-              + target
-              + ": it is the source cluster; --target-project/--target-cluster must name the"
-              + " development cluster");
-    }
-    if (protectedProjects.contains(plan.targetProject())) {
-      throw JobException.refused(
-          "protected-project",
-          "refused to restore over "
-              + target
-              + ": project "
-              + plan.targetProject()
-              + " is protected (--protected-project); restore into a development project");
-    }
-    if (!allowlist.matcher(plan.target()).matches()) {
-      throw JobException.refused(
-          "not-allowlisted",
-          "refused to restore over "
-              + target
-              + ": '"
-              + plan.target()
-              + "' does not match the target allowlist '"
-              + allowlist.pattern()
-              + "'; fix the target or the allowlist");
-    }
+  RestoreWorkflow(
+      JobContext context, AtlasPort atlas, SafetyGuard guard, Request request, Timeouts timeouts) {
+    this.context = context;
+    this.atlas = atlas;
+    this.guard = guard;
+    this.request = request;
+    this.timeouts = timeouts;
+    this.jobs = new RestoreJobs(context, atlas, guard, request, timeouts);
   }
 
   Result run() {
-    context.resource("atlas-source", plan.source());
-    context.resource("atlas-target", plan.target());
+    context.resource("atlas-source", request.source().toString());
+    context.resource("atlas-target", request.target().toString());
 
     context.step("snapshot");
     Snapshot snapshot = chooseSnapshot();
 
     context.step("guard");
-    Cluster cluster = readTarget();
-    requireManagedTag(cluster);
-    Resource resource = new Resource("atlas cluster", plan.target(), () -> guardTags(readTarget()));
+    Resource target = guardTarget();
 
     context.step("restore");
-    List<RestoreJob> intoTarget = runningIntoTarget();
-    RestoreJob adopt =
-        intoTarget.stream()
-            .filter(j -> snapshot.id().equals(j.snapshotId()))
-            .findFirst()
-            .orElse(null);
-    Snapshot restoring = snapshot;
-    if (adopt == null && !intoTarget.isEmpty()) {
-      RestoreJob other = intoTarget.get(0);
-      if (plan.snapshotId() != null) {
-        throw JobException.refused(
-            "restore-in-progress",
-            "Atlas restore job "
-                + other.id()
-                + " is already restoring snapshot "
-                + other.snapshotId()
-                + " into "
-                + plan.target()
-                + "; wait for it to end (or cancel it in Atlas), then re-run");
-      }
-      // An earlier run chose the newest snapshot of its time; converge on its job.
-      adopt = other;
-      restoring = snapshotOrId(other.snapshotId());
-      LOG.info(
-          "restore job {} is already restoring snapshot {} into {} (newer snapshot {} not used)",
-          other.id(),
-          other.snapshotId(),
-          plan.target(),
-          snapshot.id());
-    }
-    context.resource("atlas-snapshot", restoring.id());
-
-    ObjectNode body =
-        AtlasClient.automatedRestore(restoring.id(), plan.targetProject(), plan.targetCluster());
-    if (context.dryRun()) {
-      return dryRun(restoring, adopt, resource, body);
-    }
-    RestoreJob job;
-    boolean adopted = adopt != null;
-    if (adopted) {
-      context.guard().check(Operation.RESTORE_OVER, resource);
-      job = adopt;
-      LOG.info(
-          "adopting Atlas restore job {} (snapshot {} into {}), already running",
-          job.id(),
-          job.snapshotId(),
-          plan.target());
-    } else {
-      job =
-          context
-              .guard()
-              .perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> create(body))
-              .orElseThrow();
-      LOG.info(
-          "started Atlas restore job {}: snapshot {} of {} into {}",
-          job.id(),
-          restoring.id(),
-          plan.source(),
-          plan.target());
-    }
-    context.resource("atlas-restore-job", job.id());
+    RestoreJobs.Started restore = jobs.startOrAdopt(snapshot, target);
 
     context.step("wait");
     Instant started = context.clock().instant();
-    RestoreJob done = waitFor(job, restoring);
-    waitIdle();
+    RestoreJob done = jobs.awaitFinished(restore);
+    awaitIdle();
     long seconds = Duration.between(started, context.clock().instant()).toSeconds();
     return new Result(
-        plan.source(),
-        plan.target(),
-        restoring.id(),
-        restoring.createdAt(),
-        job.id(),
-        adopted,
+        request.source().toString(),
+        request.target().toString(),
+        restore.snapshot().id(),
+        restore.snapshot().createdAt(),
+        restore.job().id(),
+        restore.adopted(),
         done.finishedAt(),
         seconds);
   }
 
+  /** {@code --snapshot-id}, which must exist and be completed; else the newest completed one. */
   private Snapshot chooseSnapshot() {
-    if (plan.snapshotId() != null) {
+    if (request.snapshotId() != null) {
       Snapshot s;
       try {
-        s = atlas.snapshot(plan.sourceProject(), plan.sourceCluster(), plan.snapshotId());
+        s = atlas.snapshot(request.source(), request.snapshotId());
       } catch (AtlasApiException e) {
         if (e.status() == 404) {
           throw JobException.refused(
               "snapshot-missing",
               "snapshot "
-                  + plan.snapshotId()
+                  + request.snapshotId()
                   + " of "
-                  + plan.source()
+                  + request.source()
                   + " does not exist ("
                   + e.reason()
                   + "); pick one from the cluster's backups, or leave --snapshot-id out for the"
@@ -250,39 +135,28 @@ final class RestoreWorkflow {
             "snapshot "
                 + s.id()
                 + " of "
-                + plan.source()
+                + request.source()
                 + " is "
                 + s.status()
                 + ", not completed; wait for it or choose another");
       }
-      LOG.info("snapshot {} of {}, taken {}", s.id(), plan.source(), s.createdAt());
+      LOG.info("snapshot {} of {}, taken {}", s.id(), request.source(), s.createdAt());
       return s;
     }
-    List<Snapshot> all;
-    try {
-      all = atlas.snapshots(plan.sourceProject(), plan.sourceCluster());
-    } catch (AtlasApiException e) {
-      if (e.status() == 404) {
-        throw JobException.invalidInput(
-            "source cluster "
-                + plan.source()
-                + " not found ("
-                + e.reason()
-                + "); check --source-project and --source-cluster",
-            e);
-      }
-      throw e;
-    }
+    List<Snapshot> all = named("source", request.source(), () -> atlas.snapshots(request.source()));
+    // A snapshot of unknown age is never the newest: it could be of any age.
     Optional<Snapshot> newest =
-        all.stream()
-            .filter(Snapshot::completed)
-            .filter(s -> s.createdAt() != null)
-            .max(Comparator.comparing(Snapshot::createdAt));
+        new SnapshotChoice<Snapshot>(
+                Snapshot::id,
+                Snapshot::createdAt,
+                s -> s.completed() && s.createdAt() != null,
+                context.clock())
+            .newest(all);
     if (newest.isEmpty()) {
       throw JobException.refused(
           "no-snapshot",
           "the source cluster "
-              + plan.source()
+              + request.source()
               + " has no completed snapshot ("
               + all.size()
               + " snapshots in all); check its backup policy (replica set clusters only)");
@@ -290,263 +164,66 @@ final class RestoreWorkflow {
     Snapshot s = newest.get();
     LOG.info(
         "newest completed snapshot of {}: {}, taken {} ({} snapshots in all)",
-        plan.source(),
+        request.source(),
         s.id(),
         s.createdAt(),
         all.size());
     return s;
   }
 
-  private Snapshot snapshotOrId(String id) {
-    try {
-      return atlas.snapshot(plan.sourceProject(), plan.sourceCluster(), id);
-    } catch (AtlasApiException e) {
-      if (e.status() == 404) {
-        return new Snapshot(id, null, "unknown");
-      }
-      throw e;
-    }
+  /**
+   * Refuses (exit 3) a target without the managed tag, from the one read that also finds out
+   * whether it exists; the account is asked for only when the restore is started or adopted, where
+   * the guard checks everything again with the tags read fresh. Returns the target for that check.
+   */
+  private Resource guardTarget() {
+    Cluster cluster = readTarget();
+    guard.checkManaged(Operation.RESTORE_OVER, AtlasGuard.target(request.target(), cluster::tags));
+    return AtlasGuard.target(request.target(), () -> readTarget().tags());
   }
 
   private Cluster readTarget() {
+    return named("target", request.target(), () -> atlas.cluster(request.target()));
+  }
+
+  /**
+   * What {@code read} returns; exit 2 when Atlas does not know the {@code role} cluster, which the
+   * command line named.
+   */
+  private static <T> T named(String role, ClusterRef cluster, Supplier<T> read) {
     try {
-      return atlas.cluster(plan.targetProject(), plan.targetCluster());
+      return read.get();
     } catch (AtlasApiException e) {
       if (e.status() == 404) {
         throw JobException.invalidInput(
-            "target cluster "
-                + plan.target()
+            role
+                + " cluster "
+                + cluster
                 + " not found ("
                 + e.reason()
-                + "); check --target-project and --target-cluster",
+                + "); check --"
+                + role
+                + "-project and --"
+                + role
+                + "-cluster",
             e);
       }
       throw e;
     }
   }
 
-  private void requireManagedTag(Cluster cluster) {
-    if (!"true".equals(cluster.tags().get(MANAGED_TAG))) {
-      throw JobException.refused(
-          "unmanaged-resource",
-          "refused to restore over Atlas cluster "
-              + plan.target()
-              + ": it does not carry the Atlas tag "
-              + MANAGED_TAG
-              + "=true, so it is not a cluster dbrestore may overwrite; tag it in Atlas only if"
-              + " its data may be replaced every night");
-    }
-  }
-
-  /** The tags the runtime's guard reads: the Atlas managed tag in the runtime's spelling. */
-  private static Map<String, String> guardTags(Cluster cluster) {
-    return "true".equals(cluster.tags().get(MANAGED_TAG)) ? Map.of(Tags.MANAGED, "true") : Map.of();
-  }
-
-  private List<RestoreJob> runningIntoTarget() {
-    return atlas.restoreJobs(plan.sourceProject(), plan.sourceCluster()).stream()
-        .filter(RestoreJob::running)
-        .filter(j -> j.restores(plan.targetProject(), plan.targetCluster()))
-        .toList();
-  }
-
-  /**
-   * POSTs the restore job. When its answer is lost (5xx, connection error) Atlas may still have
-   * made it: look for it before trying again, so one run never starts two restores.
-   */
-  private RestoreJob create(ObjectNode body) {
-    Backoff backoff = new Backoff(plan.pollInterval(), plan.pollInterval().multipliedBy(4), 2.0);
-    Duration delay = null;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return atlas.createRestoreJob(plan.sourceProject(), plan.sourceCluster(), body);
-      } catch (AtlasUnavailableException e) {
-        String snapshotId = body.get("snapshotId").asText();
-        Optional<RestoreJob> made =
-            runningIntoTarget().stream().filter(j -> snapshotId.equals(j.snapshotId())).findFirst();
-        if (made.isPresent()) {
-          LOG.info(
-              "the answer to creating the restore job was lost ({}); Atlas made it: {}",
-              e.reason(),
-              made.get().id());
-          return made.get();
-        }
-        if (attempt >= CREATE_ATTEMPTS) {
-          throw e;
-        }
-        delay = backoff.next(delay);
-        LOG.info("creating the restore job failed ({}); trying again in {}", e.reason(), delay);
-        context.cancellation().sleep(delay);
-      }
-    }
-  }
-
-  private Result dryRun(Snapshot snapshot, RestoreJob adopt, Resource resource, ObjectNode body) {
-    PrintWriter out = context.out();
-    out.println(
-        "[dry-run] snapshot "
-            + snapshot.id()
-            + " of "
-            + plan.source()
-            + (snapshot.createdAt() == null ? "" : ", taken " + snapshot.createdAt())
-            + (plan.snapshotId() == null ? " (the newest completed)" : ""));
-    if (adopt != null) {
-      context.guard().check(Operation.RESTORE_OVER, resource);
-      out.println(
-          "[dry-run] restore job "
-              + adopt.id()
-              + " is already restoring it into "
-              + plan.target()
-              + ": would adopt it and wait, sending no request that changes anything");
-    } else {
-      context.guard().perform(Operation.RESTORE_OVER, resource, CREATE_CALL, () -> null);
-      String url =
-          atlas.http().base()
-              + AtlasClient.restoreJobsPath(plan.sourceProject(), plan.sourceCluster());
-      out.println("[dry-run] would send POST " + url);
-      out.println("[dry-run]   Accept: " + AtlasClient.BACKUP_MEDIA_TYPE);
-      out.println("[dry-run]   Content-Type: " + AtlasClient.BACKUP_MEDIA_TYPE);
-      try {
-        for (String line :
-            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body).split("\\R")) {
-          out.println("[dry-run]   " + line);
-        }
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      out.println(
-          "[dry-run] then would wait for it to finish and for "
-              + plan.target()
-              + " to be IDLE; Atlas deletes the target's data first");
-    }
-    out.flush();
-    return new Result(
-        plan.source(),
-        plan.target(),
-        snapshot.id(),
-        snapshot.createdAt(),
-        adopt == null ? null : adopt.id(),
-        adopt != null,
-        null,
-        null);
-  }
-
-  private RestoreJob waitFor(RestoreJob job, Snapshot snapshot) {
-    String what =
-        "Atlas restore job "
-            + job.id()
-            + " (snapshot "
-            + snapshot.id()
-            + " into "
-            + plan.target()
-            + ")";
-    try {
-      return context
-          .waiter()
-          .until(
-              what,
-              untilDeadline(),
-              pollBackoff(),
-              () -> {
-                RestoreJob j =
-                    atlas.restoreJob(plan.sourceProject(), plan.sourceCluster(), job.id());
-                if (j.finished()) {
-                  return Poll.done(j);
-                }
-                String ended = j.endedBecause();
-                if (ended != null) {
-                  throw ended(j, ended);
-                }
-                return Poll.pending("restoring");
-              });
-    } catch (RuntimeException e) {
-      stopped(job);
-      throw e;
-    }
-  }
-
-  private JobException ended(RestoreJob j, String how) {
-    String why =
-        j.failed()
-            ? "; Atlas gives no reason through its API: see the project's Activity Feed, then"
-                + " re-run"
-            : j.cancelled()
-                ? " (someone cancelled it in Atlas); re-run to restore again"
-                : " before it finished; re-run to restore again";
-    return new JobException(
-        ExitCode.FAULT,
-        "restore-" + (j.failed() ? "failed" : j.cancelled() ? "cancelled" : "expired"),
-        "Atlas restore job "
-            + j.id()
-            + " of snapshot "
-            + j.snapshotId()
-            + " into "
-            + plan.target()
-            + " "
-            + how
-            + why);
-  }
-
-  /**
-   * The run was stopped while the restore job was running. A stopped execution or SIGTERM cancels
-   * it (unless {@code --on-stop leave}): stopping means stopping, and the target is being
-   * overwritten anyway. The job's own deadline leaves it running, since the restore itself is fine
-   * and a re-run adopts it.
-   */
-  private void stopped(RestoreJob job) {
-    Cancellation cancellation = context.cancellation();
-    if (!cancellation.isCancelled()) {
-      return;
-    }
-    Cancellation.Reason reason = cancellation.request().reason();
-    if (reason == Cancellation.Reason.DEADLINE || !plan.cancelOnStop()) {
-      LOG.warn(
-          "left Atlas restore job {} running into {} ({}); a re-run adopts it",
-          job.id(),
-          plan.target(),
-          reason == Cancellation.Reason.DEADLINE
-              ? "the job's --timeout passed"
-              : "--on-stop leave");
-      return;
-    }
-    boolean cancelled =
-        context
-            .cleanup(CANCEL_TIMEOUT)
-            .run(
-                "cancel Atlas restore job " + job.id() + " (cancel it in Atlas if this failed)",
-                () ->
-                    atlas.cancelRestoreJob(
-                        plan.sourceProject(), plan.sourceCluster(), job.id(), CANCEL_TIMEOUT));
-    if (cancelled) {
-      LOG.warn(
-          "cancelled Atlas restore job {} because the run was stopped; {} stays partly restored"
-              + " until the next run",
-          job.id(),
-          plan.target());
-    }
-  }
-
-  private void waitIdle() {
+  private void awaitIdle() {
     context
         .waiter()
         .until(
-            "Atlas cluster " + plan.target() + " to be IDLE after the restore",
-            untilDeadline(),
-            pollBackoff(),
+            "Atlas cluster " + request.target() + " to be IDLE after the restore",
+            Timeouts.untilDeadline(context),
+            timeouts.poll(),
             () -> {
               String state = readTarget().stateName();
               return state == null || "IDLE".equals(state)
                   ? Poll.done(Boolean.TRUE)
                   : Poll.pending(state);
             });
-  }
-
-  private Backoff pollBackoff() {
-    return new Backoff(plan.pollInterval(), plan.pollInterval().multipliedBy(4), 1.5);
-  }
-
-  private Duration untilDeadline() {
-    Duration left = Duration.between(context.clock().instant(), context.deadline());
-    return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
   }
 }

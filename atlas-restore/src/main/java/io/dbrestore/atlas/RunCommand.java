@@ -2,12 +2,17 @@ package io.dbrestore.atlas;
 
 import io.dbrestore.atlas.api.AtlasApiException;
 import io.dbrestore.atlas.api.AtlasAuth;
-import io.dbrestore.atlas.api.AtlasClient;
-import io.dbrestore.atlas.api.AtlasHttp;
+import io.dbrestore.atlas.api.AtlasPort;
+import io.dbrestore.atlas.api.AtlasTransport;
+import io.dbrestore.atlas.api.ClusterRef;
+import io.dbrestore.atlas.api.DryRunAtlas;
+import io.dbrestore.atlas.api.HttpAtlas;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.plan.DryRunPlan;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -123,63 +128,79 @@ public final class RunCommand extends JobCommand {
   Duration httpRetryDelay;
 
   @Override
-  protected Object execute(JobContext context) {
-    URI base = validate();
-    RestoreWorkflow.Plan plan =
-        new RestoreWorkflow.Plan(
-            sourceProject,
-            sourceCluster,
-            targetProject,
-            targetCluster,
-            snapshotId,
-            pollInterval,
-            onStop == OnStop.cancel);
-    RestoreWorkflow.refuseWithoutAsking(context, plan, protectedProjects);
+  protected RestoreWorkflow.Result execute(JobContext context) {
+    Request request = request();
+    URI base = atlasBaseUrl();
+    Timeouts timeouts = Timeouts.polling(pollInterval);
+    SafetyGuard guard = AtlasGuard.of(context.guardForPort(), request);
+    AtlasGuard.checkWithoutAsking(guard, request);
 
     context.step("credentials");
     AtlasAuth auth =
         AtlasCredentials.from(
             context.secrets().json(credentialsSecret), credentialsSecret, context.clock());
-    AtlasHttp http =
-        new AtlasHttp(
-            base,
-            auth,
-            AtlasHttp.Retry.standard(httpRetryDelay),
-            context.cancellation(),
-            "dbrestore-atlas-restore/" + VersionProvider.version());
     try {
-      return new RestoreWorkflow(context, new AtlasClient(http), plan).run();
+      RestoreWorkflow.Result result =
+          new RestoreWorkflow(context, port(context, request, base, auth), guard, request, timeouts)
+              .run();
+      return context.dryRun() ? result.planned() : result;
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
     }
   }
 
-  private URI validate() {
+  /** Atlas over HTTP; in a dry run, under the overlay that prints and simulates each change. */
+  private AtlasPort port(JobContext context, Request request, URI base, AtlasAuth auth) {
+    HttpAtlas atlas =
+        new HttpAtlas(
+            new AtlasTransport(
+                base,
+                auth,
+                AtlasTransport.Retry.standard(httpRetryDelay),
+                context.cancellation(),
+                "dbrestore-atlas-restore/" + VersionProvider.version()));
+    return context.dryRun()
+        ? new DryRunAtlas(
+            atlas,
+            atlas.base(),
+            new DryRunPlan(context.out()),
+            context.clock(),
+            request.snapshotId() == null)
+        : atlas;
+  }
+
+  /** The flags checked in this order (exit 2 at the first wrong one), before any request. */
+  private Request request() {
     require(sourceProject, "--source-project");
     require(sourceCluster, "--source-cluster");
     require(targetProject, "--target-project");
     require(targetCluster, "--target-cluster");
     require(credentialsSecret, "--credentials-secret");
-    sourceProject = projectId(sourceProject, "--source-project");
-    targetProject = projectId(targetProject, "--target-project");
+    String source = projectId(sourceProject, "--source-project");
+    String target = projectId(targetProject, "--target-project");
     clusterName(sourceCluster, "--source-cluster");
     clusterName(targetCluster, "--target-cluster");
-    List<String> normalized = new ArrayList<>();
+    List<String> protectedIds = new ArrayList<>();
     for (String p : protectedProjects) {
       if (!p.isBlank()) {
-        normalized.add(projectId(p, "--protected-project"));
+        protectedIds.add(projectId(p, "--protected-project"));
       }
     }
-    protectedProjects = normalized;
+    String snapshot = null;
     if (snapshotId != null && !snapshotId.isBlank()) {
-      snapshotId = snapshotId.trim().toLowerCase(Locale.ROOT);
-      if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
-        throw JobException.invalidInput(
-            "--snapshot-id '" + snapshotId + "' is not an Atlas snapshot id (24 hex digits)");
-      }
-    } else {
-      snapshotId = null;
+      snapshot = lowerCase(snapshotId);
+      checked(
+          "--snapshot-id", snapshot, snapshot, SNAPSHOT_ID, "an Atlas snapshot id (24 hex digits)");
     }
+    return new Request(
+        new ClusterRef(source, sourceCluster),
+        new ClusterRef(target, targetCluster),
+        snapshot,
+        protectedIds,
+        onStop == OnStop.cancel);
+  }
+
+  private URI atlasBaseUrl() {
     try {
       URI uri = new URI(atlasBaseUrl.trim().replaceAll("/+$", ""));
       if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
@@ -207,24 +228,36 @@ public final class RunCommand extends JobCommand {
   }
 
   private static String projectId(String value, String option) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (!PROJECT_ID.matcher(v).matches()) {
-      throw JobException.invalidInput(
-          option
-              + " '"
-              + value
-              + "' is not an Atlas project id (24 hex digits, shown in the project's settings)");
-    }
-    return v;
+    return checked(
+        option,
+        value,
+        lowerCase(value),
+        PROJECT_ID,
+        "an Atlas project id (24 hex digits, shown in the project's settings)");
   }
 
   private static void clusterName(String value, String option) {
-    if (!CLUSTER_NAME.matcher(value).matches()) {
-      throw JobException.invalidInput(
-          option
-              + " '"
-              + value
-              + "' is not an Atlas cluster name (letters, digits and hyphens, at most 64)");
+    checked(
+        option,
+        value,
+        value,
+        CLUSTER_NAME,
+        "an Atlas cluster name (letters, digits and hyphens, at most 64)");
+  }
+
+  private static String lowerCase(String value) {
+    return value.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code normalized}, unless it does not match {@code pattern}: then exit 2 saying that {@code
+   * value} as given is not {@code what}.
+   */
+  private static String checked(
+      String option, String value, String normalized, Pattern pattern, String what) {
+    if (!pattern.matcher(normalized).matches()) {
+      throw JobException.invalidInput(option + " '" + value + "' is not " + what);
     }
+    return normalized;
   }
 }

@@ -8,10 +8,16 @@ import org.slf4j.LoggerFactory;
 
 /** Keeps what atlas-restore logs during a test (logs go to the process's stderr, not to Run's). */
 final class Logs implements AutoCloseable {
-  private final Logger logger = (Logger) LoggerFactory.getLogger("io.dbrestore.atlas");
+  private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   Logs() {
+    this("io.dbrestore.atlas");
+  }
+
+  /** What {@code loggerName} and the loggers below it log. */
+  Logs(String loggerName) {
+    logger = (Logger) LoggerFactory.getLogger(loggerName);
     appender.start();
     logger.addAppender(appender);
   }

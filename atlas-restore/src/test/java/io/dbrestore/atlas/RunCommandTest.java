@@ -274,7 +274,7 @@ class RunCommandTest {
   void executionStopped_cancelsTheAtlasRestoreJobAndExits6() {
     atlas.standard();
     atlas.jobProgress(JOB, job(JOB, NEW_SNAPSHOT, null));
-    stopExecutionAtSecondHeartbeat();
+    stopExecutionOnceTheRestoreStarted();
 
     Run run = run(taskEnv());
 
@@ -291,7 +291,7 @@ class RunCommandTest {
   void executionStopped_withOnStopLeave_leavesTheJobRunning() {
     atlas.standard();
     atlas.jobProgress(JOB, job(JOB, NEW_SNAPSHOT, null));
-    stopExecutionAtSecondHeartbeat();
+    stopExecutionOnceTheRestoreStarted();
 
     Run run = run(taskEnv(), "--on-stop", "leave");
 
@@ -304,13 +304,23 @@ class RunCommandTest {
     return Map.of("DBRESTORE_TASK_TOKEN", "token-abc", "DBRESTORE_HEARTBEAT_SECONDS", "1");
   }
 
-  private void stopExecutionAtSecondHeartbeat() {
+  /**
+   * The first heartbeat after Atlas accepted the restore job is answered "task timed out". Tied to
+   * the POST rather than to the second heartbeat, which on a busy machine can come before the run
+   * got that far (and then there is no restore job to cancel or leave).
+   */
+  private void stopExecutionOnceTheRestoreStarted() {
+    wm.stubFor(
+        atlas
+            .api(post(urlEqualTo(RESTORE_JOBS)))
+            .inScenario("stop")
+            .willReturn(okJson(job(JOB, NEW_SNAPSHOT, null)))
+            .willSetStateTo("stopped"));
     wm.stubFor(
         AwsStubs.sfn("SendTaskHeartbeat")
             .inScenario("stop")
             .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(AwsStubs.json(200, "{}"))
-            .willSetStateTo("stopped"));
+            .willReturn(AwsStubs.json(200, "{}")));
     wm.stubFor(
         AwsStubs.sfn("SendTaskHeartbeat")
             .inScenario("stop")

@@ -1,6 +1,5 @@
 package io.dbrestore.atlas.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
@@ -45,25 +44,26 @@ public record RestoreJob(
     return null;
   }
 
-  /** An automated restore of {@code snapshotId} into that project's cluster. */
-  public boolean restores(String targetProject, String targetCluster) {
+  /** An automated restore into that cluster. */
+  public boolean restores(ClusterRef target) {
     return AUTOMATED.equalsIgnoreCase(deliveryType)
-        && targetProject.equals(targetGroupId)
-        && targetCluster.equals(targetClusterName);
+        && target.project().equals(targetGroupId)
+        && target.name().equals(targetClusterName);
   }
 
-  static RestoreJob of(JsonNode n) {
+  /** The same job, finished at that time. */
+  public RestoreJob withFinishedAt(Instant value) {
     return new RestoreJob(
-        n.path("id").asText(null),
-        n.path("snapshotId").asText(null),
-        n.path("deliveryType").asText(null),
-        n.path("targetGroupId").asText(null),
-        n.path("targetClusterName").asText(null),
-        AtlasClient.instant(n, "finishedAt"),
-        n.path("failed").asBoolean(false),
-        n.path("cancelled").asBoolean(false),
-        n.path("expired").asBoolean(false),
-        AtlasClient.instant(n, "expiresAt"),
-        AtlasClient.instant(n, "timestamp"));
+        id,
+        snapshotId,
+        deliveryType,
+        targetGroupId,
+        targetClusterName,
+        value,
+        failed,
+        cancelled,
+        expired,
+        expiresAt,
+        timestamp);
   }
 }

@@ -1,6 +1,5 @@
 package io.dbrestore.atlas.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /** A cloud backup snapshot of a cluster: its id, when it was taken, its status. */
@@ -9,12 +8,5 @@ public record Snapshot(String id, Instant createdAt, String status) {
 
   public boolean completed() {
     return COMPLETED.equalsIgnoreCase(status);
-  }
-
-  static Snapshot of(JsonNode n) {
-    return new Snapshot(
-        n.path("id").asText(null),
-        AtlasClient.instant(n, "createdAt"),
-        n.path("status").asText(""));
   }
 }

@@ -35,7 +35,7 @@ class ServiceAccountAuthTest {
           .build();
 
   private final MutableClock clock = new MutableClock();
-  private AtlasHttp http;
+  private AtlasTransport http;
 
   @BeforeEach
   void setUp() {
@@ -57,10 +57,10 @@ class ServiceAccountAuthTest {
     }
     ServiceAccountAuth auth = new ServiceAccountAuth("client-id", "client-secret-1", clock);
     http =
-        new AtlasHttp(
+        new AtlasTransport(
             URI.create(wm.baseUrl()),
             auth,
-            AtlasHttp.Retry.standard(Duration.ofMillis(10)),
+            AtlasTransport.Retry.standard(Duration.ofMillis(10)),
             new Cancellation(),
             "test");
   }
@@ -71,7 +71,7 @@ class ServiceAccountAuthTest {
   }
 
   private int getX() {
-    return http.send(AtlasHttp.Request.get("/api/atlas/v2/x", "application/json"))
+    return http.send(AtlasTransport.Request.get("/api/atlas/v2/x", "application/json"))
         .path("n")
         .asInt();
   }

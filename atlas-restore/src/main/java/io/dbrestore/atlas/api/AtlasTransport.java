@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Waits between attempts wake up at once on cancellation (SIGTERM, a stopped execution, the job's
  * deadline). Nothing here logs a header or a body.
  */
-public final class AtlasHttp {
-  private static final Logger LOG = LoggerFactory.getLogger(AtlasHttp.class);
+public final class AtlasTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(AtlasTransport.class);
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Retry settings: attempts for 5xx/connection errors and for 429, and the backoff between. */
@@ -74,7 +76,7 @@ public final class AtlasHttp {
   private final Cancellation cancellation;
   private final String userAgent;
 
-  public AtlasHttp(
+  public AtlasTransport(
       URI base, AtlasAuth auth, Retry retry, Cancellation cancellation, String userAgent) {
     this.base = base;
     this.auth = auth;
@@ -193,7 +195,7 @@ public final class AtlasHttp {
    */
   public JsonNode sendOnce(Request request, Duration timeout) {
     try {
-      HttpResponse<String> response = exchange(request, timeout, true);
+      HttpResponse<String> response = exchange(request, timeout, false);
       if (response.statusCode() / 100 == 2) {
         return parse(response.body());
       }
@@ -203,17 +205,21 @@ public final class AtlasHttp {
     }
   }
 
-  /** Sends, answering one 401 with fresh credentials. */
-  private HttpResponse<String> exchange(Request request, Duration timeout, boolean authenticate)
+  /**
+   * Sends, answering one 401 with fresh credentials. {@code interruptible} false is for the
+   * cleanup: the run's cancellation interrupts this thread a moment after it wakes it, so the
+   * interrupt can land in the very request that cleans up after that cancellation.
+   */
+  private HttpResponse<String> exchange(Request request, Duration timeout, boolean interruptible)
       throws IOException {
-    HttpResponse<String> response = sendRaw(request, timeout, authenticate);
-    if (authenticate && response.statusCode() == 401 && auth.retryAfterUnauthorized(response)) {
-      response = sendRaw(request, timeout, true);
+    HttpResponse<String> response = sendRaw(request, timeout, interruptible);
+    if (response.statusCode() == 401 && auth.retryAfterUnauthorized(response)) {
+      response = sendRaw(request, timeout, interruptible);
     }
     return response;
   }
 
-  private HttpResponse<String> sendRaw(Request request, Duration timeout, boolean authenticate)
+  private HttpResponse<String> sendRaw(Request request, Duration timeout, boolean interruptible)
       throws IOException {
     URI uri = base.resolve(request.path());
     HttpRequest.Builder b =
@@ -221,12 +227,10 @@ public final class AtlasHttp {
             .timeout(timeout)
             .header("Accept", request.mediaType())
             .header("User-Agent", userAgent);
-    if (authenticate) {
-      String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      String authorization = auth.authorization(request.method(), target);
-      if (authorization != null) {
-        b.header("Authorization", authorization);
-      }
+    String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String authorization = auth.authorization(request.method(), target);
+    if (authorization != null) {
+      b.header("Authorization", authorization);
     }
     if (request.body() != null) {
       b.header("Content-Type", request.mediaType());
@@ -234,15 +238,53 @@ public final class AtlasHttp {
     } else {
       b.method(request.method(), HttpRequest.BodyPublishers.noBody());
     }
+    HttpRequest built = b.build();
+    HttpResponse<String> response =
+        interruptible
+            ? transmit(
+                built, "interrupted during Atlas API " + request.method() + " " + request.path())
+            : transmitToTheEnd(built);
+    LOG.debug("Atlas API {} {} -> {}", request.method(), request.path(), response.statusCode());
+    return response;
+  }
+
+  /** Sends; an interrupt (cancellation) ends the wait for the answer. */
+  private HttpResponse<String> transmit(HttpRequest request, String whenInterrupted)
+      throws IOException {
     try {
-      HttpResponse<String> response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      LOG.debug("Atlas API {} {} -> {}", request.method(), request.path(), response.statusCode());
-      return response;
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancellation.throwIfCancelled();
-      throw JobException.cancelled(
-          "interrupted during Atlas API " + request.method() + " " + request.path());
+      throw JobException.cancelled(whenInterrupted);
+    }
+  }
+
+  /**
+   * Sends and waits for the answer through interrupts (kept for afterwards); the request's own
+   * timeout bounds the wait.
+   */
+  private HttpResponse<String> transmitToTheEnd(HttpRequest request) throws IOException {
+    CompletableFuture<HttpResponse<String>> answer =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return answer.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IOException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -262,16 +304,7 @@ public final class AtlasHttp {
             .build();
     HttpResponse<String> response =
         retrying(
-            descriptor,
-            () -> {
-              try {
-                return client.send(request, HttpResponse.BodyHandlers.ofString());
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancellation.throwIfCancelled();
-                throw JobException.cancelled("interrupted while getting an Atlas access token");
-              }
-            });
+            descriptor, () -> transmit(request, "interrupted while getting an Atlas access token"));
     JsonNode body = parse(response.body());
     String accessToken = body.path("access_token").asText(null);
     long expiresIn = body.path("expires_in").asLong(3600);
