@@ -108,4 +108,42 @@ class CleanupTest {
     assertThat(polls).hasValue(3);
     assertThat(cleanup.end()).isBefore(Instant.now().plusSeconds(6));
   }
+
+  @Test
+  void run_whenTheRunIsCancelledDuringTheCleanup_isNotInterruptedAndTheInterruptFollows()
+      throws Exception {
+    Cancellation run = new Cancellation();
+    run.bindJobThread(Thread.currentThread());
+    Cleanup cleanup = Cleanup.start(run, CLOCK, GRACE, Duration.ofMinutes(1));
+    AtomicBoolean interruptedInside = new AtomicBoolean();
+
+    boolean ok =
+        cleanup.run(
+            "cancel what the run started",
+            () -> {
+              Thread stopper = new Thread(() -> run.cancel(Cancellation.Reason.SIGNAL, "SIGTERM"));
+              stopper.start();
+              try {
+                stopper.join();
+                Thread.sleep(50); // a blocking call of the cleanup: it must not be interrupted
+              } catch (InterruptedException e) {
+                interruptedInside.set(true);
+              }
+            });
+
+    assertThat(ok).isTrue();
+    assertThat(interruptedInside).isFalse();
+    assertThat(run.isCancelled()).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+  }
+
+  @Test
+  void cancel_whenNoCleanupRuns_interruptsTheJobThread() {
+    Cancellation run = new Cancellation();
+    run.bindJobThread(Thread.currentThread());
+
+    run.cancel(Cancellation.Reason.SIGNAL, "SIGTERM");
+
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+  }
 }
