@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one cancellation signal of a run. SIGTERM, a heartbeat answered with "task timed out" and the
@@ -43,6 +44,9 @@ public final class Cancellation {
   private final CountDownLatch cancelled = new CountDownLatch(1);
   private final List<Consumer<Request>> listeners = new CopyOnWriteArrayList<>();
   private volatile Thread jobThread;
+  private final Object interrupts = new Object();
+  private Thread shielded;
+  private boolean heldBack;
 
   /** The thread that runs the job; it is interrupted on cancellation. */
   public void bindJobThread(Thread thread) {
@@ -67,11 +71,56 @@ public final class Cancellation {
         // A listener must not stop the others from running.
       }
     }
-    Thread t = jobThread;
-    if (t != null) {
-      t.interrupt();
+    synchronized (interrupts) {
+      Thread t = jobThread;
+      if (t != null && t == shielded) {
+        heldBack = true;
+      } else if (t != null) {
+        t.interrupt();
+      }
     }
     return true;
+  }
+
+  /**
+   * Runs {@code action} on this thread with its interrupt cleared and without being interrupted by
+   * a cancellation that arrives meanwhile: cleanup after a failure or cancellation must be able to
+   * make its calls, and a cancellation's interrupt can land late, after the job thread already woke
+   * up from the cancellation itself. Afterwards the thread is interrupted again if it was on entry
+   * or if an interrupt was held back, so the code around it still sees it.
+   */
+  public <T> T shielded(Supplier<T> action) {
+    Thread me = Thread.currentThread();
+    Thread outer;
+    boolean outerHeldBack;
+    boolean interrupted;
+    synchronized (interrupts) {
+      outer = shielded;
+      outerHeldBack = heldBack;
+      shielded = me;
+      heldBack = false;
+      interrupted = Thread.interrupted();
+    }
+    try {
+      return action.get();
+    } finally {
+      boolean reinterrupt;
+      synchronized (interrupts) {
+        boolean held = heldBack;
+        shielded = outer;
+        if (outer == me) {
+          // Still inside an outer shield: it restores what was held back when it ends.
+          heldBack = outerHeldBack || held || interrupted;
+          reinterrupt = false;
+        } else {
+          heldBack = outerHeldBack;
+          reinterrupt = interrupted || held;
+        }
+      }
+      if (reinterrupt) {
+        me.interrupt();
+      }
+    }
   }
 
   public void onCancel(Consumer<Request> listener) {

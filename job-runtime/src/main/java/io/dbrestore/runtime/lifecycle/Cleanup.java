@@ -24,10 +24,12 @@ public final class Cleanup {
   /** What a cleanup after cancellation leaves to the runtime's exit of the grace period. */
   static final Duration GRACE_MARGIN = Duration.ofSeconds(8);
 
+  private final Cancellation run;
   private final Clock clock;
   private final Instant end;
 
-  private Cleanup(Clock clock, Instant end) {
+  private Cleanup(Cancellation run, Clock clock, Instant end) {
+    this.run = run;
     this.clock = clock;
     this.end = end;
   }
@@ -38,7 +40,8 @@ public final class Cleanup {
    */
   public static Cleanup start(
       Cancellation cancellation, Clock clock, Duration grace, Duration budget) {
-    return new Cleanup(clock, clock.instant().plus(budget(cancellation, grace, budget)));
+    return new Cleanup(
+        cancellation, clock, clock.instant().plus(budget(cancellation, grace, budget)));
   }
 
   /**
@@ -88,17 +91,11 @@ public final class Cleanup {
   }
 
   /**
-   * Runs {@code action} with the interrupt cleared and restored afterwards; what it throws is
-   * thrown, for a caller that reports what could not be undone.
+   * Runs {@code action} with the interrupt cleared and restored afterwards, shielded from the
+   * interrupt of a cancellation that arrives meanwhile ({@link Cancellation#shielded}); what it
+   * throws is thrown, for a caller that reports what could not be undone.
    */
   public <T> T call(Supplier<T> action) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return action.get();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return run.shielded(action);
   }
 }
