@@ -26,17 +26,17 @@ public final class Ec2Steps {
 
   private final JobContext context;
   private final Ec2Port ec2;
-  private final Waits waits;
+  private final Timeouts timeouts;
   private final Supplier<Waiter> waiter;
 
-  public Ec2Steps(JobContext context, Ec2Port ec2, Waits waits) {
-    this(context, ec2, waits, context::waiter);
+  public Ec2Steps(JobContext context, Ec2Port ec2, Timeouts timeouts) {
+    this(context, ec2, timeouts, context::waiter);
   }
 
-  private Ec2Steps(JobContext context, Ec2Port ec2, Waits waits, Supplier<Waiter> waiter) {
+  private Ec2Steps(JobContext context, Ec2Port ec2, Timeouts timeouts, Supplier<Waiter> waiter) {
     this.context = context;
     this.ec2 = ec2;
-    this.waits = waits;
+    this.timeouts = timeouts;
     this.waiter = waiter;
   }
 
@@ -45,15 +45,15 @@ public final class Ec2Steps {
    * run's cancellation and deadline and stop at the end of the cleanup's budget instead.
    */
   public Ec2Steps forRollback(Cleanup cleanup) {
-    return new Ec2Steps(context, ec2, waits, cleanup::waiter);
+    return new Ec2Steps(context, ec2, timeouts, cleanup::waiter);
   }
 
   public Ec2Port port() {
     return ec2;
   }
 
-  public Waits waits() {
-    return waits;
+  public Timeouts timeouts() {
+    return timeouts;
   }
 
   /** A waiter for one wait: the run's own, or the rollback's. */
@@ -143,8 +143,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "the status checks of instance " + instanceId + " to pass",
-            waits.instance(),
-            waits.backoff(),
+            timeouts.instance(),
+            timeouts.backoff(),
             () -> {
               Optional<Ec2Port.StatusChecks> s = ec2.instanceStatus(instanceId);
               if (s.isPresent() && s.get().passed()) {
@@ -175,8 +175,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "instance " + instanceId + " to be " + state,
-            waits.instance(),
-            waits.backoff(),
+            timeouts.instance(),
+            timeouts.backoff(),
             () -> {
               Instance i = instance(instanceId);
               return i.state().equals(state) ? Poll.done(i) : Poll.pending(i.state());
@@ -197,8 +197,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "volume " + volumeId + " to be " + state,
-            waits.volume(),
-            waits.backoff(),
+            timeouts.volume(),
+            timeouts.backoff(),
             () -> {
               Volume v =
                   ec2.describeVolume(volumeId)
@@ -245,8 +245,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "volume " + volumeId + " to be attached to " + instanceId + " at " + device,
-            waits.volume(),
-            waits.backoff(),
+            timeouts.volume(),
+            timeouts.backoff(),
             () -> {
               Volume v = ec2.describeVolume(volumeId).orElseThrow();
               Optional<Ec2Port.Attachment> a = v.attachment();
@@ -307,8 +307,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "snapshot " + snapshotId + " to complete",
-            waits.snapshot(),
-            waits.backoff(),
+            timeouts.snapshot(),
+            timeouts.backoff(),
             () -> {
               Snapshot s =
                   ec2.describeSnapshot(snapshotId)
@@ -347,6 +347,6 @@ public final class Ec2Steps {
    * the original reason is what the run reports.
    */
   public boolean quietly(String what, Runnable action) {
-    return context.cleanup(waits.instance()).run(what, action);
+    return context.cleanup(timeouts.instance()).run(what, action);
   }
 }

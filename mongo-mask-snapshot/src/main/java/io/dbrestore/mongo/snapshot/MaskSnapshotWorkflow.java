@@ -9,7 +9,7 @@ import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
@@ -39,29 +39,6 @@ public final class MaskSnapshotWorkflow {
     MaskingResult mask(JobContext context, Mongod mongod);
   }
 
-  /**
-   * What a run needs.
-   *
-   * @param sourceVolume the production data volume whose newest snapshot is masked, or null
-   * @param sourceTag {@code Key=Value} of the source snapshots, when not by volume
-   * @param label names this kind of masked snapshot in its description, for the restore to find
-   */
-  public record Settings(
-      String runId,
-      String sourceVolume,
-      String sourceTag,
-      String instanceId,
-      String device,
-      String kmsKey,
-      String volumeType,
-      Integer initializationRate,
-      List<String> shareWith,
-      int retention,
-      String label,
-      double minCountRatio,
-      String rulesSha256,
-      Waits waits) {}
-
   /** The task result. */
   public record Result(
       String snapshotId,
@@ -78,27 +55,34 @@ public final class MaskSnapshotWorkflow {
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
-  private final Settings settings;
+  private final Request request;
+  private final Timeouts timeouts;
   private final Mongod mongod;
   private final Masker masker;
 
   public MaskSnapshotWorkflow(
-      JobContext context, Ec2Port ec2, Settings settings, Mongod mongod, Masker masker) {
+      JobContext context,
+      Ec2Port ec2,
+      Request request,
+      Timeouts timeouts,
+      Mongod mongod,
+      Masker masker) {
     this.context = context;
     this.ec2 = ec2;
-    this.settings = settings;
+    this.request = request;
+    this.timeouts = timeouts;
     this.mongod = mongod;
     this.masker = masker;
-    this.steps = new Ec2Steps(context, ec2, settings.waits());
+    this.steps = new Ec2Steps(context, ec2, timeouts);
   }
 
   private String runId() {
-    return settings.runId();
+    return request.runId();
   }
 
   public Result run() {
     context.step("inspect");
-    Instance instance = steps.instance(settings.instanceId());
+    Instance instance = steps.instance(request.instanceId());
     context.resource("instance", instance.id());
     Optional<Snapshot> masked = ownSnapshot();
     Optional<Volume> working = workingVolume();
@@ -108,7 +92,7 @@ public final class MaskSnapshotWorkflow {
     steps.checkSwap(
         instance,
         instance
-            .volumeAt(settings.device())
+            .volumeAt(request.device())
             .filter(v -> !Optional.of(v).equals(working.map(Volume::id))));
     Manifest manifest;
     String source;
@@ -144,7 +128,7 @@ public final class MaskSnapshotWorkflow {
         maskingSummary.put("verified", result.verified());
         Map<String, String> tags = new LinkedHashMap<>(manifest.toTags());
         tags.put(Tags.MASKED, "true");
-        tags.put(Tags.RULES_SHA256, settings.rulesSha256());
+        tags.put(Tags.RULES_SHA256, request.rulesSha256());
         ec2.tag(volume.id(), tags);
         context.step("stop-instance");
         mongod.flushAndShutdown();
@@ -169,7 +153,7 @@ public final class MaskSnapshotWorkflow {
         manifest.counts(),
         manifest.documents(),
         manifest.sha256(),
-        settings.shareWith(),
+        request.shareWith(),
         workingId,
         deleted,
         maskingSummary);
@@ -194,13 +178,13 @@ public final class MaskSnapshotWorkflow {
   private Snapshot newestSource() {
     SnapshotQuery query = SnapshotQuery.ownedBySelf();
     String what;
-    if (settings.sourceVolume() != null) {
-      query = query.withVolume(settings.sourceVolume());
-      what = "volume " + settings.sourceVolume();
+    if (request.sourceVolume() != null) {
+      query = query.withVolume(request.sourceVolume());
+      what = "volume " + request.sourceVolume();
     } else {
-      String[] kv = settings.sourceTag().split("=", 2);
+      String[] kv = request.sourceTag().split("=", 2);
       query = query.withTags(Map.of(kv[0], kv[1]));
-      what = "tag " + settings.sourceTag();
+      what = "tag " + request.sourceTag();
     }
     return ec2.findSnapshots(query).stream()
         .filter(s -> s.state().equals("completed"))
@@ -226,7 +210,7 @@ public final class MaskSnapshotWorkflow {
   /** Completed masked snapshots of this label made by any run of this job. */
   private List<Snapshot> maskedOfLabel() {
     Map<String, String> tags = new LinkedHashMap<>(Tags.ofJob(JOB, Tags.ROLE_MASKED_SNAPSHOT));
-    tags.put(Tags.LABEL, settings.label());
+    tags.put(Tags.LABEL, request.label());
     return ec2.findSnapshots(SnapshotQuery.ownedBySelf().withTags(tags)).stream()
         .filter(s -> s.state().equals("completed"))
         .toList();
@@ -234,12 +218,12 @@ public final class MaskSnapshotWorkflow {
 
   /** Steps 2–4: a new working volume from the source, attached in place of the old one. */
   private Volume prepare(Instance instance, Optional<Volume> working, Snapshot source) {
-    Optional<String> attached = instance.volumeAt(settings.device());
+    Optional<String> attached = instance.volumeAt(request.device());
     Volume volume;
     if (working.isPresent() && attached.equals(Optional.of(working.get().id()))) {
       volume = working.get();
       LOG.info("working volume {} of this run is attached already", volume.id());
-      steps.attach(volume.id(), instance.id(), settings.device());
+      steps.attach(volume.id(), instance.id(), request.device());
     } else {
       context.step("stop-instance");
       steps.stop(instance.id());
@@ -250,28 +234,28 @@ public final class MaskSnapshotWorkflow {
         Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_WORKING_VOLUME);
         tags.put(Tags.SOURCE_SNAPSHOT, source.id());
         tags.put(Tags.INSTANCE, instance.id());
-        tags.put(Tags.LABEL, settings.label());
+        tags.put(Tags.LABEL, request.label());
         volume =
             steps.createVolume(
                 new Ec2Port.NewVolume(
                     source.id(),
                     instance.availabilityZone(),
-                    settings.kmsKey(),
-                    settings.volumeType(),
-                    settings.initializationRate(),
+                    request.kmsKey(),
+                    request.volumeType(),
+                    request.initializationRate(),
                     tags,
                     "dbrestore-" + JOB + "-" + runId()));
       }
       context.resource("working-volume", volume.id());
       context.step("swap-volume");
       try {
-        Optional<String> current = steps.instance(instance.id()).volumeAt(settings.device());
+        Optional<String> current = steps.instance(instance.id()).volumeAt(request.device());
         if (current.isPresent() && !current.get().equals(volume.id())) {
           LOG.info("replacing the previous working volume {}", current.get());
-          steps.detach(current.get(), instance.id(), settings.device());
+          steps.detach(current.get(), instance.id(), request.device());
           steps.deleteVolume(current.get());
         }
-        steps.attach(volume.id(), instance.id(), settings.device());
+        steps.attach(volume.id(), instance.id(), request.device());
       } catch (JobException e) {
         if (context.cancellation().isCancelled()) {
           leaveAttached(instance.id(), volume.id());
@@ -282,7 +266,7 @@ public final class MaskSnapshotWorkflow {
     context.step("start-instance");
     steps.start(instance.id());
     context.step("wait-mongod");
-    mongod.awaitReady(context, settings.waits().mongod(), settings.waits().backoff());
+    mongod.awaitReady(context, timeouts.mongod(), timeouts.backoff());
     if (!"true".equals(volume.tags().get(Tags.SANITY_CHECKED))
         && !"true".equals(ec2.tags(volume.id()).get(Tags.SANITY_CHECKED))) {
       context.step("sanity-check");
@@ -291,7 +275,7 @@ public final class MaskSnapshotWorkflow {
           mongod.counts(),
           previous.flatMap(p -> Manifest.fromTags(p.id(), p.tags())),
           previous.map(Snapshot::id).orElse("none"),
-          settings.minCountRatio());
+          request.minCountRatio());
       ec2.tag(volume.id(), Map.of(Tags.SANITY_CHECKED, "true"));
     }
     return volume;
@@ -305,9 +289,9 @@ public final class MaskSnapshotWorkflow {
     steps.quietly(
         "cancelled: attach working volume " + volumeId + " to " + instanceId,
         () -> {
-          if (ec2.describeInstance(instanceId).orElseThrow().volumeAt(settings.device()).isEmpty()
+          if (ec2.describeInstance(instanceId).orElseThrow().volumeAt(request.device()).isEmpty()
               && ec2.describeVolume(volumeId).orElseThrow().state().equals("available")) {
-            ec2.attachVolume(volumeId, instanceId, settings.device());
+            ec2.attachVolume(volumeId, instanceId, request.device());
           }
         });
   }
@@ -325,21 +309,21 @@ public final class MaskSnapshotWorkflow {
   private Snapshot snapshot(Volume volume, String source, Manifest manifest) {
     Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_MASKED_SNAPSHOT);
     tags.put(Tags.SOURCE_SNAPSHOT, source);
-    tags.put(Tags.RULES_SHA256, settings.rulesSha256());
-    tags.put(Tags.LABEL, settings.label());
+    tags.put(Tags.RULES_SHA256, request.rulesSha256());
+    tags.put(Tags.LABEL, request.label());
     tags.putAll(manifest.toTags());
     String description =
-        MaskedSnapshotDescription.of(settings.label(), runId(), source, manifest).text();
+        MaskedSnapshotDescription.of(request.label(), runId(), source, manifest).text();
     Snapshot s = ec2.createSnapshot(volume.id(), description, tags);
     LOG.info("snapshot {} of the masked volume {} started", s.id(), volume.id());
     return s;
   }
 
   private void share(String snapshotId) {
-    if (settings.shareWith().isEmpty()) {
+    if (request.shareWith().isEmpty()) {
       return;
     }
-    List<String> missing = new ArrayList<>(settings.shareWith());
+    List<String> missing = new ArrayList<>(request.shareWith());
     missing.removeAll(ec2.sharedWith(snapshotId));
     if (!missing.isEmpty()) {
       ec2.shareSnapshot(snapshotId, missing);
@@ -351,7 +335,7 @@ public final class MaskSnapshotWorkflow {
   private String cleanUpWorkingVolumes() {
     String thisRun = null;
     for (Volume v : ec2.findVolumes(Tags.ofJob(JOB, Tags.ROLE_WORKING_VOLUME))) {
-      if (!settings.instanceId().equals(v.tags().get(Tags.INSTANCE))
+      if (!request.instanceId().equals(v.tags().get(Tags.INSTANCE))
           || v.state().equals("deleting")) {
         continue;
       }
@@ -360,7 +344,7 @@ public final class MaskSnapshotWorkflow {
         thisRun = v.id();
         Optional<Ec2Port.Attachment> a = v.attachment();
         if (a.isPresent()) {
-          steps.stop(settings.instanceId());
+          steps.stop(request.instanceId());
           steps.detach(v.id(), a.get().instanceId(), a.get().device());
         }
         steps.deleteVolume(v.id());
@@ -380,7 +364,7 @@ public final class MaskSnapshotWorkflow {
             .sorted(Comparator.comparing(Snapshot::startTime).reversed())
             .toList();
     List<String> deleted = new ArrayList<>();
-    for (int i = settings.retention(); i < ours.size(); i++) {
+    for (int i = request.retention(); i < ours.size(); i++) {
       Snapshot s = ours.get(i);
       if (s.id().equals(keep)) {
         continue;
@@ -389,7 +373,7 @@ public final class MaskSnapshotWorkflow {
       deleted.add(s.id());
     }
     if (!deleted.isEmpty()) {
-      LOG.info("deleted masked snapshots beyond the newest {}: {}", settings.retention(), deleted);
+      LOG.info("deleted masked snapshots beyond the newest {}: {}", request.retention(), deleted);
     }
     return deleted;
   }
@@ -417,7 +401,7 @@ public final class MaskSnapshotWorkflow {
         steps.wouldCall(
             "ec2:CreateVolume",
             "create a "
-                + settings.volumeType()
+                + request.volumeType()
                 + " volume from "
                 + source.id()
                 + " (started "
@@ -425,11 +409,11 @@ public final class MaskSnapshotWorkflow {
                 + ") in "
                 + instance.availabilityZone()
                 + ", encrypted with "
-                + settings.kmsKey()
-                + (settings.initializationRate() == null
+                + request.kmsKey()
+                + (request.initializationRate() == null
                     ? ""
-                    : ", initialization rate " + settings.initializationRate() + " MiB/s"));
-        Optional<String> current = instance.volumeAt(settings.device());
+                    : ", initialization rate " + request.initializationRate() + " MiB/s"));
+        Optional<String> current = instance.volumeAt(request.device());
         if (current.isPresent()) {
           context
               .guard()
@@ -456,18 +440,18 @@ public final class MaskSnapshotWorkflow {
           "check the copy against the manifest of "
               + previous.map(Snapshot::id).orElse("(no earlier masked snapshot)")
               + ", mask it with rules "
-              + settings.rulesSha256().substring(0, 12)
+              + request.rulesSha256().substring(0, 12)
               + " and verify it");
       steps.wouldCall("ec2:StopInstances", "stop " + iid + " after shutting mongod down");
       steps.wouldCall(
           "ec2:CreateSnapshot",
           "snapshot the masked volume, described as '"
-              + MaskedSnapshotDescription.prefix(settings.label())
+              + MaskedSnapshotDescription.prefix(request.label())
               + " …'");
     }
-    if (!settings.shareWith().isEmpty()) {
+    if (!request.shareWith().isEmpty()) {
       steps.wouldCall(
-          "ec2:ModifySnapshotAttribute", "share the snapshot with " + settings.shareWith());
+          "ec2:ModifySnapshotAttribute", "share the snapshot with " + request.shareWith());
     }
     steps.wouldCall("ec2:DeleteVolume", "delete the working volume");
     return new Result(
@@ -477,7 +461,7 @@ public final class MaskSnapshotWorkflow {
         Map.of(),
         0,
         null,
-        settings.shareWith(),
+        request.shareWith(),
         working.map(Volume::id).orElse(null),
         List.of(),
         Map.of());

@@ -9,8 +9,8 @@ import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2Port;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.SdkEc2;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.PublishOptions;
@@ -103,8 +103,8 @@ public final class RunCommand extends JobCommand {
     validate();
     MaskingPlan plan = masking.plan(context);
     Mongod mongod = Mongod.of(instance.mongoUri(context));
-    MaskSnapshotWorkflow.Settings settings =
-        new MaskSnapshotWorkflow.Settings(
+    Request request =
+        new Request(
             instance.runId(context),
             sourceVolume,
             sourceVolumeTag,
@@ -117,9 +117,9 @@ public final class RunCommand extends JobCommand {
             publish.retention,
             label,
             minCountRatio,
-            plan.rules().sha256(),
-            Waits.DEFAULT);
-    return new MaskSnapshotWorkflow(context, SdkEc2Port.of(context), settings, mongod, masker(plan))
+            plan.rules().sha256());
+    return new MaskSnapshotWorkflow(
+            context, SdkEc2.of(context), request, Timeouts.DEFAULT, mongod, masker(plan))
         .run();
   }
 

@@ -8,7 +8,7 @@ import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
@@ -17,7 +17,6 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,19 +34,6 @@ public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
   public static final String JOB = "mongo-restore";
 
-  public record Settings(
-      String runId,
-      String instanceId,
-      String device,
-      String snapshotId,
-      String sourceAccount,
-      Duration maxAge,
-      String label,
-      String kmsKey,
-      String volumeType,
-      Integer initializationRate,
-      Waits waits) {}
-
   public record Result(
       String snapshotId,
       String runId,
@@ -62,19 +48,22 @@ public final class RestoreWorkflow {
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
-  private final Settings settings;
+  private final Request request;
+  private final Timeouts timeouts;
   private final Mongod mongod;
 
-  public RestoreWorkflow(JobContext context, Ec2Port ec2, Settings settings, Mongod mongod) {
+  public RestoreWorkflow(
+      JobContext context, Ec2Port ec2, Request request, Timeouts timeouts, Mongod mongod) {
     this.context = context;
     this.ec2 = ec2;
-    this.settings = settings;
+    this.request = request;
+    this.timeouts = timeouts;
     this.mongod = mongod;
-    this.steps = new Ec2Steps(context, ec2, settings.waits());
+    this.steps = new Ec2Steps(context, ec2, timeouts);
   }
 
   private String runId() {
-    return settings.runId();
+    return request.runId();
   }
 
   public Result run() {
@@ -85,7 +74,7 @@ public final class RestoreWorkflow {
     Optional<Manifest> tagged = Manifest.fromTags(snapshot.id(), snapshot.tags());
 
     context.step("inspect");
-    Instance instance = steps.instance(settings.instanceId());
+    Instance instance = steps.instance(request.instanceId());
     context.resource("instance", instance.id());
     Optional<Volume> restored =
         ec2.findVolumes(Tags.ofRun(JOB, runId(), Tags.ROLE_RESTORED_VOLUME)).stream()
@@ -95,7 +84,7 @@ public final class RestoreWorkflow {
         restored.isPresent()
             ? Optional.ofNullable(restored.get().tags().get(Tags.REPLACES))
                 .filter(o -> !o.equals("none"))
-            : instance.volumeAt(settings.device());
+            : instance.volumeAt(request.device());
     old = old.filter(o -> ec2.describeVolume(o).isPresent());
     old.ifPresent(o -> context.resource("previous-volume", o));
     if (context.dryRun()) {
@@ -121,9 +110,9 @@ public final class RestoreWorkflow {
               new Ec2Port.NewVolume(
                   snapshot.id(),
                   instance.availabilityZone(),
-                  settings.kmsKey(),
-                  settings.volumeType(),
-                  settings.initializationRate(),
+                  request.kmsKey(),
+                  request.volumeType(),
+                  request.initializationRate(),
                   tags,
                   "dbrestore-" + JOB + "-" + runId()));
     }
@@ -135,15 +124,15 @@ public final class RestoreWorkflow {
       context.step("stop-instance");
       steps.stop(instance.id());
       context.step("swap-volume");
-      Optional<String> current = steps.instance(instance.id()).volumeAt(settings.device());
+      Optional<String> current = steps.instance(instance.id()).volumeAt(request.device());
       if (current.isPresent() && !current.get().equals(volume.id())) {
-        steps.detach(current.get(), instance.id(), settings.device());
+        steps.detach(current.get(), instance.id(), request.device());
       }
-      steps.attach(volume.id(), instance.id(), settings.device());
+      steps.attach(volume.id(), instance.id(), request.device());
       context.step("start-instance");
       steps.start(instance.id());
       context.step("wait-mongod");
-      mongod.awaitReady(context, settings.waits().mongod(), settings.waits().backoff());
+      mongod.awaitReady(context, timeouts.mongod(), timeouts.backoff());
       context.step("verify");
       manifestSource = tagged.isPresent() ? "snapshot tags" : "masking records in the copy";
       manifest = verify(snapshot, expected, tagged);
@@ -171,15 +160,15 @@ public final class RestoreWorkflow {
   }
 
   private Snapshot findSnapshot() {
-    if (settings.snapshotId() != null) {
+    if (request.snapshotId() != null) {
       Snapshot s =
-          ec2.describeSnapshot(settings.snapshotId())
+          ec2.describeSnapshot(request.snapshotId())
               .orElseThrow(
                   () ->
                       JobException.refused(
                           "snapshot-missing",
                           "snapshot "
-                              + settings.snapshotId()
+                              + request.snapshotId()
                               + " does not exist or is not shared with this account"));
       if (!s.state().equals("completed")) {
         throw JobException.refused(
@@ -187,7 +176,7 @@ public final class RestoreWorkflow {
       }
       return s;
     }
-    String prefix = MaskedSnapshotDescription.prefix(settings.label());
+    String prefix = MaskedSnapshotDescription.prefix(request.label());
     SnapshotChoice<Snapshot> choice =
         new SnapshotChoice<>(
             Snapshot::id, Snapshot::startTime, s -> s.state().equals("completed"), context.clock());
@@ -196,18 +185,18 @@ public final class RestoreWorkflow {
             .newest(
                 ec2.findSnapshots(
                     new SnapshotQuery(
-                        List.of(settings.sourceAccount()), null, Map.of(), prefix + "*")))
+                        List.of(request.sourceAccount()), null, Map.of(), prefix + "*")))
             .orElseThrow(
                 () ->
                     JobException.refused(
                         "snapshot-missing",
                         "no masked snapshot '"
-                            + settings.label()
+                            + request.label()
                             + "' shared from account "
-                            + settings.sourceAccount()
+                            + request.sourceAccount()
                             + "; did tonight's mongo-mask-snapshot run succeed and share it?"));
     return choice.requireFresh(
-        newest, settings.maxAge(), "check the production job, or name a snapshot with --snapshot");
+        newest, request.maxAge(), "check the production job, or name a snapshot with --snapshot");
   }
 
   private static MaskedSnapshotDescription expected(Snapshot snapshot) {
@@ -310,7 +299,7 @@ public final class RestoreWorkflow {
           cause);
     }
     boolean cancelled = context.cancellation().isCancelled();
-    Cleanup cleanup = context.cleanup(settings.waits().instance().multipliedBy(3));
+    Cleanup cleanup = context.cleanup(timeouts.instance().multipliedBy(3));
     Ec2Steps back = steps.forRollback(cleanup);
     LOG.warn(
         "rolling back: putting {} back under {} ({})", old.get(), instanceId, reason.getMessage());
@@ -328,7 +317,7 @@ public final class RestoreWorkflow {
               + " to "
               + instanceId
               + " at "
-              + settings.device()
+              + request.device()
               + " and start it",
           cause);
     }
@@ -353,23 +342,23 @@ public final class RestoreWorkflow {
         previous
             .attachment()
             .filter(a -> a.instanceId().equals(instanceId))
-            .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
+            .filter(a -> a.device().equals(request.device()) && a.state().equals("attached"))
             .isPresent();
     if (!inPlace) {
       back.stop(instanceId);
-      Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
+      Optional<String> current = back.instance(instanceId).volumeAt(request.device());
       if (current.isPresent() && !current.get().equals(old)) {
-        back.detach(current.get(), instanceId, settings.device());
+        back.detach(current.get(), instanceId, request.device());
       }
       if (previous.attachment().isPresent()) {
         // Still detaching: it must be free before it can go back.
-        back.detach(old, instanceId, settings.device());
+        back.detach(old, instanceId, request.device());
       }
-      back.attach(old, instanceId, settings.device());
+      back.attach(old, instanceId, request.device());
     }
     back.start(instanceId);
     if (!cancelled) {
-      mongod.awaitReady(back.waiter(), settings.waits().mongod(), settings.waits().backoff());
+      mongod.awaitReady(back.waiter(), timeouts.mongod(), timeouts.backoff());
     }
     return null;
   }
@@ -379,7 +368,7 @@ public final class RestoreWorkflow {
     List<String> deleted = new ArrayList<>();
     for (Volume v : ec2.findVolumes(Tags.ofJob(JOB, Tags.ROLE_RESTORED_VOLUME))) {
       if (v.id().equals(keep)
-          || !settings.instanceId().equals(v.tags().get(Tags.INSTANCE))
+          || !request.instanceId().equals(v.tags().get(Tags.INSTANCE))
           || !v.state().equals("available")) {
         continue;
       }
@@ -399,17 +388,17 @@ public final class RestoreWorkflow {
       steps.wouldCall(
           "ec2:CreateVolume",
           "create a "
-              + settings.volumeType()
+              + request.volumeType()
               + " volume from "
               + snapshot.id()
               + " (started "
               + snapshot.startTime()
               + ") in "
               + instance.availabilityZone()
-              + (settings.kmsKey() == null ? "" : ", encrypted with " + settings.kmsKey())
-              + (settings.initializationRate() == null
+              + (request.kmsKey() == null ? "" : ", encrypted with " + request.kmsKey())
+              + (request.initializationRate() == null
                   ? ""
-                  : ", initialization rate " + settings.initializationRate() + " MiB/s"));
+                  : ", initialization rate " + request.initializationRate() + " MiB/s"));
     }
     if (!instance.state().equals("stopped")) {
       context

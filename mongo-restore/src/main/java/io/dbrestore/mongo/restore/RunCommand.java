@@ -2,8 +2,8 @@ package io.dbrestore.mongo.restore;
 
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2Port;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.SdkEc2;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.SourceSnapshotOptions;
@@ -70,8 +70,8 @@ public final class RunCommand extends JobCommand {
       throw JobException.invalidInput("--label '" + label + "' is not a label");
     }
     Mongod mongod = Mongod.of(instance.mongoUri(context));
-    RestoreWorkflow.Settings settings =
-        new RestoreWorkflow.Settings(
+    Request request =
+        new Request(
             instance.runId(context),
             instance.instance,
             instance.device,
@@ -81,8 +81,8 @@ public final class RunCommand extends JobCommand {
             label,
             kmsKey,
             instance.volumeType,
-            instance.volumeInitializationRate,
-            Waits.DEFAULT);
-    return new RestoreWorkflow(context, SdkEc2Port.of(context), settings, mongod).run();
+            instance.volumeInitializationRate);
+    return new RestoreWorkflow(context, SdkEc2.of(context), request, Timeouts.DEFAULT, mongod)
+        .run();
   }
 }

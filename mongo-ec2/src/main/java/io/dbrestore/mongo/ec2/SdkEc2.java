@@ -28,17 +28,17 @@ import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
  * client's; this class only translates, and turns "not found" and "already in that state" into the
  * answers a re-run needs.
  */
-public final class SdkEc2Port implements Ec2Port {
+public final class SdkEc2 implements Ec2Port {
   private final Supplier<Ec2Client> ec2;
 
   /** Takes a supplier so that a dry run or a bad flag never builds a client it does not need. */
-  public SdkEc2Port(Supplier<Ec2Client> ec2) {
+  public SdkEc2(Supplier<Ec2Client> ec2) {
     this.ec2 = ec2;
   }
 
   /** The adapter over the run's EC2 client (built on first use). */
-  public static SdkEc2Port of(JobContext context) {
-    return new SdkEc2Port(() -> context.aws().client(Ec2Client.class, Ec2Client::builder));
+  public static SdkEc2 of(JobContext context) {
+    return new SdkEc2(() -> context.aws().client(Ec2Client.class, Ec2Client::builder));
   }
 
   private Ec2Client ec2() {
@@ -161,7 +161,7 @@ public final class SdkEc2Port implements Ec2Port {
     try {
       return ec2().describeVolumes(r -> r.volumeIds(volumeId)).volumes().stream()
           .findFirst()
-          .map(SdkEc2Port::volume);
+          .map(SdkEc2::volume);
     } catch (AwsServiceException e) {
       if (isCode(e, "InvalidVolume.NotFound")) {
         return Optional.empty();
@@ -279,7 +279,7 @@ public final class SdkEc2Port implements Ec2Port {
     try {
       return ec2().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots().stream()
           .findFirst()
-          .map(SdkEc2Port::snapshot);
+          .map(SdkEc2::snapshot);
     } catch (AwsServiceException e) {
       if (isCode(e, "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed")) {
         return Optional.empty();
