@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The mongod on the instance, seen through its wire protocol: is it ready, what does it hold, and a
  * clean shutdown before its volume is snapshotted.
  */
-public final class Mongod {
+public final class Mongod implements MongodSteps {
   private static final Logger LOG = LoggerFactory.getLogger(Mongod.class);
   private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
@@ -56,6 +58,7 @@ public final class Mongod {
     return new Mongod(connection);
   }
 
+  @Override
   public String hosts() {
     return String.join(",", uri.getHosts());
   }
@@ -86,6 +89,7 @@ public final class Mongod {
     awaitReady(context.waiter(), timeout, backoff);
   }
 
+  @Override
   public void awaitReady(Waiter waiter, Duration timeout, Backoff backoff) {
     waiter.until(
         "mongod at " + hosts() + " to accept connections",
@@ -108,6 +112,11 @@ public final class Mongod {
       m = m.substring(0, 120) + "…";
     }
     return "not ready (" + Redactor.redact(m) + ")";
+  }
+
+  @Override
+  public <T> Optional<T> onCopy(String what, Function<Mongod, T> work) {
+    return Optional.ofNullable(work.apply(this));
   }
 
   /** Documents per collection of every non-system database, from collection metadata. */
@@ -179,10 +188,10 @@ public final class Mongod {
   }
 
   /**
-   * Flushes every write to disk and asks mongod to shut down, so that the volume is consistent when
-   * the instance stops. A mongod that refuses (no privilege for {@code shutdown}) is left to the
+   * {@inheritDoc} A mongod that refuses (no privilege for {@code shutdown}) is left to the
    * operating system's clean shutdown when the instance stops; the flush must succeed.
    */
+  @Override
   public void flushAndShutdown() {
     try (MongoClient client = connect()) {
       MongoDatabase admin = client.getDatabase("admin");

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.aws.AwsClients;
 import io.dbrestore.runtime.error.JobException;
@@ -305,9 +306,11 @@ class SdkEc2Test {
   @Test
   void volumeStuckCreatingPastItsTimeout_exits4() {
     aws.stubFor(query("DescribeVolumes").willReturn(xml(describeVolumes("creating", ""))));
+    JobContext context = TestJobContext.builder().build();
     Ec2Steps steps =
         new Ec2Steps(
-            TestJobContext.builder().build(),
+            context,
+            context.guardForPort(),
             port,
             Timeouts.DEFAULT
                 .withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), 2))

@@ -9,12 +9,13 @@ import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.MongodSteps;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,28 +53,38 @@ public final class MaskSnapshotWorkflow {
       List<String> deletedSnapshots,
       Map<String, Object> masking) {}
 
+  /** What a dry run, which does not mask, carries on with: no documents, nothing verified. */
+  private static final MaskingResult NOT_MASKED =
+      new MaskingResult(List.of(), Map.of(), false, 0, 0, Map.of());
+
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
   private final Request request;
   private final Timeouts timeouts;
-  private final Mongod mongod;
+  private final MongodSteps mongod;
   private final Masker masker;
 
+  /**
+   * @param ec2 the SDK adapter, or in a dry run {@link io.dbrestore.mongo.ec2.DryRunEc2}
+   * @param guard {@link JobContext#guardForPort()}
+   * @param mongod the mongod on the instance, or in a dry run its plan printer
+   */
   public MaskSnapshotWorkflow(
       JobContext context,
       Ec2Port ec2,
-      Request request,
+      SafetyGuard guard,
+      MongodSteps mongod,
+      Masker masker,
       Timeouts timeouts,
-      Mongod mongod,
-      Masker masker) {
+      Request request) {
     this.context = context;
     this.ec2 = ec2;
     this.request = request;
     this.timeouts = timeouts;
     this.mongod = mongod;
     this.masker = masker;
-    this.steps = new Ec2Steps(context, ec2, timeouts);
+    this.steps = new Ec2Steps(context, guard, ec2, timeouts);
   }
 
   private String runId() {
@@ -86,9 +97,6 @@ public final class MaskSnapshotWorkflow {
     context.resource("instance", instance.id());
     Optional<Snapshot> masked = ownSnapshot();
     Optional<Volume> working = workingVolume();
-    if (context.dryRun()) {
-      return plan(instance, masked, working);
-    }
     steps.checkSwap(
         instance,
         instance
@@ -266,16 +274,26 @@ public final class MaskSnapshotWorkflow {
     context.step("start-instance");
     steps.start(instance.id());
     context.step("wait-mongod");
-    mongod.awaitReady(context, timeouts.mongod(), timeouts.backoff());
+    mongod.awaitReady(context.waiter(), timeouts.mongod(), timeouts.backoff());
     if (!"true".equals(volume.tags().get(Tags.SANITY_CHECKED))
         && !"true".equals(ec2.tags(volume.id()).get(Tags.SANITY_CHECKED))) {
       context.step("sanity-check");
       Optional<Snapshot> previous = previousMasked();
-      SanityCheck.check(
-          mongod.counts(),
-          previous.flatMap(p -> Manifest.fromTags(p.id(), p.tags())),
-          previous.map(Snapshot::id).orElse("none"),
-          request.minCountRatio());
+      String previousId = previous.map(Snapshot::id).orElse("none");
+      mongod.check(
+          previous.isPresent()
+              ? "check the copy against the manifest of "
+                  + previousId
+                  + " (--min-count-ratio "
+                  + request.minCountRatio()
+                  + ")"
+              : "check that the copy is not empty (no earlier masked snapshot to compare with)",
+          m ->
+              SanityCheck.check(
+                  m.counts(),
+                  previous.flatMap(p -> Manifest.fromTags(p.id(), p.tags())),
+                  previousId,
+                  request.minCountRatio()));
       ec2.tag(volume.id(), Map.of(Tags.SANITY_CHECKED, "true"));
     }
     return volume;
@@ -299,7 +317,14 @@ public final class MaskSnapshotWorkflow {
   private MaskingResult maskCopy(Volume volume) {
     context.step("mask");
     LOG.info("masking the copy on working volume {}", volume.id());
-    return masker.mask(context, mongod);
+    return mongod
+        .onCopy(
+            "mask the copy with rules "
+                + request.rulesSha256().substring(0, 12)
+                + " and verify it (only then is its manifest known: the counts below are"
+                + " placeholders)",
+            m -> masker.mask(context, m))
+        .orElse(NOT_MASKED);
   }
 
   private void stopMongodQuietly() {
@@ -376,94 +401,5 @@ public final class MaskSnapshotWorkflow {
       LOG.info("deleted masked snapshots beyond the newest {}: {}", request.retention(), deleted);
     }
     return deleted;
-  }
-
-  /** The dry run: reads and guard checks only; the plan goes to stdout. */
-  private Result plan(Instance instance, Optional<Snapshot> masked, Optional<Volume> working) {
-    context.out().println("Plan for " + JOB + " run " + runId() + " (dry run, nothing changes):");
-    if (masked.isPresent()) {
-      steps.wouldDo("adopt masked snapshot " + masked.get().id() + " of this run");
-    } else {
-      Snapshot source =
-          working.isPresent()
-              ? ec2.describeSnapshot(working.get().snapshotId()).orElseThrow()
-              : newestSource();
-      Optional<Snapshot> previous = previousMasked();
-      String iid = instance.id();
-      if (working.isPresent()) {
-        steps.wouldDo("adopt working volume " + working.get().id() + " of this run");
-      } else {
-        if (!instance.state().equals("stopped")) {
-          context
-              .guard()
-              .perform(Operation.STOP, steps.instanceResource(iid), "ec2:StopInstances", () -> {});
-        }
-        steps.wouldCall(
-            "ec2:CreateVolume",
-            "create a "
-                + request.volumeType()
-                + " volume from "
-                + source.id()
-                + " (started "
-                + source.startTime()
-                + ") in "
-                + instance.availabilityZone()
-                + ", encrypted with "
-                + request.kmsKey()
-                + (request.initializationRate() == null
-                    ? ""
-                    : ", initialization rate " + request.initializationRate() + " MiB/s"));
-        Optional<String> current = instance.volumeAt(request.device());
-        if (current.isPresent()) {
-          context
-              .guard()
-              .perform(
-                  Operation.DETACH,
-                  steps.volumeResource(current.get()),
-                  "ec2:DetachVolume",
-                  () -> {});
-          context
-              .guard()
-              .perform(
-                  Operation.DELETE,
-                  steps.volumeResource(current.get()),
-                  "ec2:DeleteVolume",
-                  () -> {});
-        }
-        context
-            .guard()
-            .perform(
-                Operation.RESTORE_OVER, steps.instanceResource(iid), "ec2:AttachVolume", () -> {});
-      }
-      steps.wouldCall("ec2:StartInstances", "start " + iid + " and wait for mongod");
-      steps.wouldDo(
-          "check the copy against the manifest of "
-              + previous.map(Snapshot::id).orElse("(no earlier masked snapshot)")
-              + ", mask it with rules "
-              + request.rulesSha256().substring(0, 12)
-              + " and verify it");
-      steps.wouldCall("ec2:StopInstances", "stop " + iid + " after shutting mongod down");
-      steps.wouldCall(
-          "ec2:CreateSnapshot",
-          "snapshot the masked volume, described as '"
-              + MaskedSnapshotDescription.prefix(request.label())
-              + " …'");
-    }
-    if (!request.shareWith().isEmpty()) {
-      steps.wouldCall(
-          "ec2:ModifySnapshotAttribute", "share the snapshot with " + request.shareWith());
-    }
-    steps.wouldCall("ec2:DeleteVolume", "delete the working volume");
-    return new Result(
-        masked.map(Snapshot::id).orElse(null),
-        null,
-        runId(),
-        Map.of(),
-        0,
-        null,
-        request.shareWith(),
-        working.map(Volume::id).orElse(null),
-        List.of(),
-        Map.of());
   }
 }

@@ -8,8 +8,7 @@ import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.mongo.ec2.InstanceOptions;
-import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2;
+import io.dbrestore.mongo.ec2.MongodSteps;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
@@ -102,7 +101,7 @@ public final class RunCommand extends JobCommand {
     instance.validate();
     validate();
     MaskingPlan plan = masking.plan(context);
-    Mongod mongod = Mongod.of(instance.mongoUri(context));
+    MongodSteps mongod = instance.mongod(context);
     Request request =
         new Request(
             instance.runId(context),
@@ -119,7 +118,13 @@ public final class RunCommand extends JobCommand {
             minCountRatio,
             plan.rules().sha256());
     return new MaskSnapshotWorkflow(
-            context, SdkEc2.of(context), request, Timeouts.DEFAULT, mongod, masker(plan))
+            context,
+            instance.ec2(context, MaskSnapshotWorkflow.JOB),
+            context.guardForPort(),
+            mongod,
+            masker(plan),
+            Timeouts.DEFAULT,
+            request)
         .run();
   }
 

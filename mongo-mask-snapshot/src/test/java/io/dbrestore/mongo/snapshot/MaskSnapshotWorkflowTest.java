@@ -10,6 +10,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.mongo.ec2.testing.FakeEc2;
@@ -152,7 +153,14 @@ class MaskSnapshotWorkflowTest {
   }
 
   MaskSnapshotWorkflow.Result run(JobContext context, Request request) {
-    return new MaskSnapshotWorkflow(context, ec2, request, FAST, Mongod.of(server.uri()), masker())
+    return new MaskSnapshotWorkflow(
+            context,
+            InstanceOptions.ec2(context, ec2),
+            context.guardForPort(),
+            InstanceOptions.mongod(context, Mongod.of(server.uri())),
+            masker(),
+            FAST,
+            request)
         .run();
   }
 

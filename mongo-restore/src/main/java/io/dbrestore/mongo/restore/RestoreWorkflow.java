@@ -8,13 +8,14 @@ import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
+import io.dbrestore.mongo.ec2.MongodSteps;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.util.ArrayList;
@@ -50,16 +51,26 @@ public final class RestoreWorkflow {
   private final Ec2Steps steps;
   private final Request request;
   private final Timeouts timeouts;
-  private final Mongod mongod;
+  private final MongodSteps mongod;
 
+  /**
+   * @param ec2 the SDK adapter, or in a dry run {@link io.dbrestore.mongo.ec2.DryRunEc2}
+   * @param guard {@link JobContext#guardForPort()}
+   * @param mongod the mongod on the instance, or in a dry run its plan printer
+   */
   public RestoreWorkflow(
-      JobContext context, Ec2Port ec2, Request request, Timeouts timeouts, Mongod mongod) {
+      JobContext context,
+      Ec2Port ec2,
+      SafetyGuard guard,
+      MongodSteps mongod,
+      Timeouts timeouts,
+      Request request) {
     this.context = context;
     this.ec2 = ec2;
     this.request = request;
     this.timeouts = timeouts;
     this.mongod = mongod;
-    this.steps = new Ec2Steps(context, ec2, timeouts);
+    this.steps = new Ec2Steps(context, guard, ec2, timeouts);
   }
 
   private String runId() {
@@ -87,9 +98,6 @@ public final class RestoreWorkflow {
             : instance.volumeAt(request.device());
     old = old.filter(o -> ec2.describeVolume(o).isPresent());
     old.ifPresent(o -> context.resource("previous-volume", o));
-    if (context.dryRun()) {
-      return plan(snapshot, instance, restored, old);
-    }
     steps.checkSwap(instance, old);
 
     context.step("create-volume");
@@ -132,10 +140,20 @@ public final class RestoreWorkflow {
       context.step("start-instance");
       steps.start(instance.id());
       context.step("wait-mongod");
-      mongod.awaitReady(context, timeouts.mongod(), timeouts.backoff());
+      mongod.awaitReady(context.waiter(), timeouts.mongod(), timeouts.backoff());
       context.step("verify");
       manifestSource = tagged.isPresent() ? "snapshot tags" : "masking records in the copy";
-      manifest = verify(snapshot, expected, tagged);
+      manifest =
+          mongod
+              .onCopy(
+                  "verify the copy: a VERIFIED masking record in every database, the manifest"
+                      + " of sha256 "
+                      + expected.manifestSha16()
+                      + " (the description of "
+                      + snapshot.id()
+                      + "), every collection's count as in it",
+                  m -> verify(m, snapshot, expected, tagged))
+              .orElse(new Manifest(Map.of()));
     } catch (RuntimeException e) {
       throw rollback(e, instance.id(), old, volume.id());
     }
@@ -216,8 +234,11 @@ public final class RestoreWorkflow {
    * matches the digest in the snapshot's description (and its tags, when this account can see
    * them), and every collection holds exactly the documents the manifest says.
    */
-  private Manifest verify(
-      Snapshot snapshot, MaskedSnapshotDescription expected, Optional<Manifest> tagged) {
+  private static Manifest verify(
+      Mongod mongod,
+      Snapshot snapshot,
+      MaskedSnapshotDescription expected,
+      Optional<Manifest> tagged) {
     List<Mongod.MaskingRecord> records = mongod.maskingRecords();
     if (records.isEmpty()) {
       throw JobException.refused(
@@ -376,58 +397,5 @@ public final class RestoreWorkflow {
       deleted.add(v.id());
     }
     return deleted;
-  }
-
-  private Result plan(
-      Snapshot snapshot, Instance instance, Optional<Volume> restored, Optional<String> old) {
-    context.out().println("Plan for " + JOB + " run " + runId() + " (dry run, nothing changes):");
-    String iid = instance.id();
-    if (restored.isPresent()) {
-      steps.wouldDo("adopt volume " + restored.get().id() + " of this run");
-    } else {
-      steps.wouldCall(
-          "ec2:CreateVolume",
-          "create a "
-              + request.volumeType()
-              + " volume from "
-              + snapshot.id()
-              + " (started "
-              + snapshot.startTime()
-              + ") in "
-              + instance.availabilityZone()
-              + (request.kmsKey() == null ? "" : ", encrypted with " + request.kmsKey())
-              + (request.initializationRate() == null
-                  ? ""
-                  : ", initialization rate " + request.initializationRate() + " MiB/s"));
-    }
-    if (!instance.state().equals("stopped")) {
-      context
-          .guard()
-          .perform(Operation.STOP, steps.instanceResource(iid), "ec2:StopInstances", () -> {});
-    }
-    if (old.isPresent()) {
-      context
-          .guard()
-          .perform(Operation.DETACH, steps.volumeResource(old.get()), "ec2:DetachVolume", () -> {});
-    }
-    context
-        .guard()
-        .perform(Operation.RESTORE_OVER, steps.instanceResource(iid), "ec2:AttachVolume", () -> {});
-    steps.wouldCall("ec2:StartInstances", "start " + iid + ", wait for mongod, verify the copy");
-    if (old.isPresent()) {
-      context
-          .guard()
-          .perform(Operation.DELETE, steps.volumeResource(old.get()), "ec2:DeleteVolume", () -> {});
-    }
-    return new Result(
-        snapshot.id(),
-        runId(),
-        restored.map(Volume::id).orElse(null),
-        old.orElse(null),
-        false,
-        Map.of(),
-        0,
-        null,
-        List.of());
   }
 }

@@ -1,8 +1,7 @@
 package io.dbrestore.mongo.restore;
 
 import io.dbrestore.mongo.ec2.InstanceOptions;
-import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2;
+import io.dbrestore.mongo.ec2.MongodSteps;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
@@ -69,7 +68,7 @@ public final class RunCommand extends JobCommand {
     if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
       throw JobException.invalidInput("--label '" + label + "' is not a label");
     }
-    Mongod mongod = Mongod.of(instance.mongoUri(context));
+    MongodSteps mongod = instance.mongod(context);
     Request request =
         new Request(
             instance.runId(context),
@@ -82,7 +81,13 @@ public final class RunCommand extends JobCommand {
             kmsKey,
             instance.volumeType,
             instance.volumeInitializationRate);
-    return new RestoreWorkflow(context, SdkEc2.of(context), request, Timeouts.DEFAULT, mongod)
+    return new RestoreWorkflow(
+            context,
+            instance.ec2(context, RestoreWorkflow.JOB),
+            context.guardForPort(),
+            mongod,
+            Timeouts.DEFAULT,
+            request)
         .run();
   }
 }

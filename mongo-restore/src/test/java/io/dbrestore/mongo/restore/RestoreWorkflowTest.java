@@ -9,11 +9,13 @@ import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.mongo.ec2.testing.FakeEc2;
 import io.dbrestore.mongo.ec2.testing.MongoHost;
 import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
@@ -132,7 +134,15 @@ class RestoreWorkflowTest {
   }
 
   RestoreWorkflow.Result run(TestJobContext context, Request request) {
-    return new RestoreWorkflow(context.build(), ec2, request, FAST, Mongod.of(server.uri())).run();
+    JobContext built = context.build();
+    return new RestoreWorkflow(
+            built,
+            InstanceOptions.ec2(built, ec2),
+            built.guardForPort(),
+            InstanceOptions.mongod(built, Mongod.of(server.uri())),
+            FAST,
+            request)
+        .run();
   }
 
   RestoreWorkflow.Result run() {
