@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -104,30 +107,17 @@ public final class DryRunEc2 implements Ec2Port {
 
   @Override
   public Optional<Volume> describeVolume(String volumeId) {
-    if (gone.contains(volumeId)) {
-      return Optional.empty();
-    }
-    Volume simulated = volumes.get(volumeId);
-    return simulated != null
-        ? Optional.of(withAddedTags(simulated))
-        : real.describeVolume(volumeId).map(this::withAddedTags);
+    return overlaid(volumeId, volumes, real::describeVolume, this::withAddedTags);
   }
 
   @Override
   public List<Volume> findVolumes(Map<String, String> wanted) {
-    List<Volume> found = new ArrayList<>();
-    for (Volume v : real.findVolumes(wanted)) {
-      if (!gone.contains(v.id()) && !volumes.containsKey(v.id())) {
-        found.add(withAddedTags(v));
-      }
-    }
-    for (Volume v : volumes.values()) {
-      Volume now = withAddedTags(v);
-      if (hasAll(now.tags(), wanted)) {
-        found.add(now);
-      }
-    }
-    return found;
+    return overlaid(
+        real.findVolumes(wanted),
+        volumes,
+        Volume::id,
+        this::withAddedTags,
+        v -> hasAll(v.tags(), wanted));
   }
 
   @Override
@@ -161,19 +151,7 @@ public final class DryRunEc2 implements Ec2Port {
 
   /** Keeps the volume as this dry run leaves it: in a new state, with new attachments. */
   private void changeVolume(String volumeId, String state, List<Attachment> attachments) {
-    Volume v = describeVolume(volumeId).orElseThrow();
-    volumes.put(
-        volumeId,
-        new Volume(
-            v.id(),
-            state,
-            v.availabilityZone(),
-            v.snapshotId(),
-            attachments,
-            v.tags(),
-            v.kmsKeyId(),
-            v.initializationRate(),
-            v.createTime()));
+    volumes.put(volumeId, describeVolume(volumeId).orElseThrow().withState(state, attachments));
   }
 
   @Override
@@ -208,18 +186,12 @@ public final class DryRunEc2 implements Ec2Port {
 
   @Override
   public List<Snapshot> findSnapshots(SnapshotQuery query) {
-    List<Snapshot> found = new ArrayList<>();
-    for (Snapshot s : real.findSnapshots(query)) {
-      if (!gone.contains(s.id())) {
-        found.add(withAddedTags(s));
-      }
-    }
-    for (Snapshot s : snapshots.values()) {
-      if (matches(withAddedTags(s), query)) {
-        found.add(withAddedTags(s));
-      }
-    }
-    return found;
+    return overlaid(
+        real.findSnapshots(query),
+        snapshots,
+        Snapshot::id,
+        this::withAddedTags,
+        s -> matches(s, query));
   }
 
   /** Whether a snapshot this dry run made (so owned by this account) answers {@code query}. */
@@ -236,13 +208,7 @@ public final class DryRunEc2 implements Ec2Port {
 
   @Override
   public Optional<Snapshot> describeSnapshot(String snapshotId) {
-    if (gone.contains(snapshotId)) {
-      return Optional.empty();
-    }
-    Snapshot simulated = snapshots.get(snapshotId);
-    return simulated != null
-        ? Optional.of(withAddedTags(simulated))
-        : real.describeSnapshot(snapshotId).map(this::withAddedTags);
+    return overlaid(snapshotId, snapshots, real::describeSnapshot, this::withAddedTags);
   }
 
   @Override
@@ -291,16 +257,17 @@ public final class DryRunEc2 implements Ec2Port {
 
   @Override
   public Map<String, String> tags(String resourceId) {
-    Map<String, String> all = new LinkedHashMap<>();
+    Map<String, String> own;
     if (!made.contains(resourceId)) {
-      all.putAll(real.tags(resourceId));
+      own = real.tags(resourceId);
     } else if (volumes.containsKey(resourceId)) {
-      all.putAll(volumes.get(resourceId).tags());
+      own = volumes.get(resourceId).tags();
     } else if (snapshots.containsKey(resourceId)) {
-      all.putAll(snapshots.get(resourceId).tags());
+      own = snapshots.get(resourceId).tags();
+    } else {
+      own = Map.of(); // made and deleted again by this dry run
     }
-    all.putAll(tags.getOrDefault(resourceId, Map.of()));
-    return all;
+    return withAdded(resourceId, own);
   }
 
   @Override
@@ -309,42 +276,60 @@ public final class DryRunEc2 implements Ec2Port {
     tags.computeIfAbsent(resourceId, id -> new LinkedHashMap<>()).putAll(added);
   }
 
-  private Volume withAddedTags(Volume v) {
-    Map<String, String> added = tags.get(v.id());
-    if (added == null) {
-      return v;
+  /**
+   * A volume or snapshot as this dry run sees it: gone, as the dry run left it ({@code kept}), or
+   * as AWS has it; with the tags the dry run added.
+   */
+  private <T> Optional<T> overlaid(
+      String id,
+      Map<String, T> kept,
+      Function<String, Optional<T>> inAws,
+      UnaryOperator<T> withAddedTags) {
+    if (gone.contains(id)) {
+      return Optional.empty();
     }
-    Map<String, String> all = new LinkedHashMap<>(v.tags());
-    all.putAll(added);
-    return new Volume(
-        v.id(),
-        v.state(),
-        v.availabilityZone(),
-        v.snapshotId(),
-        v.attachments(),
-        all,
-        v.kmsKeyId(),
-        v.initializationRate(),
-        v.createTime());
+    T changed = kept.get(id);
+    return (changed != null ? Optional.of(changed) : inAws.apply(id)).map(withAddedTags);
+  }
+
+  /**
+   * What a listing answers in this dry run: what AWS lists, without what the dry run deleted or
+   * changed, and what it changed or made ({@code kept}) where it answers {@code wanted}.
+   */
+  private <T> List<T> overlaid(
+      List<T> inAws,
+      Map<String, T> kept,
+      Function<T, String> id,
+      UnaryOperator<T> withAddedTags,
+      Predicate<T> wanted) {
+    List<T> found = new ArrayList<>();
+    for (T r : inAws) {
+      if (!gone.contains(id.apply(r)) && !kept.containsKey(id.apply(r))) {
+        found.add(withAddedTags.apply(r));
+      }
+    }
+    for (T r : kept.values()) {
+      T now = withAddedTags.apply(r);
+      if (wanted.test(now)) {
+        found.add(now);
+      }
+    }
+    return found;
+  }
+
+  private Volume withAddedTags(Volume v) {
+    return tags.containsKey(v.id()) ? v.withTags(withAdded(v.id(), v.tags())) : v;
   }
 
   private Snapshot withAddedTags(Snapshot s) {
-    Map<String, String> added = tags.get(s.id());
-    if (added == null) {
-      return s;
-    }
-    Map<String, String> all = new LinkedHashMap<>(s.tags());
-    all.putAll(added);
-    return new Snapshot(
-        s.id(),
-        s.state(),
-        s.progress(),
-        s.volumeId(),
-        s.ownerId(),
-        s.startTime(),
-        s.description(),
-        all,
-        s.kmsKeyId());
+    return tags.containsKey(s.id()) ? s.withTags(withAdded(s.id(), s.tags())) : s;
+  }
+
+  /** {@code tags} with the ones this dry run added to the resource. */
+  private Map<String, String> withAdded(String resourceId, Map<String, String> tags) {
+    Map<String, String> all = new LinkedHashMap<>(tags);
+    all.putAll(this.tags.getOrDefault(resourceId, Map.of()));
+    return all;
   }
 
   private static boolean hasAll(Map<String, String> actual, Map<String, String> wanted) {

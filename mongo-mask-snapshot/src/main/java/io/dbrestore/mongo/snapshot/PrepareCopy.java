@@ -2,6 +2,7 @@ package io.dbrestore.mongo.snapshot;
 
 import io.dbrestore.mongo.ec2.Ec2Port;
 import io.dbrestore.mongo.ec2.Ec2Port.Instance;
+import io.dbrestore.mongo.ec2.Ec2Port.NewVolume;
 import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
@@ -137,21 +138,17 @@ final class PrepareCopy {
     if (working.isPresent()) {
       volume = steps.awaitVolume(working.get().id(), "available");
     } else {
-      Map<String, String> tags =
-          Tags.createdBy(MaskSnapshotWorkflow.JOB, request.runId(), Tags.ROLE_WORKING_VOLUME);
-      tags.put(Tags.SOURCE_SNAPSHOT, source.id());
-      tags.put(Tags.INSTANCE, instance.id());
-      tags.put(Tags.LABEL, request.label());
       volume =
           steps.createVolume(
-              new Ec2Port.NewVolume(
-                  source.id(),
-                  instance.availabilityZone(),
-                  request.kmsKey(),
-                  request.volumeType(),
-                  request.initializationRate(),
-                  tags,
-                  "dbrestore-" + MaskSnapshotWorkflow.JOB + "-" + request.runId()));
+              NewVolume.forRun(
+                      MaskSnapshotWorkflow.JOB,
+                      request.runId(),
+                      Tags.ROLE_WORKING_VOLUME,
+                      instance,
+                      source.id())
+                  .withTag(Tags.LABEL, request.label())
+                  .withEncryptionAndType(
+                      request.kmsKey(), request.volumeType(), request.initializationRate()));
     }
     context.resource("working-volume", volume.id());
     context.step("swap-volume");

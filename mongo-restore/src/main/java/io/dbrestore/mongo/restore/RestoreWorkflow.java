@@ -2,6 +2,7 @@ package io.dbrestore.mongo.restore;
 
 import io.dbrestore.mongo.ec2.Ec2Port;
 import io.dbrestore.mongo.ec2.Ec2Port.Instance;
+import io.dbrestore.mongo.ec2.Ec2Port.NewVolume;
 import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
@@ -193,19 +194,11 @@ public final class RestoreWorkflow {
 
   /** A volume from the masked snapshot in the instance's zone, tagged with what it replaces. */
   private Volume create(Snapshot snapshot, Instance instance, Optional<String> old) {
-    Map<String, String> tags = Tags.createdBy(JOB, request.runId(), Tags.ROLE_RESTORED_VOLUME);
-    tags.put(Tags.SOURCE_SNAPSHOT, snapshot.id());
-    tags.put(Tags.INSTANCE, instance.id());
-    tags.put(Tags.REPLACES, old.orElse("none"));
     return steps.createVolume(
-        new Ec2Port.NewVolume(
-            snapshot.id(),
-            instance.availabilityZone(),
-            request.kmsKey(),
-            request.volumeType(),
-            request.initializationRate(),
-            tags,
-            "dbrestore-" + JOB + "-" + request.runId()));
+        NewVolume.forRun(JOB, request.runId(), Tags.ROLE_RESTORED_VOLUME, instance, snapshot.id())
+            .withTag(Tags.REPLACES, old.orElse("none"))
+            .withEncryptionAndType(
+                request.kmsKey(), request.volumeType(), request.initializationRate()));
   }
 
   /**
