@@ -45,17 +45,25 @@ public final class Mongod implements MongodSteps {
 
   /** Parses {@code --mongo-uri}; a malformed one is exit 2 before anything is touched. */
   public static Mongod of(String uri) {
+    return new Mongod(connectionString("--mongo-uri", uri));
+  }
+
+  /**
+   * Parses the value of {@code option} as a MongoDB connection string (exit 2 when it is not one)
+   * and registers its password as a secret, so that no log line shows it.
+   */
+  public static ConnectionString connectionString(String option, String uri) {
     ConnectionString connection;
     try {
       connection = new ConnectionString(uri);
     } catch (IllegalArgumentException e) {
       throw JobException.invalidInput(
-          "--mongo-uri is not a MongoDB connection string: " + e.getMessage());
+          option + " is not a MongoDB connection string: " + e.getMessage());
     }
     if (connection.getPassword() != null) {
       Redactor.registerSecret(new String(connection.getPassword()));
     }
-    return new Mongod(connection);
+    return connection;
   }
 
   @Override

@@ -84,12 +84,7 @@ public final class RunCommand extends JobCommand {
               + " documents it had in the previous masked snapshot. Default: 0.5.")
   double minCountRatio;
 
-  @Option(
-      names = "--chunk-documents",
-      paramLabel = "<n>",
-      defaultValue = "50000",
-      description = "Split collections into chunks of about this many documents. Default: 50000.")
-  int chunkDocuments;
+  @Mixin ChunkOptions chunks;
 
   @Override
   protected Duration defaultTimeout() {
@@ -156,13 +151,8 @@ public final class RunCommand extends JobCommand {
 
   private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
     return (context, mongod) -> {
-      MongoMasking.Options options =
-          MongoMasking.Options.defaults()
-              .withParallelism(masking.parallelism)
-              .withChunkDocuments(chunkDocuments)
-              .withProgress(MaskingOptions.progress(LOG));
       try (MongoClient client = mongod.connect()) {
-        MaskingResult result = new MongoMasking(client, plan, options).run();
+        MaskingResult result = new MongoMasking(client, plan, chunks.engine(masking, LOG)).run();
         masking.finish(context, plan, result, null, "documents", "collections");
         return result;
       } catch (MaskingException e) {
