@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * The EC2 calls the self-hosted MongoDB jobs make, in their own words. One adapter over the AWS SDK
- * ({@link SdkEc2}); workflow tests run against a stateful fake.
+ * ({@link SdkEc2}) and a dry-run overlay over it ({@link DryRunEc2}); workflow tests run against a
+ * stateful fake.
  *
  * <p>Describe calls return empty for a resource that does not exist; delete and detach calls
  * succeed on a resource that is already gone, so that a re-run converges.

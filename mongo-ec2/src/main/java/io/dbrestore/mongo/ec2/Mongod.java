@@ -7,7 +7,6 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
@@ -87,14 +86,6 @@ public final class Mongod implements MongodSteps {
 
   public MongoClient connect() {
     return connect(Duration.ofSeconds(30));
-  }
-
-  /**
-   * Waits until mongod answers {@code ping} and lists its databases (it accepts connections and has
-   * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.
-   */
-  public void awaitReady(JobContext context, Duration timeout, Backoff backoff) {
-    awaitReady(context.waiter(), timeout, backoff);
   }
 
   @Override
