@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -158,10 +159,7 @@ public final class DryRunEc2 implements Ec2Port {
   public void attachVolume(String volumeId, String instanceId, String device) {
     print("AttachVolume", "attach ec2 volume " + volumeId + " to " + instanceId + " at " + device);
     changeVolume(volumeId, "in-use", List.of(new Attachment(instanceId, device, "attached")));
-    Map<String, String> devices =
-        new LinkedHashMap<>(describeInstance(instanceId).orElseThrow().volumesByDevice());
-    devices.put(device, volumeId);
-    changeInstance(instanceId, null, devices);
+    changeDevices(instanceId, devices -> devices.put(device, volumeId));
   }
 
   @Override
@@ -169,17 +167,27 @@ public final class DryRunEc2 implements Ec2Port {
     print(
         "DetachVolume", "detach ec2 volume " + volumeId + " from " + instanceId + " at " + device);
     changeVolume(volumeId, "available", List.of());
+    changeDevices(instanceId, devices -> devices.remove(device, volumeId));
+  }
+
+  /** Keeps the instance with its volumes by device changed by {@code change}. */
+  private void changeDevices(String instanceId, Consumer<Map<String, String>> change) {
     Map<String, String> devices =
         new LinkedHashMap<>(describeInstance(instanceId).orElseThrow().volumesByDevice());
-    devices.remove(device, volumeId);
+    change.accept(devices);
     changeInstance(instanceId, null, devices);
   }
 
   @Override
   public void deleteVolume(String volumeId) {
     print("DeleteVolume", "delete ec2 volume " + volumeId);
-    volumes.remove(volumeId);
-    gone.add(volumeId);
+    forget(volumeId, volumes);
+  }
+
+  /** From now on the resource does not exist in this dry run. */
+  private void forget(String id, Map<String, ?> kept) {
+    kept.remove(id);
+    gone.add(id);
   }
 
   // ---- snapshots ---------------------------------------------------------------------------
@@ -249,8 +257,7 @@ public final class DryRunEc2 implements Ec2Port {
   @Override
   public void deleteSnapshot(String snapshotId) {
     print("DeleteSnapshot", "delete ebs snapshot " + snapshotId);
-    snapshots.remove(snapshotId);
-    gone.add(snapshotId);
+    forget(snapshotId, snapshots);
   }
 
   // ---- tags --------------------------------------------------------------------------------
