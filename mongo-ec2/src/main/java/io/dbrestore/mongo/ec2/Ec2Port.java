@@ -1,7 +1,9 @@
 package io.dbrestore.mongo.ec2;
 
+import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.guard.Resource;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +11,8 @@ import java.util.Set;
 
 /**
  * The EC2 calls the self-hosted MongoDB jobs make, in their own words. One adapter over the AWS SDK
- * ({@link SdkEc2Port}); workflow tests run against a stateful fake.
+ * ({@link SdkEc2}) and a dry-run overlay over it ({@link DryRunEc2}); workflow tests run against a
+ * stateful fake.
  *
  * <p>Describe calls return empty for a resource that does not exist; delete and detach calls
  * succeed on a resource that is already gone, so that a re-run converges.
@@ -46,6 +49,32 @@ public interface Ec2Port {
     public Optional<Attachment> attachment() {
       return attachments.stream().findFirst();
     }
+
+    public Volume withTags(Map<String, String> value) {
+      return new Volume(
+          id,
+          state,
+          availabilityZone,
+          snapshotId,
+          attachments,
+          value,
+          kmsKeyId,
+          initializationRate,
+          createTime);
+    }
+
+    public Volume withState(String value, List<Attachment> now) {
+      return new Volume(
+          id,
+          value,
+          availabilityZone,
+          snapshotId,
+          now,
+          tags,
+          kmsKeyId,
+          initializationRate,
+          createTime);
+    }
   }
 
   record Snapshot(
@@ -57,7 +86,12 @@ public interface Ec2Port {
       Instant startTime,
       String description,
       Map<String, String> tags,
-      String kmsKeyId) {}
+      String kmsKeyId) {
+    public Snapshot withTags(Map<String, String> value) {
+      return new Snapshot(
+          id, state, progress, volumeId, ownerId, startTime, description, value, kmsKeyId);
+    }
+  }
 
   /**
    * Which snapshots to list.
@@ -104,7 +138,51 @@ public interface Ec2Port {
       String volumeType,
       Integer initializationRate,
       Map<String, String> tags,
-      String clientToken) {}
+      String clientToken) {
+
+    /**
+     * The volume a run of {@code job} makes from {@code snapshotId} for {@code instance}: in its
+     * zone, tagged as the run's (with the source snapshot and the instance), and with the client
+     * token {@code dbrestore-<job>-<run id>}, so that a call repeated after a lost answer returns
+     * the same volume instead of making a second one.
+     */
+    public static NewVolume forRun(
+        String job, String runId, String role, Instance instance, String snapshotId) {
+      Map<String, String> tags = Tags.createdBy(job, runId, role);
+      tags.put(Tags.SOURCE_SNAPSHOT, snapshotId);
+      tags.put(Tags.INSTANCE, instance.id());
+      return new NewVolume(
+          snapshotId,
+          instance.availabilityZone(),
+          null,
+          null,
+          null,
+          tags,
+          "dbrestore-" + job + "-" + runId);
+    }
+
+    /**
+     * @param kmsKey null for the snapshot's key
+     * @param type the EBS volume type
+     * @param rate the initialization rate in MiB/s, or null
+     */
+    public NewVolume withEncryptionAndType(String kmsKey, String type, Integer rate) {
+      return new NewVolume(snapshotId, availabilityZone, kmsKey, type, rate, tags, clientToken);
+    }
+
+    public NewVolume withTag(String key, String value) {
+      Map<String, String> more = new LinkedHashMap<>(tags);
+      more.put(key, value);
+      return new NewVolume(
+          snapshotId,
+          availabilityZone,
+          kmsKeyId,
+          volumeType,
+          initializationRate,
+          more,
+          clientToken);
+    }
+  }
 
   Optional<Instance> describeInstance(String instanceId);
 

@@ -8,6 +8,7 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.Resource;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cleanup;
 import io.dbrestore.runtime.wait.Poll;
 import io.dbrestore.runtime.wait.Waiter;
@@ -20,23 +21,36 @@ import org.slf4j.LoggerFactory;
  * The EC2 steps both jobs are made of, each safe to repeat: it looks first and only acts when the
  * resource is not yet where the step leaves it. Every stop, detach, delete and attach goes through
  * the safety guard; every wait through the runtime's waiter (timeout exit 4, cancellation exit 6).
+ * The steps are the same in a dry run: the port is then {@link DryRunEc2}, which prints and
+ * simulates each change the guard lets through.
  */
 public final class Ec2Steps {
   private static final Logger LOG = LoggerFactory.getLogger(Ec2Steps.class);
 
   private final JobContext context;
+  private final SafetyGuard guard;
   private final Ec2Port ec2;
-  private final Waits waits;
+  private final Timeouts timeouts;
   private final Supplier<Waiter> waiter;
 
-  public Ec2Steps(JobContext context, Ec2Port ec2, Waits waits) {
-    this(context, ec2, waits, context::waiter);
+  /**
+   * @param guard the run's guard for a port: {@link JobContext#guardForPort()}, which in a dry run
+   *     checks and lets the call through to the dry-run port
+   */
+  public Ec2Steps(JobContext context, SafetyGuard guard, Ec2Port ec2, Timeouts timeouts) {
+    this(context, guard, ec2, timeouts, context::waiter);
   }
 
-  private Ec2Steps(JobContext context, Ec2Port ec2, Waits waits, Supplier<Waiter> waiter) {
+  private Ec2Steps(
+      JobContext context,
+      SafetyGuard guard,
+      Ec2Port ec2,
+      Timeouts timeouts,
+      Supplier<Waiter> waiter) {
     this.context = context;
+    this.guard = guard;
     this.ec2 = ec2;
-    this.waits = waits;
+    this.timeouts = timeouts;
     this.waiter = waiter;
   }
 
@@ -45,15 +59,15 @@ public final class Ec2Steps {
    * run's cancellation and deadline and stop at the end of the cleanup's budget instead.
    */
   public Ec2Steps forRollback(Cleanup cleanup) {
-    return new Ec2Steps(context, ec2, waits, cleanup::waiter);
+    return new Ec2Steps(context, guard, ec2, timeouts, cleanup::waiter);
   }
 
   public Ec2Port port() {
     return ec2;
   }
 
-  public Waits waits() {
-    return waits;
+  public Timeouts timeouts() {
+    return timeouts;
   }
 
   /** A waiter for one wait: the run's own, or the rollback's. */
@@ -80,12 +94,12 @@ public final class Ec2Steps {
    */
   public void checkSwap(Instance instance, Optional<String> replaced) {
     if (!instance.state().equals("stopped")) {
-      context.guard().check(Operation.STOP, instanceResource(instance.id()));
+      guard.check(Operation.STOP, instanceResource(instance.id()));
     }
-    context.guard().check(Operation.RESTORE_OVER, instanceResource(instance.id()));
+    guard.check(Operation.RESTORE_OVER, instanceResource(instance.id()));
     if (replaced.isPresent()) {
-      context.guard().check(Operation.DETACH, volumeResource(replaced.get()));
-      context.guard().check(Operation.DELETE, volumeResource(replaced.get()));
+      guard.check(Operation.DETACH, volumeResource(replaced.get()));
+      guard.check(Operation.DELETE, volumeResource(replaced.get()));
     }
   }
 
@@ -113,13 +127,11 @@ public final class Ec2Steps {
       return;
     }
     if (!i.state().equals("stopping")) {
-      context
-          .guard()
-          .perform(
-              Operation.STOP,
-              instanceResource(instanceId),
-              "ec2:StopInstances",
-              () -> ec2.stopInstance(instanceId));
+      guard.perform(
+          Operation.STOP,
+          instanceResource(instanceId),
+          "ec2:StopInstances",
+          () -> ec2.stopInstance(instanceId));
     }
     awaitInstance(instanceId, "stopped");
   }
@@ -143,8 +155,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "the status checks of instance " + instanceId + " to pass",
-            waits.instance(),
-            waits.backoff(),
+            timeouts.instance(),
+            timeouts.backoff(),
             () -> {
               Optional<Ec2Port.StatusChecks> s = ec2.instanceStatus(instanceId);
               if (s.isPresent() && s.get().passed()) {
@@ -175,8 +187,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "instance " + instanceId + " to be " + state,
-            waits.instance(),
-            waits.backoff(),
+            timeouts.instance(),
+            timeouts.backoff(),
             () -> {
               Instance i = instance(instanceId);
               return i.state().equals(state) ? Poll.done(i) : Poll.pending(i.state());
@@ -197,8 +209,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "volume " + volumeId + " to be " + state,
-            waits.volume(),
-            waits.backoff(),
+            timeouts.volume(),
+            timeouts.backoff(),
             () -> {
               Volume v =
                   ec2.describeVolume(volumeId)
@@ -233,20 +245,18 @@ public final class Ec2Steps {
             .filter(a -> a.instanceId().equals(instanceId) && a.device().equals(device))
             .isPresent();
     if (!attached) {
-      context
-          .guard()
-          .perform(
-              Operation.RESTORE_OVER,
-              instanceResource(instanceId),
-              "ec2:AttachVolume",
-              () -> ec2.attachVolume(volumeId, instanceId, device));
+      guard.perform(
+          Operation.RESTORE_OVER,
+          instanceResource(instanceId),
+          "ec2:AttachVolume",
+          () -> ec2.attachVolume(volumeId, instanceId, device));
     }
     waiter
         .get()
         .until(
             "volume " + volumeId + " to be attached to " + instanceId + " at " + device,
-            waits.volume(),
-            waits.backoff(),
+            timeouts.volume(),
+            timeouts.backoff(),
             () -> {
               Volume v = ec2.describeVolume(volumeId).orElseThrow();
               Optional<Ec2Port.Attachment> a = v.attachment();
@@ -264,13 +274,11 @@ public final class Ec2Steps {
       return;
     }
     if (now.get().attachment().filter(a -> !a.state().equals("detaching")).isPresent()) {
-      context
-          .guard()
-          .perform(
-              Operation.DETACH,
-              volumeResource(volumeId),
-              "ec2:DetachVolume",
-              () -> ec2.detachVolume(volumeId, instanceId, device));
+      guard.perform(
+          Operation.DETACH,
+          volumeResource(volumeId),
+          "ec2:DetachVolume",
+          () -> ec2.detachVolume(volumeId, instanceId, device));
     }
     awaitVolume(volumeId, "available");
   }
@@ -281,24 +289,20 @@ public final class Ec2Steps {
     if (now.isEmpty() || now.get().state().equals("deleting")) {
       return;
     }
-    context
-        .guard()
-        .perform(
-            Operation.DELETE,
-            volumeResource(volumeId),
-            "ec2:DeleteVolume",
-            () -> ec2.deleteVolume(volumeId));
+    guard.perform(
+        Operation.DELETE,
+        volumeResource(volumeId),
+        "ec2:DeleteVolume",
+        () -> ec2.deleteVolume(volumeId));
   }
 
   /** Deletes the snapshot (guarded). */
   public void deleteSnapshot(String snapshotId) {
-    context
-        .guard()
-        .perform(
-            Operation.DELETE,
-            snapshotResource(snapshotId),
-            "ec2:DeleteSnapshot",
-            () -> ec2.deleteSnapshot(snapshotId));
+    guard.perform(
+        Operation.DELETE,
+        snapshotResource(snapshotId),
+        "ec2:DeleteSnapshot",
+        () -> ec2.deleteSnapshot(snapshotId));
   }
 
   /** Waits until the snapshot has completed; a snapshot in {@code error} is a fault. */
@@ -307,8 +311,8 @@ public final class Ec2Steps {
         .get()
         .until(
             "snapshot " + snapshotId + " to complete",
-            waits.snapshot(),
-            waits.backoff(),
+            timeouts.snapshot(),
+            timeouts.backoff(),
             () -> {
               Snapshot s =
                   ec2.describeSnapshot(snapshotId)
@@ -330,23 +334,11 @@ public final class Ec2Steps {
             });
   }
 
-  /** For a dry run: one call that would change something, printed to the plan. */
-  public void wouldCall(String awsCall, String what) {
-    context.out().println("[dry-run] would call " + awsCall + " to " + what);
-    context.out().flush();
-  }
-
-  /** For a dry run: a step that is not an AWS call, printed to the plan. */
-  public void wouldDo(String what) {
-    context.out().println("[dry-run] would " + what);
-    context.out().flush();
-  }
-
   /**
    * Runs a best-effort action after cancellation or a failure; logs instead of throwing, so that
    * the original reason is what the run reports.
    */
   public boolean quietly(String what, Runnable action) {
-    return context.cleanup(waits.instance()).run(what, action);
+    return context.cleanup(timeouts.instance()).run(what, action);
   }
 }

@@ -102,6 +102,34 @@ public class InstanceOptions {
     }
   }
 
+  /**
+   * The EC2 port of this run: the SDK adapter, or in a dry run the same behind {@link DryRunEc2},
+   * which prints the plan (headed here) instead of changing anything.
+   */
+  public Ec2Port ec2(JobContext context, String job) {
+    if (context.dryRun()) {
+      context
+          .out()
+          .println("Plan for " + job + " run " + runId(context) + " (dry run, nothing changes):");
+    }
+    return ec2(context, SdkEc2.of(context));
+  }
+
+  /** {@code real}, or in a dry run {@code real} behind {@link DryRunEc2}. */
+  public static Ec2Port ec2(JobContext context, Ec2Port real) {
+    return context.dryRun() ? new DryRunEc2(real, context.out(), context.clock()) : real;
+  }
+
+  /** The mongod on the instance ({@code --mongo-uri}), or in a dry run its plan printer. */
+  public MongodSteps mongod(JobContext context) {
+    return mongod(context, Mongod.of(mongoUri(context)));
+  }
+
+  /** {@code real}, or in a dry run {@link DryRunMongod} in its place. */
+  public static MongodSteps mongod(JobContext context, Mongod real) {
+    return context.dryRun() ? new DryRunMongod(real.hosts(), context.out()) : real;
+  }
+
   /** {@code --run-id}, else the runtime's (the execution name, else a generated one). */
   public String runId(JobContext context) {
     return runId != null && !runId.isBlank() ? JobContext.sanitizeRunId(runId) : context.runId();

@@ -7,7 +7,6 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
@@ -18,8 +17,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The mongod on the instance, seen through its wire protocol: is it ready, what does it hold, and a
  * clean shutdown before its volume is snapshotted.
  */
-public final class Mongod {
+public final class Mongod implements MongodSteps {
   private static final Logger LOG = LoggerFactory.getLogger(Mongod.class);
   private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
@@ -43,19 +44,28 @@ public final class Mongod {
 
   /** Parses {@code --mongo-uri}; a malformed one is exit 2 before anything is touched. */
   public static Mongod of(String uri) {
+    return new Mongod(connectionString("--mongo-uri", uri));
+  }
+
+  /**
+   * Parses the value of {@code option} as a MongoDB connection string (exit 2 when it is not one)
+   * and registers its password as a secret, so that no log line shows it.
+   */
+  public static ConnectionString connectionString(String option, String uri) {
     ConnectionString connection;
     try {
       connection = new ConnectionString(uri);
     } catch (IllegalArgumentException e) {
       throw JobException.invalidInput(
-          "--mongo-uri is not a MongoDB connection string: " + e.getMessage());
+          option + " is not a MongoDB connection string: " + e.getMessage());
     }
     if (connection.getPassword() != null) {
       Redactor.registerSecret(new String(connection.getPassword()));
     }
-    return new Mongod(connection);
+    return connection;
   }
 
+  @Override
   public String hosts() {
     return String.join(",", uri.getHosts());
   }
@@ -78,14 +88,7 @@ public final class Mongod {
     return connect(Duration.ofSeconds(30));
   }
 
-  /**
-   * Waits until mongod answers {@code ping} and lists its databases (it accepts connections and has
-   * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.
-   */
-  public void awaitReady(JobContext context, Duration timeout, Backoff backoff) {
-    awaitReady(context.waiter(), timeout, backoff);
-  }
-
+  @Override
   public void awaitReady(Waiter waiter, Duration timeout, Backoff backoff) {
     waiter.until(
         "mongod at " + hosts() + " to accept connections",
@@ -108,6 +111,11 @@ public final class Mongod {
       m = m.substring(0, 120) + "…";
     }
     return "not ready (" + Redactor.redact(m) + ")";
+  }
+
+  @Override
+  public <T> Optional<T> onCopy(String what, Function<Mongod, T> work) {
+    return Optional.ofNullable(work.apply(this));
   }
 
   /** Documents per collection of every non-system database, from collection metadata. */
@@ -179,10 +187,10 @@ public final class Mongod {
   }
 
   /**
-   * Flushes every write to disk and asks mongod to shut down, so that the volume is consistent when
-   * the instance stops. A mongod that refuses (no privilege for {@code shutdown}) is left to the
+   * {@inheritDoc} A mongod that refuses (no privilege for {@code shutdown}) is left to the
    * operating system's clean shutdown when the instance stops; the flush must succeed.
    */
+  @Override
   public void flushAndShutdown() {
     try (MongoClient client = connect()) {
       MongoDatabase admin = client.getDatabase("admin");

@@ -9,14 +9,12 @@ import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.engine.Progress;
 import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.engine.Sample;
 import io.dbrestore.masking.mongo.MongoMasking;
+import io.dbrestore.mongo.ec2.Mongod;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
-import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.log.Redactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +46,7 @@ public final class MaskCommand extends JobCommand {
           "The MongoDB to mask, e.g. mongodb://masker:…@10.0.1.5:27017/?authSource=admin.")
   String uri;
 
-  @Option(
-      names = "--chunk-documents",
-      paramLabel = "<n>",
-      defaultValue = "50000",
-      description = "Split collections into chunks of about this many documents. Default: 50000.")
-  int chunkDocuments;
+  @Mixin ChunkOptions chunks;
 
   @Override
   protected Duration defaultTimeout() {
@@ -63,24 +56,9 @@ public final class MaskCommand extends JobCommand {
   @Override
   protected Object execute(JobContext context) throws Exception {
     MaskingPlan plan = masking.plan(context);
-    ConnectionString connection;
-    try {
-      connection = new ConnectionString(uri);
-    } catch (IllegalArgumentException e) {
-      throw JobException.invalidInput(
-          "--uri is not a MongoDB connection string: " + e.getMessage());
-    }
-    if (connection.getPassword() != null) {
-      Redactor.registerSecret(new String(connection.getPassword()));
-    }
+    ConnectionString connection = Mongod.connectionString("--uri", uri);
     context.resource("mongodb", connection.getHosts().toString());
-    Progress progress = MaskingOptions.progress(LOG);
-    RunOptions options =
-        MongoMasking.defaultOptions()
-            .withParallelism(masking.parallelism)
-            .withUnitSize(chunkDocuments)
-            .withDryRun(context.dryRun())
-            .withProgress(progress);
+    RunOptions options = chunks.engine(masking, LOG).withDryRun(context.dryRun());
     MongoClientSettings settings =
         MongoClientSettings.builder()
             .applyConnectionString(connection)

@@ -4,20 +4,14 @@ import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.mongo.ec2.Ec2Port;
 import io.dbrestore.mongo.ec2.Ec2Port.Instance;
 import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
-import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
-import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.MongodSteps;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
-import io.dbrestore.runtime.contract.Tags;
-import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.Operation;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,29 +33,6 @@ public final class MaskSnapshotWorkflow {
     MaskingResult mask(JobContext context, Mongod mongod);
   }
 
-  /**
-   * What a run needs.
-   *
-   * @param sourceVolume the production data volume whose newest snapshot is masked, or null
-   * @param sourceTag {@code Key=Value} of the source snapshots, when not by volume
-   * @param label names this kind of masked snapshot in its description, for the restore to find
-   */
-  public record Settings(
-      String runId,
-      String sourceVolume,
-      String sourceTag,
-      String instanceId,
-      String device,
-      String kmsKey,
-      String volumeType,
-      Integer initializationRate,
-      List<String> shareWith,
-      int retention,
-      String label,
-      double minCountRatio,
-      String rulesSha256,
-      Waits waits) {}
-
   /** The task result. */
   public record Result(
       String snapshotId,
@@ -76,410 +47,80 @@ public final class MaskSnapshotWorkflow {
       Map<String, Object> masking) {}
 
   private final JobContext context;
-  private final Ec2Port ec2;
   private final Ec2Steps steps;
-  private final Settings settings;
-  private final Mongod mongod;
-  private final Masker masker;
+  private final Request request;
+  private final MaskedSnapshots masked;
+  private final PrepareCopy prepare;
+  private final MaskCopy mask;
+  private final PublishSnapshot publish;
 
+  /**
+   * @param ec2 the SDK adapter, or in a dry run {@link io.dbrestore.mongo.ec2.DryRunEc2}
+   * @param guard {@link JobContext#guardForPort()}
+   * @param mongod the mongod on the instance, or in a dry run its plan printer
+   */
   public MaskSnapshotWorkflow(
-      JobContext context, Ec2Port ec2, Settings settings, Mongod mongod, Masker masker) {
+      JobContext context,
+      Ec2Port ec2,
+      SafetyGuard guard,
+      MongodSteps mongod,
+      Masker masker,
+      Timeouts timeouts,
+      Request request) {
     this.context = context;
-    this.ec2 = ec2;
-    this.settings = settings;
-    this.mongod = mongod;
-    this.masker = masker;
-    this.steps = new Ec2Steps(context, ec2, settings.waits());
-  }
-
-  private String runId() {
-    return settings.runId();
-  }
-
-  public Result run() {
-    context.step("inspect");
-    Instance instance = steps.instance(settings.instanceId());
-    context.resource("instance", instance.id());
-    Optional<Snapshot> masked = ownSnapshot();
-    Optional<Volume> working = workingVolume();
-    if (context.dryRun()) {
-      return plan(instance, masked, working);
-    }
-    steps.checkSwap(
-        instance,
-        instance
-            .volumeAt(settings.device())
-            .filter(v -> !Optional.of(v).equals(working.map(Volume::id))));
-    Manifest manifest;
-    String source;
-    Map<String, Object> maskingSummary = new LinkedHashMap<>();
-    if (masked.isPresent()) {
-      LOG.info("adopting masked snapshot {} of this run ({})", masked.get().id(), runId());
-      manifest = Manifest.fromTags(masked.get().id(), masked.get().tags()).orElseThrow();
-      source = masked.get().tags().get(Tags.SOURCE_SNAPSHOT);
-    } else {
-      Volume volume;
-      if (working.isPresent() && "true".equals(working.get().tags().get(Tags.MASKED))) {
-        volume = working.get();
-        LOG.info("adopting working volume {}: masked and verified already", volume.id());
-        source = volume.snapshotId();
-        manifest = Manifest.fromTags(volume.id(), volume.tags()).orElseThrow();
-        context.step("stop-instance");
-        if (!steps.instance(instance.id()).state().equals("stopped")) {
-          stopMongodQuietly();
-        }
-        steps.stop(instance.id());
-      } else {
-        Snapshot sourceSnapshot =
-            working.isPresent()
-                ? ec2.describeSnapshot(working.get().snapshotId()).orElseThrow()
-                : newestSource();
-        source = sourceSnapshot.id();
-        context.resource("source-snapshot", source);
-        volume = prepare(instance, working, sourceSnapshot);
-        MaskingResult result = maskCopy(volume);
-        manifest = new Manifest(result.manifest());
-        maskingSummary.put("documentsMasked", result.documentsMasked());
-        maskingSummary.put("seconds", Math.round(result.seconds() * 10) / 10.0);
-        maskingSummary.put("verified", result.verified());
-        Map<String, String> tags = new LinkedHashMap<>(manifest.toTags());
-        tags.put(Tags.MASKED, "true");
-        tags.put(Tags.RULES_SHA256, settings.rulesSha256());
-        ec2.tag(volume.id(), tags);
-        context.step("stop-instance");
-        mongod.flushAndShutdown();
-        steps.stop(instance.id());
-      }
-      context.step("snapshot");
-      masked = Optional.of(snapshot(volume, source, manifest));
-    }
-    String snapshotId = masked.get().id();
-    context.resource("masked-snapshot", snapshotId);
-    context.step("wait-snapshot");
-    steps.awaitSnapshot(snapshotId);
-    context.step("share");
-    share(snapshotId);
-    context.step("cleanup");
-    String workingId = cleanUpWorkingVolumes();
-    List<String> deleted = retention(snapshotId);
-    return new Result(
-        snapshotId,
-        source,
-        runId(),
-        manifest.counts(),
-        manifest.documents(),
-        manifest.sha256(),
-        settings.shareWith(),
-        workingId,
-        deleted,
-        maskingSummary);
-  }
-
-  private Optional<Snapshot> ownSnapshot() {
-    return ec2
-        .findSnapshots(
-            SnapshotQuery.ownedBySelf()
-                .withTags(Tags.ofRun(JOB, runId(), Tags.ROLE_MASKED_SNAPSHOT)))
-        .stream()
-        .filter(s -> !s.state().equals("error"))
-        .findFirst();
-  }
-
-  private Optional<Volume> workingVolume() {
-    return ec2.findVolumes(Tags.ofRun(JOB, runId(), Tags.ROLE_WORKING_VOLUME)).stream()
-        .filter(v -> !v.state().equals("deleting") && !v.state().equals("deleted"))
-        .findFirst();
-  }
-
-  private Snapshot newestSource() {
-    SnapshotQuery query = SnapshotQuery.ownedBySelf();
-    String what;
-    if (settings.sourceVolume() != null) {
-      query = query.withVolume(settings.sourceVolume());
-      what = "volume " + settings.sourceVolume();
-    } else {
-      String[] kv = settings.sourceTag().split("=", 2);
-      query = query.withTags(Map.of(kv[0], kv[1]));
-      what = "tag " + settings.sourceTag();
-    }
-    return ec2.findSnapshots(query).stream()
-        .filter(s -> s.state().equals("completed"))
-        .filter(s -> !Tags.ROLE_MASKED_SNAPSHOT.equals(s.tags().get(Tags.ROLE)))
-        .max(Comparator.comparing(Snapshot::startTime))
-        .orElseThrow(
-            () ->
-                JobException.refused(
-                    "source-snapshot-missing",
-                    "no completed snapshot of "
-                        + what
-                        + " in this account and region; check AWS Backup or Data Lifecycle"
-                        + " Manager, or --source-volume/--source-volume-tag"));
-  }
-
-  /** The newest masked snapshot of an earlier run: tomorrow's sanity check compares with it. */
-  private Optional<Snapshot> previousMasked() {
-    return maskedOfLabel().stream()
-        .filter(s -> !runId().equals(s.tags().get(Tags.RUN_ID)))
-        .max(Comparator.comparing(Snapshot::startTime));
-  }
-
-  /** Completed masked snapshots of this label made by any run of this job. */
-  private List<Snapshot> maskedOfLabel() {
-    Map<String, String> tags = new LinkedHashMap<>(Tags.ofJob(JOB, Tags.ROLE_MASKED_SNAPSHOT));
-    tags.put(Tags.LABEL, settings.label());
-    return ec2.findSnapshots(SnapshotQuery.ownedBySelf().withTags(tags)).stream()
-        .filter(s -> s.state().equals("completed"))
-        .toList();
-  }
-
-  /** Steps 2–4: a new working volume from the source, attached in place of the old one. */
-  private Volume prepare(Instance instance, Optional<Volume> working, Snapshot source) {
-    Optional<String> attached = instance.volumeAt(settings.device());
-    Volume volume;
-    if (working.isPresent() && attached.equals(Optional.of(working.get().id()))) {
-      volume = working.get();
-      LOG.info("working volume {} of this run is attached already", volume.id());
-      steps.attach(volume.id(), instance.id(), settings.device());
-    } else {
-      context.step("stop-instance");
-      steps.stop(instance.id());
-      context.step("create-volume");
-      if (working.isPresent()) {
-        volume = steps.awaitVolume(working.get().id(), "available");
-      } else {
-        Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_WORKING_VOLUME);
-        tags.put(Tags.SOURCE_SNAPSHOT, source.id());
-        tags.put(Tags.INSTANCE, instance.id());
-        tags.put(Tags.LABEL, settings.label());
-        volume =
-            steps.createVolume(
-                new Ec2Port.NewVolume(
-                    source.id(),
-                    instance.availabilityZone(),
-                    settings.kmsKey(),
-                    settings.volumeType(),
-                    settings.initializationRate(),
-                    tags,
-                    "dbrestore-" + JOB + "-" + runId()));
-      }
-      context.resource("working-volume", volume.id());
-      context.step("swap-volume");
-      try {
-        Optional<String> current = steps.instance(instance.id()).volumeAt(settings.device());
-        if (current.isPresent() && !current.get().equals(volume.id())) {
-          LOG.info("replacing the previous working volume {}", current.get());
-          steps.detach(current.get(), instance.id(), settings.device());
-          steps.deleteVolume(current.get());
-        }
-        steps.attach(volume.id(), instance.id(), settings.device());
-      } catch (JobException e) {
-        if (context.cancellation().isCancelled()) {
-          leaveAttached(instance.id(), volume.id());
-        }
-        throw e;
-      }
-    }
-    context.step("start-instance");
-    steps.start(instance.id());
-    context.step("wait-mongod");
-    mongod.awaitReady(context, settings.waits().mongod(), settings.waits().backoff());
-    if (!"true".equals(volume.tags().get(Tags.SANITY_CHECKED))
-        && !"true".equals(ec2.tags(volume.id()).get(Tags.SANITY_CHECKED))) {
-      context.step("sanity-check");
-      Optional<Snapshot> previous = previousMasked();
-      SanityCheck.check(
-          mongod.counts(),
-          previous.flatMap(p -> Manifest.fromTags(p.id(), p.tags())),
-          previous.map(Snapshot::id).orElse("none"),
-          settings.minCountRatio());
-      ec2.tag(volume.id(), Map.of(Tags.SANITY_CHECKED, "true"));
-    }
-    return volume;
+    this.request = request;
+    this.steps = new Ec2Steps(context, guard, ec2, timeouts);
+    this.masked = new MaskedSnapshots(ec2, request);
+    this.prepare = new PrepareCopy(context, ec2, steps, mongod, masked, timeouts, request);
+    this.mask = new MaskCopy(context, ec2, mongod, masker, request);
+    this.publish = new PublishSnapshot(context, ec2, steps, mongod, masked, request);
   }
 
   /**
-   * After cancellation, with no time to wait: make sure the instance is not left without a data
-   * volume. One call, no waiting; what it could not do is logged.
+   * The flow of SYSTEM.md: (1) a volume from the newest production snapshot, attached to the
+   * masking instance; (2) the instance started, its copy checked; (3) masked; (4) the instance
+   * stopped; (5) the masked volume snapshotted and shared. A re-run starts where the first attempt
+   * stopped: at the snapshot it made, or at the volume it masked.
    */
-  private void leaveAttached(String instanceId, String volumeId) {
-    steps.quietly(
-        "cancelled: attach working volume " + volumeId + " to " + instanceId,
-        () -> {
-          if (ec2.describeInstance(instanceId).orElseThrow().volumeAt(settings.device()).isEmpty()
-              && ec2.describeVolume(volumeId).orElseThrow().state().equals("available")) {
-            ec2.attachVolume(volumeId, instanceId, settings.device());
-          }
-        });
-  }
+  public Result run() {
+    context.step("inspect");
+    Instance instance = steps.instance(request.instanceId());
+    context.resource("instance", instance.id());
+    Optional<Snapshot> madeAlready = masked.ofThisRun();
+    Optional<Volume> working = prepare.volumeOfThisRun();
+    steps.checkSwap(instance, prepare.replaced(instance, working));
 
-  private MaskingResult maskCopy(Volume volume) {
-    context.step("mask");
-    LOG.info("masking the copy on working volume {}", volume.id());
-    return masker.mask(context, mongod);
-  }
-
-  private void stopMongodQuietly() {
-    steps.quietly("flush and shut down mongod", mongod::flushAndShutdown);
-  }
-
-  private Snapshot snapshot(Volume volume, String source, Manifest manifest) {
-    Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_MASKED_SNAPSHOT);
-    tags.put(Tags.SOURCE_SNAPSHOT, source);
-    tags.put(Tags.RULES_SHA256, settings.rulesSha256());
-    tags.put(Tags.LABEL, settings.label());
-    tags.putAll(manifest.toTags());
-    String description =
-        MaskedSnapshotDescription.of(settings.label(), runId(), source, manifest).text();
-    Snapshot s = ec2.createSnapshot(volume.id(), description, tags);
-    LOG.info("snapshot {} of the masked volume {} started", s.id(), volume.id());
-    return s;
-  }
-
-  private void share(String snapshotId) {
-    if (settings.shareWith().isEmpty()) {
-      return;
-    }
-    List<String> missing = new ArrayList<>(settings.shareWith());
-    missing.removeAll(ec2.sharedWith(snapshotId));
-    if (!missing.isEmpty()) {
-      ec2.shareSnapshot(snapshotId, missing);
-      LOG.info("shared {} with {}", snapshotId, missing);
-    }
-  }
-
-  /** Deletes this run's working volume and the unattached ones older runs left behind. */
-  private String cleanUpWorkingVolumes() {
-    String thisRun = null;
-    for (Volume v : ec2.findVolumes(Tags.ofJob(JOB, Tags.ROLE_WORKING_VOLUME))) {
-      if (!settings.instanceId().equals(v.tags().get(Tags.INSTANCE))
-          || v.state().equals("deleting")) {
-        continue;
-      }
-      boolean ours = runId().equals(v.tags().get(Tags.RUN_ID));
-      if (ours) {
-        thisRun = v.id();
-        Optional<Ec2Port.Attachment> a = v.attachment();
-        if (a.isPresent()) {
-          steps.stop(settings.instanceId());
-          steps.detach(v.id(), a.get().instanceId(), a.get().device());
-        }
-        steps.deleteVolume(v.id());
-      } else if (v.state().equals("available")) {
-        LOG.info(
-            "deleting working volume {} left behind by run {}", v.id(), v.tags().get(Tags.RUN_ID));
-        steps.deleteVolume(v.id());
-      }
-    }
-    return thisRun;
-  }
-
-  /** Deletes our masked snapshots of this label beyond the newest {@code retention}. */
-  private List<String> retention(String keep) {
-    List<Snapshot> ours =
-        maskedOfLabel().stream()
-            .sorted(Comparator.comparing(Snapshot::startTime).reversed())
-            .toList();
-    List<String> deleted = new ArrayList<>();
-    for (int i = settings.retention(); i < ours.size(); i++) {
-      Snapshot s = ours.get(i);
-      if (s.id().equals(keep)) {
-        continue;
-      }
-      steps.deleteSnapshot(s.id());
-      deleted.add(s.id());
-    }
-    if (!deleted.isEmpty()) {
-      LOG.info("deleted masked snapshots beyond the newest {}: {}", settings.retention(), deleted);
-    }
-    return deleted;
-  }
-
-  /** The dry run: reads and guard checks only; the plan goes to stdout. */
-  private Result plan(Instance instance, Optional<Snapshot> masked, Optional<Volume> working) {
-    context.out().println("Plan for " + JOB + " run " + runId() + " (dry run, nothing changes):");
-    if (masked.isPresent()) {
-      steps.wouldDo("adopt masked snapshot " + masked.get().id() + " of this run");
+    Snapshot snapshot;
+    MaskedCopy copy;
+    if (madeAlready.isPresent()) {
+      snapshot = madeAlready.get();
+      LOG.info("adopting masked snapshot {} of this run ({})", snapshot.id(), request.runId());
+      copy = MaskedCopy.of(snapshot);
     } else {
-      Snapshot source =
-          working.isPresent()
-              ? ec2.describeSnapshot(working.get().snapshotId()).orElseThrow()
-              : newestSource();
-      Optional<Snapshot> previous = previousMasked();
-      String iid = instance.id();
-      if (working.isPresent()) {
-        steps.wouldDo("adopt working volume " + working.get().id() + " of this run");
+      if (working.filter(MaskCopy::isMasked).isPresent()) {
+        copy = mask.adopt(working.get());
+        publish.stop(instance.id(), true);
       } else {
-        if (!instance.state().equals("stopped")) {
-          context
-              .guard()
-              .perform(Operation.STOP, steps.instanceResource(iid), "ec2:StopInstances", () -> {});
-        }
-        steps.wouldCall(
-            "ec2:CreateVolume",
-            "create a "
-                + settings.volumeType()
-                + " volume from "
-                + source.id()
-                + " (started "
-                + source.startTime()
-                + ") in "
-                + instance.availabilityZone()
-                + ", encrypted with "
-                + settings.kmsKey()
-                + (settings.initializationRate() == null
-                    ? ""
-                    : ", initialization rate " + settings.initializationRate() + " MiB/s"));
-        Optional<String> current = instance.volumeAt(settings.device());
-        if (current.isPresent()) {
-          context
-              .guard()
-              .perform(
-                  Operation.DETACH,
-                  steps.volumeResource(current.get()),
-                  "ec2:DetachVolume",
-                  () -> {});
-          context
-              .guard()
-              .perform(
-                  Operation.DELETE,
-                  steps.volumeResource(current.get()),
-                  "ec2:DeleteVolume",
-                  () -> {});
-        }
-        context
-            .guard()
-            .perform(
-                Operation.RESTORE_OVER, steps.instanceResource(iid), "ec2:AttachVolume", () -> {});
+        Snapshot source = prepare.source(working);
+        Volume volume = prepare.run(instance, working, source);
+        copy = mask.run(volume, source.id());
+        publish.stop(instance.id(), false);
       }
-      steps.wouldCall("ec2:StartInstances", "start " + iid + " and wait for mongod");
-      steps.wouldDo(
-          "check the copy against the manifest of "
-              + previous.map(Snapshot::id).orElse("(no earlier masked snapshot)")
-              + ", mask it with rules "
-              + settings.rulesSha256().substring(0, 12)
-              + " and verify it");
-      steps.wouldCall("ec2:StopInstances", "stop " + iid + " after shutting mongod down");
-      steps.wouldCall(
-          "ec2:CreateSnapshot",
-          "snapshot the masked volume, described as '"
-              + MaskedSnapshotDescription.prefix(settings.label())
-              + " …'");
+      snapshot = publish.snapshot(copy);
     }
-    if (!settings.shareWith().isEmpty()) {
-      steps.wouldCall(
-          "ec2:ModifySnapshotAttribute", "share the snapshot with " + settings.shareWith());
-    }
-    steps.wouldCall("ec2:DeleteVolume", "delete the working volume");
+    PublishSnapshot.Published published = publish.shareAndCleanUp(snapshot.id());
+
+    Manifest manifest = copy.manifest();
     return new Result(
-        masked.map(Snapshot::id).orElse(null),
-        null,
-        runId(),
-        Map.of(),
-        0,
-        null,
-        settings.shareWith(),
-        working.map(Volume::id).orElse(null),
-        List.of(),
-        Map.of());
+        snapshot.id(),
+        copy.sourceSnapshotId(),
+        request.runId(),
+        manifest.counts(),
+        manifest.documents(),
+        manifest.sha256(),
+        request.shareWith(),
+        published.workingVolumeId(),
+        published.deletedSnapshots(),
+        copy.masking());
   }
 }

@@ -6,12 +6,10 @@ import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.engine.RunOptions;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.mongo.ec2.InstanceOptions;
-import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2Port;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.MongodSteps;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.PublishOptions;
@@ -86,12 +84,7 @@ public final class RunCommand extends JobCommand {
               + " documents it had in the previous masked snapshot. Default: 0.5.")
   double minCountRatio;
 
-  @Option(
-      names = "--chunk-documents",
-      paramLabel = "<n>",
-      defaultValue = "50000",
-      description = "Split collections into chunks of about this many documents. Default: 50000.")
-  int chunkDocuments;
+  @Mixin ChunkOptions chunks;
 
   @Override
   protected Duration defaultTimeout() {
@@ -103,9 +96,9 @@ public final class RunCommand extends JobCommand {
     instance.validate();
     validate();
     MaskingPlan plan = masking.plan(context);
-    Mongod mongod = Mongod.of(instance.mongoUri(context));
-    MaskSnapshotWorkflow.Settings settings =
-        new MaskSnapshotWorkflow.Settings(
+    MongodSteps mongod = instance.mongod(context);
+    Request request =
+        new Request(
             instance.runId(context),
             sourceVolume,
             sourceVolumeTag,
@@ -118,9 +111,15 @@ public final class RunCommand extends JobCommand {
             publish.retention,
             label,
             minCountRatio,
-            plan.rules().sha256(),
-            Waits.DEFAULT);
-    return new MaskSnapshotWorkflow(context, SdkEc2Port.of(context), settings, mongod, masker(plan))
+            plan.rules().sha256());
+    return new MaskSnapshotWorkflow(
+            context,
+            instance.ec2(context, MaskSnapshotWorkflow.JOB),
+            context.guardForPort(),
+            mongod,
+            masker(plan),
+            Timeouts.DEFAULT,
+            request)
         .run();
   }
 
@@ -152,13 +151,8 @@ public final class RunCommand extends JobCommand {
 
   private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
     return (context, mongod) -> {
-      RunOptions options =
-          MongoMasking.defaultOptions()
-              .withParallelism(masking.parallelism)
-              .withUnitSize(chunkDocuments)
-              .withProgress(MaskingOptions.progress(LOG));
       try (MongoClient client = mongod.connect()) {
-        MaskingResult result = new MongoMasking(client, plan, options).run();
+        MaskingResult result = new MongoMasking(client, plan, chunks.engine(masking, LOG)).run();
         masking.finish(context, plan, result, null, "documents", "collections");
         return result;
       } catch (MaskingException e) {

@@ -10,8 +10,9 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.mongo.ec2.testing.FakeEc2;
 import io.dbrestore.mongo.ec2.testing.MongoHost;
 import io.dbrestore.runtime.ExitCode;
@@ -51,8 +52,8 @@ class MaskSnapshotWorkflowTest {
   static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/masking";
   static final String KEY = "workflow-test-key-0123456789abcdefghijklmn";
   static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(40, 80, 10, 10, 10);
-  static final Waits FAST =
-      Waits.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
+  static final Timeouts FAST =
+      Timeouts.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
 
   static InProcessMongo server;
   static MongoClient client;
@@ -102,8 +103,8 @@ class MaskSnapshotWorkflowTest {
             production);
   }
 
-  static MaskSnapshotWorkflow.Settings settings(String runId) {
-    return new MaskSnapshotWorkflow.Settings(
+  static Request request(String runId) {
+    return new Request(
         runId,
         null,
         null,
@@ -116,13 +117,12 @@ class MaskSnapshotWorkflowTest {
         2,
         "main",
         0.5,
-        plan.rules().sha256(),
-        FAST);
+        plan.rules().sha256());
   }
 
-  MaskSnapshotWorkflow.Settings settings() {
-    MaskSnapshotWorkflow.Settings s = settings("run-1");
-    return new MaskSnapshotWorkflow.Settings(
+  Request request() {
+    Request s = request("run-1");
+    return new Request(
         s.runId(),
         sourceVolume,
         null,
@@ -135,8 +135,7 @@ class MaskSnapshotWorkflowTest {
         s.retention(),
         s.label(),
         s.minCountRatio(),
-        s.rulesSha256(),
-        s.waits());
+        s.rulesSha256());
   }
 
   static MaskSnapshotWorkflow.Masker masker() {
@@ -150,11 +149,18 @@ class MaskSnapshotWorkflowTest {
   }
 
   MaskSnapshotWorkflow.Result run(JobContext context) {
-    return run(context, settings());
+    return run(context, request());
   }
 
-  MaskSnapshotWorkflow.Result run(JobContext context, MaskSnapshotWorkflow.Settings settings) {
-    return new MaskSnapshotWorkflow(context, ec2, settings, Mongod.of(server.uri()), masker())
+  MaskSnapshotWorkflow.Result run(JobContext context, Request request) {
+    return new MaskSnapshotWorkflow(
+            context,
+            InstanceOptions.ec2(context, ec2),
+            context.guardForPort(),
+            InstanceOptions.mongod(context, Mongod.of(server.uri())),
+            masker(),
+            FAST,
+            request)
         .run();
   }
 
@@ -247,9 +253,9 @@ class MaskSnapshotWorkflowTest {
     assertThat(ec2.volumeIds()).containsExactly(sourceVolume);
   }
 
-  private MaskSnapshotWorkflow.Settings renamed(String runId) {
-    MaskSnapshotWorkflow.Settings s = settings();
-    return new MaskSnapshotWorkflow.Settings(
+  private Request renamed(String runId) {
+    Request s = request();
+    return new Request(
         runId,
         s.sourceVolume(),
         null,
@@ -262,8 +268,7 @@ class MaskSnapshotWorkflowTest {
         s.retention(),
         s.label(),
         s.minCountRatio(),
-        s.rulesSha256(),
-        s.waits());
+        s.rulesSha256());
   }
 
   @Test
@@ -329,7 +334,7 @@ class MaskSnapshotWorkflowTest {
             () ->
                 run(
                     context().build(),
-                    new MaskSnapshotWorkflow.Settings(
+                    new Request(
                         "run-1",
                         "vol-0000000000000000f",
                         null,
@@ -342,8 +347,7 @@ class MaskSnapshotWorkflowTest {
                         2,
                         "main",
                         0.5,
-                        plan.rules().sha256(),
-                        FAST)))
+                        plan.rules().sha256())))
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
         .hasMessageContaining("no completed snapshot of volume vol-0000000000000000f");
@@ -360,11 +364,11 @@ class MaskSnapshotWorkflowTest {
             "dlm",
             Map.of("dlm:policy", "mongo"),
             production);
-    MaskSnapshotWorkflow.Settings s = settings();
+    Request s = request();
     MaskSnapshotWorkflow.Result result =
         run(
             context().build(),
-            new MaskSnapshotWorkflow.Settings(
+            new Request(
                 "run-1",
                 null,
                 "dlm:policy=mongo",
@@ -377,8 +381,7 @@ class MaskSnapshotWorkflowTest {
                 2,
                 "main",
                 0.5,
-                s.rulesSha256(),
-                FAST));
+                s.rulesSha256()));
 
     assertThat(result.sourceSnapshotId()).isEqualTo(tagged);
   }

@@ -2,24 +2,21 @@ package io.dbrestore.mongo.restore;
 
 import io.dbrestore.mongo.ec2.Ec2Port;
 import io.dbrestore.mongo.ec2.Ec2Port.Instance;
+import io.dbrestore.mongo.ec2.Ec2Port.NewVolume;
 import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.Ec2Port.SnapshotQuery;
 import io.dbrestore.mongo.ec2.Ec2Port.Volume;
 import io.dbrestore.mongo.ec2.Ec2Steps;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
-import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
-import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.mongo.ec2.MongodSteps;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
-import io.dbrestore.runtime.guard.Operation;
-import io.dbrestore.runtime.lifecycle.Cleanup;
+import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,19 +32,6 @@ public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
   public static final String JOB = "mongo-restore";
 
-  public record Settings(
-      String runId,
-      String instanceId,
-      String device,
-      String snapshotId,
-      String sourceAccount,
-      Duration maxAge,
-      String label,
-      String kmsKey,
-      String volumeType,
-      Integer initializationRate,
-      Waits waits) {}
-
   public record Result(
       String snapshotId,
       String runId,
@@ -62,93 +46,64 @@ public final class RestoreWorkflow {
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
-  private final Settings settings;
-  private final Mongod mongod;
+  private final Request request;
+  private final Timeouts timeouts;
+  private final MongodSteps mongod;
+  private final Rollback rollback;
 
-  public RestoreWorkflow(JobContext context, Ec2Port ec2, Settings settings, Mongod mongod) {
+  /**
+   * @param ec2 the SDK adapter, or in a dry run {@link io.dbrestore.mongo.ec2.DryRunEc2}
+   * @param guard {@link JobContext#guardForPort()}
+   * @param mongod the mongod on the instance, or in a dry run its plan printer
+   */
+  public RestoreWorkflow(
+      JobContext context,
+      Ec2Port ec2,
+      SafetyGuard guard,
+      MongodSteps mongod,
+      Timeouts timeouts,
+      Request request) {
     this.context = context;
     this.ec2 = ec2;
-    this.settings = settings;
+    this.request = request;
+    this.timeouts = timeouts;
     this.mongod = mongod;
-    this.steps = new Ec2Steps(context, ec2, settings.waits());
+    this.steps = new Ec2Steps(context, guard, ec2, timeouts);
+    this.rollback = new Rollback(context, ec2, steps, mongod, timeouts, request);
   }
 
-  private String runId() {
-    return settings.runId();
-  }
-
+  /**
+   * The flow of SYSTEM.md, with the new volume made first so that the environment is down only for
+   * the swap: a volume from the masked snapshot; (1) the instance stopped; (2) the volume attached
+   * in place of the old one, which is kept; (3) the instance started and the copy verified. Only
+   * then is the old volume deleted; anything failing after the stop puts it back ({@link
+   * Rollback}).
+   */
   public Result run() {
     context.step("find-snapshot");
     Snapshot snapshot = findSnapshot();
     context.resource("snapshot", snapshot.id());
-    MaskedSnapshotDescription expected = expected(snapshot);
-    Optional<Manifest> tagged = Manifest.fromTags(snapshot.id(), snapshot.tags());
+    Verification verification = Verification.of(snapshot);
 
     context.step("inspect");
-    Instance instance = steps.instance(settings.instanceId());
+    Instance instance = steps.instance(request.instanceId());
     context.resource("instance", instance.id());
-    Optional<Volume> restored =
-        ec2.findVolumes(Tags.ofRun(JOB, runId(), Tags.ROLE_RESTORED_VOLUME)).stream()
-            .filter(v -> !v.state().equals("deleting"))
-            .findFirst();
-    Optional<String> old =
-        restored.isPresent()
-            ? Optional.ofNullable(restored.get().tags().get(Tags.REPLACES))
-                .filter(o -> !o.equals("none"))
-            : instance.volumeAt(settings.device());
-    old = old.filter(o -> ec2.describeVolume(o).isPresent());
+    Optional<Volume> restored = volumeOfThisRun();
+    Optional<String> old = previousVolume(instance, restored);
     old.ifPresent(o -> context.resource("previous-volume", o));
-    if (context.dryRun()) {
-      return plan(snapshot, instance, restored, old);
-    }
     steps.checkSwap(instance, old);
 
     context.step("create-volume");
-    Volume volume;
-    if (restored.isPresent()) {
-      volume = restored.get();
-      LOG.info("adopting volume {} of this run", volume.id());
-      if (volume.state().equals("creating")) {
-        volume = steps.awaitVolume(volume.id(), "available");
-      }
-    } else {
-      Map<String, String> tags = Tags.createdBy(JOB, runId(), Tags.ROLE_RESTORED_VOLUME);
-      tags.put(Tags.SOURCE_SNAPSHOT, snapshot.id());
-      tags.put(Tags.INSTANCE, instance.id());
-      tags.put(Tags.REPLACES, old.orElse("none"));
-      volume =
-          steps.createVolume(
-              new Ec2Port.NewVolume(
-                  snapshot.id(),
-                  instance.availabilityZone(),
-                  settings.kmsKey(),
-                  settings.volumeType(),
-                  settings.initializationRate(),
-                  tags,
-                  "dbrestore-" + JOB + "-" + runId()));
-    }
+    Volume volume = restored.isPresent() ? adopt(restored.get()) : create(snapshot, instance, old);
     context.resource("volume", volume.id());
 
     Manifest manifest;
-    String manifestSource;
     try {
-      context.step("stop-instance");
-      steps.stop(instance.id());
-      context.step("swap-volume");
-      Optional<String> current = steps.instance(instance.id()).volumeAt(settings.device());
-      if (current.isPresent() && !current.get().equals(volume.id())) {
-        steps.detach(current.get(), instance.id(), settings.device());
-      }
-      steps.attach(volume.id(), instance.id(), settings.device());
-      context.step("start-instance");
-      steps.start(instance.id());
-      context.step("wait-mongod");
-      mongod.awaitReady(context, settings.waits().mongod(), settings.waits().backoff());
+      swapIn(instance.id(), volume.id());
       context.step("verify");
-      manifestSource = tagged.isPresent() ? "snapshot tags" : "masking records in the copy";
-      manifest = verify(snapshot, expected, tagged);
+      manifest = verification.verify(mongod);
     } catch (RuntimeException e) {
-      throw rollback(e, instance.id(), old, volume.id());
+      throw rollback.after(e, instance.id(), old, volume.id());
     }
 
     context.step("delete-previous-volume");
@@ -160,26 +115,26 @@ public final class RestoreWorkflow {
     List<String> swept = sweep(volume.id());
     return new Result(
         snapshot.id(),
-        runId(),
+        request.runId(),
         volume.id(),
         old.orElse(null),
         deleted,
         manifest.counts(),
         manifest.documents(),
-        manifestSource,
+        verification.manifestSource(),
         swept);
   }
 
   private Snapshot findSnapshot() {
-    if (settings.snapshotId() != null) {
+    if (request.snapshotId() != null) {
       Snapshot s =
-          ec2.describeSnapshot(settings.snapshotId())
+          ec2.describeSnapshot(request.snapshotId())
               .orElseThrow(
                   () ->
                       JobException.refused(
                           "snapshot-missing",
                           "snapshot "
-                              + settings.snapshotId()
+                              + request.snapshotId()
                               + " does not exist or is not shared with this account"));
       if (!s.state().equals("completed")) {
         throw JobException.refused(
@@ -187,7 +142,7 @@ public final class RestoreWorkflow {
       }
       return s;
     }
-    String prefix = MaskedSnapshotDescription.prefix(settings.label());
+    String prefix = MaskedSnapshotDescription.prefix(request.label());
     SnapshotChoice<Snapshot> choice =
         new SnapshotChoice<>(
             Snapshot::id, Snapshot::startTime, s -> s.state().equals("completed"), context.clock());
@@ -196,182 +151,73 @@ public final class RestoreWorkflow {
             .newest(
                 ec2.findSnapshots(
                     new SnapshotQuery(
-                        List.of(settings.sourceAccount()), null, Map.of(), prefix + "*")))
+                        List.of(request.sourceAccount()), null, Map.of(), prefix + "*")))
             .orElseThrow(
                 () ->
                     JobException.refused(
                         "snapshot-missing",
                         "no masked snapshot '"
-                            + settings.label()
+                            + request.label()
                             + "' shared from account "
-                            + settings.sourceAccount()
+                            + request.sourceAccount()
                             + "; did tonight's mongo-mask-snapshot run succeed and share it?"));
     return choice.requireFresh(
-        newest, settings.maxAge(), "check the production job, or name a snapshot with --snapshot");
+        newest, request.maxAge(), "check the production job, or name a snapshot with --snapshot");
   }
 
-  private static MaskedSnapshotDescription expected(Snapshot snapshot) {
-    return MaskedSnapshotDescription.parse(snapshot.description())
-        .orElseThrow(
-            () ->
-                JobException.refused(
-                    "not-a-masked-snapshot",
-                    "snapshot "
-                        + snapshot.id()
-                        + " was not made by mongo-mask-snapshot (its description is not a masked"
-                        + " snapshot's), so it may hold unmasked data; it is not restored"));
+  /** The volume an earlier attempt of this run restored, if it is still there. */
+  private Optional<Volume> volumeOfThisRun() {
+    return ec2.findVolumes(Tags.ofRun(JOB, request.runId(), Tags.ROLE_RESTORED_VOLUME)).stream()
+        .filter(v -> !v.state().equals("deleting"))
+        .findFirst();
   }
 
   /**
-   * The copy is what production masked: every database's masking record says verified, the manifest
-   * matches the digest in the snapshot's description (and its tags, when this account can see
-   * them), and every collection holds exactly the documents the manifest says.
+   * The volume the instance runs on today, which the new one replaces: the one at the data device,
+   * or after a first attempt the one its restored volume says it replaced; none if it is gone.
    */
-  private Manifest verify(
-      Snapshot snapshot, MaskedSnapshotDescription expected, Optional<Manifest> tagged) {
-    List<Mongod.MaskingRecord> records = mongod.maskingRecords();
-    if (records.isEmpty()) {
-      throw JobException.refused(
-          "not-masked",
-          "the copy from " + snapshot.id() + " carries no masking record: it was never masked");
-    }
-    List<String> unverified =
-        records.stream()
-            .filter(r -> !r.verified())
-            .map(r -> r.database() + " " + r.state())
-            .toList();
-    if (!unverified.isEmpty()) {
-      throw JobException.refused(
-          "not-verified",
-          "the copy from "
-              + snapshot.id()
-              + " was not verified as masked (databases: "
-              + String.join(", ", unverified)
-              + ")");
-    }
-    Map<String, Long> fromRecords = new LinkedHashMap<>();
-    records.forEach(r -> fromRecords.putAll(r.manifest().counts()));
-    Manifest recorded = new Manifest(fromRecords);
-    Manifest manifest = tagged.orElse(recorded);
-    if (!manifest.shortSha256().equals(expected.manifestSha16())
-        || !recorded.shortSha256().equals(expected.manifestSha16())) {
-      throw JobException.refused(
-          "manifest-mismatch",
-          "the copy's manifest (sha256 "
-              + recorded.shortSha256()
-              + ") is not the one "
-              + snapshot.id()
-              + " was made with ("
-              + expected.manifestSha16()
-              + ")");
-    }
-    Map<String, Long> actual = mongod.counts();
-    List<String> problems = new ArrayList<>();
-    manifest
-        .counts()
-        .forEach(
-            (collection, n) -> {
-              Long now = actual.get(collection);
-              if (now == null ? n != 0 : now.longValue() != n) {
-                problems.add(
-                    collection + " holds " + (now == null ? "nothing" : now) + ", expected " + n);
-              }
-            });
-    if (!problems.isEmpty()) {
-      throw JobException.refused(
-          "restore-check-failed",
-          "the restored copy does not match its manifest: "
-              + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
-              + (problems.size() > 10 ? "; and " + (problems.size() - 10) + " more" : ""));
-    }
-    LOG.info(
-        "verified: {} documents in {} collections, as masked in production",
-        manifest.documents(),
-        manifest.counts().size());
-    return manifest;
+  private Optional<String> previousVolume(Instance instance, Optional<Volume> restored) {
+    Optional<String> old =
+        restored.isPresent()
+            ? Optional.ofNullable(restored.get().tags().get(Tags.REPLACES))
+                .filter(o -> !o.equals("none"))
+            : instance.volumeAt(request.device());
+    return old.filter(o -> ec2.describeVolume(o).isPresent());
+  }
+
+  private Volume adopt(Volume restored) {
+    LOG.info("adopting volume {} of this run", restored.id());
+    return restored.state().equals("creating")
+        ? steps.awaitVolume(restored.id(), "available")
+        : restored;
+  }
+
+  /** A volume from the masked snapshot in the instance's zone, tagged with what it replaces. */
+  private Volume create(Snapshot snapshot, Instance instance, Optional<String> old) {
+    return steps.createVolume(
+        NewVolume.forRun(JOB, request.runId(), Tags.ROLE_RESTORED_VOLUME, instance, snapshot.id())
+            .withTag(Tags.REPLACES, old.orElse("none"))
+            .withEncryptionAndType(
+                request.kmsKey(), request.volumeType(), request.initializationRate()));
   }
 
   /**
-   * Puts the instance back on its old volume: stop, detach the new volume, attach the old one,
-   * start. After cancellation it gets a short budget (the runtime exits soon); what it could not
-   * finish is in the message. Returns the exception the run ends with.
+   * Stops the instance, detaches the volume at the data device (kept for a rollback), attaches the
+   * new one, starts the instance and waits for mongod.
    */
-  private JobException rollback(
-      RuntimeException cause, String instanceId, Optional<String> old, String newVolume) {
-    JobException reason =
-        cause instanceof JobException je
-            ? je
-            : new JobException(ExitCode.FAULT, "fault", String.valueOf(cause.getMessage()), cause);
-    if (old.isEmpty()) {
-      return new JobException(
-          reason.exitCode(),
-          reason.kind(),
-          reason.getMessage() + "; there was no previous volume to go back to",
-          cause);
+  private void swapIn(String instanceId, String volumeId) {
+    context.step("stop-instance");
+    steps.stop(instanceId);
+    context.step("swap-volume");
+    Optional<String> current = steps.instance(instanceId).volumeAt(request.device());
+    if (current.isPresent() && !current.get().equals(volumeId)) {
+      steps.detach(current.get(), instanceId, request.device());
     }
-    boolean cancelled = context.cancellation().isCancelled();
-    Cleanup cleanup = context.cleanup(settings.waits().instance().multipliedBy(3));
-    Ec2Steps back = steps.forRollback(cleanup);
-    LOG.warn(
-        "rolling back: putting {} back under {} ({})", old.get(), instanceId, reason.getMessage());
-    try {
-      cleanup.call(() -> putBack(back, instanceId, old.get(), cancelled));
-    } catch (RuntimeException e) {
-      return new JobException(
-          cancelled ? reason.exitCode() : ExitCode.FAULT,
-          cancelled ? reason.kind() : "rollback-failed",
-          reason.getMessage()
-              + "; putting the previous volume back did not finish ("
-              + e.getMessage()
-              + "): attach "
-              + old.get()
-              + " to "
-              + instanceId
-              + " at "
-              + settings.device()
-              + " and start it",
-          cause);
-    }
-    return new JobException(
-        reason.exitCode(),
-        reason.kind(),
-        reason.getMessage()
-            + "; rolled back: "
-            + instanceId
-            + " runs on its previous volume "
-            + old.get()
-            + " again, and the new volume "
-            + newVolume
-            + " is kept for inspection (the next run deletes it)",
-        cause);
-  }
-
-  /** Stop, swap the old volume back in, start (and wait for mongod unless cancelled). */
-  private Void putBack(Ec2Steps back, String instanceId, String old, boolean cancelled) {
-    Volume previous = ec2.describeVolume(old).orElseThrow();
-    boolean inPlace =
-        previous
-            .attachment()
-            .filter(a -> a.instanceId().equals(instanceId))
-            .filter(a -> a.device().equals(settings.device()) && a.state().equals("attached"))
-            .isPresent();
-    if (!inPlace) {
-      back.stop(instanceId);
-      Optional<String> current = back.instance(instanceId).volumeAt(settings.device());
-      if (current.isPresent() && !current.get().equals(old)) {
-        back.detach(current.get(), instanceId, settings.device());
-      }
-      if (previous.attachment().isPresent()) {
-        // Still detaching: it must be free before it can go back.
-        back.detach(old, instanceId, settings.device());
-      }
-      back.attach(old, instanceId, settings.device());
-    }
-    back.start(instanceId);
-    if (!cancelled) {
-      mongod.awaitReady(back.waiter(), settings.waits().mongod(), settings.waits().backoff());
-    }
-    return null;
+    steps.attach(volumeId, instanceId, request.device());
+    context.step("start-instance");
+    steps.start(instanceId);
+    context.step("wait-mongod");
+    mongod.awaitReady(context.waiter(), timeouts.mongod(), timeouts.backoff());
   }
 
   /** Deletes unattached volumes earlier runs restored for this instance (failed attempts). */
@@ -379,7 +225,7 @@ public final class RestoreWorkflow {
     List<String> deleted = new ArrayList<>();
     for (Volume v : ec2.findVolumes(Tags.ofJob(JOB, Tags.ROLE_RESTORED_VOLUME))) {
       if (v.id().equals(keep)
-          || !settings.instanceId().equals(v.tags().get(Tags.INSTANCE))
+          || !request.instanceId().equals(v.tags().get(Tags.INSTANCE))
           || !v.state().equals("available")) {
         continue;
       }
@@ -387,58 +233,5 @@ public final class RestoreWorkflow {
       deleted.add(v.id());
     }
     return deleted;
-  }
-
-  private Result plan(
-      Snapshot snapshot, Instance instance, Optional<Volume> restored, Optional<String> old) {
-    context.out().println("Plan for " + JOB + " run " + runId() + " (dry run, nothing changes):");
-    String iid = instance.id();
-    if (restored.isPresent()) {
-      steps.wouldDo("adopt volume " + restored.get().id() + " of this run");
-    } else {
-      steps.wouldCall(
-          "ec2:CreateVolume",
-          "create a "
-              + settings.volumeType()
-              + " volume from "
-              + snapshot.id()
-              + " (started "
-              + snapshot.startTime()
-              + ") in "
-              + instance.availabilityZone()
-              + (settings.kmsKey() == null ? "" : ", encrypted with " + settings.kmsKey())
-              + (settings.initializationRate() == null
-                  ? ""
-                  : ", initialization rate " + settings.initializationRate() + " MiB/s"));
-    }
-    if (!instance.state().equals("stopped")) {
-      context
-          .guard()
-          .perform(Operation.STOP, steps.instanceResource(iid), "ec2:StopInstances", () -> {});
-    }
-    if (old.isPresent()) {
-      context
-          .guard()
-          .perform(Operation.DETACH, steps.volumeResource(old.get()), "ec2:DetachVolume", () -> {});
-    }
-    context
-        .guard()
-        .perform(Operation.RESTORE_OVER, steps.instanceResource(iid), "ec2:AttachVolume", () -> {});
-    steps.wouldCall("ec2:StartInstances", "start " + iid + ", wait for mongod, verify the copy");
-    if (old.isPresent()) {
-      context
-          .guard()
-          .perform(Operation.DELETE, steps.volumeResource(old.get()), "ec2:DeleteVolume", () -> {});
-    }
-    return new Result(
-        snapshot.id(),
-        runId(),
-        restored.map(Volume::id).orElse(null),
-        old.orElse(null),
-        false,
-        Map.of(),
-        0,
-        null,
-        List.of());
   }
 }

@@ -1,9 +1,8 @@
 package io.dbrestore.mongo.restore;
 
 import io.dbrestore.mongo.ec2.InstanceOptions;
-import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.SdkEc2Port;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.MongodSteps;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.SourceSnapshotOptions;
@@ -69,9 +68,9 @@ public final class RunCommand extends JobCommand {
     if (!label.matches("[a-z0-9][a-z0-9-]{0,39}")) {
       throw JobException.invalidInput("--label '" + label + "' is not a label");
     }
-    Mongod mongod = Mongod.of(instance.mongoUri(context));
-    RestoreWorkflow.Settings settings =
-        new RestoreWorkflow.Settings(
+    MongodSteps mongod = instance.mongod(context);
+    Request request =
+        new Request(
             instance.runId(context),
             instance.instance,
             instance.device,
@@ -81,8 +80,14 @@ public final class RunCommand extends JobCommand {
             label,
             kmsKey,
             instance.volumeType,
-            instance.volumeInitializationRate,
-            Waits.DEFAULT);
-    return new RestoreWorkflow(context, SdkEc2Port.of(context), settings, mongod).run();
+            instance.volumeInitializationRate);
+    return new RestoreWorkflow(
+            context,
+            instance.ec2(context, RestoreWorkflow.JOB),
+            context.guardForPort(),
+            mongod,
+            Timeouts.DEFAULT,
+            request)
+        .run();
   }
 }

@@ -9,11 +9,13 @@ import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
-import io.dbrestore.mongo.ec2.Waits;
+import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.mongo.ec2.testing.FakeEc2;
 import io.dbrestore.mongo.ec2.testing.MongoHost;
 import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
@@ -50,8 +52,8 @@ class RestoreWorkflowTest {
   static final String INSTANCE = "i-0bbbbbbbbbbbbbbbb";
   static final String DEVICE = "/dev/sdf";
   static final Instant NOW = Instant.parse("2026-03-01T06:00:00Z");
-  static final Waits FAST =
-      Waits.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
+  static final Timeouts FAST =
+      Timeouts.DEFAULT.withBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 1.5));
 
   static InProcessMongo server;
   static MongoClient client;
@@ -110,8 +112,8 @@ class RestoreWorkflowTest {
     return id;
   }
 
-  static RestoreWorkflow.Settings settings(String snapshotId) {
-    return new RestoreWorkflow.Settings(
+  static Request request(String snapshotId) {
+    return new Request(
         "run-1",
         INSTANCE,
         DEVICE,
@@ -121,8 +123,7 @@ class RestoreWorkflowTest {
         "main",
         null,
         "gp3",
-        null,
-        FAST);
+        null);
   }
 
   static TestJobContext context() {
@@ -132,12 +133,20 @@ class RestoreWorkflowTest {
         .clock(Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
-  RestoreWorkflow.Result run(TestJobContext context, RestoreWorkflow.Settings settings) {
-    return new RestoreWorkflow(context.build(), ec2, settings, Mongod.of(server.uri())).run();
+  RestoreWorkflow.Result run(TestJobContext context, Request request) {
+    JobContext built = context.build();
+    return new RestoreWorkflow(
+            built,
+            InstanceOptions.ec2(built, ec2),
+            built.guardForPort(),
+            InstanceOptions.mongod(built, Mongod.of(server.uri())),
+            FAST,
+            request)
+        .run();
   }
 
   RestoreWorkflow.Result run() {
-    return run(context(), settings(null));
+    return run(context(), request(null));
   }
 
   private void assertRestored(RestoreWorkflow.Result result) {
@@ -195,7 +204,7 @@ class RestoreWorkflowTest {
     String old = shared(NOW.minus(Duration.ofDays(10)), description(manifest), masked);
     snapshot = old;
 
-    RestoreWorkflow.Result result = run(context(), settings(old));
+    RestoreWorkflow.Result result = run(context(), request(old));
 
     assertThat(result.snapshotId()).isEqualTo(old);
     assertRestored(result);
@@ -219,7 +228,7 @@ class RestoreWorkflowTest {
   void snapshotNotMadeByTheMaskingJob_isRefusedWithZeroMutatingCalls() {
     String foreign = shared(NOW, "Created by AWS Backup", masked);
 
-    assertThatThrownBy(() -> run(context(), settings(foreign)))
+    assertThatThrownBy(() -> run(context(), request(foreign)))
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
         .hasMessageContaining("may hold unmasked data");
@@ -242,7 +251,7 @@ class RestoreWorkflowTest {
 
   @Test
   void allowlistNotMatchingTheInstance_refusesWithZeroMutatingCalls() {
-    assertThatThrownBy(() -> run(context().allowlist("(vol|snap)-.*"), settings(null)))
+    assertThatThrownBy(() -> run(context().allowlist("(vol|snap)-.*"), request(null)))
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.kind()).isEqualTo("not-allowlisted"));
     assertThat(ec2.mutatingCalls()).isEmpty();
@@ -301,12 +310,12 @@ class RestoreWorkflowTest {
     half.put("shop.orders", half.get("shop.orders").subList(0, 10));
     String bad =
         shared(NOW.minus(Duration.ofHours(30)), description(manifest), new FakeEc2.Data(half));
-    assertThatThrownBy(() -> run(context(), settings(bad))).isInstanceOf(JobException.class);
+    assertThatThrownBy(() -> run(context(), request(bad))).isInstanceOf(JobException.class);
 
     RestoreWorkflow.Result result =
         run(
             context(),
-            new RestoreWorkflow.Settings(
+            new Request(
                 "run-2",
                 INSTANCE,
                 DEVICE,
@@ -316,8 +325,7 @@ class RestoreWorkflowTest {
                 "main",
                 null,
                 "gp3",
-                null,
-                FAST));
+                null));
 
     assertThat(result.deletedVolumes()).hasSize(1);
     assertThat(ec2.volumeIds()).containsExactly(result.volumeId());
@@ -327,7 +335,7 @@ class RestoreWorkflowTest {
   void dryRun_printsThePlanAndMakesNoMutatingCall() {
     TestJobContext context = context().dryRun(true);
 
-    run(context, settings(null));
+    run(context, request(null));
 
     assertThat(ec2.mutatingCalls()).isEmpty();
     assertThat(context.printed())
@@ -375,7 +383,7 @@ class RestoreWorkflowTest {
         });
     RestoreWorkflow.Result done = null;
     try {
-      done = run(context().cancellation(cancellation), settings(null));
+      done = run(context().cancellation(cancellation), request(null));
     } catch (JobException e) {
       assertThat(e.exitCode()).isEqualTo(ExitCode.CANCELLED);
       assertOnYesterdaysVolume();

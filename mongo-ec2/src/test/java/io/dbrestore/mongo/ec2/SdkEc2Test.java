@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbrestore.runtime.ExitCode;
+import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.aws.AwsClients;
 import io.dbrestore.runtime.error.JobException;
@@ -25,19 +26,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** The SDK adapter over HTTP: WireMock speaks EC2's query protocol and XML, errors included. */
-class SdkEc2PortTest {
+class SdkEc2Test {
   @RegisterExtension static AwsWireMock aws = new AwsWireMock();
 
   static final String NS = " xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"";
   static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/abcd";
 
   AwsClients clients;
-  SdkEc2Port port;
+  SdkEc2 port;
 
   @BeforeEach
   void clients() {
     clients = new AwsClients(AwsClients.Settings.CONTROL_PLANE, false);
-    port = new SdkEc2Port(() -> clients.client(Ec2Client.class, Ec2Client::builder));
+    port = new SdkEc2(() -> clients.client(Ec2Client.class, Ec2Client::builder));
   }
 
   @AfterEach
@@ -305,11 +306,13 @@ class SdkEc2PortTest {
   @Test
   void volumeStuckCreatingPastItsTimeout_exits4() {
     aws.stubFor(query("DescribeVolumes").willReturn(xml(describeVolumes("creating", ""))));
+    JobContext context = TestJobContext.builder().build();
     Ec2Steps steps =
         new Ec2Steps(
-            TestJobContext.builder().build(),
+            context,
+            context.guardForPort(),
             port,
-            Waits.DEFAULT
+            Timeouts.DEFAULT
                 .withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), 2))
                 .withVolume(Duration.ofMillis(300)));
 

@@ -12,21 +12,21 @@ import java.time.Duration;
  * @param mongod mongod to accept connections after the instance runs (journal recovery, and slow
  *     first reads from a volume restored from a snapshot)
  */
-public record Waits(
+public record Timeouts(
     Backoff backoff, Duration volume, Duration instance, Duration snapshot, Duration mongod) {
-  public static final Waits DEFAULT =
-      new Waits(
+  public static final Timeouts DEFAULT =
+      new Timeouts(
           Backoff.AWS_RESOURCE,
           Duration.ofMinutes(30),
           Duration.ofMinutes(20),
           Duration.ofHours(6),
           Duration.ofMinutes(30));
 
-  public Waits withBackoff(Backoff value) {
-    return new Waits(value, volume, instance, snapshot, mongod);
+  public Timeouts withBackoff(Backoff value) {
+    return new Timeouts(value, volume, instance, snapshot, mongod);
   }
 
-  public Waits withVolume(Duration value) {
-    return new Waits(backoff, value, instance, snapshot, mongod);
+  public Timeouts withVolume(Duration value) {
+    return new Timeouts(backoff, value, instance, snapshot, mongod);
   }
 }

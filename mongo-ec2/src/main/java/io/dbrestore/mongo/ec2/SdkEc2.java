@@ -28,17 +28,17 @@ import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
  * client's; this class only translates, and turns "not found" and "already in that state" into the
  * answers a re-run needs.
  */
-public final class SdkEc2Port implements Ec2Port {
+public final class SdkEc2 implements Ec2Port {
   private final Supplier<Ec2Client> ec2;
 
   /** Takes a supplier so that a dry run or a bad flag never builds a client it does not need. */
-  public SdkEc2Port(Supplier<Ec2Client> ec2) {
+  public SdkEc2(Supplier<Ec2Client> ec2) {
     this.ec2 = ec2;
   }
 
   /** The adapter over the run's EC2 client (built on first use). */
-  public static SdkEc2Port of(JobContext context) {
-    return new SdkEc2Port(() -> context.aws().client(Ec2Client.class, Ec2Client::builder));
+  public static SdkEc2 of(JobContext context) {
+    return new SdkEc2(() -> context.aws().client(Ec2Client.class, Ec2Client::builder));
   }
 
   private Ec2Client ec2() {
@@ -56,6 +56,32 @@ public final class SdkEc2Port implements Ec2Port {
       }
     }
     return false;
+  }
+
+  /** The answer, or empty when EC2 answers with one of {@code notFound}: the resource is gone. */
+  private static <T> Optional<T> unlessMissing(Supplier<Optional<T>> describe, String... notFound) {
+    try {
+      return describe.get();
+    } catch (AwsServiceException e) {
+      if (isCode(e, notFound)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Makes a change; one of {@code done} means it was made already (a re-run after the call went
+   * through), which is what the caller wanted.
+   */
+  private static void unlessDone(Runnable change, String... done) {
+    try {
+      change.run();
+    } catch (AwsServiceException e) {
+      if (!isCode(e, done)) {
+        throw e;
+      }
+    }
   }
 
   private static Map<String, String> tagMap(List<Tag> tags) {
@@ -84,31 +110,28 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public Optional<Instance> describeInstance(String instanceId) {
-    try {
-      return ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
-          .flatMap(r -> r.instances().stream())
-          .filter(i -> i.instanceId().equals(instanceId))
-          .findFirst()
-          .map(
-              i -> {
-                Map<String, String> volumes = new LinkedHashMap<>();
-                for (InstanceBlockDeviceMapping m : i.blockDeviceMappings()) {
-                  if (m.ebs() != null) {
-                    volumes.put(m.deviceName(), m.ebs().volumeId());
-                  }
-                }
-                return new Instance(
-                    i.instanceId(),
-                    i.state().nameAsString(),
-                    i.placement().availabilityZone(),
-                    volumes);
-              });
-    } catch (AwsServiceException e) {
-      if (isCode(e, "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return unlessMissing(
+        () ->
+            ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
+                .flatMap(r -> r.instances().stream())
+                .filter(i -> i.instanceId().equals(instanceId))
+                .findFirst()
+                .map(
+                    i -> {
+                      Map<String, String> volumes = new LinkedHashMap<>();
+                      for (InstanceBlockDeviceMapping m : i.blockDeviceMappings()) {
+                        if (m.ebs() != null) {
+                          volumes.put(m.deviceName(), m.ebs().volumeId());
+                        }
+                      }
+                      return new Instance(
+                          i.instanceId(),
+                          i.state().nameAsString(),
+                          i.placement().availabilityZone(),
+                          volumes);
+                    }),
+        "InvalidInstanceID.NotFound",
+        "InvalidInstanceID.Malformed");
   }
 
   @Override
@@ -158,16 +181,12 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public Optional<Volume> describeVolume(String volumeId) {
-    try {
-      return ec2().describeVolumes(r -> r.volumeIds(volumeId)).volumes().stream()
-          .findFirst()
-          .map(SdkEc2Port::volume);
-    } catch (AwsServiceException e) {
-      if (isCode(e, "InvalidVolume.NotFound")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return unlessMissing(
+        () ->
+            ec2().describeVolumes(r -> r.volumeIds(volumeId)).volumes().stream()
+                .findFirst()
+                .map(SdkEc2::volume),
+        "InvalidVolume.NotFound");
   }
 
   @Override
@@ -197,16 +216,18 @@ public final class SdkEc2Port implements Ec2Port {
       request.volumeInitializationRate(spec.initializationRate());
     }
     var v = ec2().createVolume(request.build());
-    return new Volume(
-        v.volumeId(),
-        v.stateAsString(),
-        v.availabilityZone(),
-        v.snapshotId(),
-        List.of(),
-        tagMap(v.tags()),
-        v.kmsKeyId(),
-        v.volumeInitializationRate(),
-        v.createTime());
+    // EC2 answers with the fields of a described volume (not yet attached), in another SDK class.
+    return volume(
+        software.amazon.awssdk.services.ec2.model.Volume.builder()
+            .volumeId(v.volumeId())
+            .state(v.stateAsString())
+            .availabilityZone(v.availabilityZone())
+            .snapshotId(v.snapshotId())
+            .tags(v.tags())
+            .kmsKeyId(v.kmsKeyId())
+            .volumeInitializationRate(v.volumeInitializationRate())
+            .createTime(v.createTime())
+            .build());
   }
 
   @Override
@@ -216,25 +237,15 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public void detachVolume(String volumeId, String instanceId, String device) {
-    try {
-      ec2().detachVolume(r -> r.volumeId(volumeId).instanceId(instanceId).device(device));
-    } catch (AwsServiceException e) {
-      // Already detached (a re-run after the call went through): nothing left to do.
-      if (!isCode(e, "IncorrectState", "InvalidAttachment.NotFound")) {
-        throw e;
-      }
-    }
+    unlessDone(
+        () -> ec2().detachVolume(r -> r.volumeId(volumeId).instanceId(instanceId).device(device)),
+        "IncorrectState",
+        "InvalidAttachment.NotFound");
   }
 
   @Override
   public void deleteVolume(String volumeId) {
-    try {
-      ec2().deleteVolume(r -> r.volumeId(volumeId));
-    } catch (AwsServiceException e) {
-      if (!isCode(e, "InvalidVolume.NotFound")) {
-        throw e;
-      }
-    }
+    unlessDone(() -> ec2().deleteVolume(r -> r.volumeId(volumeId)), "InvalidVolume.NotFound");
   }
 
   private static Snapshot snapshot(software.amazon.awssdk.services.ec2.model.Snapshot s) {
@@ -276,16 +287,13 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public Optional<Snapshot> describeSnapshot(String snapshotId) {
-    try {
-      return ec2().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots().stream()
-          .findFirst()
-          .map(SdkEc2Port::snapshot);
-    } catch (AwsServiceException e) {
-      if (isCode(e, "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed")) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return unlessMissing(
+        () ->
+            ec2().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots().stream()
+                .findFirst()
+                .map(SdkEc2::snapshot),
+        "InvalidSnapshot.NotFound",
+        "InvalidSnapshotID.Malformed");
   }
 
   @Override
@@ -297,16 +305,19 @@ public final class SdkEc2Port implements Ec2Port {
                     r.volumeId(volumeId)
                         .description(description)
                         .tagSpecifications(tagSpec(ResourceType.SNAPSHOT, tags)));
-    return new Snapshot(
-        s.snapshotId(),
-        s.stateAsString(),
-        s.progress(),
-        s.volumeId(),
-        s.ownerId(),
-        s.startTime(),
-        s.description(),
-        tagMap(s.tags()),
-        s.kmsKeyId());
+    // EC2 answers with the fields of a described snapshot, in another SDK class.
+    return snapshot(
+        software.amazon.awssdk.services.ec2.model.Snapshot.builder()
+            .snapshotId(s.snapshotId())
+            .state(s.stateAsString())
+            .progress(s.progress())
+            .volumeId(s.volumeId())
+            .ownerId(s.ownerId())
+            .startTime(s.startTime())
+            .description(s.description())
+            .tags(s.tags())
+            .kmsKeyId(s.kmsKeyId())
+            .build());
   }
 
   @Override
@@ -339,13 +350,8 @@ public final class SdkEc2Port implements Ec2Port {
 
   @Override
   public void deleteSnapshot(String snapshotId) {
-    try {
-      ec2().deleteSnapshot(r -> r.snapshotId(snapshotId));
-    } catch (AwsServiceException e) {
-      if (!isCode(e, "InvalidSnapshot.NotFound")) {
-        throw e;
-      }
-    }
+    unlessDone(
+        () -> ec2().deleteSnapshot(r -> r.snapshotId(snapshotId)), "InvalidSnapshot.NotFound");
   }
 
   @Override

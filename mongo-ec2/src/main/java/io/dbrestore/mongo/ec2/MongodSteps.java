@@ -1,0 +1,47 @@
+package io.dbrestore.mongo.ec2;
+
+import io.dbrestore.runtime.wait.Backoff;
+import io.dbrestore.runtime.wait.Waiter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What the workflows do with the mongod on the instance, beside EC2: wait until it is ready, work
+ * on the copy it serves, shut it down cleanly. {@link Mongod} does it over the wire protocol. In a
+ * dry run the instance never serves the new copy, so {@link DryRunMongod} prints each step to the
+ * plan instead and does no work on the copy.
+ */
+public interface MongodSteps {
+  /** Where mongod listens, for messages. */
+  String hosts();
+
+  /**
+   * Waits until mongod answers {@code ping} and lists its databases (it accepts connections and has
+   * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.
+   */
+  void awaitReady(Waiter waiter, Duration timeout, Backoff backoff);
+
+  /**
+   * Does {@code work} on the copy mongod serves (reads its counts or masking records, masks it) and
+   * returns its answer. A dry run prints {@code would <what>} and returns empty.
+   */
+  <T> Optional<T> onCopy(String what, Function<Mongod, T> work);
+
+  /** A check of the copy that answers nothing but may refuse it; see {@link #onCopy}. */
+  default void check(String what, Consumer<Mongod> check) {
+    onCopy(
+        what,
+        m -> {
+          check.accept(m);
+          return Boolean.TRUE;
+        });
+  }
+
+  /**
+   * Flushes every write to disk and asks mongod to shut down, so that the volume is consistent when
+   * the instance stops.
+   */
+  void flushAndShutdown();
+}
