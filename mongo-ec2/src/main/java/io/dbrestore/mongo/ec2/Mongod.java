@@ -7,7 +7,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.dbrestore.runtime.contract.Manifest;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.log.Redactor;
 import io.dbrestore.runtime.wait.Backoff;
@@ -32,9 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class Mongod implements MongodSteps {
   private static final Logger LOG = LoggerFactory.getLogger(Mongod.class);
   private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
-
-  /** Where the masking engine keeps its run record in each database it masked. */
-  public static final String MASKING_RECORDS = "__dbrestore_masking";
 
   private final ConnectionString uri;
 
@@ -135,7 +132,7 @@ public final class Mongod implements MongodSteps {
       for (Document info : database.listCollections()) {
         String name = info.getString("name");
         if (name.startsWith("system.")
-            || name.equals(MASKING_RECORDS)
+            || name.equals(MaskingRecord.COLLECTION)
             || "view".equals(info.getString("type"))) {
           continue;
         }
@@ -150,39 +147,9 @@ public final class Mongod implements MongodSteps {
    * and the manifest it verified. Unlike snapshot tags, this travels with the data into the
    * development account.
    */
-  public record MaskingRecord(
-      String database, String state, String rulesSha256, Manifest manifest) {
-    public boolean verified() {
-      return "VERIFIED".equals(state);
-    }
-  }
-
-  public List<MaskingRecord> maskingRecords() {
+  public List<MaskingRecord.Run> maskingRecords() {
     try (MongoClient client = connect()) {
-      List<MaskingRecord> records = new java.util.ArrayList<>();
-      for (String db : client.listDatabaseNames()) {
-        if (SYSTEM_DATABASES.contains(db)) {
-          continue;
-        }
-        Document run =
-            client
-                .getDatabase(db)
-                .getCollection(MASKING_RECORDS)
-                .find(new Document("_id", "run"))
-                .first();
-        if (run == null) {
-          continue;
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        Document manifest = run.get("manifest", Document.class);
-        if (manifest != null) {
-          manifest.forEach((c, n) -> counts.put(db + "." + c, ((Number) n).longValue()));
-        }
-        records.add(
-            new MaskingRecord(
-                db, run.getString("state"), run.getString("rulesSha256"), new Manifest(counts)));
-      }
-      return records;
+      return MaskingRecord.read(client);
     }
   }
 

@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.lifecycle.Cancellation;
@@ -141,7 +142,7 @@ class MongodTest {
       client.getDatabase("shop").getCollection("orders").insertOne(new Document("o", 1));
       client
           .getDatabase("shop")
-          .getCollection(Mongod.MASKING_RECORDS)
+          .getCollection(MaskingRecord.COLLECTION)
           .insertOne(
               new Document("_id", "run")
                   .append("state", "VERIFIED")
@@ -150,10 +151,10 @@ class MongodTest {
       Mongod mongod = Mongod.of(server.uri());
 
       assertThat(mongod.counts()).isEqualTo(Map.of("shop.customers", 2L, "shop.orders", 1L));
-      List<Mongod.MaskingRecord> records = mongod.maskingRecords();
+      List<MaskingRecord.Run> records = mongod.maskingRecords();
       assertThat(records).hasSize(1);
       assertThat(records.get(0).verified()).isTrue();
-      assertThat(records.get(0).manifest().counts())
+      assertThat(records.get(0).manifest())
           .isEqualTo(Map.of("shop.customers", 2L, "shop.orders", 1L));
 
       mongod.flushAndShutdown();

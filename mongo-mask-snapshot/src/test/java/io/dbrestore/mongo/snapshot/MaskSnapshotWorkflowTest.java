@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.mongo.ec2.InstanceOptions;
@@ -200,7 +201,7 @@ class MaskSnapshotWorkflowTest {
       assertThat(c.getString("email")).isNotEqualTo(before.getString("email"));
     }
     assertThat(ec2.snapshotData(result.snapshotId()).collections())
-        .containsKey("shop." + Mongod.MASKING_RECORDS);
+        .containsKey("shop." + MaskingRecord.COLLECTION);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.dbrestore.mongo.restore;
 
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.mongo.ec2.Ec2Port.Snapshot;
 import io.dbrestore.mongo.ec2.MaskedSnapshotDescription;
 import io.dbrestore.mongo.ec2.Mongod;
@@ -81,7 +82,7 @@ final class Verification {
    * collection holds exactly the documents the manifest says.
    */
   private Manifest check(Mongod mongod) {
-    List<Mongod.MaskingRecord> records = mongod.maskingRecords();
+    List<MaskingRecord.Run> records = mongod.maskingRecords();
     if (records.isEmpty()) {
       throw JobException.refused(
           "not-masked",
@@ -102,7 +103,7 @@ final class Verification {
               + ")");
     }
     Map<String, Long> fromRecords = new LinkedHashMap<>();
-    records.forEach(r -> fromRecords.putAll(r.manifest().counts()));
+    records.forEach(r -> fromRecords.putAll(r.manifest()));
     Manifest recorded = new Manifest(fromRecords);
     Manifest manifest = tagged.orElse(recorded);
     if (!manifest.shortSha256().equals(expected.manifestSha16())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.dbrestore.masking.engine.MaskingPlan;
+import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -283,7 +284,7 @@ class RestoreWorkflowTest {
   @Test
   void unmaskedCopy_isRefusedAndRolledBack() {
     Map<String, List<Document>> raw = new LinkedHashMap<>(masked.collections());
-    raw.keySet().removeIf(k -> k.endsWith("." + Mongod.MASKING_RECORDS));
+    raw.keySet().removeIf(k -> k.endsWith("." + MaskingRecord.COLLECTION));
     snapshot = shared(NOW.minus(Duration.ofHours(1)), description(manifest), new FakeEc2.Data(raw));
 
     assertThatThrownBy(this::run)
