@@ -91,33 +91,32 @@ public final class Cancellation {
    */
   public <T> T shielded(Supplier<T> action) {
     Thread me = Thread.currentThread();
-    Thread outer;
-    boolean outerHeldBack;
-    boolean interrupted;
+    boolean outermost;
+    boolean interrupted = false;
     synchronized (interrupts) {
-      outer = shielded;
-      outerHeldBack = heldBack;
-      shielded = me;
-      heldBack = false;
-      interrupted = Thread.interrupted();
+      outermost = shielded != me;
+      if (outermost) {
+        // Only the job thread is ever interrupted by a cancellation; another thread only needs
+        // its own interrupt cleared and restored.
+        shielded = me == jobThread ? me : shielded;
+        interrupted = Thread.interrupted();
+      }
+    }
+    if (!outermost) {
+      return action.get(); // inside a shield already: the outer one restores
     }
     try {
       return action.get();
     } finally {
-      boolean reinterrupt;
+      boolean held = false;
       synchronized (interrupts) {
-        boolean held = heldBack;
-        shielded = outer;
-        if (outer == me) {
-          // Still inside an outer shield: it restores what was held back when it ends.
-          heldBack = outerHeldBack || held || interrupted;
-          reinterrupt = false;
-        } else {
-          heldBack = outerHeldBack;
-          reinterrupt = interrupted || held;
+        if (shielded == me) {
+          held = heldBack;
+          heldBack = false;
+          shielded = null;
         }
       }
-      if (reinterrupt) {
+      if (interrupted || held) {
         me.interrupt();
       }
     }

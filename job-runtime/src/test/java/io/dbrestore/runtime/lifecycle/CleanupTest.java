@@ -138,6 +138,24 @@ class CleanupTest {
   }
 
   @Test
+  void run_whenNestedAndCancelledInside_theOuterCleanupIsNotInterruptedEither() throws Exception {
+    Cancellation run = new Cancellation();
+    run.bindJobThread(Thread.currentThread());
+    Cleanup cleanup = Cleanup.start(run, CLOCK, GRACE, Duration.ofMinutes(1));
+    AtomicBoolean interruptedAfterInner = new AtomicBoolean();
+
+    cleanup.run(
+        "outer",
+        () -> {
+          cleanup.run("inner", () -> run.cancel(Cancellation.Reason.SIGNAL, "SIGTERM"));
+          interruptedAfterInner.set(Thread.currentThread().isInterrupted());
+        });
+
+    assertThat(interruptedAfterInner).isFalse();
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+  }
+
+  @Test
   void cancel_whenNoCleanupRuns_interruptsTheJobThread() {
     Cancellation run = new Cancellation();
     run.bindJobThread(Thread.currentThread());
