@@ -63,11 +63,13 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     }
   }
 
+  /** The inventory and the run record's start share one connection, whose session is relaxed. */
   @Override
-  public Start start(List<TableTarget> targets) throws SQLException {
-    if (!options.dryRun()) {
-      try (Connection c = connections.open()) {
-        dialect.relaxSession(c);
+  public Start<TableTarget> start() throws SQLException {
+    List<TableTarget> targets;
+    try (Connection c = connections.open()) {
+      targets = inventory.targets(c);
+      if (!options.dryRun()) {
         for (String schema : schemas(targets)) {
           checkpoints.create(c, schema);
           String sha = checkpoints.rulesSha256(c, schema);
@@ -94,7 +96,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       manifest.put(t.name(), t.plan().mode() == Rules.Mode.EMPTY ? 0 : t.rows());
     }
     // Each range's checkpoint says where it stands; the run itself always masks (and verifies).
-    return new Start(false, manifest);
+    return new Start<>(targets, false, manifest);
   }
 
   @Override
