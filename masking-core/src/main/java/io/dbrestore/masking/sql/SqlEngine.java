@@ -13,10 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The SQL side of a {@link io.dbrestore.masking.engine.MaskingRun}: each schema a run masks has its
@@ -70,7 +68,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     try (Connection c = connections.open()) {
       targets = inventory.targets(c);
       if (!options.dryRun()) {
-        for (String schema : schemas(targets)) {
+        for (String schema : TableTarget.schemas(targets)) {
           checkpoints.create(c, schema);
           String sha = checkpoints.rulesSha256(c, schema);
           if (sha != null && !sha.equals(plan.rules().sha256())) {
@@ -135,7 +133,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
   @Override
   public void record(List<TableTarget> targets, MaskingRecord.State state) throws SQLException {
     try (Connection c = connections.open()) {
-      checkpoints.state(c, schemas(targets), state);
+      checkpoints.state(c, TableTarget.schemas(targets), state);
     }
   }
 
@@ -151,11 +149,5 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       List<TableTarget> targets, Map<String, Long> manifest, VerificationFindings findings)
       throws SQLException {
     verification.verify(targets, findings);
-  }
-
-  private static Set<String> schemas(List<TableTarget> targets) {
-    Set<String> schemas = new LinkedHashSet<>();
-    targets.forEach(t -> schemas.add(t.table().schema()));
-    return schemas;
   }
 }
