@@ -61,13 +61,7 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
     List<T> targets = engine.inventory();
     Map<String, Long> manifest = new LinkedHashMap<>(engine.recordedManifest(targets));
     Map<String, String> verification = verify(targets, manifest);
-    return new MaskingResult(
-        reports(targets, manifest, new RunTotals(), verification),
-        manifest,
-        true,
-        0,
-        elapsed(start),
-        Map.of());
+    return result(targets, manifest, new RunTotals(), verification, true, start);
   }
 
   private void empty(List<T> targets) throws X {
