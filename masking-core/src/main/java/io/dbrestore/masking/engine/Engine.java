@@ -42,11 +42,12 @@ public interface Engine<T extends Target, U extends WorkUnit, X extends Exceptio
   /**
    * Where a run starts.
    *
+   * @param targets the inventory: every collection the run works on
    * @param verified an earlier run with these rules verified every database: nothing to mask
    * @param manifest documents (rows) per collection ({@code db.collection}): what the copy holds
    *     once masked
    */
-  record Start(boolean verified, Map<String, Long> manifest) {}
+  record Start<T>(List<T> targets, boolean verified, Map<String, Long> manifest) {}
 
   /**
    * The units a run's workers mask.
@@ -65,10 +66,11 @@ public interface Engine<T extends Target, U extends WorkUnit, X extends Exceptio
   List<T> inventory() throws X;
 
   /**
-   * Starts the run record in every database (schema) of the targets, or resumes it; refuses a copy
-   * masked, even partly, with other rules. A dry run writes nothing.
+   * Takes the {@link #inventory} and starts the run record in every database (schema) of its
+   * targets, or resumes it; refuses a copy masked, even partly, with other rules. A dry run writes
+   * nothing. One step, so that an engine may do both on one connection.
    */
-  Start start(List<T> targets) throws X;
+  Start<T> start() throws X;
 
   /** The manifest that verifying an already masked copy checks it against. */
   Map<String, Long> recordedManifest(List<T> targets) throws X;

@@ -39,7 +39,8 @@ public final class MaskingRecord {
   /** The run record's {@code _id} (MongoDB) or {@code id} (SQL). */
   public static final String RUN_ID = "run";
 
-  private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
+  /** MongoDB's own databases: a run never masks them, so they never hold a run record. */
+  public static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
   /** A run's state in one database (schema). */
   public enum State {

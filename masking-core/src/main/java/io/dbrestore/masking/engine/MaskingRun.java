@@ -36,8 +36,8 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
   /** Masks every declared collection, then runs the verification gate (not in a dry run). */
   public MaskingResult run() throws X {
     long start = System.nanoTime();
-    List<T> targets = engine.inventory();
-    Engine.Start started = engine.start(targets);
+    Engine.Start<T> started = engine.start();
+    List<T> targets = started.targets();
     Map<String, Long> manifest = new LinkedHashMap<>(started.manifest());
     RunTotals totals = new RunTotals();
     if (!started.verified()) {
@@ -61,13 +61,7 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
     List<T> targets = engine.inventory();
     Map<String, Long> manifest = new LinkedHashMap<>(engine.recordedManifest(targets));
     Map<String, String> verification = verify(targets, manifest);
-    return new MaskingResult(
-        reports(targets, manifest, new RunTotals(), verification),
-        manifest,
-        true,
-        0,
-        elapsed(start),
-        Map.of());
+    return result(targets, manifest, new RunTotals(), verification, true, start);
   }
 
   private void empty(List<T> targets) throws X {

@@ -109,10 +109,6 @@ final class ChunkMasking {
     return new Engine.Work<>(work, total);
   }
 
-  private Checkpoints checkpoints(ChunkWork w) {
-    return checkpoints(w.target());
-  }
-
   private Checkpoints checkpoints(CollectionTarget t) {
     return new Checkpoints(client.getDatabase(t.plan().database()));
   }
@@ -122,7 +118,7 @@ final class ChunkMasking {
    * cursor), starts the chunk again from its checkpoint, which the pending-batch check makes safe.
    */
   void mask(ChunkWork w, RunTotals totals, PhaseProgress progress) {
-    Checkpoints cp = checkpoints(w);
+    Checkpoints cp = checkpoints(w.target());
     ChunkWork current = w;
     for (int attempt = 1; ; attempt++) {
       try {

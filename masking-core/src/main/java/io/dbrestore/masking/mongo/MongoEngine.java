@@ -53,7 +53,8 @@ final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeEx
   }
 
   @Override
-  public Start start(List<CollectionTarget> targets) {
+  public Start<CollectionTarget> start() {
+    List<CollectionTarget> targets = inventory();
     Map<String, Long> manifest = new LinkedHashMap<>();
     boolean verified = true;
     for (Map.Entry<String, List<CollectionTarget>> db : byDatabase(targets).entrySet()) {
@@ -88,7 +89,7 @@ final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeEx
       }
       manifest.putAll(counts);
     }
-    return new Start(verified, manifest);
+    return new Start<>(targets, verified, manifest);
   }
 
   @Override

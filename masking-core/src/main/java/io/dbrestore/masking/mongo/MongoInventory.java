@@ -10,7 +10,6 @@ import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.rules.Rules;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MongoInventory {
   private static final Logger LOG = LoggerFactory.getLogger(MongoInventory.class);
-  private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
   private final MongoClient client;
   private final MaskingPlan plan;
@@ -36,7 +34,7 @@ final class MongoInventory {
     List<String> undeclared = new ArrayList<>();
     List<CollectionTarget> targets = new ArrayList<>();
     for (String dbName : client.listDatabaseNames()) {
-      if (SYSTEM_DATABASES.contains(dbName)) {
+      if (MaskingRecord.SYSTEM_DATABASES.contains(dbName)) {
         continue;
       }
       MongoDatabase db = client.getDatabase(dbName);

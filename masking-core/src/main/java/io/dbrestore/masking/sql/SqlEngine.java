@@ -13,10 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The SQL side of a {@link io.dbrestore.masking.engine.MaskingRun}: each schema a run masks has its
@@ -63,12 +61,14 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     }
   }
 
+  /** The inventory and the run record's start share one connection, whose session is relaxed. */
   @Override
-  public Start start(List<TableTarget> targets) throws SQLException {
-    if (!options.dryRun()) {
-      try (Connection c = connections.open()) {
-        dialect.relaxSession(c);
-        for (String schema : schemas(targets)) {
+  public Start<TableTarget> start() throws SQLException {
+    List<TableTarget> targets;
+    try (Connection c = connections.open()) {
+      targets = inventory.targets(c);
+      if (!options.dryRun()) {
+        for (String schema : TableTarget.schemas(targets)) {
           checkpoints.create(c, schema);
           String sha = checkpoints.rulesSha256(c, schema);
           if (sha != null && !sha.equals(plan.rules().sha256())) {
@@ -94,7 +94,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       manifest.put(t.name(), t.plan().mode() == Rules.Mode.EMPTY ? 0 : t.rows());
     }
     // Each range's checkpoint says where it stands; the run itself always masks (and verifies).
-    return new Start(false, manifest);
+    return new Start<>(targets, false, manifest);
   }
 
   @Override
@@ -133,7 +133,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
   @Override
   public void record(List<TableTarget> targets, MaskingRecord.State state) throws SQLException {
     try (Connection c = connections.open()) {
-      checkpoints.state(c, schemas(targets), state);
+      checkpoints.state(c, TableTarget.schemas(targets), state);
     }
   }
 
@@ -149,11 +149,5 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       List<TableTarget> targets, Map<String, Long> manifest, VerificationFindings findings)
       throws SQLException {
     verification.verify(targets, findings);
-  }
-
-  private static Set<String> schemas(List<TableTarget> targets) {
-    Set<String> schemas = new LinkedHashSet<>();
-    targets.forEach(t -> schemas.add(t.table().schema()));
-    return schemas;
   }
 }

@@ -85,9 +85,7 @@ final class SqlVerification {
    */
   private List<String> orphans(Connection c, List<TableTarget> targets) throws SQLException {
     List<String> problems = new ArrayList<>();
-    Set<String> schemas = new LinkedHashSet<>();
-    targets.forEach(t -> schemas.add(t.table().schema()));
-    for (String schema : schemas) {
+    for (String schema : TableTarget.schemas(targets)) {
       for (SqlDialect.ForeignKey fk : dialect.foreignKeys(c, schema)) {
         String child = dialect.quote(fk.schema()) + "." + dialect.quote(fk.table());
         String parent = dialect.quote(fk.parentSchema()) + "." + dialect.quote(fk.parentTable());

@@ -2,6 +2,7 @@ package io.dbrestore.masking.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -11,6 +12,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import io.dbrestore.masking.engine.CollectionReport;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingRecord;
@@ -130,6 +132,32 @@ abstract class MongoMaskingContract {
     assertThat(result.manifest()).containsEntry("shop.orders", (long) SMALL.orders());
     assertThat(result.collections())
         .allSatisfy(c -> assertThat(c.verification()).isEqualTo("passed"));
+  }
+
+  @Test
+  void verifyOnly_afterARun_passesOnTheRecordedManifest_withNothingMasked() {
+    SyntheticShop.generateAll(client, SMALL, 7, personal::add);
+    MaskingResult run = new MongoMasking(client, examplePlan(), options()).run();
+    assertThat(run.documentsMasked()).isPositive();
+
+    MaskingResult verified = new MongoMasking(client, examplePlan(), options()).verifyOnly();
+
+    assertThat(verified.verified()).isTrue();
+    assertThat(verified.manifest()).isEqualTo(run.manifest());
+    assertThat(verified.documentsMasked()).isZero();
+    assertThat(verified.undeclaredFields()).isEmpty();
+    assertThat(verified.collections())
+        .extracting(
+            CollectionReport::collection,
+            CollectionReport::mode,
+            CollectionReport::documents,
+            CollectionReport::masked,
+            CollectionReport::seconds,
+            CollectionReport::verification)
+        .containsExactlyElementsOf(
+            run.collections().stream()
+                .map(c -> tuple(c.collection(), c.mode(), c.documents(), 0L, 0.0, "passed"))
+                .toList());
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.dbrestore.masking.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.dbrestore.masking.engine.CollectionReport;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
@@ -442,6 +444,27 @@ abstract class SqlMaskingContract {
     assertThat(engine(RULES, options()).run().verified()).isTrue();
 
     assertMaskedExactlyOnce(before);
+  }
+
+  @Test
+  void verifyOnly_afterARun_passesOnTheTablesAsTheyAre_withNothingMasked() throws Exception {
+    MaskingResult run = engine(RULES, options()).run();
+    assertThat(run.documentsMasked()).isPositive();
+
+    MaskingResult verified = engine(RULES, options()).verifyOnly();
+
+    assertThat(verified.verified()).isTrue();
+    assertThat(verified.manifest()).isEqualTo(run.manifest());
+    assertThat(verified.documentsMasked()).isZero();
+    assertThat(verified.undeclaredFields()).isEmpty();
+    assertThat(verified.collections())
+        .extracting(
+            CollectionReport::collection,
+            CollectionReport::masked,
+            CollectionReport::seconds,
+            CollectionReport::verification)
+        .containsExactlyElementsOf(
+            run.collections().stream().map(c -> tuple(c.collection(), 0L, 0.0, "passed")).toList());
   }
 
   @Test
