@@ -24,6 +24,14 @@ public interface Ec2Port {
     public Optional<String> volumeAt(String device) {
       return Optional.ofNullable(volumesByDevice.get(device));
     }
+
+    public Instance withState(String value) {
+      return new Instance(id, value, availabilityZone, volumesByDevice);
+    }
+
+    public Instance withVolumesByDevice(Map<String, String> value) {
+      return new Instance(id, state, availabilityZone, value);
+    }
   }
 
   /** The two status checks of a running instance: {@code ok}, {@code initializing}, … */

@@ -108,6 +108,17 @@ class DryRunEc2Test {
   }
 
   @Test
+  void detach_fromAnInstanceTheDryRunHasNotChanged_readsItOnce() {
+    ec2.detachVolume(attached, INSTANCE, "/dev/sdf");
+
+    assertThat(real.calls())
+        .containsExactly(
+            new FakeEc2.Call("DescribeVolumes", attached, false),
+            new FakeEc2.Call("DescribeInstances", INSTANCE, false));
+    assertThat(ec2.describeInstance(INSTANCE).orElseThrow().volumeAt("/dev/sdf")).isEmpty();
+  }
+
+  @Test
   void tags_ofARealResource_areReadFreshWithWhatTheDryRunAdded() {
     ec2.stopInstance(INSTANCE);
     ec2.detachVolume(attached, INSTANCE, "/dev/sdf");
