@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * passed, a snapshot at once completed), so the workflow runs to its end and the plan shows every
  * call in order. Nothing is changed in AWS.
  *
- * <p>What it creates gets ids of zeros and a counter ({@code vol-00000000000000001}): they look
- * like EC2 ids, so the safety guard's allowlist judges them as it would judge the real ones, and
- * they exist nowhere.
+ * <p>What it creates gets ids of {@code 0dd} and a counter ({@code vol-0dd00000000000001}): they
+ * look like EC2 ids, so the safety guard's allowlist judges them as it would judge the real ones,
+ * and they exist nowhere.
  */
 public final class DryRunEc2 implements Ec2Port {
   private final Ec2Port real;
