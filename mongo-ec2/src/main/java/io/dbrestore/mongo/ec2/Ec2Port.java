@@ -123,10 +123,6 @@ public interface Ec2Port {
       return new SnapshotQuery(owners, volumeId, value, description);
     }
 
-    public SnapshotQuery withOwners(List<String> value) {
-      return new SnapshotQuery(value, volumeId, tags, description);
-    }
-
     public SnapshotQuery withDescription(String value) {
       return new SnapshotQuery(owners, volumeId, tags, value);
     }
