@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * passed, a snapshot at once completed), so the workflow runs to its end and the plan shows every
  * call in order. Nothing is changed in AWS.
  *
- * <p>What it creates gets ids of zeros and a counter ({@code vol-00000000000000001}): they look
- * like EC2 ids, so the safety guard's allowlist judges them as it would judge the real ones, and
- * they exist nowhere.
+ * <p>What it creates gets ids of {@code 0dd} and a counter ({@code vol-0dd00000000000001}): they
+ * look like EC2 ids, so the safety guard's allowlist judges them as it would judge the real ones,
+ * and they exist nowhere.
  */
 public final class DryRunEc2 implements Ec2Port {
   private final Ec2Port real;
@@ -77,31 +77,21 @@ public final class DryRunEc2 implements Ec2Port {
         : Optional.empty();
   }
 
-  /**
-   * Keeps the instance as this dry run leaves it: in a new state (or null), with new volumes (or
-   * null).
-   */
-  private void changeInstance(String instanceId, String state, Map<String, String> volumes) {
-    Instance i = describeInstance(instanceId).orElseThrow();
-    instances.put(
-        instanceId,
-        new Instance(
-            i.id(),
-            state == null ? i.state() : state,
-            i.availabilityZone(),
-            volumes == null ? i.volumesByDevice() : Map.copyOf(volumes)));
+  /** Keeps the instance as this dry run leaves it: as it is now, changed by {@code change}. */
+  private void changeInstance(String instanceId, UnaryOperator<Instance> change) {
+    instances.put(instanceId, change.apply(describeInstance(instanceId).orElseThrow()));
   }
 
   @Override
   public void stopInstance(String instanceId) {
     print("StopInstances", "stop ec2 instance " + instanceId);
-    changeInstance(instanceId, "stopped", null);
+    changeInstance(instanceId, i -> i.withState("stopped"));
   }
 
   @Override
   public void startInstance(String instanceId) {
     print("StartInstances", "start ec2 instance " + instanceId);
-    changeInstance(instanceId, "running", null);
+    changeInstance(instanceId, i -> i.withState("running"));
   }
 
   // ---- volumes -----------------------------------------------------------------------------
@@ -172,10 +162,13 @@ public final class DryRunEc2 implements Ec2Port {
 
   /** Keeps the instance with its volumes by device changed by {@code change}. */
   private void changeDevices(String instanceId, Consumer<Map<String, String>> change) {
-    Map<String, String> devices =
-        new LinkedHashMap<>(describeInstance(instanceId).orElseThrow().volumesByDevice());
-    change.accept(devices);
-    changeInstance(instanceId, null, devices);
+    changeInstance(
+        instanceId,
+        i -> {
+          Map<String, String> devices = new LinkedHashMap<>(i.volumesByDevice());
+          change.accept(devices);
+          return i.withVolumesByDevice(Map.copyOf(devices));
+        });
   }
 
   @Override

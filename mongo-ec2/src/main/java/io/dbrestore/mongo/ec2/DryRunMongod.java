@@ -23,11 +23,6 @@ public final class DryRunMongod implements MongodSteps {
   }
 
   @Override
-  public String hosts() {
-    return hosts;
-  }
-
-  @Override
   public void awaitReady(Waiter waiter, Duration timeout, Backoff backoff) {
     plan.step("wait for mongod at " + hosts + " to accept connections");
   }

@@ -24,6 +24,14 @@ public interface Ec2Port {
     public Optional<String> volumeAt(String device) {
       return Optional.ofNullable(volumesByDevice.get(device));
     }
+
+    public Instance withState(String value) {
+      return new Instance(id, value, availabilityZone, volumesByDevice);
+    }
+
+    public Instance withVolumesByDevice(Map<String, String> value) {
+      return new Instance(id, state, availabilityZone, value);
+    }
   }
 
   /** The two status checks of a running instance: {@code ok}, {@code initializing}, … */
@@ -113,10 +121,6 @@ public interface Ec2Port {
 
     public SnapshotQuery withTags(Map<String, String> value) {
       return new SnapshotQuery(owners, volumeId, value, description);
-    }
-
-    public SnapshotQuery withOwners(List<String> value) {
-      return new SnapshotQuery(value, volumeId, tags, description);
     }
 
     public SnapshotQuery withDescription(String value) {

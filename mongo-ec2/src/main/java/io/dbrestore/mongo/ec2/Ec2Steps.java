@@ -62,14 +62,6 @@ public final class Ec2Steps {
     return new Ec2Steps(context, guard, ec2, timeouts, cleanup::waiter);
   }
 
-  public Ec2Port port() {
-    return ec2;
-  }
-
-  public Timeouts timeouts() {
-    return timeouts;
-  }
-
   /** A waiter for one wait: the run's own, or the rollback's. */
   public Waiter waiter() {
     return waiter.get();

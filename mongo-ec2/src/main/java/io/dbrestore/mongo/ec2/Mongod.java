@@ -62,7 +62,7 @@ public final class Mongod implements MongodSteps {
     return connection;
   }
 
-  @Override
+  /** Where mongod listens, for messages. */
   public String hosts() {
     return String.join(",", uri.getHosts());
   }

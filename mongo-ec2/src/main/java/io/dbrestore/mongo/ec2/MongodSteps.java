@@ -14,9 +14,6 @@ import java.util.function.Function;
  * plan instead and does no work on the copy.
  */
 public interface MongodSteps {
-  /** Where mongod listens, for messages. */
-  String hosts();
-
   /**
    * Waits until mongod answers {@code ping} and lists its databases (it accepts connections and has
    * finished recovery), within {@code timeout}; exit 4 otherwise, 6 when cancelled.

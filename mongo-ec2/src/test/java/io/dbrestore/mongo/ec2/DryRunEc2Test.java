@@ -56,13 +56,13 @@ class DryRunEc2Test {
                 Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "run-1"),
                 "token"));
 
-    assertThat(plan.toString())
-        .contains(
+    assertThat(plan.toString().lines())
+        .containsExactly(
             "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
                 + snapshot
                 + " in eu-west-1a, encrypted with arn:aws:kms:eu-west-1:111111111111:key/k,"
                 + " initialization rate 200 MiB/s");
-    assertThat(v.id()).matches("vol-0dd[0-9a-f]{14}");
+    assertThat(v.id()).isEqualTo("vol-0dd00000000000001");
     assertThat(ec2.describeVolume(v.id())).map(Ec2Port.Volume::state).contains("available");
     assertThat(ec2.findVolumes(Map.of(Tags.RUN_ID, "run-1")))
         .extracting(Ec2Port.Volume::id)
@@ -84,17 +84,24 @@ class DryRunEc2Test {
     ec2.startInstance(INSTANCE);
     ec2.deleteVolume(attached);
 
-    assertThat(plan.toString())
-        .contains("[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE)
-        .contains("[dry-run] would call ec2:DetachVolume to detach ec2 volume " + attached)
-        .contains(
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
+                + snapshot
+                + " in eu-west-1a",
+            "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
+            "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
+                + attached
+                + " from "
+                + INSTANCE
+                + " at /dev/sdf",
             "[dry-run] would call ec2:AttachVolume to attach ec2 volume "
                 + made.id()
                 + " to "
                 + INSTANCE
-                + " at /dev/sdf")
-        .contains("[dry-run] would call ec2:StartInstances to start ec2 instance " + INSTANCE)
-        .contains("[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + attached);
+                + " at /dev/sdf",
+            "[dry-run] would call ec2:StartInstances to start ec2 instance " + INSTANCE,
+            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + attached);
     Ec2Port.Instance i = ec2.describeInstance(INSTANCE).orElseThrow();
     assertThat(i.state()).isEqualTo("running");
     assertThat(i.volumeAt("/dev/sdf")).contains(made.id());
@@ -108,6 +115,17 @@ class DryRunEc2Test {
   }
 
   @Test
+  void detach_fromAnInstanceTheDryRunHasNotChanged_readsItOnce() {
+    ec2.detachVolume(attached, INSTANCE, "/dev/sdf");
+
+    assertThat(real.calls())
+        .containsExactly(
+            new FakeEc2.Call("DescribeVolumes", attached, false),
+            new FakeEc2.Call("DescribeInstances", INSTANCE, false));
+    assertThat(ec2.describeInstance(INSTANCE).orElseThrow().volumeAt("/dev/sdf")).isEmpty();
+  }
+
+  @Test
   void tags_ofARealResource_areReadFreshWithWhatTheDryRunAdded() {
     ec2.stopInstance(INSTANCE);
     ec2.detachVolume(attached, INSTANCE, "/dev/sdf");
@@ -117,8 +135,14 @@ class DryRunEc2Test {
     assertThat(ec2.tags(attached))
         .containsEntry(Tags.MANAGED, "true")
         .containsEntry(Tags.MASKED, "true");
-    assertThat(plan.toString())
-        .contains(
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
+            "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
+                + attached
+                + " from "
+                + INSTANCE
+                + " at /dev/sdf",
             "[dry-run] would call ec2:CreateTags to tag "
                 + attached
                 + " with {dbrestore:masked=true}");
@@ -143,15 +167,22 @@ class DryRunEc2Test {
         .extracting(Ec2Port.Snapshot::id)
         .containsExactly(s.id());
     assertThat(ec2.sharedWith(s.id())).containsExactly("222222222222");
-    assertThat(plan.toString())
-        .contains("[dry-run] would call ec2:CreateSnapshot to snapshot ec2 volume " + attached)
-        .contains("share the snapshot with [222222222222]");
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateSnapshot to snapshot ec2 volume "
+                + attached
+                + ", described as 'dbrestore masked mongodb main; run run-1'",
+            "[dry-run] would call ec2:ModifySnapshotAttribute to share the snapshot with"
+                + " [222222222222] ("
+                + s.id()
+                + ")");
 
     ec2.deleteSnapshot(s.id());
 
     assertThat(ec2.describeSnapshot(s.id())).isEmpty();
-    assertThat(plan.toString())
-        .contains("[dry-run] would call ec2:DeleteSnapshot to delete ebs snapshot " + s.id());
+    assertThat(plan.toString().lines())
+        .last()
+        .isEqualTo("[dry-run] would call ec2:DeleteSnapshot to delete ebs snapshot " + s.id());
     assertThat(real.mutatingCalls()).isEmpty();
   }
 

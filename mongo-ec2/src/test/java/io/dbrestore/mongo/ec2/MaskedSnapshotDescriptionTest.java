@@ -18,9 +18,20 @@ class MaskedSnapshotDescriptionTest {
     assertThat(text)
         .isEqualTo(
             "dbrestore masked mongodb main; run night-1; source snap-0123456789abcdef0; 7"
-                + " documents in 2 collections; manifest sha256 "
-                + MANIFEST.sha256().substring(0, 16));
-    assertThat(text).startsWith(MaskedSnapshotDescription.prefix("main"));
+                + " documents in 2 collections; manifest sha256 4b6bb9ce233e767a");
+    assertThat(MaskedSnapshotDescription.prefix("main"))
+        .isEqualTo("dbrestore masked mongodb main;");
+  }
+
+  @Test
+  void parse_ofTheDocumentedFormat_readsEveryField() {
+    assertThat(
+            MaskedSnapshotDescription.parse(
+                "dbrestore masked mongodb main; run night-1; source snap-0123456789abcdef0; 7"
+                    + " documents in 2 collections; manifest sha256 4b6bb9ce233e767a"))
+        .contains(
+            new MaskedSnapshotDescription(
+                "main", "night-1", "snap-0123456789abcdef0", 7, 2, "4b6bb9ce233e767a"));
   }
 
   @Test

@@ -434,13 +434,62 @@ class MaskSnapshotWorkflowTest {
     run(context.build());
 
     assertThat(ec2.mutatingCalls()).isEmpty();
-    assertThat(context.printed())
-        .contains(
-            "[dry-run] would call ec2:CreateVolume to create a gp3 volume from " + sourceSnapshot)
-        .contains("initialization rate 200 MiB/s")
-        .contains("ec2:AttachVolume")
-        .contains("ec2:CreateSnapshot")
-        .contains("share the snapshot with [" + DEV + "]");
+    String mongod = "127.0.0.1:" + server.port();
+    String rules = plan.rules().sha256();
+    String volume = "vol-0dd00000000000001";
+    // Mongod is not reached, so the manifest is the empty one ({}): a placeholder.
+    String placeholderSha256 = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    assertThat(context.printed().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
+                + sourceSnapshot
+                + " in eu-west-1a, encrypted with "
+                + KMS
+                + ", initialization rate 200 MiB/s",
+            "[dry-run] would call ec2:AttachVolume to attach ec2 volume "
+                + volume
+                + " to "
+                + INSTANCE
+                + " at "
+                + DEVICE,
+            "[dry-run] would call ec2:StartInstances to start ec2 instance " + INSTANCE,
+            "[dry-run] would wait for mongod at " + mongod + " to accept connections",
+            "[dry-run] would check that the copy is not empty (no earlier masked snapshot to"
+                + " compare with)",
+            "[dry-run] would call ec2:CreateTags to tag "
+                + volume
+                + " with {dbrestore:sanity-checked=true}",
+            "[dry-run] would mask the copy with rules "
+                + rules.substring(0, 12)
+                + " and verify it (only then is its manifest known: the counts below are"
+                + " placeholders)",
+            "[dry-run] would call ec2:CreateTags to tag "
+                + volume
+                + " with {dbrestore:manifest-parts=1, dbrestore:manifest-sha256="
+                + placeholderSha256
+                + ", dbrestore:manifest-1=eNqrrgUAAXUA+Q==, dbrestore:masked=true,"
+                + " dbrestore:rules-sha256="
+                + rules
+                + "}",
+            "[dry-run] would flush mongod at " + mongod + " to disk and shut it down",
+            "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
+            "[dry-run] would call ec2:CreateSnapshot to snapshot ec2 volume "
+                + volume
+                + ", described as 'dbrestore masked mongodb main; run run-1; source "
+                + sourceSnapshot
+                + "; 0 documents in 0 collections; manifest sha256 "
+                + placeholderSha256.substring(0, 16)
+                + "'",
+            "[dry-run] would call ec2:ModifySnapshotAttribute to share the snapshot with ["
+                + DEV
+                + "] (snap-0dd00000000000002)",
+            "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
+                + volume
+                + " from "
+                + INSTANCE
+                + " at "
+                + DEVICE,
+            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + volume);
   }
 
   /** How many mutating calls a clean run makes: the crash points. */

@@ -339,11 +339,32 @@ class RestoreWorkflowTest {
     run(context, request(null));
 
     assertThat(ec2.mutatingCalls()).isEmpty();
-    assertThat(context.printed())
-        .contains("[dry-run] would call ec2:CreateVolume to create a gp3 volume from " + snapshot)
-        .contains("[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE)
-        .contains("[dry-run] would call ec2:DetachVolume to detach ec2 volume " + oldVolume)
-        .contains("[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + oldVolume);
+    String mongod = "127.0.0.1:" + server.port();
+    assertThat(context.printed().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
+                + snapshot
+                + " in eu-west-1a",
+            "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
+            "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
+                + oldVolume
+                + " from "
+                + INSTANCE
+                + " at "
+                + DEVICE,
+            "[dry-run] would call ec2:AttachVolume to attach ec2 volume vol-0dd00000000000001 to "
+                + INSTANCE
+                + " at "
+                + DEVICE,
+            "[dry-run] would call ec2:StartInstances to start ec2 instance " + INSTANCE,
+            "[dry-run] would wait for mongod at " + mongod + " to accept connections",
+            "[dry-run] would verify the copy: a VERIFIED masking record in every database, the"
+                + " manifest of sha256 "
+                + manifest.shortSha256()
+                + " (the description of "
+                + snapshot
+                + "), every collection's count as in it",
+            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + oldVolume);
   }
 
   static Stream<Object[]> crashPoints() {

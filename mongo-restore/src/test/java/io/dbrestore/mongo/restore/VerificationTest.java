@@ -61,9 +61,10 @@ class VerificationTest {
             .verify(new DryRunMongod("10.1.1.5:27017", new PrintWriter(plan)));
 
     assertThat(manifest.counts()).isEmpty();
-    assertThat(plan.toString())
-        .contains("[dry-run] would verify the copy")
-        .contains("sha256 " + MANIFEST.shortSha256())
-        .contains("snap-0123456789abcdef0");
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would verify the copy: a VERIFIED masking record in every database, the"
+                + " manifest of sha256 17e438ada5a406b0 (the description of"
+                + " snap-0123456789abcdef0), every collection's count as in it");
   }
 }
