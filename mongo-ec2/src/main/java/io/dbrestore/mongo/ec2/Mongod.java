@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.bson.Document;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Mongod implements MongodSteps {
   private static final Logger LOG = LoggerFactory.getLogger(Mongod.class);
-  private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
   private final ConnectionString uri;
 
@@ -125,7 +123,7 @@ public final class Mongod implements MongodSteps {
   static Map<String, Long> counts(MongoClient client) {
     Map<String, Long> counts = new LinkedHashMap<>();
     for (String db : client.listDatabaseNames()) {
-      if (SYSTEM_DATABASES.contains(db)) {
+      if (MaskingRecord.SYSTEM_DATABASES.contains(db)) {
         continue;
       }
       MongoDatabase database = client.getDatabase(db);
