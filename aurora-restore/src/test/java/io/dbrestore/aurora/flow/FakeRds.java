@@ -249,7 +249,8 @@ final class FakeRds implements RdsPort {
     return Optional.of(s);
   }
 
-  private static Snapshot withStatus(Snapshot s, String status) {
+  /** The same snapshot in another status. */
+  static Snapshot withStatus(Snapshot s, String status) {
     return new Snapshot(
         s.id(),
         s.arn(),

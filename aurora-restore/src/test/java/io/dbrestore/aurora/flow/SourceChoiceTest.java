@@ -71,19 +71,7 @@ class SourceChoiceTest {
   void forRestore_whenTheNamedSnapshotIsNotAvailable_isInvalidInput() {
     RdsPort.Snapshot s =
         rds.addSnapshot("copy", FakeRds.ACCOUNT, "manual", "app", NOW, Map.of(Tags.MASKED, "true"));
-    rds.snapshots.put(
-        s.id(),
-        new RdsPort.Snapshot(
-            s.id(),
-            s.arn(),
-            s.clusterId(),
-            "creating",
-            s.type(),
-            s.created(),
-            s.engine(),
-            s.engineVersion(),
-            s.kmsKeyId(),
-            s.tags()));
+    rds.snapshots.put(s.id(), FakeRds.withStatus(s, "creating"));
     var named = new RestoreWorkflow.Source("copy", null, null, null, null, null, null);
 
     assertThatThrownBy(() -> sources.forRestore(named, true))
