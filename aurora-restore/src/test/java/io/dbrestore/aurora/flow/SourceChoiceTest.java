@@ -80,6 +80,35 @@ class SourceChoiceTest {
   }
 
   @Test
+  void forSnapshot_whenTheNewestBackupIsNotAvailable_choosesTheNewestAvailableOne() {
+    rds.addSnapshot(
+        "rds:app-2026-11-23-03-00",
+        FakeRds.ACCOUNT,
+        "automated",
+        "app",
+        NOW.minus(Duration.ofHours(49)),
+        Map.of());
+    rds.addSnapshot(
+        "rds:app-2026-11-24-03-00",
+        FakeRds.ACCOUNT,
+        "automated",
+        "app",
+        NOW.minus(Duration.ofHours(25)),
+        Map.of());
+    RdsPort.Snapshot newest =
+        rds.addSnapshot(
+            "rds:app-2026-11-25-03-00",
+            FakeRds.ACCOUNT,
+            "automated",
+            "app",
+            NOW.minus(Duration.ofHours(1)),
+            Map.of());
+    rds.snapshots.put(newest.id(), FakeRds.withStatus(newest, "creating"));
+
+    assertThat(sources.forSnapshot("app", null, null).name()).isEqualTo("rds:app-2026-11-24-03-00");
+  }
+
+  @Test
   void forSnapshot_whenTheNamedBackupDoesNotExist_isInvalidInput() {
     assertThatThrownBy(() -> sources.forSnapshot("app", "rds:app-nope", null))
         .isInstanceOf(JobException.class)
