@@ -312,7 +312,7 @@ public final class SnapshotWorkflow {
         kept++;
         continue;
       }
-      if (!"available".equals(s.status())) {
+      if (!s.available()) {
         continue;
       }
       guard.perform(
