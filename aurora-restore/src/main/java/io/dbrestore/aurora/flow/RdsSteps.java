@@ -251,7 +251,8 @@ final class RdsSteps {
           rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
           if (failure instanceof JobException j && j.exitCode() == ExitCode.CANCELLED) {
             LOG.warn("cancelled: deleting {} without waiting", id);
-            delete(rds.cluster(id).orElseThrow(), false);
+            // The cluster as just described: the guard reads its tags afresh.
+            delete(c.get(), false);
           } else {
             LOG.warn(
                 "{} is left for investigation, marked expired: the next run or"
