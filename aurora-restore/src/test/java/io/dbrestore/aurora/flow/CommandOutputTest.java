@@ -164,15 +164,7 @@ class CommandOutputTest {
   }
 
   void targetAndSharedSnapshot() {
-    rds.addCluster(
-        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
-    rds.addSnapshot(
-        "dbrestore-masked-app-20261125-0100-abcdef",
-        FakeRds.PROD,
-        "shared",
-        "app",
-        Clock.systemUTC().instant().minus(Duration.ofHours(2)),
-        Map.of());
+    rds.addTargetAndSharedSnapshot(Clock.systemUTC().instant().minus(Duration.ofHours(2)));
   }
 
   Path rules() throws Exception {

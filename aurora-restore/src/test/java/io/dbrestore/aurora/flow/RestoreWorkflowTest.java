@@ -41,7 +41,7 @@ class RestoreWorkflowTest {
           Duration.ofMinutes(1),
           Duration.ofMinutes(1));
   static final String EXECUTION = "arn:aws:states:eu-west-1:222222222222:execution:develop:night-1";
-  static final String SNAP = "dbrestore-masked-app-20261125-0100-abcdef";
+  static final String SNAP = FakeRds.SHARED_SNAPSHOT;
 
   final FakeRds rds = new FakeRds(CLOCK);
   final List<String> maskedHosts = new ArrayList<>();
@@ -49,9 +49,7 @@ class RestoreWorkflowTest {
   Cancellation cancellation = new Cancellation();
 
   RestoreWorkflowTest() {
-    Map<String, String> managed = Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0");
-    rds.addCluster("develop-app", managed, "develop-app-1");
-    rds.addSnapshot(SNAP, FakeRds.PROD, "shared", "app", NOW.minus(Duration.ofHours(3)), Map.of());
+    rds.addTargetAndSharedSnapshot(NOW.minus(Duration.ofHours(3)));
     rds.addSnapshot(
         "dbrestore-masked-app-20261120-0100-abcdef",
         FakeRds.PROD,
