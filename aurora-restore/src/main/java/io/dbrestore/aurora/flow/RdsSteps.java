@@ -240,12 +240,12 @@ final class RdsSteps {
    * next run or teardown removes it); on cancellation its deletion is started without waiting.
    * Never throws: the original failure is what the run reports.
    */
-  void abandon(String id, String runId, Throwable failure) {
+  void abandon(String id, Throwable failure) {
     cleanup(
         "clean up " + id,
         () -> {
           Optional<Cluster> c = rds.cluster(id);
-          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
+          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), context.runId())) {
             return;
           }
           rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
