@@ -240,18 +240,19 @@ final class RdsSteps {
    * next run or teardown removes it); on cancellation its deletion is started without waiting.
    * Never throws: the original failure is what the run reports.
    */
-  void abandon(String id, String runId, Throwable failure) {
+  void abandon(String id, Throwable failure) {
     cleanup(
         "clean up " + id,
         () -> {
           Optional<Cluster> c = rds.cluster(id);
-          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), runId)) {
+          if (c.isEmpty() || !Tags.isOfRun(c.get().tags(), context.runId())) {
             return;
           }
           rds.addTags(c.get().arn(), Map.of(Tags.EXPIRES_AT, context.clock().instant().toString()));
           if (failure instanceof JobException j && j.exitCode() == ExitCode.CANCELLED) {
             LOG.warn("cancelled: deleting {} without waiting", id);
-            delete(rds.cluster(id).orElseThrow(), false);
+            // The cluster as just described: the guard reads its tags afresh.
+            delete(c.get(), false);
           } else {
             LOG.warn(
                 "{} is left for investigation, marked expired: the next run or"

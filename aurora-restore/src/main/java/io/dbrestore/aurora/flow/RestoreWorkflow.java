@@ -303,6 +303,6 @@ public final class RestoreWorkflow {
    */
   private void abandon(Throwable failure) {
     swap.putBack();
-    steps.abandon(next, runId, failure);
+    steps.abandon(next, failure);
   }
 }

@@ -108,7 +108,7 @@ public final class SnapshotWorkflow {
     try {
       return runSteps(tempId);
     } catch (RuntimeException | Error e) {
-      steps.abandon(tempId, runId, e);
+      steps.abandon(tempId, e);
       throw e;
     }
   }
@@ -312,7 +312,7 @@ public final class SnapshotWorkflow {
         kept++;
         continue;
       }
-      if (!"available".equals(s.status())) {
+      if (!s.available()) {
         continue;
       }
       guard.perform(

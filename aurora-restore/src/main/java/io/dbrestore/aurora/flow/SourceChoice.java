@@ -33,10 +33,14 @@ public final class SourceChoice {
 
   private final JobContext context;
   private final RdsPort rds;
+  private final SnapshotChoice<Snapshot> choice;
 
   SourceChoice(JobContext context, RdsPort rds) {
     this.context = context;
     this.rds = rds;
+    this.choice =
+        new SnapshotChoice<>(
+            Snapshot::name, Snapshot::created, Snapshot::available, context.clock());
   }
 
   /** Checks a {@code --point-in-time} value up front (exit 2): {@code latest} or an instant. */
@@ -119,7 +123,7 @@ public final class SourceChoice {
     }
     Pattern pattern = Names.maskedSnapshotPattern(from.prefix(), from.sourceClusterName());
     Snapshot newest =
-        snapshotChoice()
+        choice
             .newest(
                 rds.snapshots(SnapshotType.SHARED, null).stream()
                     .filter(
@@ -142,15 +146,9 @@ public final class SourceChoice {
     return requireFresh(newest, from);
   }
 
-  private SnapshotChoice<Snapshot> snapshotChoice() {
-    return new SnapshotChoice<>(
-        Snapshot::name, Snapshot::created, Snapshot::available, context.clock());
-  }
-
   private Snapshot requireFresh(Snapshot s, RestoreWorkflow.Source from) {
-    return snapshotChoice()
-        .requireFresh(
-            s, from.maxAge(), "the target keeps its data: check the production snapshot job");
+    return choice.requireFresh(
+        s, from.maxAge(), "the target keeps its data: check the production snapshot job");
   }
 
   /**
@@ -174,9 +172,8 @@ public final class SourceChoice {
       }
       return s;
     }
-    return rds.snapshots(SnapshotType.AUTOMATED, sourceCluster).stream()
-        .filter(Snapshot::available)
-        .findFirst()
+    return choice
+        .newest(rds.snapshots(SnapshotType.AUTOMATED, sourceCluster))
         .orElseThrow(
             () ->
                 JobException.refused(

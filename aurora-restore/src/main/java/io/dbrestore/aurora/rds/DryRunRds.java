@@ -312,7 +312,7 @@ public final class DryRunRds implements RdsPort {
             null,
             null,
             tags);
-    snapshots.put(snapshotId, s);
+    simulate(snapshots, snapshotId, s);
     this.tags.put(s.arn(), new LinkedHashMap<>(tags));
     return s;
   }

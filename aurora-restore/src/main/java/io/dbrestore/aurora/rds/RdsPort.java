@@ -27,10 +27,6 @@ public interface RdsPort {
       List<String> members,
       Map<String, String> tags) {
 
-    public boolean available() {
-      return "available".equals(status);
-    }
-
     /** The same cluster under another identifier, with these members and status. */
     public Cluster renamed(String newId, String newStatus, List<String> newMembers) {
       return changed(newId, newStatus, deletionProtection, List.copyOf(newMembers), tags);

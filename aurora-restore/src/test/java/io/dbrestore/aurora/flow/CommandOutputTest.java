@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -82,6 +83,31 @@ class CommandOutputTest {
     return run;
   }
 
+  /** {@code restore --cluster develop-app} (allowed with -next and -old) with these arguments. */
+  Run restore(String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of("restore", "--cluster", "develop-app", "--poll-interval", "PT0.01S"));
+    all.addAll(List.of(args));
+    return run("develop-app(-next|-old)?", all.toArray(String[]::new));
+  }
+
+  /** The keys a restore prints, in order, then {@code more}. */
+  static List<String> restoreKeys(String... more) {
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                "cluster",
+                "clusterArn",
+                "endpoint",
+                "strategy",
+                "source",
+                "instances",
+                "restoredByThisCall"));
+    keys.addAll(List.of(more));
+    return keys;
+  }
+
   /** Every RDS call WireMock served, in order, with the identifier it names. */
   static List<String> rdsCalls() {
     List<ServeEvent> events = new ArrayList<>(wire.getAllServeEvents());
@@ -128,20 +154,17 @@ class CommandOutputTest {
     List<String> lines = lines(run);
     return lines.subList(0, lines.size() - 1).stream()
         .map(l -> l.replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<time>"))
-        .map(l -> l.replaceAll("\\d{8}-\\d{4}-", "<stamp>-"))
+        .map(CommandOutputTest::stamped)
         .toList();
   }
 
+  /** A masked snapshot's name stamp (yyyyMMdd-HHmm) as a placeholder. */
+  static String stamped(String text) {
+    return text.replaceAll("\\d{8}-\\d{4}-", "<stamp>-");
+  }
+
   void targetAndSharedSnapshot() {
-    rds.addCluster(
-        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
-    rds.addSnapshot(
-        "dbrestore-masked-app-20261125-0100-abcdef",
-        FakeRds.PROD,
-        "shared",
-        "app",
-        Clock.systemUTC().instant().minus(Duration.ofHours(2)),
-        Map.of());
+    rds.addTargetAndSharedSnapshot(Clock.systemUTC().instant().minus(Duration.ofHours(2)));
   }
 
   Path rules() throws Exception {
@@ -166,28 +189,9 @@ class CommandOutputTest {
     targetAndSharedSnapshot();
 
     JsonNode result =
-        result(
-            run(
-                "develop-app(-next|-old)?",
-                "restore",
-                "--cluster",
-                "develop-app",
-                "--source-cluster-name",
-                "app",
-                "--source-account",
-                FakeRds.PROD,
-                "--poll-interval",
-                "PT0.01S"));
+        result(restore("--source-cluster-name", "app", "--source-account", FakeRds.PROD));
 
-    assertThat(keys(result))
-        .containsExactly(
-            "cluster",
-            "clusterArn",
-            "endpoint",
-            "strategy",
-            "source",
-            "instances",
-            "restoredByThisCall");
+    assertThat(keys(result)).containsExactlyElementsOf(restoreKeys());
     assertThat(result.get("cluster").asText()).isEqualTo("develop-app");
     assertThat(result.get("clusterArn").asText())
         .isEqualTo("arn:aws:rds:eu-west-1:222222222222:cluster:develop-app");
@@ -246,31 +250,15 @@ class CommandOutputTest {
   void restore_withTtl_printsExpiresAt_andNoTtl() throws Exception {
     targetAndSharedSnapshot();
 
-    JsonNode result =
-        result(
-            run(
-                "develop-app(-next|-old)?",
-                "restore",
-                "--cluster",
-                "develop-app",
-                "--source-cluster-name",
-                "app",
-                "--ttl",
-                "48h",
-                "--poll-interval",
-                "PT0.01S"));
+    Instant before = Instant.now();
+    JsonNode result = result(restore("--source-cluster-name", "app", "--ttl", "48h"));
+    Instant after = Instant.now();
 
-    assertThat(keys(result))
-        .containsExactly(
-            "cluster",
-            "clusterArn",
-            "endpoint",
-            "strategy",
-            "source",
-            "instances",
-            "restoredByThisCall",
-            "expiresAt");
+    assertThat(keys(result)).containsExactlyElementsOf(restoreKeys("expiresAt"));
     assertThat(result.get("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+    // 48 hours after the restore started.
+    assertThat(Instant.parse(result.get("expiresAt").asText()))
+        .isBetween(before.plus(Duration.ofHours(48)), after.plus(Duration.ofHours(48)));
   }
 
   @Test
@@ -280,28 +268,9 @@ class CommandOutputTest {
         Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-1", Tags.STATE, Tags.STATE_READY),
         "develop-app-1");
 
-    JsonNode result =
-        result(
-            run(
-                "develop-app(-next|-old)?",
-                "restore",
-                "--cluster",
-                "develop-app",
-                "--source-cluster-name",
-                "app",
-                "--ttl",
-                "48h"));
+    JsonNode result = result(restore("--source-cluster-name", "app", "--ttl", "48h"));
 
-    assertThat(keys(result))
-        .containsExactly(
-            "cluster",
-            "clusterArn",
-            "endpoint",
-            "strategy",
-            "source",
-            "instances",
-            "restoredByThisCall",
-            "ttl");
+    assertThat(keys(result)).containsExactlyElementsOf(restoreKeys("ttl"));
     assertThat(result.get("source").isNull()).isTrue();
     assertThat(result.get("endpoint").asText()).isEqualTo("develop-app.cluster.example");
     assertThat(result.get("restoredByThisCall").asBoolean()).isFalse();
@@ -317,12 +286,8 @@ class CommandOutputTest {
     Files.writeString(sql, "SELECT 1;");
 
     Run run =
-        run(
-            "develop-app(-next|-old)?",
-            "restore",
+        restore(
             "--dry-run",
-            "--cluster",
-            "develop-app",
             "--source-cluster",
             "monolith",
             "--point-in-time",
@@ -334,9 +299,7 @@ class CommandOutputTest {
             "--instances",
             "2",
             "--kms-key",
-            "arn:aws:kms:eu-west-1:222222222222:key/dev",
-            "--poll-interval",
-            "PT0.01S");
+            "arn:aws:kms:eu-west-1:222222222222:key/dev");
 
     String tags =
         "Tags={dbrestore:managed=true, dbrestore:run-id=night-1, dbrestore:role=target,"
@@ -387,18 +350,17 @@ class CommandOutputTest {
             "[dry-run] would call rds:DeleteDBCluster DBClusterIdentifier=develop-app-old"
                 + " SkipFinalSnapshot=true");
     JsonNode result = result(run);
-    assertThat(keys(result))
-        .containsExactly(
-            "cluster",
-            "clusterArn",
-            "endpoint",
-            "strategy",
-            "source",
-            "instances",
-            "restoredByThisCall");
+    assertThat(keys(result)).containsExactlyElementsOf(restoreKeys());
+    // The simulated cluster, renamed into place: it keeps the ARN and endpoint it was made with.
+    assertThat(result.get("cluster").asText()).isEqualTo("develop-app");
+    assertThat(result.get("clusterArn").asText())
+        .isEqualTo("arn:aws:rds:dry-run:000000000000:cluster:develop-app-next");
+    assertThat(result.get("endpoint").asText()).isEqualTo("develop-app-next.cluster.dry-run");
+    assertThat(result.get("strategy").asText()).isEqualTo("swap");
     assertThat(result.get("source").asText()).isEqualTo("monolith@latest");
     assertThat(result.get("instances").toString())
         .isEqualTo("[\"develop-app-1\",\"develop-app-2\"]");
+    assertThat(result.get("restoredByThisCall").asBoolean()).isTrue();
     assertThat(rds.mutations()).isEmpty();
     assertThat(rdsCalls())
         .containsExactly(
@@ -511,6 +473,9 @@ class CommandOutputTest {
             "tables",
             "rows",
             "manifest");
+    assertThat(stamped(result.get("snapshotArn").asText()))
+        .isEqualTo("arn:aws:rds:dry-run:000000000000:cluster-snapshot:" + snapshot);
+    assertThat(stamped(result.get("snapshotId").asText())).isEqualTo(snapshot);
     assertThat(result.get("sourceCluster").asText()).isEqualTo("app");
     assertThat(result.get("source").asText()).isEqualTo("rds:app-2026-11-25-00-30");
     assertThat(result.get("rulesSha256").asText()).hasSize(64);

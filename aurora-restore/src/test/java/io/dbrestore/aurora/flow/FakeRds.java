@@ -1,6 +1,7 @@
 package io.dbrestore.aurora.flow;
 
 import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.runtime.contract.Tags;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import java.util.function.BiConsumer;
 final class FakeRds implements RdsPort {
   static final String ACCOUNT = "222222222222";
   static final String PROD = "111111111111";
+
+  /** The masked snapshot of app that {@link #addTargetAndSharedSnapshot} shares. */
+  static final String SHARED_SNAPSHOT = "dbrestore-masked-app-20261125-0100-abcdef";
 
   static final class C {
     String id;
@@ -128,6 +132,17 @@ final class FakeRds implements RdsPort {
       c.members.add(i);
     }
     return c;
+  }
+
+  /**
+   * What a nightly restore into develop-app finds: the target (one instance), managed and restored
+   * by an earlier run (night-0), and a masked snapshot of app shared from production, {@link
+   * #SHARED_SNAPSHOT}, taken at {@code taken}.
+   */
+  void addTargetAndSharedSnapshot(Instant taken) {
+    addCluster(
+        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
+    addSnapshot(SHARED_SNAPSHOT, PROD, "shared", "app", taken, Map.of());
   }
 
   Snapshot addSnapshot(
@@ -249,7 +264,8 @@ final class FakeRds implements RdsPort {
     return Optional.of(s);
   }
 
-  private static Snapshot withStatus(Snapshot s, String status) {
+  /** The same snapshot in another status. */
+  static Snapshot withStatus(Snapshot s, String status) {
     return new Snapshot(
         s.id(),
         s.arn(),

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.dbrestore.runtime.contract.Tags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +42,7 @@ class RestoreSwapJarIT {
   void restoreSwap_fromTheJar_callsRdsInTheSwapOrder() throws Exception {
     FakeRds rds = new FakeRds(Clock.systemUTC());
     SERVER.use(rds);
-    rds.addCluster(
-        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
-    rds.addSnapshot(
-        "dbrestore-masked-app-20261125-0100-abcdef",
-        FakeRds.PROD,
-        "shared",
-        "app",
-        Clock.systemUTC().instant().minus(Duration.ofHours(2)),
-        Map.of());
+    rds.addTargetAndSharedSnapshot(Clock.systemUTC().instant().minus(Duration.ofHours(2)));
     wire.stubFor(
         query("GetCallerIdentity").atPriority(1).willReturn(callerIdentity(FakeRds.ACCOUNT)));
     wire.stubFor(

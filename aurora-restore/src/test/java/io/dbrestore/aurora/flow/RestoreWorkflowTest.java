@@ -41,7 +41,7 @@ class RestoreWorkflowTest {
           Duration.ofMinutes(1),
           Duration.ofMinutes(1));
   static final String EXECUTION = "arn:aws:states:eu-west-1:222222222222:execution:develop:night-1";
-  static final String SNAP = "dbrestore-masked-app-20261125-0100-abcdef";
+  static final String SNAP = FakeRds.SHARED_SNAPSHOT;
 
   final FakeRds rds = new FakeRds(CLOCK);
   final List<String> maskedHosts = new ArrayList<>();
@@ -49,9 +49,7 @@ class RestoreWorkflowTest {
   Cancellation cancellation = new Cancellation();
 
   RestoreWorkflowTest() {
-    Map<String, String> managed = Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0");
-    rds.addCluster("develop-app", managed, "develop-app-1");
-    rds.addSnapshot(SNAP, FakeRds.PROD, "shared", "app", NOW.minus(Duration.ofHours(3)), Map.of());
+    rds.addTargetAndSharedSnapshot(NOW.minus(Duration.ofHours(3)));
     rds.addSnapshot(
         "dbrestore-masked-app-20261120-0100-abcdef",
         FakeRds.PROD,
@@ -403,15 +401,54 @@ class RestoreWorkflowTest {
     run(context, request(RestoreWorkflow.Strategy.SWAP), dry, guard, true);
 
     assertThat(rds.mutations()).isEmpty();
-    assertThat(plan.toString())
-        .contains(
-            "would call rds:RestoreDBClusterFromSnapshot DBClusterIdentifier=develop-app-next",
-            "KmsKeyId=arn:aws:kms:eu-west-1:222222222222:key/dev",
-            "would call rds:CreateDBInstance DBClusterIdentifier=develop-app-next DBInstanceClass=db.r6g.large",
-            "MasterUserPassword=(hidden)",
-            "NewDBClusterIdentifier=develop-app-old",
-            "NewDBClusterIdentifier=develop-app\n",
-            "would call rds:DeleteDBCluster DBClusterIdentifier=develop-app-old")
-        .doesNotContain("env-password");
+    assertThat(plan.toString()).doesNotContain("env-password");
+    String tags =
+        "Tags={dbrestore:managed=true, dbrestore:run-id=night-1, dbrestore:role=target,"
+            + " dbrestore:created-at=<time>";
+    assertThat(plan.toString().replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<time>").split("\\R"))
+        .containsExactly(
+            "[dry-run] would call rds:RestoreDBClusterFromSnapshot"
+                + " DBClusterIdentifier=develop-app-next DBSubnetGroupName=dev-subnets"
+                + " DeletionProtection=true Engine=aurora-postgresql EngineVersion=16.4"
+                + " KmsKeyId=arn:aws:kms:eu-west-1:222222222222:key/dev"
+                + " SnapshotIdentifier=arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:"
+                + SNAP
+                + " "
+                + tags
+                + ", dbrestore:source-snapshot="
+                + SNAP
+                + ", dbrestore:masked=true} VpcSecurityGroupIds=[sg-0123456789abcdef0]",
+            "[dry-run] would call rds:CreateDBInstance DBClusterIdentifier=develop-app-next"
+                + " DBInstanceClass=db.r6g.large DBInstanceIdentifier=develop-app-next-1"
+                + " Engine=aurora-postgresql PubliclyAccessible=false "
+                + tags
+                + "}",
+            "[dry-run] would call rds:CreateDBInstance DBClusterIdentifier=develop-app-next"
+                + " DBInstanceClass=db.r6g.large DBInstanceIdentifier=develop-app-next-2"
+                + " Engine=aurora-postgresql PubliclyAccessible=false "
+                + tags
+                + "}",
+            "[dry-run] would call rds:ModifyDBCluster ApplyImmediately=true"
+                + " DBClusterIdentifier=develop-app-next MasterUserPassword=(hidden)",
+            "[dry-run] would call rds:AddTagsToResource"
+                + " ResourceName=arn:aws:rds:eu-west-1:222222222222:cluster:develop-app"
+                + " Tags={dbrestore:replaced-by=night-1}",
+            "[dry-run] would call rds:ModifyDBCluster ApplyImmediately=true"
+                + " DBClusterIdentifier=develop-app NewDBClusterIdentifier=develop-app-old",
+            "[dry-run] would call rds:ModifyDBInstance ApplyImmediately=true"
+                + " DBInstanceIdentifier=develop-app-1 NewDBInstanceIdentifier=develop-app-old-1",
+            "[dry-run] would call rds:ModifyDBCluster ApplyImmediately=true"
+                + " DBClusterIdentifier=develop-app-next NewDBClusterIdentifier=develop-app",
+            "[dry-run] would call rds:ModifyDBInstance ApplyImmediately=true"
+                + " DBInstanceIdentifier=develop-app-next-1 NewDBInstanceIdentifier=develop-app-1",
+            "[dry-run] would call rds:ModifyDBInstance ApplyImmediately=true"
+                + " DBInstanceIdentifier=develop-app-next-2 NewDBInstanceIdentifier=develop-app-2",
+            "[dry-run] would call rds:AddTagsToResource"
+                + " ResourceName=arn:aws:rds:dry-run:000000000000:cluster:develop-app-next"
+                + " Tags={dbrestore:state=ready}",
+            "[dry-run] would call rds:DeleteDBInstance DBInstanceIdentifier=develop-app-old-1"
+                + " SkipFinalSnapshot=true",
+            "[dry-run] would call rds:DeleteDBCluster DBClusterIdentifier=develop-app-old"
+                + " SkipFinalSnapshot=true");
   }
 }

@@ -25,7 +25,6 @@ import io.dbrestore.runtime.testing.AwsTestProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,15 +60,7 @@ class SdkRdsTest {
     aws = new AwsClients(AwsClients.Settings.CONTROL_PLANE, false);
     wire.stubFor(
         any(anyUrl()).atPriority(10).willReturn(aResponse().withTransformers(FakeRdsServer.NAME)));
-    rds.addCluster(
-        "develop-app", Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-0"), "develop-app-1");
-    rds.addSnapshot(
-        "dbrestore-masked-app-20261125-0100-abcdef",
-        FakeRds.PROD,
-        "shared",
-        "app",
-        NOW.minus(Duration.ofHours(3)),
-        Map.of());
+    rds.addTargetAndSharedSnapshot(NOW.minus(Duration.ofHours(3)));
   }
 
   @AfterEach

@@ -71,24 +71,41 @@ class SourceChoiceTest {
   void forRestore_whenTheNamedSnapshotIsNotAvailable_isInvalidInput() {
     RdsPort.Snapshot s =
         rds.addSnapshot("copy", FakeRds.ACCOUNT, "manual", "app", NOW, Map.of(Tags.MASKED, "true"));
-    rds.snapshots.put(
-        s.id(),
-        new RdsPort.Snapshot(
-            s.id(),
-            s.arn(),
-            s.clusterId(),
-            "creating",
-            s.type(),
-            s.created(),
-            s.engine(),
-            s.engineVersion(),
-            s.kmsKeyId(),
-            s.tags()));
+    rds.snapshots.put(s.id(), FakeRds.withStatus(s, "creating"));
     var named = new RestoreWorkflow.Source("copy", null, null, null, null, null, null);
 
     assertThatThrownBy(() -> sources.forRestore(named, true))
         .isInstanceOf(JobException.class)
         .hasMessage("snapshot copy is creating, not available");
+  }
+
+  @Test
+  void forSnapshot_whenTheNewestBackupIsNotAvailable_choosesTheNewestAvailableOne() {
+    rds.addSnapshot(
+        "rds:app-2026-11-23-03-00",
+        FakeRds.ACCOUNT,
+        "automated",
+        "app",
+        NOW.minus(Duration.ofHours(49)),
+        Map.of());
+    rds.addSnapshot(
+        "rds:app-2026-11-24-03-00",
+        FakeRds.ACCOUNT,
+        "automated",
+        "app",
+        NOW.minus(Duration.ofHours(25)),
+        Map.of());
+    RdsPort.Snapshot newest =
+        rds.addSnapshot(
+            "rds:app-2026-11-25-03-00",
+            FakeRds.ACCOUNT,
+            "automated",
+            "app",
+            NOW.minus(Duration.ofHours(1)),
+            Map.of());
+    rds.snapshots.put(newest.id(), FakeRds.withStatus(newest, "creating"));
+
+    assertThat(sources.forSnapshot("app", null, null).name()).isEqualTo("rds:app-2026-11-24-03-00");
   }
 
   @Test
