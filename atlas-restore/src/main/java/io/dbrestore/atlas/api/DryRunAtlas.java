@@ -100,12 +100,12 @@ public final class DryRunAtlas implements AtlasPort {
                 + "restore job "
                 + job.id()
                 + " is already restoring it into "
-                + new ClusterRef(job.targetGroupId(), job.targetClusterName())
+                + job.target()
                 + ": would adopt it and wait, sending no request that changes anything");
       }
       job = job.withFinishedAt(clock.instant());
       jobs.put(job.id(), job);
-      restored.add(new ClusterRef(job.targetGroupId(), job.targetClusterName()));
+      restored.add(job.target());
     }
     return job;
   }
