@@ -1,12 +1,8 @@
 package io.dbrestore.atlas;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.dbrestore.atlas.FakeAtlas.BACKUP;
 import static io.dbrestore.atlas.FakeAtlas.JOB;
 import static io.dbrestore.atlas.FakeAtlas.NEW_SNAPSHOT;
 import static io.dbrestore.atlas.FakeAtlas.OLD_SNAPSHOT;
@@ -23,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dbrestore.runtime.log.Redactor;
@@ -165,12 +160,7 @@ class CommandOutputTest {
 
   @Test
   void run_withSnapshotId_readsThatSnapshotOnly() {
-    atlas.standard();
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + OLD_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z", "completed"))));
+    atlas.standard().completedSnapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z");
 
     Run run = run("--snapshot-id", OLD_SNAPSHOT);
 
@@ -223,11 +213,7 @@ class CommandOutputTest {
     atlas.standard();
     atlas.restoreJobs(job(JOB, RUNNING_SNAPSHOT, null));
     atlas.jobProgress(JOB, job(JOB, RUNNING_SNAPSHOT, "2026-03-02T03:00:00Z"));
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + RUNNING_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z", "completed"))));
+    atlas.completedSnapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z");
 
     Run run = run();
 
@@ -255,26 +241,8 @@ class CommandOutputTest {
   void lostAnswerToTheCreate_listsAgainBeforeTryingAgain() {
     atlas.standard();
     wm.stubFor(atlas.api(post(urlEqualTo(RESTORE_JOBS))).willReturn(aResponse().withStatus(502)));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(okJson(FakeAtlas.page()))
-            .willSetStateTo("once"));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs("once")
-            .willReturn(okJson(FakeAtlas.page()))
-            .willSetStateTo("made"));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs("made")
-            .willReturn(okJson(FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)))));
+    atlas.restoreJobsInTurn(
+        FakeAtlas.page(), FakeAtlas.page(), FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)));
 
     Run run = run();
 
