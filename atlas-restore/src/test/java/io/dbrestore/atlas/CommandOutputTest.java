@@ -380,24 +380,15 @@ class CommandOutputTest {
             "GET {target}");
   }
 
-  /** A run against a target that is the source cluster itself, with {@code extra} flags. */
+  /** A run into the source cluster itself, without an allowlist, then {@code extra}. */
   private Run runIntoTheSource(String... extra) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--source-project",
-                SOURCE_PROJECT,
-                "--source-cluster",
-                SOURCE_CLUSTER,
-                "--target-project",
-                SOURCE_PROJECT,
-                "--target-cluster",
-                SOURCE_CLUSTER,
-                "--credentials-secret",
-                FakeAtlas.SECRET_ARN,
-                "--atlas-base-url",
-                wm.baseUrl()));
+        atlas.argsWithout(
+            "--target-allowlist",
+            "--target-project",
+            SOURCE_PROJECT,
+            "--target-cluster",
+            SOURCE_CLUSTER);
     args.addAll(List.of(extra));
     return Run.of(AtlasRestore.entryPoint(), Map.of(), args.toArray(String[]::new));
   }

@@ -88,15 +88,28 @@ final class FakeAtlas {
                 "--http-retry-delay",
                 "10ms"));
     // A flag given in extra replaces the default one.
-    for (int i = 0; i < extra.length; i++) {
-      int at = args.indexOf(extra[i]);
-      if (extra[i].startsWith("--") && at >= 0 && !extra[i].equals("--protected-project")) {
-        args.remove(at + 1);
-        args.remove(at);
+    for (String flag : extra) {
+      if (flag.startsWith("--") && !flag.equals("--protected-project")) {
+        remove(args, flag);
       }
     }
     args.addAll(List.of(extra));
     return args;
+  }
+
+  /** {@link #args}, without {@code flag} and its value. */
+  List<String> argsWithout(String flag, String... extra) {
+    List<String> args = args(extra);
+    remove(args, flag);
+    return args;
+  }
+
+  private static void remove(List<String> args, String flag) {
+    int at = args.indexOf(flag);
+    if (at >= 0) {
+      args.remove(at + 1);
+      args.remove(at);
+    }
   }
 
   FakeAtlas secret(String json) {

@@ -409,10 +409,7 @@ class RunCommandTest {
 
   @Test
   void noAllowlist_isRefused() {
-    List<String> args = atlas.args();
-    int i = args.indexOf("--target-allowlist");
-    args.remove(i + 1);
-    args.remove(i);
+    List<String> args = atlas.argsWithout("--target-allowlist");
 
     Run run = Run.of(AtlasRestore.entryPoint(), Map.of(), args.toArray(String[]::new));
 
@@ -541,10 +538,7 @@ class RunCommandTest {
   @Test
   void optionsComeFromTheEnvironment() throws Exception {
     atlas.standard();
-    List<String> args = atlas.args();
-    int i = args.indexOf("--credentials-secret");
-    args.remove(i + 1);
-    args.remove(i);
+    List<String> args = atlas.argsWithout("--credentials-secret");
 
     Run run =
         Run.of(
