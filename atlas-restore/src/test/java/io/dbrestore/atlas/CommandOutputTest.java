@@ -45,6 +45,8 @@ class CommandOutputTest {
 
   private static final String SOURCE =
       "/api/atlas/v2/groups/" + SOURCE_PROJECT + "/clusters/" + SOURCE_CLUSTER;
+  private static final String SOURCE_NAME = SOURCE_PROJECT + "/" + SOURCE_CLUSTER;
+  private static final String TARGET_NAME = TARGET_PROJECT + "/" + TARGET_CLUSTER;
   private static final String PAGE = "?pageNum=1&itemsPerPage=100&includeCount=true";
   private static final List<String> TIMES =
       List.of("durationSeconds", "restoreSeconds", "credentials", "snapshot", "guard", "restore");
@@ -147,8 +149,8 @@ class CommandOutputTest {
             "stepSeconds.guard=0",
             "stepSeconds.restore=0",
             "stepSeconds.wait=0",
-            "source=\"" + SOURCE_PROJECT + "/" + SOURCE_CLUSTER + "\"",
-            "target=\"" + TARGET_PROJECT + "/" + TARGET_CLUSTER + "\"",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
             "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
@@ -286,14 +288,10 @@ class CommandOutputTest {
             "[dry-run] snapshot "
                 + NEW_SNAPSHOT
                 + " of "
-                + SOURCE_PROJECT
-                + "/"
-                + SOURCE_CLUSTER
+                + SOURCE_NAME
                 + ", taken 2026-03-02T02:00:00Z (the newest completed)",
             "[dry-run] would call atlas:createBackupRestoreJob to restore-over atlas cluster "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER,
+                + TARGET_NAME,
             "[dry-run] would send POST " + wm.baseUrl() + RESTORE_JOBS,
             "[dry-run]   Accept: " + FakeAtlas.MEDIA,
             "[dry-run]   Content-Type: " + FakeAtlas.MEDIA,
@@ -304,15 +302,13 @@ class CommandOutputTest {
             "[dry-run]     \"targetGroupId\" : \"" + TARGET_PROJECT + "\"",
             "[dry-run]   }",
             "[dry-run] then would wait for it to finish and for "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER
+                + TARGET_NAME
                 + " to be IDLE; Atlas deletes the target's data first");
     assertThat(result(run))
         .containsSubsequence(
             "dryRun=true",
-            "source=\"" + SOURCE_PROJECT + "/" + SOURCE_CLUSTER + "\"",
-            "target=\"" + TARGET_PROJECT + "/" + TARGET_CLUSTER + "\"",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
             "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=null",
@@ -343,16 +339,12 @@ class CommandOutputTest {
             "[dry-run] snapshot "
                 + NEW_SNAPSHOT
                 + " of "
-                + SOURCE_PROJECT
-                + "/"
-                + SOURCE_CLUSTER
+                + SOURCE_NAME
                 + ", taken 2026-03-02T02:00:00Z (the newest completed)",
             "[dry-run] restore job "
                 + JOB
                 + " is already restoring it into "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER
+                + TARGET_NAME
                 + ": would adopt it and wait, sending no request that changes anything");
     assertThat(result(run))
         .containsSubsequence(
