@@ -203,11 +203,24 @@ class CommandOutputTest {
             "GET {source}/backup/restoreJobs/" + JOB,
             "GET {target}");
     assertThat(result(run))
-        .contains(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
+            "dryRun=false",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
+            "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
             "restoreJobAdopted=true",
-            "restoreFinishedAt=\"2026-03-02T03:00:00Z\"");
+            "restoreFinishedAt=\"2026-03-02T03:00:00Z\"",
+            "restoreSeconds=0");
   }
 
   @Test
@@ -305,8 +318,16 @@ class CommandOutputTest {
                 + TARGET_NAME
                 + " to be IDLE; Atlas deletes the target's data first");
     assertThat(result(run))
-        .containsSubsequence(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
             "dryRun=true",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
             "source=\"" + SOURCE_NAME + "\"",
             "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
@@ -347,9 +368,20 @@ class CommandOutputTest {
                 + TARGET_NAME
                 + ": would adopt it and wait, sending no request that changes anything");
     assertThat(result(run))
-        .containsSubsequence(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
             "dryRun=true",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
+            "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
             "restoreJobAdopted=true",
             "restoreFinishedAt=null",
