@@ -95,10 +95,6 @@ public final class AtlasTransport {
     return base;
   }
 
-  public AtlasAuth auth() {
-    return auth;
-  }
-
   /** Sends with retries; returns the parsed JSON body (an empty object for an empty body). */
   public JsonNode send(Request request) {
     return parse(retrying(request, () -> exchange(request, REQUEST_TIMEOUT)).body());
