@@ -1,12 +1,8 @@
 package io.dbrestore.atlas;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.dbrestore.atlas.FakeAtlas.BACKUP;
 import static io.dbrestore.atlas.FakeAtlas.JOB;
 import static io.dbrestore.atlas.FakeAtlas.NEW_SNAPSHOT;
 import static io.dbrestore.atlas.FakeAtlas.OLD_SNAPSHOT;
@@ -23,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dbrestore.runtime.log.Redactor;
@@ -50,6 +45,8 @@ class CommandOutputTest {
 
   private static final String SOURCE =
       "/api/atlas/v2/groups/" + SOURCE_PROJECT + "/clusters/" + SOURCE_CLUSTER;
+  private static final String SOURCE_NAME = SOURCE_PROJECT + "/" + SOURCE_CLUSTER;
+  private static final String TARGET_NAME = TARGET_PROJECT + "/" + TARGET_CLUSTER;
   private static final String PAGE = "?pageNum=1&itemsPerPage=100&includeCount=true";
   private static final List<String> TIMES =
       List.of("durationSeconds", "restoreSeconds", "credentials", "snapshot", "guard", "restore");
@@ -152,8 +149,8 @@ class CommandOutputTest {
             "stepSeconds.guard=0",
             "stepSeconds.restore=0",
             "stepSeconds.wait=0",
-            "source=\"" + SOURCE_PROJECT + "/" + SOURCE_CLUSTER + "\"",
-            "target=\"" + TARGET_PROJECT + "/" + TARGET_CLUSTER + "\"",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
             "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
@@ -165,12 +162,7 @@ class CommandOutputTest {
 
   @Test
   void run_withSnapshotId_readsThatSnapshotOnly() {
-    atlas.standard();
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + OLD_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z", "completed"))));
+    atlas.standard().completedSnapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z");
 
     Run run = run("--snapshot-id", OLD_SNAPSHOT);
 
@@ -211,11 +203,24 @@ class CommandOutputTest {
             "GET {source}/backup/restoreJobs/" + JOB,
             "GET {target}");
     assertThat(result(run))
-        .contains(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
+            "dryRun=false",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
+            "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
             "restoreJobAdopted=true",
-            "restoreFinishedAt=\"2026-03-02T03:00:00Z\"");
+            "restoreFinishedAt=\"2026-03-02T03:00:00Z\"",
+            "restoreSeconds=0");
   }
 
   @Test
@@ -223,11 +228,7 @@ class CommandOutputTest {
     atlas.standard();
     atlas.restoreJobs(job(JOB, RUNNING_SNAPSHOT, null));
     atlas.jobProgress(JOB, job(JOB, RUNNING_SNAPSHOT, "2026-03-02T03:00:00Z"));
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + RUNNING_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z", "completed"))));
+    atlas.completedSnapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z");
 
     Run run = run();
 
@@ -255,26 +256,8 @@ class CommandOutputTest {
   void lostAnswerToTheCreate_listsAgainBeforeTryingAgain() {
     atlas.standard();
     wm.stubFor(atlas.api(post(urlEqualTo(RESTORE_JOBS))).willReturn(aResponse().withStatus(502)));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(okJson(FakeAtlas.page()))
-            .willSetStateTo("once"));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs("once")
-            .willReturn(okJson(FakeAtlas.page()))
-            .willSetStateTo("made"));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs("made")
-            .willReturn(okJson(FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)))));
+    atlas.restoreJobsInTurn(
+        FakeAtlas.page(), FakeAtlas.page(), FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)));
 
     Run run = run();
 
@@ -318,14 +301,10 @@ class CommandOutputTest {
             "[dry-run] snapshot "
                 + NEW_SNAPSHOT
                 + " of "
-                + SOURCE_PROJECT
-                + "/"
-                + SOURCE_CLUSTER
+                + SOURCE_NAME
                 + ", taken 2026-03-02T02:00:00Z (the newest completed)",
             "[dry-run] would call atlas:createBackupRestoreJob to restore-over atlas cluster "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER,
+                + TARGET_NAME,
             "[dry-run] would send POST " + wm.baseUrl() + RESTORE_JOBS,
             "[dry-run]   Accept: " + FakeAtlas.MEDIA,
             "[dry-run]   Content-Type: " + FakeAtlas.MEDIA,
@@ -336,15 +315,21 @@ class CommandOutputTest {
             "[dry-run]     \"targetGroupId\" : \"" + TARGET_PROJECT + "\"",
             "[dry-run]   }",
             "[dry-run] then would wait for it to finish and for "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER
+                + TARGET_NAME
                 + " to be IDLE; Atlas deletes the target's data first");
     assertThat(result(run))
-        .containsSubsequence(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
             "dryRun=true",
-            "source=\"" + SOURCE_PROJECT + "/" + SOURCE_CLUSTER + "\"",
-            "target=\"" + TARGET_PROJECT + "/" + TARGET_CLUSTER + "\"",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
             "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=null",
@@ -375,21 +360,28 @@ class CommandOutputTest {
             "[dry-run] snapshot "
                 + NEW_SNAPSHOT
                 + " of "
-                + SOURCE_PROJECT
-                + "/"
-                + SOURCE_CLUSTER
+                + SOURCE_NAME
                 + ", taken 2026-03-02T02:00:00Z (the newest completed)",
             "[dry-run] restore job "
                 + JOB
                 + " is already restoring it into "
-                + TARGET_PROJECT
-                + "/"
-                + TARGET_CLUSTER
+                + TARGET_NAME
                 + ": would adopt it and wait, sending no request that changes anything");
     assertThat(result(run))
-        .containsSubsequence(
+        .containsExactly(
+            "job=\"atlas-restore\"",
+            "status=\"DONE\"",
             "dryRun=true",
+            "durationSeconds=0",
+            "stepSeconds.credentials=0",
+            "stepSeconds.snapshot=0",
+            "stepSeconds.guard=0",
+            "stepSeconds.restore=0",
+            "stepSeconds.wait=0",
+            "source=\"" + SOURCE_NAME + "\"",
+            "target=\"" + TARGET_NAME + "\"",
             "snapshotId=\"" + NEW_SNAPSHOT + "\"",
+            "snapshotCreatedAt=\"2026-03-02T02:00:00Z\"",
             "restoreJobId=\"" + JOB + "\"",
             "restoreJobAdopted=true",
             "restoreFinishedAt=null",
@@ -412,24 +404,15 @@ class CommandOutputTest {
             "GET {target}");
   }
 
-  /** A run against a target that is the source cluster itself, with {@code extra} flags. */
+  /** A run into the source cluster itself, without an allowlist, then {@code extra}. */
   private Run runIntoTheSource(String... extra) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--source-project",
-                SOURCE_PROJECT,
-                "--source-cluster",
-                SOURCE_CLUSTER,
-                "--target-project",
-                SOURCE_PROJECT,
-                "--target-cluster",
-                SOURCE_CLUSTER,
-                "--credentials-secret",
-                FakeAtlas.SECRET_ARN,
-                "--atlas-base-url",
-                wm.baseUrl()));
+        atlas.argsWithout(
+            "--target-allowlist",
+            "--target-project",
+            SOURCE_PROJECT,
+            "--target-cluster",
+            SOURCE_CLUSTER);
     args.addAll(List.of(extra));
     return Run.of(AtlasRestore.entryPoint(), Map.of(), args.toArray(String[]::new));
   }

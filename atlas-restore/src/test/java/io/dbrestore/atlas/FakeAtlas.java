@@ -18,7 +18,9 @@ import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.dbrestore.runtime.testing.AwsStubs;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** WireMock playing Atlas (and the AWS calls around it) for atlas-restore's tests. */
@@ -86,15 +88,28 @@ final class FakeAtlas {
                 "--http-retry-delay",
                 "10ms"));
     // A flag given in extra replaces the default one.
-    for (int i = 0; i < extra.length; i++) {
-      int at = args.indexOf(extra[i]);
-      if (extra[i].startsWith("--") && at >= 0 && !extra[i].equals("--protected-project")) {
-        args.remove(at + 1);
-        args.remove(at);
+    for (String flag : extra) {
+      if (flag.startsWith("--") && !flag.equals("--protected-project")) {
+        remove(args, flag);
       }
     }
     args.addAll(List.of(extra));
     return args;
+  }
+
+  /** {@link #args}, without {@code flag} and its value. */
+  List<String> argsWithout(String flag, String... extra) {
+    List<String> args = args(extra);
+    remove(args, flag);
+    return args;
+  }
+
+  private static void remove(List<String> args, String flag) {
+    int at = args.indexOf(flag);
+    if (at >= 0) {
+      args.remove(at + 1);
+      args.remove(at);
+    }
   }
 
   FakeAtlas secret(String json) {
@@ -207,6 +222,14 @@ final class FakeAtlas {
     return this;
   }
 
+  /** A GET of that snapshot answers it, completed, taken at {@code createdAt}. */
+  FakeAtlas completedSnapshot(String id, String createdAt) {
+    wm.stubFor(
+        api(get(urlEqualTo(BACKUP + "/snapshots/" + id)))
+            .willReturn(okJson(snapshot(id, createdAt, "completed"))));
+    return this;
+  }
+
   FakeAtlas restoreJobs(String... items) {
     wm.stubFor(
         api(get(urlPathEqualTo(RESTORE_JOBS)))
@@ -215,20 +238,34 @@ final class FakeAtlas {
     return this;
   }
 
+  /** GETs of the restore jobs answer each {@link #page} in turn, then the last one again. */
+  FakeAtlas restoreJobsInTurn(String... pages) {
+    return inTurn(
+        "restore jobs",
+        () -> api(get(urlPathEqualTo(RESTORE_JOBS))),
+        Arrays.stream(pages).map(p -> okJson(p)).toList());
+  }
+
   /** GETs of the job answer each body in turn, then the last one again and again. */
   FakeAtlas jobProgress(String id, String... bodies) {
-    return jobAnswers(id, java.util.Arrays.stream(bodies).map(b -> okJson(b)).toList());
+    return jobAnswers(id, Arrays.stream(bodies).map(b -> okJson(b)).toList());
   }
 
   FakeAtlas jobAnswers(String id, List<ResponseDefinitionBuilder> answers) {
-    String scenario = "job " + id;
+    return inTurn("job " + id, () -> api(get(urlEqualTo(RESTORE_JOBS + "/" + id))), answers);
+  }
+
+  /** Requests that {@code request} matches get each answer in turn, then the last one again. */
+  private FakeAtlas inTurn(
+      String scenario, Supplier<MappingBuilder> request, List<ResponseDefinitionBuilder> answers) {
     for (int i = 0; i < answers.size(); i++) {
       var b =
-          api(get(urlEqualTo(RESTORE_JOBS + "/" + id)))
+          request
+              .get()
               .inScenario(scenario)
-              .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "poll-" + i)
+              .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer-" + i)
               .willReturn(answers.get(i));
-      wm.stubFor(i + 1 < answers.size() ? b.willSetStateTo("poll-" + (i + 1)) : b);
+      wm.stubFor(i + 1 < answers.size() ? b.willSetStateTo("answer-" + (i + 1)) : b);
     }
     return this;
   }

@@ -133,12 +133,7 @@ class RunCommandTest {
 
   @Test
   void run_withSnapshotId_restoresThatSnapshot() throws Exception {
-    atlas.standard();
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + OLD_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z", "completed"))));
+    atlas.standard().completedSnapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z");
 
     Run run = run("--snapshot-id", OLD_SNAPSHOT);
 
@@ -201,19 +196,7 @@ class RunCommandTest {
   void lostAnswerToTheCreate_adoptsTheJobAtlasMadeInsteadOfStartingAnother() throws Exception {
     atlas.standard();
     wm.stubFor(atlas.api(post(urlEqualTo(RESTORE_JOBS))).willReturn(aResponse().withStatus(502)));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(okJson(FakeAtlas.page()))
-            .willSetStateTo("made"));
-    wm.stubFor(
-        atlas
-            .api(get(urlPathEqualTo(RESTORE_JOBS)))
-            .inScenario("lost")
-            .whenScenarioStateIs("made")
-            .willReturn(okJson(FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)))));
+    atlas.restoreJobsInTurn(FakeAtlas.page(), FakeAtlas.page(job(JOB, NEW_SNAPSHOT, null)));
 
     Run run = run();
 
@@ -351,11 +334,7 @@ class RunCommandTest {
   void rerun_afterANewerSnapshotAppeared_convergesOnTheRunningRestore() throws Exception {
     atlas.standard();
     atlas.restoreJobs(job(JOB, RUNNING_SNAPSHOT, null));
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + RUNNING_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z", "completed"))));
+    atlas.completedSnapshot(RUNNING_SNAPSHOT, "2026-03-01T14:00:00Z");
 
     Run run = run();
 
@@ -368,11 +347,7 @@ class RunCommandTest {
   void explicitSnapshot_whileAnotherRestoreRunsIntoTheTarget_isRefused() {
     atlas.standard();
     atlas.restoreJobs(job(JOB, RUNNING_SNAPSHOT, null));
-    wm.stubFor(
-        atlas
-            .api(get(urlEqualTo(BACKUP + "/snapshots/" + OLD_SNAPSHOT)))
-            .willReturn(
-                okJson(FakeAtlas.snapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z", "completed"))));
+    atlas.completedSnapshot(OLD_SNAPSHOT, "2026-03-01T02:00:00Z");
 
     Run run = run("--snapshot-id", OLD_SNAPSHOT);
 
@@ -434,10 +409,7 @@ class RunCommandTest {
 
   @Test
   void noAllowlist_isRefused() {
-    List<String> args = atlas.args();
-    int i = args.indexOf("--target-allowlist");
-    args.remove(i + 1);
-    args.remove(i);
+    List<String> args = atlas.argsWithout("--target-allowlist");
 
     Run run = Run.of(AtlasRestore.entryPoint(), Map.of(), args.toArray(String[]::new));
 
@@ -566,10 +538,7 @@ class RunCommandTest {
   @Test
   void optionsComeFromTheEnvironment() throws Exception {
     atlas.standard();
-    List<String> args = atlas.args();
-    int i = args.indexOf("--credentials-secret");
-    args.remove(i + 1);
-    args.remove(i);
+    List<String> args = atlas.argsWithout("--credentials-secret");
 
     Run run =
         Run.of(

@@ -15,8 +15,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,13 +95,9 @@ public final class AtlasTransport {
     return base;
   }
 
-  public AtlasAuth auth() {
-    return auth;
-  }
-
   /** Sends with retries; returns the parsed JSON body (an empty object for an empty body). */
   public JsonNode send(Request request) {
-    return parse(retrying(request, () -> exchange(request, REQUEST_TIMEOUT, true)).body());
+    return parse(retrying(request, () -> exchange(request, REQUEST_TIMEOUT)).body());
   }
 
   /** One HTTP exchange, which {@link #retrying} may repeat. */
@@ -191,11 +185,12 @@ public final class AtlasTransport {
 
   /**
    * One attempt, no retries and no cancellation check, bounded by {@code timeout}: for the cleanup
-   * a cancelled run does in its grace period.
+   * a cancelled run does in its grace period. The cleanup runs it shielded from the cancellation's
+   * late interrupt ({@code context.cleanup(…).run}, {@link Cancellation#shielded}).
    */
   public JsonNode sendOnce(Request request, Duration timeout) {
     try {
-      HttpResponse<String> response = exchange(request, timeout, false);
+      HttpResponse<String> response = exchange(request, timeout);
       if (response.statusCode() / 100 == 2) {
         return parse(response.body());
       }
@@ -205,22 +200,16 @@ public final class AtlasTransport {
     }
   }
 
-  /**
-   * Sends, answering one 401 with fresh credentials. {@code interruptible} false is for the
-   * cleanup: the run's cancellation interrupts this thread a moment after it wakes it, so the
-   * interrupt can land in the very request that cleans up after that cancellation.
-   */
-  private HttpResponse<String> exchange(Request request, Duration timeout, boolean interruptible)
-      throws IOException {
-    HttpResponse<String> response = sendRaw(request, timeout, interruptible);
+  /** Sends, answering one 401 with fresh credentials. */
+  private HttpResponse<String> exchange(Request request, Duration timeout) throws IOException {
+    HttpResponse<String> response = sendRaw(request, timeout);
     if (response.statusCode() == 401 && auth.retryAfterUnauthorized(response)) {
-      response = sendRaw(request, timeout, interruptible);
+      response = sendRaw(request, timeout);
     }
     return response;
   }
 
-  private HttpResponse<String> sendRaw(Request request, Duration timeout, boolean interruptible)
-      throws IOException {
+  private HttpResponse<String> sendRaw(Request request, Duration timeout) throws IOException {
     URI uri = base.resolve(request.path());
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
@@ -238,12 +227,9 @@ public final class AtlasTransport {
     } else {
       b.method(request.method(), HttpRequest.BodyPublishers.noBody());
     }
-    HttpRequest built = b.build();
     HttpResponse<String> response =
-        interruptible
-            ? transmit(
-                built, "interrupted during Atlas API " + request.method() + " " + request.path())
-            : transmitToTheEnd(built);
+        transmit(
+            b.build(), "interrupted during Atlas API " + request.method() + " " + request.path());
     LOG.debug("Atlas API {} {} -> {}", request.method(), request.path(), response.statusCode());
     return response;
   }
@@ -257,34 +243,6 @@ public final class AtlasTransport {
       Thread.currentThread().interrupt();
       cancellation.throwIfCancelled();
       throw JobException.cancelled(whenInterrupted);
-    }
-  }
-
-  /**
-   * Sends and waits for the answer through interrupts (kept for afterwards); the request's own
-   * timeout bounds the wait.
-   */
-  private HttpResponse<String> transmitToTheEnd(HttpRequest request) throws IOException {
-    CompletableFuture<HttpResponse<String>> answer =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return answer.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof IOException io) {
-            throw io;
-          }
-          throw new IOException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.Set;
  * IDLE, as last read. Nothing is changed in Atlas.
  */
 public final class DryRunAtlas implements AtlasPort {
+  /** The id of the restore job this overlay creates, the one it did not read from Atlas. */
   private static final String SIMULATED_ID = "dry-run";
 
   private final AtlasPort real;
@@ -32,7 +33,6 @@ public final class DryRunAtlas implements AtlasPort {
   private final boolean newestSnapshot;
   private final Map<String, Snapshot> snapshots = new HashMap<>();
   private final Map<String, RestoreJob> jobs = new LinkedHashMap<>();
-  private final Set<String> created = new HashSet<>();
   private final Map<ClusterRef, Cluster> clusters = new HashMap<>();
   private final Set<ClusterRef> restored = new HashSet<>();
 
@@ -79,8 +79,9 @@ public final class DryRunAtlas implements AtlasPort {
   public List<RestoreJob> restoreJobs(ClusterRef source) {
     List<RestoreJob> all = new ArrayList<>(real.restoreJobs(source));
     all.forEach(j -> jobs.putIfAbsent(j.id(), j));
-    for (String id : created) {
-      all.add(jobs.get(id));
+    RestoreJob created = jobs.get(SIMULATED_ID);
+    if (created != null) {
+      all.add(created);
     }
     return all;
   }
@@ -93,19 +94,19 @@ public final class DryRunAtlas implements AtlasPort {
       job = real.restoreJob(source, restoreJobId);
     }
     if (job.running()) {
-      if (!created.contains(job.id())) {
+      if (!SIMULATED_ID.equals(job.id())) {
         printSnapshot(source, job.snapshotId());
         plan.line(
             DryRunPlan.PREFIX
                 + "restore job "
                 + job.id()
                 + " is already restoring it into "
-                + new ClusterRef(job.targetGroupId(), job.targetClusterName())
+                + job.target()
                 + ": would adopt it and wait, sending no request that changes anything");
       }
       job = job.withFinishedAt(clock.instant());
       jobs.put(job.id(), job);
-      restored.add(new ClusterRef(job.targetGroupId(), job.targetClusterName()));
+      restored.add(job.target());
     }
     return job;
   }
@@ -141,7 +142,6 @@ public final class DryRunAtlas implements AtlasPort {
             null,
             clock.instant());
     jobs.put(job.id(), job);
-    created.add(job.id());
     return job;
   }
 

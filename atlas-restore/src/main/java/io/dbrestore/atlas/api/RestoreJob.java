@@ -44,11 +44,14 @@ public record RestoreJob(
     return null;
   }
 
+  /** The cluster it restores into. */
+  public ClusterRef target() {
+    return new ClusterRef(targetGroupId, targetClusterName);
+  }
+
   /** An automated restore into that cluster. */
   public boolean restores(ClusterRef target) {
-    return AUTOMATED.equalsIgnoreCase(deliveryType)
-        && target.project().equals(targetGroupId)
-        && target.name().equals(targetClusterName);
+    return AUTOMATED.equalsIgnoreCase(deliveryType) && target.equals(target());
   }
 
   /** The same job, finished at that time. */

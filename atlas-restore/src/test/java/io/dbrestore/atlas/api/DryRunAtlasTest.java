@@ -113,6 +113,7 @@ class DryRunAtlasTest {
     assertThat(target.tags()).isEqualTo(real.tags);
     assertThat(atlas.restoreJobs(SOURCE)).extracting(RestoreJob::id).contains(job.id());
     assertThat(real.calls).containsExactly("restoreJobs " + SOURCE);
+    assertThat(out.toString()).doesNotContain("would adopt");
   }
 
   @Test

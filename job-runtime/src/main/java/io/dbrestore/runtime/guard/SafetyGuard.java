@@ -2,6 +2,7 @@ package io.dbrestore.runtime.guard;
 
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.plan.DryRunPlan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -179,8 +180,7 @@ public final class SafetyGuard {
       Operation op, Resource resource, String awsCall, Supplier<T> call) {
     check(op, resource);
     if (dryRun) {
-      plan.println("[dry-run] would call " + awsCall + " to " + op.cliName() + " " + resource);
-      plan.flush();
+      new DryRunPlan(plan).call(awsCall, op.cliName() + " " + resource);
       return Optional.empty();
     }
     LOG.info("{} {} ({}): allowed by the safety guard", op.cliName(), resource, awsCall);

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** Reads one resource's tags from AWS, fresh, right before a destructive call. */
+/**
+ * Reads one resource's tags where it lives (AWS; Atlas through {@link #spelledAs}), fresh, right
+ * before a destructive call.
+ */
 @FunctionalInterface
 public interface TagLookup {
   /** The resource's tags; empty when it has none. Throws when the resource does not exist. */
