@@ -3,6 +3,7 @@ package io.dbrestore.aurora;
 import io.dbrestore.aurora.flow.Timeouts;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.wait.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +60,7 @@ public class PlacementOptions {
   Timeouts timeouts() {
     return Timeouts.DEFAULT
         .withRestore(restoreTimeout)
-        .withBackoff(
-            new io.dbrestore.runtime.wait.Backoff(
-                pollInterval,
-                pollInterval.compareTo(Duration.ofSeconds(60)) > 0
-                    ? pollInterval
-                    : Duration.ofSeconds(60),
-                1.5));
+        .withBackoff(Backoff.startingAt(pollInterval, Duration.ofSeconds(60), 1.5));
   }
 
   void check() {

@@ -41,9 +41,7 @@ public final class AtlasTransport {
   /** Retry settings: attempts for 5xx/connection errors and for 429, and the backoff between. */
   public record Retry(int attempts, int throttledAttempts, Backoff backoff) {
     public static Retry standard(Duration firstDelay) {
-      Duration max = Duration.ofSeconds(30);
-      return new Retry(
-          6, 20, new Backoff(firstDelay, firstDelay.compareTo(max) > 0 ? firstDelay : max, 2.0));
+      return new Retry(6, 20, Backoff.startingAt(firstDelay, Duration.ofSeconds(30), 2.0));
     }
   }
 

@@ -14,6 +14,14 @@ public record Backoff(Duration initial, Duration max, double factor) {
     }
   }
 
+  /**
+   * {@code initial} (a user's poll interval or retry delay), growing by {@code factor} up to {@code
+   * cap}, or staying at {@code initial} when that is longer than the cap.
+   */
+  public static Backoff startingAt(Duration initial, Duration cap, double factor) {
+    return new Backoff(initial, initial.compareTo(cap) > 0 ? initial : cap, factor);
+  }
+
   public Duration next(Duration previous) {
     if (previous == null) {
       return initial;
