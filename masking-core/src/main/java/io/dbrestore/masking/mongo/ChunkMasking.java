@@ -200,10 +200,11 @@ final class ChunkMasking {
     masked += written;
     collectionMasked.addAndGet(written);
     confirmed += inBatch;
+    progress.add(inBatch);
+    chunk.requireRead(p.qualifiedName(), confirmed);
     if (!options.dryRun()) {
       cp.confirm(chunk, confirmed, masked, true);
     }
-    progress.add(inBatch);
   }
 
   /** Writes a batch; returns how many documents it masked. */
