@@ -44,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeException> {
   private static final Logger LOG = LoggerFactory.getLogger(CopyEngine.class);
-  private static final Conventions CONVENTIONS =
-      new Conventions("document", "field", "masking-worker", true, true, true, true);
 
   /**
    * Tests only: runs after a batch is inserted and before its checkpoint is confirmed, the one
@@ -74,7 +72,7 @@ final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeExc
 
   @Override
   public Conventions conventions() {
-    return CONVENTIONS;
+    return MongoEngine.CONVENTIONS;
   }
 
   @Override
@@ -208,7 +206,7 @@ final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeExc
         if (withhold && !paths.isEmpty()) {
           out = null;
         } else if (r.changed()) {
-          out = RawDocuments.encode(RawDocuments.masked(doc, r));
+          out = RawDocuments.encode(RawDocuments.applyMasking(doc, r));
           batch.changed++;
         }
       }

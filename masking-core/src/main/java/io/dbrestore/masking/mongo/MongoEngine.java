@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeException> {
   private static final Logger LOG = LoggerFactory.getLogger(MongoEngine.class);
-  private static final Conventions CONVENTIONS =
+
+  /** Shared with {@link CopyEngine}: the two MongoDB engines read alike. */
+  static final Conventions CONVENTIONS =
       new Conventions("document", "field", "masking-worker", true, true, true, true);
 
   private final MongoClient client;

@@ -64,7 +64,8 @@ public final class MongoMasking {
         for (Document d :
             client.getDatabase(p.database()).getCollection(p.name()).find().limit(perCollection)) {
           DocumentMasker.Result r = masker.mask(d, (path, n) -> {});
-          samples.add(new Sample(p.qualifiedName(), d, RawDocuments.masked(d, r)));
+          samples.add(
+              new Sample(p.qualifiedName(), d, RawDocuments.applyMasking(new Document(d), r)));
         }
       }
     }

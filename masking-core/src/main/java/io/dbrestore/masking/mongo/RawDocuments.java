@@ -26,11 +26,13 @@ final class RawDocuments {
     return new RawBsonDocument(document, DOCUMENT_CODEC);
   }
 
-  /** The whole masked document: {@code document} with what masking it changed applied. */
-  static Document masked(Document document, DocumentMasker.Result result) {
-    Document after = new Document(document);
-    after.putAll(result.set());
-    result.unset().forEach(after::remove);
-    return after;
+  /**
+   * Applies what masking a document changed to {@code document} itself (fields keep their places)
+   * and returns it: the whole masked document.
+   */
+  static Document applyMasking(Document document, DocumentMasker.Result result) {
+    document.putAll(result.set());
+    result.unset().forEach(document::remove);
+    return document;
   }
 }
