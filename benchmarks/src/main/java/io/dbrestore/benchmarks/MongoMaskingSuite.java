@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
@@ -15,6 +16,7 @@ import io.dbrestore.masking.engine.DocumentMasker;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.RunOptions;
+import io.dbrestore.masking.mongo.MongoCopy;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
@@ -43,7 +45,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mongo-masking}: masking throughput against an in-process MongoDB behind a proxy that adds
- * a network round trip, for four ways of masking in place, each on a fresh copy of the same data.
+ * a network round trip, for four ways of masking in place, each on a fresh copy of the same data,
+ * and two of copying that data into a fresh server (behind its own proxy): masked ({@link
+ * MongoCopy}) and not masked (the copy's ceiling).
  */
 @Command(
     name = "mongo-masking",
@@ -52,7 +56,8 @@ import picocli.CommandLine.Spec;
       "Masking throughput through a round-trip-delaying proxy, each variant on fresh data:",
       "naive (one updateOne per document), collection_parallel (a thread per collection, bulk",
       "updates of 1000), ours (MongoMasking) and ceiling (read everything, write constant",
-      "updates of the same shape, no masking)."
+      "updates of the same shape, no masking); then, into a fresh server: ours_copy (MongoCopy)",
+      "and copy_ceiling (read raw, insert as is in batches of 1000, build the indexes)."
     })
 final class MongoMaskingSuite implements Callable<Integer> {
   private static final int BATCH = 1000;
@@ -173,6 +178,44 @@ final class MongoMaskingSuite implements Callable<Integer> {
       }
       err.printf("the proxy served %d connections%n", proxy.connectionsAccepted());
 
+      // Masking into a fresh server: the source (this server, behind its proxy) is only read.
+      fresh(direct);
+      double[] copySeconds = new double[2];
+      for (String variant : List.of("ours_copy", "copy_ceiling")) {
+        try (InProcessMongo target = InProcessMongo.start();
+            MongoClient targetDirect = MongoClients.create(target.uri());
+            LatencyProxy targetProxy = LatencyProxy.start(target.port(), delay);
+            MongoClient from = MongoClients.create(proxied);
+            MongoClient to =
+                MongoClients.create(
+                    "mongodb://127.0.0.1:"
+                        + targetProxy.port()
+                        + "/?retryWrites=false&directConnection=true")) {
+          err.printf("%s: copying into a fresh server …%n", variant);
+          err.flush();
+          long t0 = System.nanoTime();
+          double seconds;
+          if (variant.equals("ours_copy")) {
+            copySeconds = oursCopy(from, to);
+            seconds = copySeconds[0];
+          } else {
+            copyCeiling(from.getDatabase(BenchData.DATABASE), to.getDatabase(BenchData.DATABASE));
+            seconds = Benchmarks.seconds(t0, System.nanoTime());
+          }
+          checkCopy(direct, targetDirect, variant);
+          double rate = docs / seconds;
+          rates.put(variant, rate);
+          err.printf("%s: %,d documents in %.2f s = %,.0f docs/s%n", variant, docs, seconds, rate);
+          if (variant.equals("ours_copy")) {
+            err.printf(
+                "ours_copy: run() including inventory, checkpoints and verification took %.2f s"
+                    + " (%,.0f docs/s)%n",
+                copySeconds[1], docs / copySeconds[1]);
+          }
+        }
+      }
+      direct.getDatabase(BenchData.DATABASE).drop();
+
       result.put("suite", "mongo-masking");
       result.put("docs", docs);
       result.put("rtt_ms", rttMs);
@@ -181,6 +224,9 @@ final class MongoMaskingSuite implements Callable<Integer> {
       result.put("ours_docs_per_s", Math.round(rates.get("ours")));
       result.put("ceiling_docs_per_s", Math.round(rates.get("ceiling")));
       result.put("ours_with_verification_docs_per_s", Math.round(docs / oursSeconds[1]));
+      result.put("ours_copy_docs_per_s", Math.round(rates.get("ours_copy")));
+      result.put("copy_ceiling_docs_per_s", Math.round(rates.get("copy_ceiling")));
+      result.put("ours_copy_with_verification_docs_per_s", Math.round(docs / copySeconds[1]));
       result.put("naive_docs", naiveDocs);
       result.put("parallelism", parallelism);
       result.put("chunk_documents", chunkDocuments);
@@ -191,6 +237,11 @@ final class MongoMaskingSuite implements Callable<Integer> {
           "ours_vs_collection_parallel",
           Benchmarks.round2(rates.get("ours") / rates.get("collection_parallel")));
       result.put("ours_vs_ceiling", Benchmarks.round2(rates.get("ours") / rates.get("ceiling")));
+      result.put(
+          "ours_copy_vs_copy_ceiling",
+          Benchmarks.round2(rates.get("ours_copy") / rates.get("copy_ceiling")));
+      result.put(
+          "ours_copy_vs_ours", Benchmarks.round2(rates.get("ours_copy") / rates.get("ours")));
     }
     out.println(Benchmarks.json(result));
     out.flush();
@@ -367,6 +418,133 @@ final class MongoMaskingSuite implements Callable<Integer> {
           c.collection(), c.documents(), c.seconds(), c.verification());
     }
     return new double[] {Benchmarks.seconds(t0, clock.maskEnd()), Benchmarks.seconds(t0, t1)};
+  }
+
+  // ---- ours_copy and copy_ceiling: masking into a fresh server -----------------------------
+
+  /**
+   * Runs {@link MongoCopy}; returns {copy seconds, run() seconds}. The copy ends when the
+   * verification pass first reports (every document inserted and checkpointed, the indexes built);
+   * the verification after it is excluded from the first figure.
+   */
+  private double[] oursCopy(MongoClient from, MongoClient to) {
+    PhaseClock clock = new PhaseClock(err);
+    java.util.concurrent.atomic.AtomicLong verifyStart =
+        new java.util.concurrent.atomic.AtomicLong();
+    RunOptions options =
+        MongoMasking.defaultOptions()
+            .withParallelism(parallelism)
+            .withUnitSize(chunkDocuments)
+            .withProgress(
+                (phase, done, total) -> {
+                  if (phase.equals("verify")) {
+                    verifyStart.compareAndSet(0, System.nanoTime());
+                  }
+                  clock.update(phase, done, total);
+                });
+    long t0 = System.nanoTime();
+    MaskingResult result = new MongoCopy(from, to, plan, options).run();
+    long t1 = System.nanoTime();
+    if (!result.verified() || result.documentsMasked() != docs) {
+      throw new IllegalStateException(
+          "ours_copy masked " + result.documentsMasked() + " of " + docs + " documents");
+    }
+    return new double[] {Benchmarks.seconds(t0, verifyStart.get()), Benchmarks.seconds(t0, t1)};
+  }
+
+  /**
+   * The same copy with no masking, as plainly as it can be written: per {@code _id} range of a
+   * collection (same workers and chunk size as ours), read the raw documents and insert them as
+   * they are, in unordered batches of 1000; then build each collection's indexes as the source has
+   * them. No checkpoints, no collection options, no verification.
+   */
+  private void copyCeiling(MongoDatabase from, MongoDatabase to) throws Exception {
+    List<Slice> slices = new ArrayList<>();
+    for (String name : sizes.keySet()) {
+      slices.addAll(slices(from.getCollection(name), name));
+    }
+    slices.sort(Comparator.comparingLong(Slice::documents).reversed());
+    List<Callable<Long>> tasks = new ArrayList<>();
+    for (Slice s : slices) {
+      tasks.add(
+          () -> {
+            MongoCollection<RawBsonDocument> source =
+                from.getCollection(s.collection(), RawBsonDocument.class);
+            MongoCollection<RawBsonDocument> target =
+                to.getCollection(s.collection(), RawBsonDocument.class);
+            List<RawBsonDocument> batch = new ArrayList<>(BATCH);
+            long n = 0;
+            for (RawBsonDocument doc : source.find(s.filter()).batchSize(BATCH)) {
+              batch.add(doc);
+              n++;
+              if (batch.size() == BATCH) {
+                target.insertMany(batch, new InsertManyOptions().ordered(false));
+                batch.clear();
+              }
+            }
+            if (!batch.isEmpty()) {
+              target.insertMany(batch, new InsertManyOptions().ordered(false));
+            }
+            return n;
+          });
+    }
+    runAll(tasks, parallelism);
+    for (String name : sizes.keySet()) {
+      List<Document> indexes = new ArrayList<>();
+      for (Document index : from.getCollection(name).listIndexes()) {
+        if (!index.getString("name").equals("_id_")) {
+          index.remove("v");
+          index.remove("ns");
+          indexes.add(index);
+        }
+      }
+      if (!indexes.isEmpty()) {
+        to.runCommand(new Document("createIndexes", name).append("indexes", indexes));
+      }
+    }
+  }
+
+  /**
+   * Fails unless the fresh server holds every document of the source with the source's indexes, and
+   * (ours_copy) no unmasked e-mail address, or (copy_ceiling) all of them.
+   */
+  private void checkCopy(MongoClient source, MongoClient target, String variant) {
+    MongoDatabase from = source.getDatabase(BenchData.DATABASE);
+    MongoDatabase to = target.getDatabase(BenchData.DATABASE);
+    for (String name : sizes.keySet()) {
+      long expected = from.getCollection(name).countDocuments();
+      long copied = to.getCollection(name).countDocuments();
+      List<String> sourceIndexes = new ArrayList<>();
+      from.getCollection(name).listIndexes().forEach(i -> sourceIndexes.add(i.getString("name")));
+      List<String> targetIndexes = new ArrayList<>();
+      to.getCollection(name).listIndexes().forEach(i -> targetIndexes.add(i.getString("name")));
+      if (copied != expected || !targetIndexes.containsAll(sourceIndexes)) {
+        throw new IllegalStateException(
+            variant
+                + " copied "
+                + copied
+                + " of "
+                + expected
+                + " documents of "
+                + name
+                + ", indexes "
+                + targetIndexes
+                + " of "
+                + sourceIndexes);
+      }
+    }
+    Pattern original = Pattern.compile(Pattern.quote(BenchData.ORIGINAL_EMAIL_DOMAIN) + "$");
+    long left = 0;
+    for (Map.Entry<String, String> probe : BenchData.PROBES.entrySet()) {
+      left +=
+          to.getCollection(probe.getKey())
+              .countDocuments(Filters.regex(probe.getValue(), original));
+    }
+    long expected = variant.equals("ours_copy") ? 0 : docs;
+    if (left != expected) {
+      throw new IllegalStateException(
+          variant + " left " + left + " documents unmasked, expected " + expected);
+    }
   }
 
   // ---- ceiling ---------------------------------------------------------------------------

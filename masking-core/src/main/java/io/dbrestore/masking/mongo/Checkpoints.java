@@ -103,4 +103,12 @@ final class Checkpoints {
         new Document("_id", "emptied:" + collection).append("type", "emptied"),
         new ReplaceOptions().upsert(true));
   }
+
+  /**
+   * Deletes the checkpoints (chunks hold {@code _id} bounds, pending batches hold {@code _id}s),
+   * leaving only the run record: what a verified copy keeps.
+   */
+  void clearProgress() {
+    store.deleteMany(Filters.ne("_id", MaskingRecord.RUN_ID));
+  }
 }

@@ -1,14 +1,8 @@
 package io.dbrestore.masking.mongo;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
@@ -46,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChunkMasking {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkMasking.class);
-  private static final int WRITE_ATTEMPTS = 5;
 
   /**
    * Tests only: runs after a batch is written and before its checkpoint is confirmed, the one
@@ -68,45 +61,13 @@ final class ChunkMasking {
    * and started chunks masked already to the totals.
    */
   Engine.Work<ChunkWork> split(List<CollectionTarget> targets, RunTotals totals) {
-    List<ChunkWork> work = new ArrayList<>();
-    long total = 0;
-    Chunker chunker = new Chunker(options.unitSize());
-    for (CollectionTarget t : targets) {
-      if (t.plan().mode() != Rules.Mode.MASK) {
-        continue;
-      }
-      Checkpoints cp = checkpoints(t);
-      MongoCollection<Document> coll =
-          client.getDatabase(t.plan().database()).getCollection(t.plan().name());
-      List<Document> saved = options.dryRun() ? List.of() : cp.chunks(t.plan().name());
-      if (saved.isEmpty()) {
-        List<Chunk> chunks = chunker.split(t.plan().name(), coll, t.documents());
-        if (!options.dryRun()) {
-          cp.saveChunks(chunks);
-          saved = cp.chunks(t.plan().name());
-        } else {
-          for (Chunk c : chunks) {
-            work.add(new ChunkWork(t, c, new Document("confirmed", 0L).append("masked", 0L)));
-            total += c.documents();
-          }
-          continue;
-        }
-      }
-      for (Document s : saved) {
-        Chunk c =
-            new Chunk(
-                s.getString("collection"),
-                s.getInteger("index"),
-                s.get("filter", Document.class),
-                s.getLong("documents"));
-        totals.masked(t.name()).addAndGet(s.getLong("masked"));
-        if (!s.getBoolean("done")) {
-          work.add(new ChunkWork(t, c, s));
-          total += Math.max(0, c.documents() - s.getLong("confirmed"));
-        }
-      }
-    }
-    return new Engine.Work<>(work, total);
+    return ChunkSteps.split(
+        targets,
+        t -> t.plan().mode() == Rules.Mode.MASK,
+        t -> client.getDatabase(t.plan().database()).getCollection(t.plan().name()),
+        this::checkpoints,
+        options,
+        totals);
   }
 
   private Checkpoints checkpoints(CollectionTarget t) {
@@ -114,33 +75,12 @@ final class ChunkMasking {
   }
 
   /**
-   * Masks a chunk; when the connection fails mid-chunk (a failover, a dropped socket, a lost
-   * cursor), starts the chunk again from its checkpoint, which the pending-batch check makes safe.
+   * Masks a chunk; when the connection fails mid-chunk, starts it again from its checkpoint, which
+   * the pending-batch check makes safe.
    */
   void mask(ChunkWork w, RunTotals totals, PhaseProgress progress) {
     Checkpoints cp = checkpoints(w.target());
-    ChunkWork current = w;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        maskChunk(current, cp, totals, progress);
-        return;
-      } catch (MongoSocketException
-          | MongoTimeoutException
-          | com.mongodb.MongoNotPrimaryException
-          | com.mongodb.MongoNodeIsRecoveringException
-          | com.mongodb.MongoCursorNotFoundException e) {
-        if (options.dryRun() || attempt >= WRITE_ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn(
-            "{} chunk {}: {}; starting the chunk again from its checkpoint",
-            w.target().name(),
-            w.chunk().index(),
-            e.getClass().getSimpleName());
-        backoff(attempt);
-        current = new ChunkWork(w.target(), w.chunk(), cp.chunk(w.chunk()));
-      }
-    }
+    ChunkSteps.withRestarts(w, cp, options, c -> maskChunk(c, cp, totals, progress));
   }
 
   private void maskChunk(ChunkWork w, Checkpoints cp, RunTotals totals, PhaseProgress progress) {
@@ -200,10 +140,11 @@ final class ChunkMasking {
     masked += written;
     collectionMasked.addAndGet(written);
     confirmed += inBatch;
+    progress.add(inBatch);
+    chunk.requireRead(p.qualifiedName(), confirmed);
     if (!options.dryRun()) {
       cp.confirm(chunk, confirmed, masked, true);
     }
-    progress.add(inBatch);
   }
 
   /** Writes a batch; returns how many documents it masked. */
@@ -221,7 +162,8 @@ final class ChunkMasking {
     }
     if (!options.dryRun()) {
       cp.pending(chunk, new ArrayList<>(ids), new ArrayList<>(hashes));
-      write(coll, models, ids, p);
+      // The same updates again are harmless: nothing to undo before a retry.
+      ChunkSteps.write(coll, models, ids, p.qualifiedName(), () -> {});
       Runnable hook = afterWriteHook;
       if (hook != null) {
         hook.run();
@@ -231,60 +173,6 @@ final class ChunkMasking {
     ids.clear();
     hashes.clear();
     return n;
-  }
-
-  /** Unordered bulk write, retried on transient errors; the same updates again are harmless. */
-  private void write(
-      MongoCollection<Document> coll,
-      List<WriteModel<Document>> models,
-      List<Object> ids,
-      CollectionPlan p) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        coll.bulkWrite(models, new BulkWriteOptions().ordered(false));
-        return;
-      } catch (MongoBulkWriteException e) {
-        BulkWriteError first = e.getWriteErrors().isEmpty() ? null : e.getWriteErrors().get(0);
-        if (first == null && attempt < WRITE_ATTEMPTS) {
-          backoff(attempt);
-          continue;
-        }
-        // The server's message can quote the values (a duplicate key); name the _id and code only.
-        throw new IllegalStateException(
-            "writing "
-                + p.qualifiedName()
-                + " failed for _id "
-                + (first == null ? "?" : ids.get(first.getIndex()))
-                + " (error "
-                + (first == null ? e.getCode() : first.getCode())
-                + ", "
-                + e.getWriteErrors().size()
-                + " of "
-                + models.size()
-                + " writes in the batch failed)");
-      } catch (MongoSocketException | MongoTimeoutException e) {
-        if (attempt >= WRITE_ATTEMPTS) {
-          throw e;
-        }
-        backoff(attempt);
-      } catch (MongoException e) {
-        boolean transientError =
-            e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("TransientTransactionError");
-        if (!transientError || attempt >= WRITE_ATTEMPTS) {
-          throw e;
-        }
-        backoff(attempt);
-      }
-    }
-  }
-
-  private static void backoff(int attempt) {
-    try {
-      Thread.sleep(Math.min(10_000L, 500L << attempt));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying a write", e);
-    }
   }
 
   /**

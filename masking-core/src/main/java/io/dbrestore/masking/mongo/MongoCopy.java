@@ -3,6 +3,7 @@ package io.dbrestore.masking.mongo;
 import com.mongodb.client.MongoClient;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.engine.MaskingRun;
 import io.dbrestore.masking.engine.RunOptions;
 
 /**
@@ -11,7 +12,13 @@ import io.dbrestore.masking.engine.RunOptions;
  * volume), with its collections' options, indexes and views; {@code admin}, {@code local}, {@code
  * config} and users never cross. Resumable, then verified on the destination.
  *
- * <p>Contract shared by masking-core and mongo-mask-snapshot; the implementation is being built.
+ * <p>The steps of a run are {@link MaskingRun}'s, as for {@link MongoMasking}: the inventory of the
+ * source fails closed before any write, the undeclared-field policy and the verification gate are
+ * the same. What it reads and writes is {@link CopyEngine}'s. The source gets no write of any kind:
+ * the checkpoints and the run record ({@code __dbrestore_masking}) are in the destination's
+ * databases, and once verified only the run record stays.
+ *
+ * <p>Contract shared by masking-core and mongo-mask-snapshot.
  */
 public final class MongoCopy {
   private final MongoClient source;
@@ -29,11 +36,15 @@ public final class MongoCopy {
 
   /** Copies and masks every declared collection, then runs the verification gate on the copy. */
   public MaskingResult run() {
-    throw new UnsupportedOperationException("MongoCopy is not built yet");
+    return maskingRun().run();
   }
 
   /** Runs only the verification gate on a destination copied earlier with these rules. */
   public MaskingResult verifyOnly() {
-    throw new UnsupportedOperationException("MongoCopy is not built yet");
+    return maskingRun().verifyOnly();
+  }
+
+  private MaskingRun<CollectionTarget, ChunkWork, RuntimeException> maskingRun() {
+    return new MaskingRun<>(new CopyEngine(source, destination, plan, options), plan, options);
   }
 }

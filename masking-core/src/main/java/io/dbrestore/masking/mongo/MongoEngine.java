@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeException> {
   private static final Logger LOG = LoggerFactory.getLogger(MongoEngine.class);
-  private static final Conventions CONVENTIONS =
+
+  /** Shared with {@link CopyEngine}: the two MongoDB engines read alike. */
+  static final Conventions CONVENTIONS =
       new Conventions("document", "field", "masking-worker", true, true, true, true);
 
   private final MongoClient client;
@@ -70,19 +72,7 @@ final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeEx
           cp.record().start(plan.rules().sha256(), counts, indexes);
         }
       } else {
-        String sha = run.rulesSha256();
-        if (!plan.rules().sha256().equals(sha)) {
-          throw new MaskingException(
-              MaskingException.Kind.REFUSED,
-              "rules-changed",
-              "database "
-                  + db.getKey()
-                  + " was masked (or partly masked) with other rules (sha256 "
-                  + abbreviate(sha)
-                  + ", now "
-                  + abbreviate(plan.rules().sha256())
-                  + "); masking it again would mask values twice: restore a fresh copy");
-        }
+        requireSameRules(db.getKey(), run, plan);
         counts.putAll(run.counts());
         verified &= run.verified();
         LOG.info("resuming the masking of database {} (state {})", db.getKey(), run.state());
@@ -92,11 +82,37 @@ final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeEx
     return new Start<>(targets, verified, manifest);
   }
 
+  /**
+   * Refuses a database (of the copy, or of the destination) masked, even partly, with other rules:
+   * masking it again would mask values twice.
+   */
+  static void requireSameRules(String database, MaskingRecord.Run run, MaskingPlan plan) {
+    String sha = run.rulesSha256();
+    if (!plan.rules().sha256().equals(sha)) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED,
+          "rules-changed",
+          "database "
+              + database
+              + " was masked (or partly masked) with other rules (sha256 "
+              + abbreviate(sha)
+              + ", now "
+              + abbreviate(plan.rules().sha256())
+              + "); masking it again would mask values twice: restore a fresh copy");
+    }
+  }
+
   @Override
   public Map<String, Long> recordedManifest(List<CollectionTarget> targets) {
+    return recordedManifest(client, plan, targets);
+  }
+
+  /** The counts recorded by the run records of the targets' databases in {@code client}. */
+  static Map<String, Long> recordedManifest(
+      MongoClient client, MaskingPlan plan, List<CollectionTarget> targets) {
     Map<String, Long> manifest = new LinkedHashMap<>();
     for (String db : byDatabase(targets).keySet()) {
-      MaskingRecord.Run run = checkpoints(db).run().orElse(null);
+      MaskingRecord.Run run = MaskingRecord.read(client.getDatabase(db)).orElse(null);
       if (run == null || !plan.rules().sha256().equals(run.rulesSha256())) {
         throw new MaskingException(
             MaskingException.Kind.VERIFICATION_FAILED,
@@ -154,7 +170,7 @@ final class MongoEngine implements Engine<CollectionTarget, ChunkWork, RuntimeEx
     return new Checkpoints(client.getDatabase(database));
   }
 
-  private static Map<String, List<CollectionTarget>> byDatabase(List<CollectionTarget> targets) {
+  static Map<String, List<CollectionTarget>> byDatabase(List<CollectionTarget> targets) {
     Map<String, List<CollectionTarget>> result = new LinkedHashMap<>();
     for (CollectionTarget t : targets) {
       result.computeIfAbsent(t.plan().database(), k -> new ArrayList<>()).add(t);

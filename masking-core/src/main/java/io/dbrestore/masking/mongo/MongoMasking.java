@@ -64,10 +64,8 @@ public final class MongoMasking {
         for (Document d :
             client.getDatabase(p.database()).getCollection(p.name()).find().limit(perCollection)) {
           DocumentMasker.Result r = masker.mask(d, (path, n) -> {});
-          Document after = new Document(d);
-          after.putAll(r.set());
-          r.unset().forEach(after::remove);
-          samples.add(new Sample(p.qualifiedName(), d, after));
+          samples.add(
+              new Sample(p.qualifiedName(), d, RawDocuments.applyMasking(new Document(d), r)));
         }
       }
     }
