@@ -8,6 +8,7 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.engine.RunOptions;
+import io.dbrestore.masking.mongo.MongoCopy;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.report.ProgressPrinter;
 import io.dbrestore.masking.report.SummaryTable;
@@ -98,7 +99,9 @@ public final class DemoCommand extends JobCommand {
 
     context.step("start-mongodb");
     try (InProcessMongo server = InProcessMongo.start();
-        MongoClient client = MongoClients.create(server.uri())) {
+        InProcessMongo published = InProcessMongo.start();
+        MongoClient source = MongoClients.create(server.uri());
+        MongoClient client = MongoClients.create(published.uri())) {
       context.step("generate");
       SyntheticShop.Sizes sizes =
           new SyntheticShop.Sizes(
@@ -108,21 +111,22 @@ public final class DemoCommand extends JobCommand {
               customers * 3 / 5,
               Math.max(1, customers / 5));
       Set<Object> personal = new HashSet<>();
-      SyntheticShop.generateAll(client, sizes, 42, personal::add);
+      SyntheticShop.generateAll(source, sizes, 42, personal::add);
       List<String> someEmails = new ArrayList<>();
-      client
+      source
           .getDatabase("shop")
           .getCollection("customers")
           .find()
           .limit(Math.min(2_000, customers))
           .forEach(d -> someEmails.add(d.getString("email")));
       out.printf(
-          "In-process MongoDB on 127.0.0.1:%d with %,d synthetic documents (%,d personal values).%n",
+          "In-process MongoDB (the production copy) on 127.0.0.1:%d with %,d synthetic documents"
+              + " (%,d personal values).%n",
           server.port(), sizes.total(), personal.size());
       Document customerBefore =
-          client.getDatabase("shop").getCollection("customers").find().first();
+          source.getDatabase("shop").getCollection("customers").find().first();
       Document orderBefore =
-          client
+          source
               .getDatabase("shop")
               .getCollection("orders")
               .find(Filters.exists("items.gift"))
@@ -144,13 +148,17 @@ public final class DemoCommand extends JobCommand {
                       : ProgressPrinter.lines(line -> {}, 60_000));
       MaskingResult result;
       try {
-        result = new MongoMasking(client, plan, options).run();
+        result = new MongoCopy(source, client, plan, options).run();
       } catch (MaskingException e) {
         throw MaskingInputs.toJobException(e);
       }
 
       context.step("scan");
       long left = scan(client, personal);
+      out.printf(
+          "%nMasked into a second, empty in-process MongoDB on 127.0.0.1:%d (the copy that would"
+              + " be published; the production copy is only read). It holds: %s.%n",
+          published.port(), String.join(", ", client.listDatabaseNames().into(new ArrayList<>())));
       out.println();
       out.println("After masking:");
       print(
@@ -244,10 +252,13 @@ public final class DemoCommand extends JobCommand {
     }
   }
 
-  /** Counts the planted personal values still found in any string or number of any document. */
+  /**
+   * Counts the planted personal values found in any string or number of any document of any
+   * database the server holds.
+   */
   static long scan(MongoClient client, Set<Object> personal) {
     long found = 0;
-    for (String dbName : List.of(SyntheticShop.DATABASE, SyntheticShop.LEGACY_DATABASE)) {
+    for (String dbName : client.listDatabaseNames()) {
       var db = client.getDatabase(dbName);
       for (String name : db.listCollectionNames()) {
         for (Document d : db.getCollection(name).find()) {

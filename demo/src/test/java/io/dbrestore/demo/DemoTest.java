@@ -17,6 +17,8 @@ class DemoTest {
         .contains("Before masking:", "After masking:", "shop.customers", "crm.customers")
         .contains("the same pseudonym: joins across databases keep working")
         .contains("Personal values left anywhere in the database: 0.")
+        .contains("It holds: ")
+        .doesNotContainPattern("It holds: [^\\n]*(admin|local)")
         .contains("\"sameEmailPseudonymInBothDatabases\":true");
   }
 
