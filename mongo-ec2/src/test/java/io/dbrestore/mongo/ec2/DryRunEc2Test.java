@@ -54,7 +54,8 @@ class DryRunEc2Test {
                 "gp3",
                 200,
                 Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "run-1"),
-                "token"));
+                "token",
+                null));
 
     assertThat(plan.toString().lines())
         .containsExactly(
@@ -76,7 +77,7 @@ class DryRunEc2Test {
   void swap_whenDryRun_changesTheInstanceAndVolumesOnlyInTheOverlay() {
     Ec2Port.Volume made =
         ec2.createVolume(
-            new NewVolume(snapshot, "eu-west-1a", null, "gp3", null, Map.of(), "token"));
+            new NewVolume(snapshot, "eu-west-1a", null, "gp3", null, Map.of(), "token", null));
 
     ec2.stopInstance(INSTANCE);
     ec2.detachVolume(attached, INSTANCE, "/dev/sdf");
