@@ -179,7 +179,12 @@ public interface Ec2Port {
      * instance). {@code clientToken} must differ from every other volume's of the run.
      */
     public static NewVolume blankForRun(
-        String job, String runId, String role, Instance instance, int sizeGiB, String clientToken) {
+        String job,
+        String runId,
+        String role,
+        Instance instance,
+        Integer sizeGiB,
+        String clientToken) {
       Map<String, String> tags = Tags.createdBy(job, runId, role);
       tags.put(Tags.INSTANCE, instance.id());
       return new NewVolume(

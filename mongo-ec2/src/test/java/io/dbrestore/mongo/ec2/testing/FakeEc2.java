@@ -161,6 +161,9 @@ public final class FakeEc2 implements Ec2Port {
   /** Every CreateVolume call as it was asked, in order. */
   private final List<NewVolume> created = new ArrayList<>();
 
+  /** The request that made each volume created through the port (kept after it is deleted). */
+  private final Map<String, NewVolume> madeBy = new LinkedHashMap<>();
+
   private int lag = 1;
   private int mutations;
   private int crashAt = -1;
@@ -319,6 +322,11 @@ public final class FakeEc2 implements Ec2Port {
   /** Every CreateVolume request as it was made (repeats included), in order. */
   public List<NewVolume> createVolumeRequests() {
     return List.copyOf(created);
+  }
+
+  /** The request that made each volume created through the port, deleted ones included. */
+  public Map<String, NewVolume> createdVolumes() {
+    return Map.copyOf(madeBy);
   }
 
   /** The snapshot a volume was created from, null for a blank one. */
@@ -618,6 +626,7 @@ public final class FakeEc2 implements Ec2Port {
             v.clientToken = spec.clientToken();
             v.stuck = stuck;
             volumes.put(v.id, v);
+            madeBy.put(v.id, spec);
             return view(v);
           }
           Snap s = snapshots.get(spec.snapshotId());
@@ -641,6 +650,7 @@ public final class FakeEc2 implements Ec2Port {
           v.clientToken = spec.clientToken();
           v.stuck = stuck;
           volumes.put(v.id, v);
+          madeBy.put(v.id, spec);
           return view(v);
         });
   }
