@@ -74,6 +74,29 @@ class DryRunEc2Test {
   }
 
   @Test
+  void createBlankVolume_whenDryRun_printsItBlankWithItsSize() {
+    Ec2Port.Volume v =
+        ec2.createVolume(
+            new NewVolume(
+                null,
+                "eu-west-1a",
+                "arn:aws:kms:eu-west-1:111111111111:key/k",
+                "gp3",
+                null,
+                Map.of(Tags.MANAGED, "true"),
+                "token",
+                120));
+
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 blank volume of 120 GiB in"
+                + " eu-west-1a, encrypted with arn:aws:kms:eu-west-1:111111111111:key/k");
+    assertThat(v.snapshotId()).isNull();
+    assertThat(v.sizeGiB()).isEqualTo(120);
+    assertThat(real.mutatingCalls()).isEmpty();
+  }
+
+  @Test
   void swap_whenDryRun_changesTheInstanceAndVolumesOnlyInTheOverlay() {
     Ec2Port.Volume made =
         ec2.createVolume(

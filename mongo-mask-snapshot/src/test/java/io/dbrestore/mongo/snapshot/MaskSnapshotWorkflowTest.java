@@ -701,6 +701,38 @@ class MaskSnapshotWorkflowTest {
   }
 
   @Test
+  void olderRunsPublishedVolumes_attachedOrLeftBehind_areDeleted() {
+    String attached =
+        ec2.addVolume(
+            "eu-west-1a",
+            Tags.ofRun("mongo-mask-snapshot", "run-0", Tags.ROLE_PUBLISHED_VOLUME),
+            FakeEc2.Data.EMPTY,
+            INSTANCE,
+            PUBLISHED_DEVICE);
+    Map<String, String> leftTags =
+        new java.util.HashMap<>(
+            Tags.ofRun("mongo-mask-snapshot", "run-00", Tags.ROLE_PUBLISHED_VOLUME));
+    leftTags.put(Tags.INSTANCE, INSTANCE);
+    String left = ec2.addVolume("eu-west-1a", leftTags, FakeEc2.Data.EMPTY, null, null);
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+    assertThat(ec2.volumeIds()).doesNotContain(attached, left);
+  }
+
+  @Test
+  void unmanagedVolumeAtThePublishedDevice_refusesWithZeroMutatingCalls() {
+    ec2.addVolume("eu-west-1a", Map.of(), FakeEc2.Data.EMPTY, INSTANCE, PUBLISHED_DEVICE);
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("dbrestore:managed=true");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
   void unmanagedVolumeAttached_refusesWithZeroMutatingCalls() {
     ec2.addVolume("eu-west-1a", Map.of(), FakeEc2.Data.EMPTY, INSTANCE, DEVICE);
 
