@@ -72,11 +72,20 @@ public final class Tags {
   /** A masked snapshot, the only thing that crosses to development. */
   public static final String ROLE_MASKED_SNAPSHOT = "masked-snapshot";
 
-  /** The EBS volume the masking instance masks a copy on. */
+  /**
+   * The EBS volume the masking instance restores the production copy on: masked in place by {@code
+   * mongo-mask-snapshot mask}, only read by {@code run}.
+   */
   public static final String ROLE_WORKING_VOLUME = "working-volume";
 
   /** An EBS volume restored under a development instance. */
   public static final String ROLE_RESTORED_VOLUME = "restored-volume";
+
+  /**
+   * A blank volume the masking job creates and masks the copy into (mongo-mask-snapshot): the only
+   * volume it ever snapshots and shares.
+   */
+  public static final String ROLE_PUBLISHED_VOLUME = "published-volume";
 
   /** {@link #STATE}: the target was restored, configured and renamed into place. */
   public static final String STATE_READY = "ready";

@@ -117,8 +117,9 @@ public final class DryRunEc2 implements Ec2Port {
         "CreateVolume",
         "create a "
             + spec.volumeType()
-            + " volume from "
-            + spec.snapshotId()
+            + (spec.snapshotId() == null
+                ? " blank volume" + (spec.sizeGiB() == null ? "" : " of " + spec.sizeGiB() + " GiB")
+                : " volume from " + spec.snapshotId())
             + " in "
             + spec.availabilityZone()
             + (spec.kmsKeyId() == null ? "" : ", encrypted with " + spec.kmsKeyId())
@@ -135,7 +136,8 @@ public final class DryRunEc2 implements Ec2Port {
             Map.copyOf(spec.tags()),
             spec.kmsKeyId(),
             spec.initializationRate(),
-            clock.instant());
+            clock.instant(),
+            spec.sizeGiB());
     volumes.put(v.id(), v);
     return v;
   }

@@ -5,6 +5,7 @@ import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Waiter;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -36,5 +37,28 @@ public final class DryRunMongod implements MongodSteps {
   @Override
   public void flushAndShutdown() {
     plan.step("flush mongod at " + hosts + " to disk and shut it down");
+  }
+
+  @Override
+  public Optional<Inventory> inventory(String what) {
+    plan.step(what);
+    return Optional.empty();
+  }
+
+  @Override
+  public void dropUsersAndRoles(Collection<String> databases) {
+    plan.step(
+        "flush mongod at "
+            + hosts
+            + " to disk and drop every user and role of "
+            + String.join(", ", dropFrom(databases)));
+  }
+
+  /** admin, then the databases, each once. */
+  static java.util.List<String> dropFrom(Collection<String> databases) {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+    all.add("admin");
+    all.addAll(databases);
+    return java.util.List.copyOf(all);
   }
 }

@@ -53,7 +53,8 @@ public interface Ec2Port {
       Map<String, String> tags,
       String kmsKeyId,
       Integer initializationRate,
-      Instant createTime) {
+      Instant createTime,
+      Integer sizeGiB) {
     public Optional<Attachment> attachment() {
       return attachments.stream().findFirst();
     }
@@ -68,7 +69,8 @@ public interface Ec2Port {
           value,
           kmsKeyId,
           initializationRate,
-          createTime);
+          createTime,
+          sizeGiB);
     }
 
     public Volume withState(String value, List<Attachment> now) {
@@ -81,7 +83,8 @@ public interface Ec2Port {
           tags,
           kmsKeyId,
           initializationRate,
-          createTime);
+          createTime,
+          sizeGiB);
     }
   }
 
@@ -129,11 +132,14 @@ public interface Ec2Port {
   }
 
   /**
-   * A volume to create from a snapshot.
+   * A volume to create from a snapshot, or blank.
    *
+   * @param snapshotId the snapshot to create it from; null for a blank volume
    * @param kmsKeyId the key to encrypt it with; null for the snapshot's own
    * @param initializationRate provisioned initialization rate in MiB/s (100–300), or null
+   * @param tags the volume's tags
    * @param clientToken idempotency token: the same token never creates two volumes
+   * @param sizeGiB the size in GiB; required for a blank volume, null for the snapshot's size
    */
   record NewVolume(
       String snapshotId,
@@ -142,7 +148,8 @@ public interface Ec2Port {
       String volumeType,
       Integer initializationRate,
       Map<String, String> tags,
-      String clientToken) {
+      String clientToken,
+      Integer sizeGiB) {
 
     /**
      * The volume a run of {@code job} makes from {@code snapshotId} for {@code instance}: in its
@@ -162,7 +169,26 @@ public interface Ec2Port {
           null,
           null,
           tags,
-          "dbrestore-" + job + "-" + runId);
+          "dbrestore-" + job + "-" + runId,
+          null);
+    }
+
+    /**
+     * A blank volume (no snapshot: nothing on it but what is written to it) of {@code sizeGiB} that
+     * a run of {@code job} makes for {@code instance}: in its zone, tagged as the run's (with the
+     * instance). {@code clientToken} must differ from every other volume's of the run.
+     */
+    public static NewVolume blankForRun(
+        String job,
+        String runId,
+        String role,
+        Instance instance,
+        Integer sizeGiB,
+        String clientToken) {
+      Map<String, String> tags = Tags.createdBy(job, runId, role);
+      tags.put(Tags.INSTANCE, instance.id());
+      return new NewVolume(
+          null, instance.availabilityZone(), null, null, null, tags, clientToken, sizeGiB);
     }
 
     /**
@@ -171,7 +197,8 @@ public interface Ec2Port {
      * @param rate the initialization rate in MiB/s, or null
      */
     public NewVolume withEncryptionAndType(String kmsKey, String type, Integer rate) {
-      return new NewVolume(snapshotId, availabilityZone, kmsKey, type, rate, tags, clientToken);
+      return new NewVolume(
+          snapshotId, availabilityZone, kmsKey, type, rate, tags, clientToken, sizeGiB);
     }
 
     public NewVolume withTag(String key, String value) {
@@ -184,7 +211,8 @@ public interface Ec2Port {
           volumeType,
           initializationRate,
           more,
-          clientToken);
+          clientToken,
+          sizeGiB);
     }
   }
 

@@ -14,6 +14,8 @@ import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Poll;
 import io.dbrestore.runtime.wait.Waiter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,12 @@ public final class Mongod implements MongodSteps {
 
   /** Parses {@code --mongo-uri}; a malformed one is exit 2 before anything is touched. */
   public static Mongod of(String uri) {
-    return new Mongod(connectionString("--mongo-uri", uri));
+    return of("--mongo-uri", uri);
+  }
+
+  /** Parses the URI that {@code option} gave; a malformed one is exit 2. */
+  public static Mongod of(String option, String uri) {
+    return new Mongod(connectionString(option, uri));
   }
 
   /**
@@ -180,6 +187,53 @@ public final class Mongod implements MongodSteps {
             hosts(),
             Redactor.redact(String.valueOf(e.getMessage())));
       }
+    }
+  }
+
+  @Override
+  public Optional<Inventory> inventory(String what) {
+    try (MongoClient client = connect()) {
+      List<String> databases = client.listDatabaseNames().into(new ArrayList<>());
+      List<String> local =
+          databases.contains("local")
+              ? client.getDatabase("local").listCollectionNames().into(new ArrayList<>())
+              : List.of();
+      List<String> users = new ArrayList<>();
+      Document info =
+          client
+              .getDatabase("admin")
+              .runCommand(new Document("usersInfo", new Document("forAllDBs", true)));
+      for (Document u : info.getList("users", Document.class, List.of())) {
+        users.add(u.getString("db") + "." + u.getString("user"));
+      }
+      List<String> roles = new ArrayList<>();
+      for (String db : DryRunMongod.dropFrom(databases)) {
+        if (db.equals("local") || db.equals("config")) {
+          continue; // no user-defined roles live there
+        }
+        Document r = client.getDatabase(db).runCommand(new Document("rolesInfo", 1));
+        for (Document role : r.getList("roles", Document.class, List.of())) {
+          roles.add(role.getString("db") + "." + role.getString("role"));
+        }
+      }
+      return Optional.of(new Inventory(databases, local, users, roles));
+    }
+  }
+
+  @Override
+  public void dropUsersAndRoles(Collection<String> databases) {
+    try (MongoClient client = connect()) {
+      client.getDatabase("admin").runCommand(new Document("fsync", 1));
+      List<String> all = DryRunMongod.dropFrom(databases);
+      // admin last: the user this connects as is (normally) an admin user.
+      List<String> order = new ArrayList<>(all.subList(1, all.size()));
+      order.add("admin");
+      for (String db : order) {
+        MongoDatabase database = client.getDatabase(db);
+        database.runCommand(new Document("dropAllRolesFromDatabase", 1));
+        database.runCommand(new Document("dropAllUsersFromDatabase", 1));
+      }
+      LOG.info("dropped every user and role of {} at {}", order, hosts());
     }
   }
 }

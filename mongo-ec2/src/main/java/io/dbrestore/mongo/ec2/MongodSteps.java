@@ -3,6 +3,8 @@ package io.dbrestore.mongo.ec2;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.runtime.wait.Waiter;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,4 +43,29 @@ public interface MongodSteps {
    * the instance stops.
    */
   void flushAndShutdown();
+
+  /**
+   * What a copy about to be published holds beside its documents.
+   *
+   * @param databases every database mongod lists
+   * @param localCollections the collections of {@code local} (none when it is not listed)
+   * @param users every user of every database ({@code db.user}), from {@code usersInfo}
+   * @param roles the user-defined roles of admin and of every listed database ({@code db.role})
+   */
+  record Inventory(
+      List<String> databases,
+      List<String> localCollections,
+      List<String> users,
+      List<String> roles) {}
+
+  /** The copy's {@link Inventory}; a dry run prints {@code would <what>} and returns empty. */
+  Optional<Inventory> inventory(String what);
+
+  /**
+   * Flushes every write to disk ({@code fsync}), then drops every user and every user-defined role
+   * of {@code admin} and of {@code databases}, so that the copy carries no credentials. The user
+   * this connects as is dropped too: mongod refuses it afterwards (its shutdown is then the
+   * instance stop's).
+   */
+  void dropUsersAndRoles(Collection<String> databases);
 }

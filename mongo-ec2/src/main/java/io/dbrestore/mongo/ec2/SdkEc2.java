@@ -176,7 +176,8 @@ public final class SdkEc2 implements Ec2Port {
         tagMap(v.tags()),
         v.kmsKeyId(),
         v.volumeInitializationRate(),
-        v.createTime());
+        v.createTime(),
+        v.size());
   }
 
   @Override
@@ -203,12 +204,17 @@ public final class SdkEc2 implements Ec2Port {
   public Volume createVolume(NewVolume spec) {
     CreateVolumeRequest.Builder request =
         CreateVolumeRequest.builder()
-            .snapshotId(spec.snapshotId())
             .availabilityZone(spec.availabilityZone())
             .encrypted(true)
             .volumeType(spec.volumeType())
             .tagSpecifications(tagSpec(ResourceType.VOLUME, spec.tags()))
             .clientToken(spec.clientToken());
+    if (spec.snapshotId() != null) {
+      request.snapshotId(spec.snapshotId());
+    }
+    if (spec.sizeGiB() != null) {
+      request.size(spec.sizeGiB());
+    }
     if (spec.kmsKeyId() != null) {
       request.kmsKeyId(spec.kmsKeyId());
     }
@@ -227,6 +233,7 @@ public final class SdkEc2 implements Ec2Port {
             .kmsKeyId(v.kmsKeyId())
             .volumeInitializationRate(v.volumeInitializationRate())
             .createTime(v.createTime())
+            .size(v.size())
             .build());
   }
 

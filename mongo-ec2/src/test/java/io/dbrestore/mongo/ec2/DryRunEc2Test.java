@@ -54,7 +54,8 @@ class DryRunEc2Test {
                 "gp3",
                 200,
                 Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "run-1"),
-                "token"));
+                "token",
+                null));
 
     assertThat(plan.toString().lines())
         .containsExactly(
@@ -73,10 +74,33 @@ class DryRunEc2Test {
   }
 
   @Test
+  void createBlankVolume_whenDryRun_printsItBlankWithItsSize() {
+    Ec2Port.Volume v =
+        ec2.createVolume(
+            new NewVolume(
+                null,
+                "eu-west-1a",
+                "arn:aws:kms:eu-west-1:111111111111:key/k",
+                "gp3",
+                null,
+                Map.of(Tags.MANAGED, "true"),
+                "token",
+                120));
+
+    assertThat(plan.toString().lines())
+        .containsExactly(
+            "[dry-run] would call ec2:CreateVolume to create a gp3 blank volume of 120 GiB in"
+                + " eu-west-1a, encrypted with arn:aws:kms:eu-west-1:111111111111:key/k");
+    assertThat(v.snapshotId()).isNull();
+    assertThat(v.sizeGiB()).isEqualTo(120);
+    assertThat(real.mutatingCalls()).isEmpty();
+  }
+
+  @Test
   void swap_whenDryRun_changesTheInstanceAndVolumesOnlyInTheOverlay() {
     Ec2Port.Volume made =
         ec2.createVolume(
-            new NewVolume(snapshot, "eu-west-1a", null, "gp3", null, Map.of(), "token"));
+            new NewVolume(snapshot, "eu-west-1a", null, "gp3", null, Map.of(), "token", null));
 
     ec2.stopInstance(INSTANCE);
     ec2.detachVolume(attached, INSTANCE, "/dev/sdf");

@@ -161,6 +161,74 @@ class MongodTest {
     }
   }
 
+  /** A server that answers the user commands the in-process one lacks, and records them. */
+  static final class UserCommands extends MemoryBackend {
+    final List<String> seen = new ArrayList<>();
+
+    @Override
+    public de.bwaldvogel.mongo.bson.Document handleCommand(
+        io.netty.channel.Channel channel,
+        String database,
+        String command,
+        de.bwaldvogel.mongo.bson.Document query) {
+      switch (command) {
+        case "usersInfo", "rolesInfo", "dropAllUsersFromDatabase", "dropAllRolesFromDatabase" -> {
+          seen.add(database + " " + command);
+          de.bwaldvogel.mongo.bson.Document answer = new de.bwaldvogel.mongo.bson.Document();
+          if (command.equals("usersInfo")) {
+            answer.put(
+                "users",
+                List.of(
+                    new de.bwaldvogel.mongo.bson.Document("user", "copy").append("db", "admin")));
+          } else if (command.equals("rolesInfo")) {
+            answer.put("roles", List.of());
+          } else {
+            answer.put("n", 1);
+          }
+          answer.put("ok", 1.0);
+          return answer;
+        }
+        case "fsync" -> {
+          seen.add(database + " fsync");
+          return new de.bwaldvogel.mongo.bson.Document("ok", 1.0);
+        }
+        default -> {
+          return super.handleCommand(channel, database, command, query);
+        }
+      }
+    }
+  }
+
+  @Test
+  void inventoryAndDropUsers_sendTheUserCommands() {
+    UserCommands backend = new UserCommands();
+    backend.version(MONGO_4_2);
+    MongoServer server = new MongoServer(backend);
+    var address = server.bind();
+    try (MongoClient client =
+        MongoClients.create("mongodb://127.0.0.1:" + address.getPort() + "/?retryWrites=false")) {
+      client.getDatabase("shop").getCollection("customers").insertOne(new Document("a", 1));
+      Mongod mongod = Mongod.of("mongodb://127.0.0.1:" + address.getPort() + "/");
+
+      MongodSteps.Inventory inventory = mongod.inventory("prove").orElseThrow();
+      mongod.dropUsersAndRoles(List.of("shop"));
+
+      assertThat(inventory.databases()).contains("shop");
+      assertThat(inventory.users()).containsExactly("admin.copy");
+      assertThat(inventory.roles()).isEmpty();
+      assertThat(backend.seen)
+          .containsSubsequence(
+              "admin usersInfo",
+              "admin fsync",
+              "shop dropAllRolesFromDatabase",
+              "shop dropAllUsersFromDatabase",
+              "admin dropAllRolesFromDatabase",
+              "admin dropAllUsersFromDatabase");
+    } finally {
+      server.shutdownNow();
+    }
+  }
+
   @Test
   void badUri_exits2AndPasswordIsRegisteredAsSecret() {
     assertThatThrownBy(() -> Mongod.of("postgres://x"))

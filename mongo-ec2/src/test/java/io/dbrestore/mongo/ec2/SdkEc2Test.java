@@ -1,6 +1,7 @@
 package io.dbrestore.mongo.ec2;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.dbrestore.runtime.testing.AwsStubs.ec2Error;
 import static io.dbrestore.runtime.testing.AwsStubs.queried;
@@ -93,7 +94,8 @@ class SdkEc2Test {
                 "gp3",
                 200,
                 Map.of("dbrestore:run-id", "run-1"),
-                "dbrestore-mongo-restore-run-1"));
+                "dbrestore-mongo-restore-run-1",
+                null));
 
     assertThat(v.id()).isEqualTo("vol-0123456789abcdef0");
     assertThat(v.state()).isEqualTo("creating");
@@ -111,6 +113,74 @@ class SdkEc2Test {
             .withRequestBody(containing("TagSpecification.1.ResourceType=volume"))
             .withRequestBody(containing("TagSpecification.1.Tag.1.Key=dbrestore%3Arun-id"))
             .withRequestBody(containing("TagSpecification.1.Tag.1.Value=run-1")));
+  }
+
+  @Test
+  void createBlankVolume_sendsNoSnapshotButTheSizeKeyAndEncryption() {
+    aws.stubFor(
+        query("CreateVolume")
+            .willReturn(
+                xml(
+                    "<CreateVolumeResponse"
+                        + NS
+                        + "><requestId>r</requestId><volumeId>vol-0123456789abcdef1</volumeId>"
+                        + "<size>120</size><snapshotId></snapshotId>"
+                        + "<availabilityZone>eu-west-1a</availabilityZone><status>creating"
+                        + "</status><createTime>2026-03-01T02:00:00.000Z</createTime><volumeType>"
+                        + "gp3</volumeType><encrypted>true</encrypted><kmsKeyId>"
+                        + KMS
+                        + "</kmsKeyId></CreateVolumeResponse>")));
+
+    Ec2Port.Volume v =
+        port.createVolume(
+            Ec2Port.NewVolume.blankForRun(
+                    "mongo-mask-snapshot",
+                    "run-1",
+                    "published-volume",
+                    new Ec2Port.Instance("i-0123456789abcdef0", "stopped", "eu-west-1a", Map.of()),
+                    120,
+                    "dbrestore-mongo-mask-snapshot-run-1-published")
+                .withEncryptionAndType(KMS, "gp3", null));
+
+    assertThat(v.id()).isEqualTo("vol-0123456789abcdef1");
+    assertThat(v.snapshotId()).isNullOrEmpty();
+    assertThat(v.sizeGiB()).isEqualTo(120);
+    aws.verify(
+        queried("CreateVolume")
+            .withRequestBody(notContaining("SnapshotId"))
+            .withRequestBody(containing("Size=120"))
+            .withRequestBody(containing("Encrypted=true"))
+            .withRequestBody(
+                containing("KmsKeyId=arn%3Aaws%3Akms%3Aeu-west-1%3A111111111111%3Akey%2Fabcd"))
+            .withRequestBody(containing("VolumeType=gp3"))
+            .withRequestBody(notContaining("VolumeInitializationRate"))
+            .withRequestBody(
+                containing("ClientToken=dbrestore-mongo-mask-snapshot-run-1-published"))
+            .withRequestBody(containing("TagSpecification.1.Tag.")));
+  }
+
+  @Test
+  void describeBlankVolume_hasNoSnapshotIdAndItsSize() {
+    aws.stubFor(
+        query("DescribeVolumes")
+            .willReturn(
+                xml(
+                    "<DescribeVolumesResponse"
+                        + NS
+                        + "><requestId>r</requestId><volumeSet><item><volumeId>"
+                        + "vol-0123456789abcdef1</volumeId><size>120</size><snapshotId/>"
+                        + "<availabilityZone>eu-west-1a</availabilityZone><status>available"
+                        + "</status><createTime>2026-03-01T02:00:00.000Z</createTime>"
+                        + "<attachmentSet/><volumeType>gp3</volumeType><encrypted>true"
+                        + "</encrypted><kmsKeyId>"
+                        + KMS
+                        + "</kmsKeyId></item></volumeSet></DescribeVolumesResponse>")));
+
+    Ec2Port.Volume v = port.describeVolume("vol-0123456789abcdef1").orElseThrow();
+
+    assertThat(v.snapshotId()).isNullOrEmpty();
+    assertThat(v.sizeGiB()).isEqualTo(120);
+    assertThat(v.kmsKeyId()).isEqualTo(KMS);
   }
 
   @Test

@@ -24,11 +24,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mongo-mask-snapshot mask}: masks a reachable MongoDB in place, then verifies it. */
+/**
+ * {@code mongo-mask-snapshot mask}: masks a reachable MongoDB in place, then verifies it. For
+ * throwaway copies only: what is shared is made by {@code run}, which never publishes a copy masked
+ * in place.
+ */
 @Command(
     name = "mask",
     description = {
-      "Mask a MongoDB copy in place with a rules file, then verify it.",
+      "Mask a MongoDB copy IN PLACE with a rules file, then verify it. For throwaway copies"
+          + " only: a copy masked in place still carries what its files held before (oplog,"
+          + " users, freed pages), so never snapshot or share it; 'run' publishes a blank volume"
+          + " the copy was masked into instead.",
       "Stops (exit 3) before any write when a collection is not declared, and after the pass when"
           + " a field is not declared; exits 5 when verification fails. A killed run resumes"
           + " where it stopped when started again with the same rules."

@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 3 of the production flow: the copy that mongod serves is masked and verified, and its
- * working volume tagged masked with the manifest, so that a re-run goes straight on to the
+ * Step 3 of the production flow: the copy the first mongod serves (the working volume, only read)
+ * is masked into the second mongod (the blank published volume) and verified there; the published
+ * copy's users and roles are dropped, the copy proved blank of everything but the masked data, and
+ * the published volume tagged masked with the manifest, so that a re-run goes straight on to the
  * snapshot.
  */
 final class MaskCopy {
@@ -27,51 +29,74 @@ final class MaskCopy {
 
   private final JobContext context;
   private final Ec2Port ec2;
-  private final MongodSteps mongod;
+  private final MongodSteps source;
+  private final MongodSteps published;
   private final MaskSnapshotWorkflow.Masker masker;
+  private final ProveBlank proof;
   private final Request request;
 
   MaskCopy(
       JobContext context,
       Ec2Port ec2,
-      MongodSteps mongod,
+      MongodSteps source,
+      MongodSteps published,
       MaskSnapshotWorkflow.Masker masker,
+      ProveBlank proof,
       Request request) {
     this.context = context;
     this.ec2 = ec2;
-    this.mongod = mongod;
+    this.source = source;
+    this.published = published;
     this.masker = masker;
+    this.proof = proof;
     this.request = request;
   }
 
-  /** Whether an earlier attempt of this run masked and verified the copy on this volume. */
-  static boolean isMasked(Volume working) {
-    return "true".equals(working.tags().get(Tags.MASKED));
+  /** Whether an earlier attempt of this run finished the copy on this published volume. */
+  static boolean isMasked(Volume published) {
+    return "true".equals(published.tags().get(Tags.MASKED));
   }
 
-  /** The copy an earlier attempt of this run masked, read from its working volume's tags. */
-  MaskedCopy adopt(Volume working) {
-    LOG.info("adopting working volume {}: masked and verified already", working.id());
+  /** The copy an earlier attempt of this run finished, read from its published volume's tags. */
+  MaskedCopy adopt(Volume published) {
+    LOG.info("adopting published volume {}: masked, verified and proved already", published.id());
     return new MaskedCopy(
-        working.id(),
-        working.snapshotId(),
-        Manifest.fromTags(working.id(), working.tags()).orElseThrow(),
+        published.id(),
+        published.tags().get(Tags.SOURCE_SNAPSHOT),
+        Manifest.fromTags(published.id(), published.tags()).orElseThrow(),
         Map.of());
   }
 
-  /** Masks and verifies the copy of {@code sourceSnapshotId} on {@code working}. */
-  MaskedCopy run(Volume working, String sourceSnapshotId) {
+  /**
+   * Masks the copy of {@code sourceSnapshotId} from the working volume into {@code target} (the
+   * blank published volume), verifies it, drops its users and roles and proves it; only then tags
+   * it masked.
+   */
+  MaskedCopy run(Volume working, Volume target, String sourceSnapshotId) {
     context.step("mask");
-    LOG.info("masking the copy on working volume {}", working.id());
+    LOG.info(
+        "masking the copy on working volume {} into the blank volume {}",
+        working.id(),
+        target.id());
+    String what =
+        "copy the declared databases "
+            + request.databases()
+            + " from the working volume's mongod into the published volume's, masked with rules "
+            + request.rulesSha256().substring(0, 12)
+            + ", and verify it (only then is its manifest known: the counts below are"
+            + " placeholders)";
     MaskingResult result =
-        mongod
+        published
             .onCopy(
-                "mask the copy with rules "
-                    + request.rulesSha256().substring(0, 12)
-                    + " and verify it (only then is its manifest known: the counts below are"
-                    + " placeholders)",
-                m -> masker.mask(context, m))
+                what,
+                destination ->
+                    source.onCopy(what, s -> masker.mask(context, s, destination)).orElseThrow())
             .orElse(NOT_MASKED);
+    context.step("drop-users");
+    published.dropUsersAndRoles(request.databases());
+    context.step("prove-blank");
+    proof.volume(target.id());
+    proof.copy(published);
     Manifest manifest = new Manifest(result.manifest());
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("documentsMasked", result.documentsMasked());
@@ -80,7 +105,8 @@ final class MaskCopy {
     Map<String, String> tags = new LinkedHashMap<>(manifest.toTags());
     tags.put(Tags.MASKED, "true");
     tags.put(Tags.RULES_SHA256, request.rulesSha256());
-    ec2.tag(working.id(), tags);
-    return new MaskedCopy(working.id(), sourceSnapshotId, manifest, summary);
+    tags.put(Tags.SOURCE_SNAPSHOT, sourceSnapshotId);
+    ec2.tag(target.id(), tags);
+    return new MaskedCopy(target.id(), sourceSnapshotId, manifest, summary);
   }
 }

@@ -20,17 +20,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code mongo-mask-snapshot run}: the masked EBS snapshot, made on the masking instance in the
- * production account. Every step looks before it acts, so a re-run of the same run id adopts the
- * working volume and snapshot the first attempt made (found by tag) and carries on from there.
+ * production account. The production copy on the working volume is only read; the masked copy is
+ * written into a new blank volume, and only that volume is ever snapshotted, so nothing of
+ * production but the masked documents crosses (no oplog, users, freed pages or free blocks). Every
+ * step looks before it acts, so a re-run of the same run id adopts the volumes and snapshot the
+ * first attempt made (found by tag) and carries on from there; an unfinished published volume is
+ * made again from blank rather than carried on.
  */
 public final class MaskSnapshotWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(MaskSnapshotWorkflow.class);
   public static final String JOB = "mongo-mask-snapshot";
 
-  /** Masks the copy that mongod serves and runs the verification gate. */
+  /**
+   * Masks the copy that {@code source} serves (only reading it) into {@code destination}, a mongod
+   * on a blank volume, and runs the verification gate there.
+   */
   @FunctionalInterface
   public interface Masker {
-    MaskingResult mask(JobContext context, Mongod mongod);
+    MaskingResult mask(JobContext context, Mongod source, Mongod destination);
   }
 
   /** The task result. */
@@ -43,6 +50,7 @@ public final class MaskSnapshotWorkflow {
       String manifestSha256,
       List<String> sharedWith,
       String workingVolumeId,
+      String publishedVolumeId,
       List<String> deletedSnapshots,
       Map<String, Object> masking) {}
 
@@ -57,13 +65,16 @@ public final class MaskSnapshotWorkflow {
   /**
    * @param ec2 the SDK adapter, or in a dry run {@link io.dbrestore.mongo.ec2.DryRunEc2}
    * @param guard {@link JobContext#guardForPort()}
-   * @param mongod the mongod on the instance, or in a dry run its plan printer
+   * @param mongod the mongod on the instance that serves the working volume, or in a dry run its
+   *     plan printer
+   * @param publishedMongod the mongod on the instance that serves the published volume
    */
   public MaskSnapshotWorkflow(
       JobContext context,
       Ec2Port ec2,
       SafetyGuard guard,
       MongodSteps mongod,
+      MongodSteps publishedMongod,
       Masker masker,
       Timeouts timeouts,
       Request request) {
@@ -71,16 +82,20 @@ public final class MaskSnapshotWorkflow {
     this.request = request;
     this.steps = new Ec2Steps(context, guard, ec2, timeouts);
     this.masked = new MaskedSnapshots(ec2, request);
-    this.prepare = new PrepareCopy(context, ec2, steps, mongod, masked, timeouts, request);
-    this.mask = new MaskCopy(context, ec2, mongod, masker, request);
-    this.publish = new PublishSnapshot(context, ec2, steps, mongod, masked, request);
+    ProveBlank proof = new ProveBlank(ec2, request);
+    this.prepare =
+        new PrepareCopy(context, ec2, steps, mongod, publishedMongod, masked, timeouts, request);
+    this.mask = new MaskCopy(context, ec2, mongod, publishedMongod, masker, proof, request);
+    this.publish =
+        new PublishSnapshot(context, ec2, steps, mongod, publishedMongod, proof, masked, request);
   }
 
   /**
-   * The flow of SYSTEM.md: (1) a volume from the newest production snapshot, attached to the
-   * masking instance; (2) the instance started, its copy checked; (3) masked; (4) the instance
-   * stopped; (5) the masked volume snapshotted and shared. A re-run starts where the first attempt
-   * stopped: at the snapshot it made, or at the volume it masked.
+   * The flow of docs/mongo-ec2.md: (1) a volume from the newest production snapshot and a new blank
+   * volume, both attached to the masking instance; (2) the instance started, the copy checked; (3)
+   * masked into the blank volume, its users dropped, proved; (4) the instance stopped; (5) the
+   * published volume snapshotted and shared, both volumes deleted. A re-run starts where the first
+   * attempt stopped: at the snapshot it made, or at the published volume it finished.
    */
   public Result run() {
     context.step("inspect");
@@ -88,7 +103,9 @@ public final class MaskSnapshotWorkflow {
     context.resource("instance", instance.id());
     Optional<Snapshot> madeAlready = masked.ofThisRun();
     Optional<Volume> working = prepare.volumeOfThisRun();
+    Optional<Volume> published = prepare.publishedOfThisRun();
     steps.checkSwap(instance, prepare.replaced(instance, working));
+    steps.checkSwap(instance, prepare.replacedPublished(instance, published));
 
     Snapshot snapshot;
     MaskedCopy copy;
@@ -97,18 +114,18 @@ public final class MaskSnapshotWorkflow {
       LOG.info("adopting masked snapshot {} of this run ({})", snapshot.id(), request.runId());
       copy = MaskedCopy.of(snapshot);
     } else {
-      if (working.filter(MaskCopy::isMasked).isPresent()) {
-        copy = mask.adopt(working.get());
+      if (published.filter(MaskCopy::isMasked).isPresent()) {
+        copy = mask.adopt(published.get());
         publish.stop(instance.id(), true);
       } else {
         Snapshot source = prepare.source(working);
-        Volume volume = prepare.run(instance, working, source);
-        copy = mask.run(volume, source.id());
+        PrepareCopy.Volumes volumes = prepare.run(instance, working, published, source);
+        copy = mask.run(volumes.working(), volumes.published(), source.id());
         publish.stop(instance.id(), false);
       }
       snapshot = publish.snapshot(copy);
     }
-    PublishSnapshot.Published published = publish.shareAndCleanUp(snapshot.id());
+    PublishSnapshot.Published done = publish.shareAndCleanUp(snapshot.id());
 
     Manifest manifest = copy.manifest();
     return new Result(
@@ -119,8 +136,9 @@ public final class MaskSnapshotWorkflow {
         manifest.documents(),
         manifest.sha256(),
         request.shareWith(),
-        published.workingVolumeId(),
-        published.deletedSnapshots(),
+        done.workingVolumeId(),
+        done.publishedVolumeId(),
+        done.deletedSnapshots(),
         copy.masking());
   }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The masked copy a run publishes.
  *
- * @param volumeId the working volume that holds it; null once it is in this run's snapshot
+ * @param volumeId the published volume that holds it; null once it is in this run's snapshot
  * @param sourceSnapshotId the production snapshot it was restored from
  * @param manifest what it holds after masking
  * @param masking the masking run's summary (documents masked, seconds, verified); empty when an

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Steps 1 and 2 of the production flow: a working volume from the newest snapshot of the production
- * data volume, attached to the masking instance in place of the previous one; the instance started,
- * mongod ready, and the copy checked to be whole before anything masks or publishes it.
+ * data volume, attached to the masking instance in place of the previous one, and a new blank
+ * volume (the one that will be published) at the published device; the instance started, both
+ * mongods ready, and the copy checked to be whole before anything is masked from it.
  */
 final class PrepareCopy {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareCopy.class);
@@ -31,6 +32,7 @@ final class PrepareCopy {
   private final Ec2Port ec2;
   private final Ec2Steps steps;
   private final MongodSteps mongod;
+  private final MongodSteps publishedMongod;
   private final MaskedSnapshots masked;
   private final Timeouts timeouts;
   private final Request request;
@@ -40,6 +42,7 @@ final class PrepareCopy {
       Ec2Port ec2,
       Ec2Steps steps,
       MongodSteps mongod,
+      MongodSteps publishedMongod,
       MaskedSnapshots masked,
       Timeouts timeouts,
       Request request) {
@@ -47,6 +50,7 @@ final class PrepareCopy {
     this.ec2 = ec2;
     this.steps = steps;
     this.mongod = mongod;
+    this.publishedMongod = publishedMongod;
     this.masked = masked;
     this.timeouts = timeouts;
     this.request = request;
@@ -104,35 +108,111 @@ final class PrepareCopy {
                         + " Manager, or --source-volume/--source-volume-tag"));
   }
 
+  /** The two volumes of a run under the masking instance. */
+  record Volumes(Volume working, Volume published) {}
+
+  /** The published volume an earlier attempt of this run created, if it is still there. */
+  Optional<Volume> publishedOfThisRun() {
+    return ec2
+        .findVolumes(
+            Tags.ofRun(MaskSnapshotWorkflow.JOB, request.runId(), Tags.ROLE_PUBLISHED_VOLUME))
+        .stream()
+        .filter(v -> !v.state().equals("deleting") && !v.state().equals("deleted"))
+        .findFirst();
+  }
+
+  /** The volume at the published device that this run replaces (not this run's own). */
+  Optional<String> replacedPublished(Instance instance, Optional<Volume> published) {
+    return instance
+        .volumeAt(request.publishedDevice())
+        .filter(v -> !Optional.of(v).equals(published.map(Volume::id)));
+  }
+
   /**
-   * The copy of {@code source} on a working volume under the running masking instance, checked:
-   * returns the working volume.
+   * The copy of {@code source} on a working volume and a new blank volume beside it, both under the
+   * running masking instance, each served by its mongod; the copy checked. A published volume an
+   * earlier attempt of this run created but did not finish is deleted and made again: a half copy
+   * is never carried on.
    */
-  Volume run(Instance instance, Optional<Volume> working, Snapshot source) {
+  Volumes run(
+      Instance instance, Optional<Volume> working, Optional<Volume> published, Snapshot source) {
+    context.step("stop-instance");
+    steps.stop(instance.id());
     Volume volume = attached(instance, working, source);
+    Volume blank = blankAttached(instance, published, volume);
     context.step("start-instance");
     steps.start(instance.id());
     context.step("wait-mongod");
     mongod.awaitReady(context.waiter(), timeouts.mongod(), timeouts.backoff());
+    publishedMongod.awaitReady(context.waiter(), timeouts.mongod(), timeouts.backoff());
     if (!"true".equals(volume.tags().get(Tags.SANITY_CHECKED))
         && !"true".equals(ec2.tags(volume.id()).get(Tags.SANITY_CHECKED))) {
       context.step("sanity-check");
       sanityCheck();
       ec2.tag(volume.id(), Map.of(Tags.SANITY_CHECKED, "true"));
     }
-    return volume;
+    return new Volumes(volume, blank);
+  }
+
+  /**
+   * A new blank volume, encrypted with the sharing key, attached at the published device: an
+   * unfinished one of this run and whatever a managed older run left there are deleted first.
+   */
+  private Volume blankAttached(Instance instance, Optional<Volume> published, Volume working) {
+    context.step("create-published-volume");
+    if (published.isPresent()) {
+      LOG.info(
+          "published volume {} of an earlier attempt of this run was not finished: deleting it and"
+              + " starting the copy again on a new blank volume",
+          published.get().id());
+      discard(published.get());
+    }
+    Optional<String> current = steps.instance(instance.id()).volumeAt(request.publishedDevice());
+    if (current.isPresent()) {
+      LOG.info("replacing the volume {} at {}", current.get(), request.publishedDevice());
+      steps.detach(current.get(), instance.id(), request.publishedDevice());
+      steps.deleteVolume(current.get());
+    }
+    Integer size = working.sizeGiB();
+    Volume blank =
+        steps.createVolume(
+            NewVolume.blankForRun(
+                    MaskSnapshotWorkflow.JOB,
+                    request.runId(),
+                    Tags.ROLE_PUBLISHED_VOLUME,
+                    instance,
+                    size, // the copy fits where the source fits; null only in a dry run
+                    "dbrestore-"
+                        + MaskSnapshotWorkflow.JOB
+                        + "-"
+                        + request.runId()
+                        + "-pub-"
+                        + context.clock().millis())
+                .withTag(Tags.LABEL, request.label())
+                .withEncryptionAndType(request.kmsKey(), request.volumeType(), null));
+    context.resource("published-volume", blank.id());
+    steps.attach(blank.id(), instance.id(), request.publishedDevice());
+    return blank;
+  }
+
+  private void discard(Volume v) {
+    Optional<Ec2Port.Attachment> a = v.attachment();
+    if (a.isPresent()) {
+      steps.detach(v.id(), a.get().instanceId(), a.get().device());
+    } else {
+      steps.awaitVolume(v.id(), "available"); // it may still be creating
+    }
+    steps.deleteVolume(v.id());
   }
 
   /** A working volume from the source, attached in place of the old one. */
   private Volume attached(Instance instance, Optional<Volume> working, Snapshot source) {
-    Optional<String> attached = instance.volumeAt(request.device());
+    Optional<String> attached = steps.instance(instance.id()).volumeAt(request.device());
     if (working.isPresent() && attached.equals(Optional.of(working.get().id()))) {
       LOG.info("working volume {} of this run is attached already", working.get().id());
       steps.attach(working.get().id(), instance.id(), request.device());
       return working.get();
     }
-    context.step("stop-instance");
-    steps.stop(instance.id());
     context.step("create-volume");
     Volume volume;
     if (working.isPresent()) {

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps 4 and 5 of the production flow: mongod shut down and the masking instance stopped; the
- * masked volume snapshotted with its manifest and description, the snapshot shared with the
- * development accounts; then the working volumes and the masked snapshots beyond retention deleted.
+ * Steps 4 and 5 of the production flow: both mongods shut down and the masking instance stopped;
+ * the published volume (never the working one) snapshotted with its manifest and description, the
+ * snapshot shared with the development accounts; then this run's working and published volumes,
+ * older runs' leftovers of both, and the masked snapshots beyond retention deleted.
  */
 final class PublishSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(PublishSnapshot.class);
@@ -28,14 +29,18 @@ final class PublishSnapshot {
    * What publishing left behind.
    *
    * @param workingVolumeId this run's working volume (now deleted), if it was still there
+   * @param publishedVolumeId this run's published volume (now deleted), if it was still there
    * @param deletedSnapshots masked snapshots of this label deleted beyond retention
    */
-  record Published(String workingVolumeId, List<String> deletedSnapshots) {}
+  record Published(
+      String workingVolumeId, String publishedVolumeId, List<String> deletedSnapshots) {}
 
   private final JobContext context;
   private final Ec2Port ec2;
   private final Ec2Steps steps;
   private final MongodSteps mongod;
+  private final MongodSteps publishedMongod;
+  private final ProveBlank proof;
   private final MaskedSnapshots masked;
   private final Request request;
 
@@ -44,35 +49,53 @@ final class PublishSnapshot {
       Ec2Port ec2,
       Ec2Steps steps,
       MongodSteps mongod,
+      MongodSteps publishedMongod,
+      ProveBlank proof,
       MaskedSnapshots masked,
       Request request) {
     this.context = context;
     this.ec2 = ec2;
     this.steps = steps;
     this.mongod = mongod;
+    this.publishedMongod = publishedMongod;
+    this.proof = proof;
     this.masked = masked;
     this.request = request;
   }
 
   /**
-   * Flushes and shuts mongod down, then stops the instance, so that the volume is consistent.
+   * Flushes and shuts both mongods down, then stops the instance, so that the volumes are
+   * consistent. The published mongod was flushed before its users were dropped, so it refuses the
+   * shutdown now; that refusal is logged: stopping the instance shuts it down cleanly.
    *
-   * @param resumed a re-run adopted a copy an earlier attempt masked: mongod may have been stopped
-   *     with the instance already, so it is shut down only if the instance runs, and a refusal is
-   *     only logged (stopping the instance shuts mongod down cleanly too)
+   * @param resumed a re-run adopted a copy an earlier attempt masked: the mongods may have been
+   *     stopped with the instance already, so they are shut down only if the instance runs, and a
+   *     refusal is only logged (stopping the instance shuts mongod down cleanly too)
    */
   void stop(String instanceId, boolean resumed) {
     context.step("stop-instance");
     if (!resumed) {
       mongod.flushAndShutdown();
-    } else if (!steps.instance(instanceId).state().equals("stopped")) {
-      steps.quietly("flush and shut down mongod", mongod::flushAndShutdown);
+    }
+    if (!resumed || !steps.instance(instanceId).state().equals("stopped")) {
+      if (resumed) {
+        steps.quietly("flush and shut down the working volume's mongod", mongod::flushAndShutdown);
+      }
+      steps.quietly(
+          "shut down the published volume's mongod (its users are gone, so a refusal is expected;"
+              + " the instance stop shuts it down cleanly)",
+          publishedMongod::flushAndShutdown);
     }
     steps.stop(instanceId);
   }
 
-  /** Starts the snapshot of the masked volume, tagged with the manifest and described for dev. */
+  /**
+   * Proves again what EBS says of the published volume, then starts its snapshot, tagged with the
+   * manifest and described for development.
+   */
   Snapshot snapshot(MaskedCopy copy) {
+    context.step("prove-blank");
+    proof.volume(copy.volumeId());
     context.step("snapshot");
     Map<String, String> tags =
         Tags.createdBy(MaskSnapshotWorkflow.JOB, request.runId(), Tags.ROLE_MASKED_SNAPSHOT);
@@ -100,8 +123,9 @@ final class PublishSnapshot {
     context.step("share");
     share(snapshotId);
     context.step("cleanup");
-    String workingId = cleanUpWorkingVolumes();
-    return new Published(workingId, retention(snapshotId));
+    String workingId = cleanUpVolumes(Tags.ROLE_WORKING_VOLUME);
+    String publishedId = cleanUpVolumes(Tags.ROLE_PUBLISHED_VOLUME);
+    return new Published(workingId, publishedId, retention(snapshotId));
   }
 
   private void share(String snapshotId) {
@@ -116,11 +140,13 @@ final class PublishSnapshot {
     }
   }
 
-  /** Deletes this run's working volume and the unattached ones older runs left behind. */
-  private String cleanUpWorkingVolumes() {
+  /**
+   * Deletes this run's volume of {@code role} (working or published: the snapshot has completed)
+   * and the unattached ones older runs left behind.
+   */
+  private String cleanUpVolumes(String role) {
     String thisRun = null;
-    for (Volume v :
-        ec2.findVolumes(Tags.ofJob(MaskSnapshotWorkflow.JOB, Tags.ROLE_WORKING_VOLUME))) {
+    for (Volume v : ec2.findVolumes(Tags.ofJob(MaskSnapshotWorkflow.JOB, role))) {
       if (!request.instanceId().equals(v.tags().get(Tags.INSTANCE))
           || v.state().equals("deleting")) {
         continue;
@@ -135,8 +161,7 @@ final class PublishSnapshot {
         }
         steps.deleteVolume(v.id());
       } else if (v.state().equals("available")) {
-        LOG.info(
-            "deleting working volume {} left behind by run {}", v.id(), v.tags().get(Tags.RUN_ID));
+        LOG.info("deleting {} {} left behind by run {}", role, v.id(), v.tags().get(Tags.RUN_ID));
         steps.deleteVolume(v.id());
       }
     }

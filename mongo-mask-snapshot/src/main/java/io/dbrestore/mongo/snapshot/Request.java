@@ -10,7 +10,7 @@ import java.util.List;
  * @param sourceTag {@code Key=Value} of the source snapshots, when not by volume
  * @param instanceId the masking instance
  * @param device the device of the data volume on the instance
- * @param kmsKey the key the working volume, and so the masked snapshot, is encrypted with
+ * @param kmsKey the key the volumes, and so the masked snapshot, are encrypted with
  * @param volumeType the EBS type of the working volume
  * @param initializationRate provisioned initialization rate of the working volume, or null
  * @param shareWith the development accounts the masked snapshot is shared with
@@ -18,6 +18,9 @@ import java.util.List;
  * @param label names this kind of masked snapshot in its description, for the restore to find
  * @param minCountRatio the sanity check's threshold against the previous masked snapshot
  * @param rulesSha256 the masking rules' digest, tagged on what was masked with them
+ * @param publishedDevice the device of the blank volume the copy is masked into (the one published)
+ * @param databases the databases the rules declare: the only ones the published copy may hold
+ *     beside admin, config and local
  */
 public record Request(
     String runId,
@@ -32,4 +35,6 @@ public record Request(
     int retention,
     String label,
     double minCountRatio,
-    String rulesSha256) {}
+    String rulesSha256,
+    String publishedDevice,
+    List<String> databases) {}

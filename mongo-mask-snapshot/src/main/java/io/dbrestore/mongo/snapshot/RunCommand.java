@@ -6,9 +6,10 @@ import io.dbrestore.masking.cli.MaskingOptions;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.mongo.MongoMasking;
+import io.dbrestore.masking.mongo.MongoCopy;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.MongodSteps;
+import io.dbrestore.mongo.ec2.PublishedMongodOptions;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
@@ -26,18 +27,23 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     description = {
-      "Make today's masked snapshot on the masking instance: a volume from the newest snapshot of"
-          + " the production data volume, attached in place of the previous one; mongod started,"
-          + " the copy checked against the previous masked snapshot's manifest (exit 3 if it does"
-          + " not look whole), masked and verified (exit 5); mongod shut down, the instance"
-          + " stopped, the volume snapshotted with its manifest, shared, and the working volume"
-          + " and old masked snapshots deleted.",
+      "Make today's masked snapshot on the masking instance: a working volume from the newest"
+          + " snapshot of the production data volume at --device and a new blank volume at"
+          + " --published-device; the instance started, both mongods awaited; the copy checked"
+          + " against the previous masked snapshot's manifest (exit 3 if it does not look whole),"
+          + " then copied masked into the blank volume's mongod and verified there (exit 5), the"
+          + " working volume only read; the published copy's users and roles dropped and the"
+          + " copy proved to hold nothing else (exit 3); mongods shut down, the instance stopped,"
+          + " the PUBLISHED volume snapshotted with its manifest, shared, and both volumes and old"
+          + " masked snapshots deleted.",
       "A re-run with the same --run-id adopts what the first attempt made. See docs/mongo-ec2.md."
     })
 public final class RunCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin InstanceOptions instance;
+
+  @Mixin PublishedMongodOptions published;
 
   @Mixin MaskingOptions masking;
 
@@ -60,7 +66,7 @@ public final class RunCommand extends JobCommand {
       paramLabel = "<arn>",
       required = true,
       description =
-          "The customer-managed KMS key the working volume (and so the masked snapshot) is"
+          "The customer-managed KMS key (its ARN) the volumes (and so the masked snapshot) are"
               + " encrypted with; the development accounts need a grant on it.")
   String kmsKey;
 
@@ -94,9 +100,11 @@ public final class RunCommand extends JobCommand {
   @Override
   protected Object execute(JobContext context) {
     instance.validate();
+    published.validate(instance.device);
     validate();
     MaskingPlan plan = masking.plan(context);
     MongodSteps mongod = instance.mongod(context);
+    MongodSteps publishedMongod = published.mongod(context);
     Request request =
         new Request(
             instance.runId(context),
@@ -111,12 +119,15 @@ public final class RunCommand extends JobCommand {
             publish.retention,
             label,
             minCountRatio,
-            plan.rules().sha256());
+            plan.rules().sha256(),
+            published.publishedDevice,
+            List.copyOf(plan.databases().keySet()));
     return new MaskSnapshotWorkflow(
             context,
             instance.ec2(context, MaskSnapshotWorkflow.JOB),
             context.guardForPort(),
             mongod,
+            publishedMongod,
             masker(plan),
             Timeouts.DEFAULT,
             request)
@@ -149,10 +160,12 @@ public final class RunCommand extends JobCommand {
     }
   }
 
-  private MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
-    return (context, mongod) -> {
-      try (MongoClient client = mongod.connect()) {
-        MaskingResult result = new MongoMasking(client, plan, chunks.engine(masking, LOG)).run();
+  /** Masks with {@link MongoCopy}: the source only read, the destination written. */
+  MaskSnapshotWorkflow.Masker masker(MaskingPlan plan) {
+    return (context, source, destination) -> {
+      try (MongoClient from = source.connect();
+          MongoClient to = destination.connect()) {
+        MaskingResult result = new MongoCopy(from, to, plan, chunks.engine(masking, LOG)).run();
         masking.finish(context, plan, result, null, "documents", "collections");
         return result;
       } catch (MaskingException e) {

@@ -9,13 +9,19 @@ import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingRecord;
+import io.dbrestore.masking.engine.MaskingResult;
+import io.dbrestore.masking.mongo.MongoCopy;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.mongo.ec2.DryRunMongod;
+import io.dbrestore.mongo.ec2.Ec2Port;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.Mongod;
 import io.dbrestore.mongo.ec2.Timeouts;
 import io.dbrestore.mongo.ec2.testing.FakeEc2;
+import io.dbrestore.mongo.ec2.testing.ForwardingEc2;
 import io.dbrestore.mongo.ec2.testing.MongoHost;
+import io.dbrestore.mongo.ec2.testing.UsersOverlay;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
@@ -35,6 +41,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +57,8 @@ class MaskSnapshotWorkflowTest {
   static final String DEV = "222222222222";
   static final String INSTANCE = "i-0aaaaaaaaaaaaaaaa";
   static final String DEVICE = "/dev/sdf";
+  static final String PUBLISHED_DEVICE = "/dev/sdg";
+  static final String COPY_USER = "admin.dbrestore-copy";
   static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/masking";
   static final String KEY = "workflow-test-key-0123456789abcdefghijklmn";
   static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(40, 80, 10, 10, 10);
@@ -58,10 +67,13 @@ class MaskSnapshotWorkflowTest {
 
   static InProcessMongo server;
   static MongoClient client;
+  static InProcessMongo publishedServer;
+  static MongoClient publishedClient;
   static FakeEc2.Data production;
   static MaskingPlan plan;
 
   FakeEc2 ec2;
+  UsersOverlay publishedMongod;
   String sourceVolume;
   String sourceSnapshot;
 
@@ -69,6 +81,8 @@ class MaskSnapshotWorkflowTest {
   static void data() {
     server = InProcessMongo.start();
     client = MongoClients.create(server.uri());
+    publishedServer = InProcessMongo.start();
+    publishedClient = MongoClients.create(publishedServer.uri());
     SyntheticShop.generateAll(client, SIZES, 3, v -> {});
     production = MongoHost.of(client);
     plan = MaskingInputs.plan(Path.of("..", "examples", "rules.yaml"), MaskingKey.of(KEY));
@@ -78,12 +92,45 @@ class MaskSnapshotWorkflowTest {
   static void stop() {
     client.close();
     server.close();
+    publishedClient.close();
+    publishedServer.close();
+  }
+
+  /**
+   * The published volume's mongod as the instance's boot script leaves it: a blank data directory
+   * gets the temporary copy user (users live on the volume: a volume with data keeps its own).
+   */
+  FakeEc2.Host publishedHost() {
+    MongoHost data = new MongoHost(publishedClient);
+    return new FakeEc2.Host() {
+      @Override
+      public void load(FakeEc2.Data d) {
+        data.load(d);
+        if (d.collections().isEmpty()) {
+          publishedClient.getDatabase("local").drop();
+          publishedMongod.addUser(COPY_USER);
+        }
+      }
+
+      @Override
+      public FakeEc2.Data save() {
+        return data.save();
+      }
+    };
+  }
+
+  FakeEc2 fakeEc2() {
+    publishedMongod = new UsersOverlay(Mongod.of(publishedServer.uri()), COPY_USER);
+    return new FakeEc2(ACCOUNT)
+        .host(new MongoHost(client), DEVICE)
+        .host(publishedHost(), PUBLISHED_DEVICE);
   }
 
   @BeforeEach
   void world() {
     new MongoHost(client).load(FakeEc2.Data.EMPTY);
-    ec2 = new FakeEc2(ACCOUNT).host(new MongoHost(client), DEVICE);
+    new MongoHost(publishedClient).load(FakeEc2.Data.EMPTY);
+    ec2 = fakeEc2();
     ec2.addInstance(INSTANCE, "eu-west-1a", "stopped", Map.of(Tags.MANAGED, "true"));
     sourceVolume =
         ec2.addVolume("eu-west-1b", Map.of("Name", "prod-mongo"), production, null, null);
@@ -118,7 +165,9 @@ class MaskSnapshotWorkflowTest {
         2,
         "main",
         0.5,
-        plan.rules().sha256());
+        plan.rules().sha256(),
+        PUBLISHED_DEVICE,
+        List.copyOf(plan.databases().keySet()));
   }
 
   Request request() {
@@ -136,17 +185,38 @@ class MaskSnapshotWorkflowTest {
         s.retention(),
         s.label(),
         s.minCountRatio(),
-        s.rulesSha256());
+        s.rulesSha256(),
+        s.publishedDevice(),
+        s.databases());
   }
 
+  /**
+   * The test's stand-in for MongoCopy: the declared databases copied raw from the source into the
+   * destination, then masked in place there by the engine. The source is only read.
+   */
   static MaskSnapshotWorkflow.Masker masker() {
-    return (context, mongod) -> {
-      try (MongoClient c = mongod.connect()) {
-        return new MongoMasking(c, plan, MongoMasking.defaultOptions().withParallelism(2)).run();
+    return (context, source, destination) -> {
+      try (MongoClient from = source.connect();
+          MongoClient to = destination.connect()) {
+        copyDeclared(from, to);
+        return new MongoMasking(to, plan, MongoMasking.defaultOptions().withParallelism(2)).run();
       } catch (MaskingException e) {
         throw MaskingInputs.toJobException(e);
       }
     };
+  }
+
+  static void copyDeclared(MongoClient from, MongoClient to) {
+    for (String db : plan.databases().keySet()) {
+      to.getDatabase(db).drop();
+      for (String c : from.getDatabase(db).listCollectionNames().into(new ArrayList<>())) {
+        List<Document> docs = from.getDatabase(db).getCollection(c).find().into(new ArrayList<>());
+        to.getDatabase(db).createCollection(c);
+        if (!docs.isEmpty()) {
+          to.getDatabase(db).getCollection(c).insertMany(docs);
+        }
+      }
+    }
   }
 
   MaskSnapshotWorkflow.Result run(JobContext context) {
@@ -154,12 +224,20 @@ class MaskSnapshotWorkflowTest {
   }
 
   MaskSnapshotWorkflow.Result run(JobContext context, Request request) {
+    return run(context, request, masker());
+  }
+
+  MaskSnapshotWorkflow.Result run(
+      JobContext context, Request request, MaskSnapshotWorkflow.Masker masker) {
     return new MaskSnapshotWorkflow(
             context,
             InstanceOptions.ec2(context, ec2),
             context.guardForPort(),
             InstanceOptions.mongod(context, Mongod.of(server.uri())),
-            masker(),
+            context.dryRun()
+                ? new DryRunMongod("127.0.0.1:" + publishedServer.port(), context.out())
+                : publishedMongod,
+            masker,
             FAST,
             request)
         .run();
@@ -181,7 +259,15 @@ class MaskSnapshotWorkflowTest {
     assertThat(manifest.counts()).isEqualTo(result.manifest());
     assertThat(manifest.counts()).containsEntry("shop.customers", (long) SIZES.customers());
     assertThat(ec2.shares(result.snapshotId())).containsExactly(DEV);
-    assertThat(ec2.volumeIds()).as("working volume deleted").containsExactly(sourceVolume);
+    assertThat(ec2.volumeIds())
+        .as("working and published volumes deleted")
+        .containsExactly(sourceVolume);
+    String published = ec2.snapshotVolume(result.snapshotId());
+    assertThat(ec2.createdVolumes().get(published).snapshotId())
+        .as("the snapshot is of a volume created blank")
+        .isNull();
+    assertThat(ec2.createdVolumes().get(published).tags())
+        .containsEntry(Tags.ROLE, Tags.ROLE_PUBLISHED_VOLUME);
     assertThat(ec2.instanceState(INSTANCE)).isEqualTo("stopped");
     long ofThisRun =
         ec2.snapshotIds().stream()
@@ -217,6 +303,8 @@ class MaskSnapshotWorkflowTest {
         .containsExactly(
             "CreateVolume",
             "AttachVolume",
+            "CreateVolume",
+            "AttachVolume",
             "StartInstances",
             "CreateTags",
             "CreateTags",
@@ -224,7 +312,27 @@ class MaskSnapshotWorkflowTest {
             "CreateSnapshot",
             "ModifySnapshotAttribute",
             "DetachVolume",
+            "DeleteVolume",
+            "DetachVolume",
             "DeleteVolume");
+    assertThat(publishedMongod.drops()).containsExactly(withAdmin(plan.databases().keySet()));
+  }
+
+  @Test
+  void publishedSnapshot_isOfABlankVolumeNeverTheWorkingOne() {
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    List<String> snapshotted =
+        ec2.mutatingCalls().stream()
+            .filter(c -> c.action().equals("CreateSnapshot"))
+            .map(FakeEc2.Call::target)
+            .toList();
+    assertThat(snapshotted).hasSize(1);
+    Ec2Port.NewVolume made = ec2.createdVolumes().get(snapshotted.get(0));
+    assertThat(made.snapshotId()).as("the published volume was created blank").isNull();
+    assertThat(made.kmsKeyId()).isEqualTo(KMS);
+    assertThat(made.tags()).containsEntry(Tags.ROLE, Tags.ROLE_PUBLISHED_VOLUME);
+    assertThat(ec2.snapshotVolume(result.snapshotId())).isEqualTo(snapshotted.get(0));
   }
 
   @Test
@@ -239,7 +347,309 @@ class MaskSnapshotWorkflowTest {
 
     run(context().build());
 
-    assertThat(created).hasSize(1);
+    assertThat(created).hasSize(2);
+    List<Ec2Port.NewVolume> requests = ec2.createVolumeRequests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).snapshotId()).isEqualTo(sourceSnapshot);
+    assertThat(requests)
+        .allSatisfy(
+            r -> {
+              assertThat(r.kmsKeyId()).isEqualTo(KMS);
+              assertThat(r.availabilityZone()).isEqualTo("eu-west-1a");
+            });
+    assertThat(requests.get(0).initializationRate()).isEqualTo(200);
+    assertThat(requests.get(1).snapshotId()).as("published volume created blank").isNull();
+    assertThat(requests.get(1).sizeGiB()).isEqualTo(100);
+    assertThat(requests.get(1).tags())
+        .containsEntry(Tags.ROLE, Tags.ROLE_PUBLISHED_VOLUME)
+        .containsEntry(Tags.RUN_ID, "run-1")
+        .containsEntry(Tags.INSTANCE, INSTANCE);
+  }
+
+  static List<String> withAdmin(java.util.Collection<String> databases) {
+    List<String> all = new ArrayList<>();
+    all.add("admin");
+    all.addAll(databases);
+    return all;
+  }
+
+  /** SHA-256 over the documents of a volume's data, in order. */
+  static String hash(FakeEc2.Data data) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      new java.util.TreeMap<>(data.collections())
+          .forEach(
+              (name, docs) -> {
+                md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                docs.forEach(
+                    d -> md.update(d.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              });
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void workingVolume_isNeverWritten() {
+    String before = hash(production);
+    List<String> deletedWorking = new ArrayList<>();
+    ec2.onCall(
+        c -> {
+          if (c.action().equals("DeleteVolume")
+              && Tags.ROLE_WORKING_VOLUME.equals(ec2.volumeTags(c.target()).get(Tags.ROLE))) {
+            deletedWorking.add(hash(ec2.volumeData(c.target())));
+          }
+        });
+
+    run(context().build());
+
+    assertThat(deletedWorking).containsExactly(before);
+    assertThat(hash(MongoHost.of(client)))
+        .as("the source mongod after the run")
+        .isIn(before, hash(FakeEc2.Data.EMPTY));
+  }
+
+  @Test
+  void publishedCopy_carriesNoUsersAndOnlyTheDeclaredDatabases() {
+    // The users the published mongod holds when the instance stops go into the volume.
+    List<java.util.Set<String>> usersAtStop = new ArrayList<>();
+    ec2.onCall(
+        c -> {
+          if (c.action().equals("StopInstances")) {
+            usersAtStop.add(publishedMongod.users());
+          }
+        });
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertThat(usersAtStop).containsExactly(java.util.Set.of());
+    assertThat(publishedMongod.shutdowns()).as("refused once its users were gone").isZero();
+    assertThat(ec2.snapshotData(result.snapshotId()).collections().keySet())
+        .allSatisfy(c -> assertThat(plan.databases()).containsKey(c.substring(0, c.indexOf('.'))));
+  }
+
+  @Test
+  void proof_refusesAPublishedVolumeMadeFromASnapshot() {
+    // A port that "forgets" to create the published volume blank: EBS then reports a snapshot id.
+    Ec2Port port =
+        new ForwardingEc2(ec2) {
+          @Override
+          public Ec2Port.Volume createVolume(Ec2Port.NewVolume spec) {
+            if (spec.snapshotId() == null) {
+              spec =
+                  new Ec2Port.NewVolume(
+                      sourceSnapshot,
+                      spec.availabilityZone(),
+                      spec.kmsKeyId(),
+                      spec.volumeType(),
+                      spec.initializationRate(),
+                      spec.tags(),
+                      spec.clientToken(),
+                      null);
+            }
+            return super.createVolume(spec);
+          }
+        };
+
+    assertThatThrownBy(() -> runOn(port, context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("created from snapshot " + sourceSnapshot);
+    assertNothingPublished();
+  }
+
+  @Test
+  void proof_refusesAPublishedVolumeEncryptedWithAnotherKey() {
+    Ec2Port port =
+        new ForwardingEc2(ec2) {
+          @Override
+          public Ec2Port.Volume createVolume(Ec2Port.NewVolume spec) {
+            return super.createVolume(
+                spec.withEncryptionAndType(
+                    "arn:aws:kms:eu-west-1:111111111111:key/other",
+                    spec.volumeType(),
+                    spec.initializationRate()));
+          }
+        };
+
+    assertThatThrownBy(() -> runOn(port, context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("not --kms-key " + KMS);
+    assertNothingPublished();
+  }
+
+  @Test
+  void proof_refusesAnUndeclaredDatabaseInThePublishedCopy() {
+    MaskSnapshotWorkflow.Masker leaky =
+        (context, source, destination) -> {
+          MaskingResult r = masker().mask(context, source, destination);
+          try (MongoClient to = destination.connect()) {
+            to.getDatabase("stray").getCollection("secrets").insertOne(new Document("a", 1));
+          }
+          return r;
+        };
+
+    assertThatThrownBy(() -> run(context().build(), request(), leaky))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("it holds database stray");
+    assertNothingPublished();
+  }
+
+  @Test
+  void proof_refusesAUserLeftInThePublishedCopy() {
+    publishedMongod.dropIgnoresAdmin();
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("users are left: [" + COPY_USER + "]");
+    assertNothingPublished();
+  }
+
+  @Test
+  void proof_refusesAnOplogInThePublishedCopy() {
+    MaskSnapshotWorkflow.Masker withOplog =
+        (context, source, destination) -> {
+          MaskingResult r = masker().mask(context, source, destination);
+          try (MongoClient to = destination.connect()) {
+            to.getDatabase("local").getCollection("oplog.rs").insertOne(new Document("op", "i"));
+          }
+          return r;
+        };
+
+    assertThatThrownBy(() -> run(context().build(), request(), withOplog))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("local holds oplog.rs");
+    assertNothingPublished();
+  }
+
+  private void assertNothingPublished() {
+    assertThat(ec2.mutatingCalls().stream().map(FakeEc2.Call::action))
+        .doesNotContain("CreateSnapshot", "ModifySnapshotAttribute");
+  }
+
+  MaskSnapshotWorkflow.Result runOn(Ec2Port port, JobContext context) {
+    return new MaskSnapshotWorkflow(
+            context,
+            port,
+            context.guardForPort(),
+            Mongod.of(server.uri()),
+            publishedMongod,
+            masker(),
+            FAST,
+            request())
+        .run();
+  }
+
+  /** Whether masking-core's MongoCopy is built yet (it threw UnsupportedOperationException). */
+  static boolean mongoCopyIsBuilt() {
+    try (MongoClient a = MongoClients.create(server.uri());
+        MongoClient b = MongoClients.create(publishedServer.uri())) {
+      new MongoCopy(a, b, plan, MongoMasking.defaultOptions()).verifyOnly();
+      return true;
+    } catch (UnsupportedOperationException e) {
+      return false;
+    } catch (RuntimeException e) {
+      return true; // built: it refused an empty destination, which is its business
+    }
+  }
+
+  /**
+   * RunCommand's own masker (MongoCopy) end to end through the workflow. Skipped while MongoCopy is
+   * not built; it runs as soon as it is.
+   */
+  @Test
+  void runCommandsMongoCopy_publishesAMaskedBlankCopy() {
+    Assumptions.assumeTrue(
+        mongoCopyIsBuilt(), "MongoCopy throws UnsupportedOperationException: not built yet");
+    new MongoHost(publishedClient).load(FakeEc2.Data.EMPTY);
+    RunCommand command =
+        picocli.CommandLine.populateCommand(
+            new RunCommand(),
+            "--instance",
+            INSTANCE,
+            "--kms-key",
+            KMS,
+            "--mongo-uri",
+            server.uri(),
+            "--published-uri",
+            publishedServer.uri(),
+            "--source-volume",
+            sourceVolume,
+            "--rules",
+            Path.of("..", "examples", "rules.yaml").toString());
+
+    MaskSnapshotWorkflow.Result result = run(context().build(), request(), command.masker(plan));
+
+    assertConverged(result);
+    assertThat(result.masking()).containsEntry("verified", true);
+  }
+
+  @Test
+  void reRunAfterACrashMidCopy_makesANewBlankVolumeAndPublishesAWholeCopy() {
+    MaskSnapshotWorkflow.Masker crashing =
+        (context, source, destination) -> {
+          try (MongoClient from = source.connect();
+              MongoClient to = destination.connect()) {
+            // Half of one collection, then the process dies.
+            List<Document> half =
+                from.getDatabase("shop")
+                    .getCollection("customers")
+                    .find()
+                    .limit(SIZES.customers() / 2)
+                    .into(new ArrayList<>());
+            to.getDatabase("shop").getCollection("customers").insertMany(half);
+          }
+          throw new FakeEc2.Crash("killed mid-copy");
+        };
+    assertThatThrownBy(() -> run(context().build(), request(), crashing))
+        .isInstanceOf(FakeEc2.Crash.class);
+    String firstPublished =
+        ec2.createdVolumes().entrySet().stream()
+            .filter(e -> e.getValue().snapshotId() == null)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow();
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+    assertThat(ec2.snapshotVolume(result.snapshotId())).isNotEqualTo(firstPublished);
+    assertThat(ec2.volumeIds()).doesNotContain(firstPublished);
+    assertThat(ec2.createdVolumes().get(ec2.snapshotVolume(result.snapshotId())).snapshotId())
+        .isNull();
+  }
+
+  @Test
+  void reRunAfterTheCopyWasProved_adoptsThePublishedVolumeWithoutCopyingAgain() {
+    boolean[] armed = {true};
+    ec2.onCall(
+        c -> {
+          if (armed[0]
+              && c.action().equals("StopInstances")
+              && ec2.mutatingCalls().stream().anyMatch(m -> m.action().equals("StartInstances"))) {
+            armed[0] = false;
+            throw new FakeEc2.Crash("killed before the stop");
+          }
+        });
+    assertThatThrownBy(() -> run(context().build())).isInstanceOf(FakeEc2.Crash.class);
+    int[] masked = {0};
+
+    MaskSnapshotWorkflow.Result result =
+        run(
+            context().build(),
+            request(),
+            (context, source, destination) -> {
+              masked[0]++;
+              return masker().mask(context, source, destination);
+            });
+
+    assertThat(masked[0]).as("not copied again").isZero();
+    assertConverged(result);
   }
 
   @Test
@@ -269,7 +679,9 @@ class MaskSnapshotWorkflowTest {
         s.retention(),
         s.label(),
         s.minCountRatio(),
-        s.rulesSha256());
+        s.rulesSha256(),
+        s.publishedDevice(),
+        s.databases());
   }
 
   @Test
@@ -289,6 +701,38 @@ class MaskSnapshotWorkflowTest {
   }
 
   @Test
+  void olderRunsPublishedVolumes_attachedOrLeftBehind_areDeleted() {
+    String attached =
+        ec2.addVolume(
+            "eu-west-1a",
+            Tags.ofRun("mongo-mask-snapshot", "run-0", Tags.ROLE_PUBLISHED_VOLUME),
+            FakeEc2.Data.EMPTY,
+            INSTANCE,
+            PUBLISHED_DEVICE);
+    Map<String, String> leftTags =
+        new java.util.HashMap<>(
+            Tags.ofRun("mongo-mask-snapshot", "run-00", Tags.ROLE_PUBLISHED_VOLUME));
+    leftTags.put(Tags.INSTANCE, INSTANCE);
+    String left = ec2.addVolume("eu-west-1a", leftTags, FakeEc2.Data.EMPTY, null, null);
+
+    MaskSnapshotWorkflow.Result result = run(context().build());
+
+    assertConverged(result);
+    assertThat(ec2.volumeIds()).doesNotContain(attached, left);
+  }
+
+  @Test
+  void unmanagedVolumeAtThePublishedDevice_refusesWithZeroMutatingCalls() {
+    ec2.addVolume("eu-west-1a", Map.of(), FakeEc2.Data.EMPTY, INSTANCE, PUBLISHED_DEVICE);
+
+    assertThatThrownBy(() -> run(context().build()))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("dbrestore:managed=true");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
   void unmanagedVolumeAttached_refusesWithZeroMutatingCalls() {
     ec2.addVolume("eu-west-1a", Map.of(), FakeEc2.Data.EMPTY, INSTANCE, DEVICE);
 
@@ -301,7 +745,7 @@ class MaskSnapshotWorkflowTest {
 
   @Test
   void unmanagedInstance_refusesWithZeroMutatingCalls() {
-    ec2 = new FakeEc2(ACCOUNT).host(new MongoHost(client), DEVICE);
+    ec2 = fakeEc2();
     ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of());
     sourceVolume = ec2.addVolume("eu-west-1b", Map.of(), production, null, null);
     ec2.addSnapshot(sourceVolume, ACCOUNT, Instant.now(), "backup", Map.of(), production);
@@ -348,7 +792,9 @@ class MaskSnapshotWorkflowTest {
                         2,
                         "main",
                         0.5,
-                        plan.rules().sha256())))
+                        plan.rules().sha256(),
+                        PUBLISHED_DEVICE,
+                        List.copyOf(plan.databases().keySet()))))
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
         .hasMessageContaining("no completed snapshot of volume vol-0000000000000000f");
@@ -382,7 +828,9 @@ class MaskSnapshotWorkflowTest {
                 2,
                 "main",
                 0.5,
-                s.rulesSha256()));
+                s.rulesSha256(),
+                s.publishedDevice(),
+                s.databases()));
 
     assertThat(result.sourceSnapshotId()).isEqualTo(tagged);
   }
@@ -439,6 +887,9 @@ class MaskSnapshotWorkflowTest {
     String volume = "vol-0dd00000000000001";
     // Mongod is not reached, so the manifest is the empty one ({}): a placeholder.
     String placeholderSha256 = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    String published = "vol-0dd00000000000002";
+    String pub = "127.0.0.1:" + publishedServer.port();
+    String databases = plan.databases().keySet().toString();
     assertThat(context.printed().lines())
         .containsExactly(
             "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
@@ -452,29 +903,53 @@ class MaskSnapshotWorkflowTest {
                 + INSTANCE
                 + " at "
                 + DEVICE,
+            "[dry-run] would call ec2:CreateVolume to create a gp3 blank volume in eu-west-1a,"
+                + " encrypted with "
+                + KMS,
+            "[dry-run] would call ec2:AttachVolume to attach ec2 volume "
+                + published
+                + " to "
+                + INSTANCE
+                + " at "
+                + PUBLISHED_DEVICE,
             "[dry-run] would call ec2:StartInstances to start ec2 instance " + INSTANCE,
             "[dry-run] would wait for mongod at " + mongod + " to accept connections",
+            "[dry-run] would wait for mongod at " + pub + " to accept connections",
             "[dry-run] would check that the copy is not empty (no earlier masked snapshot to"
                 + " compare with)",
             "[dry-run] would call ec2:CreateTags to tag "
                 + volume
                 + " with {dbrestore:sanity-checked=true}",
-            "[dry-run] would mask the copy with rules "
+            "[dry-run] would copy the declared databases "
+                + databases
+                + " from the working volume's mongod into the published volume's, masked with"
+                + " rules "
                 + rules.substring(0, 12)
-                + " and verify it (only then is its manifest known: the counts below are"
+                + ", and verify it (only then is its manifest known: the counts below are"
                 + " placeholders)",
+            "[dry-run] would flush mongod at "
+                + pub
+                + " to disk and drop every user and role of admin, "
+                + String.join(", ", plan.databases().keySet()),
+            "[dry-run] would prove that the published copy holds only "
+                + databases
+                + " beside admin, config and local, that local holds only startup_log, and that"
+                + " no user or role is left",
             "[dry-run] would call ec2:CreateTags to tag "
-                + volume
+                + published
                 + " with {dbrestore:manifest-parts=1, dbrestore:manifest-sha256="
                 + placeholderSha256
                 + ", dbrestore:manifest-1=eNqrrgUAAXUA+Q==, dbrestore:masked=true,"
                 + " dbrestore:rules-sha256="
                 + rules
+                + ", dbrestore:source-snapshot="
+                + sourceSnapshot
                 + "}",
             "[dry-run] would flush mongod at " + mongod + " to disk and shut it down",
+            "[dry-run] would flush mongod at " + pub + " to disk and shut it down",
             "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
             "[dry-run] would call ec2:CreateSnapshot to snapshot ec2 volume "
-                + volume
+                + published
                 + ", described as 'dbrestore masked mongodb main; run run-1; source "
                 + sourceSnapshot
                 + "; 0 documents in 0 collections; manifest sha256 "
@@ -482,20 +957,27 @@ class MaskSnapshotWorkflowTest {
                 + "'",
             "[dry-run] would call ec2:ModifySnapshotAttribute to share the snapshot with ["
                 + DEV
-                + "] (snap-0dd00000000000002)",
+                + "] (snap-0dd00000000000003)",
             "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
                 + volume
                 + " from "
                 + INSTANCE
                 + " at "
                 + DEVICE,
-            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + volume);
+            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + volume,
+            "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
+                + published
+                + " from "
+                + INSTANCE
+                + " at "
+                + PUBLISHED_DEVICE,
+            "[dry-run] would call ec2:DeleteVolume to delete ec2 volume " + published);
   }
 
   /** How many mutating calls a clean run makes: the crash points. */
   static Stream<Object[]> crashPoints() {
     List<Object[]> points = new ArrayList<>();
-    for (int i = 1; i <= 10; i++) {
+    for (int i = 1; i <= 14; i++) {
       points.add(new Object[] {i, false});
       points.add(new Object[] {i, true});
     }
@@ -536,7 +1018,7 @@ class MaskSnapshotWorkflowTest {
       assertThat(e.exitCode()).isEqualTo(ExitCode.CANCELLED);
     }
     int mutatingAtCancel = ec2.mutatingCalls().size();
-    assertThat(mutatingAtCancel).isLessThanOrEqualTo(11);
+    assertThat(mutatingAtCancel).isLessThanOrEqualTo(16);
 
     MaskSnapshotWorkflow.Result result = run(context().build());
 

@@ -19,6 +19,8 @@ class RunCommandTest {
       "arn:aws:kms:eu-west-1:1:key/k",
       "--mongo-uri",
       "mongodb://h/",
+      "--published-uri",
+      "mongodb://h:27018/",
       "--rules",
       "../examples/rules.yaml"
     };
@@ -73,12 +75,45 @@ class RunCommandTest {
   }
 
   @Test
+  void noPublishedUri_exits2InOneLine() {
+    Run r =
+        Run.of(
+            MongoMaskSnapshot.entryPoint(),
+            Map.of("DBRESTORE_MASKING_KEY", KEY),
+            "run",
+            "--instance",
+            "i-0123456789abcdef0",
+            "--kms-key",
+            "arn:aws:kms:eu-west-1:1:key/k",
+            "--mongo-uri",
+            "mongodb://h/",
+            "--source-volume",
+            "vol-0123456789abcdef0",
+            "--rules",
+            "../examples/rules.yaml");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err())
+        .contains("give exactly one of --published-uri <uri> and --published-uri-secret <arn>");
+  }
+
+  @Test
+  void publishedDeviceSameAsDevice_exits2() {
+    Run r = run("--source-volume", "vol-0123456789abcdef0", "--published-device", "/dev/sdf");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--published-device must differ from --device");
+  }
+
+  @Test
   void help_namesTheContractOptions() {
     Run r = Run.of(MongoMaskSnapshot.entryPoint(), "run", "--help");
 
     assertThat(r.out())
         .contains("--source-volume", "--source-volume-tag", "--instance", "--device", "--kms-key")
         .contains("--volume-initialization-rate", "--mongo-uri", "--share-with", "--retention")
-        .contains("--rules", "--masking-key-secret", "--parallelism", "--run-id", "Exit codes:");
+        .contains("--rules", "--masking-key-secret", "--parallelism", "--run-id", "Exit codes:")
+        .contains("--published-device", "--published-uri", "--published-uri-secret", "/dev/sdg");
   }
 }

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * no {@code catch (RuntimeException)} sees) and every later call throws too until {@link
  * #revive()}.
  *
- * <p>Data: each volume and snapshot carries a {@link Data} value; when the instance starts, the
- * data of the volume at {@link #dataDevice} is loaded into {@link #host} (the mongod), and when it
- * stops, the host's data is saved back into that volume.
+ * <p>Data: each volume and snapshot carries a {@link Data} value; a blank volume (created with no
+ * snapshot) holds {@link Data#EMPTY}. Each {@link #host(Host, String) host} (a mongod) serves the
+ * volume at its device: when the instance starts, the data of the volume at that device is loaded
+ * into the host, and when it stops, the host's data is saved back into that volume.
  */
 public final class FakeEc2 implements Ec2Port {
   /** A simulated process death. */
@@ -87,13 +88,22 @@ public final class FakeEc2 implements Ec2Port {
     final String kmsKeyId;
     final Integer rate;
     final Instant created;
+    final Integer size;
     Data data;
     int remaining;
     String clientToken;
     boolean stuck;
 
-    Vol(String id, String az, String snapshotId, String kmsKeyId, Integer rate, Data data) {
+    Vol(
+        String id,
+        String az,
+        String snapshotId,
+        String kmsKeyId,
+        Integer rate,
+        Data data,
+        Integer size) {
       this.id = id;
+      this.size = size;
       this.az = az;
       this.snapshotId = snapshotId;
       this.kmsKeyId = kmsKeyId;
@@ -141,9 +151,19 @@ public final class FakeEc2 implements Ec2Port {
   private final List<Call> calls = new ArrayList<>();
   private int nextId = 1;
   private Instant clock = Instant.parse("2026-03-01T02:00:00Z");
-  private Host host;
-  private String hostVolume;
-  private String dataDevice = "/dev/sdf";
+
+  /** The mongods by the device of the volume each serves. */
+  private final Map<String, Host> hosts = new LinkedHashMap<>();
+
+  /** The volume each host was started from, by device. */
+  private final Map<String, String> hostVolumes = new LinkedHashMap<>();
+
+  /** Every CreateVolume call as it was asked, in order. */
+  private final List<NewVolume> created = new ArrayList<>();
+
+  /** The request that made each volume created through the port (kept after it is deleted). */
+  private final Map<String, NewVolume> madeBy = new LinkedHashMap<>();
+
   private int lag = 1;
   private int mutations;
   private int crashAt = -1;
@@ -157,9 +177,9 @@ public final class FakeEc2 implements Ec2Port {
 
   // ---- set-up ------------------------------------------------------------------------------
 
+  /** A mongod on the instance that serves the volume at {@code device} (several may be added). */
   public FakeEc2 host(Host value, String device) {
-    host = value;
-    dataDevice = device;
+    hosts.put(device, value);
     return this;
   }
 
@@ -190,12 +210,12 @@ public final class FakeEc2 implements Ec2Port {
   /** A volume that exists already, attached when {@code instanceId} is given. */
   public String addVolume(
       String az, Map<String, String> tags, Data data, String instanceId, String device) {
-    Vol v = new Vol("vol-" + hex(), az, null, null, null, data);
+    Vol v = new Vol("vol-" + hex(), az, null, null, null, data, 100);
     v.state = "available";
     v.tags.putAll(tags);
     volumes.put(v.id, v);
     if (instanceId != null && instances.get(instanceId).state.equals("running")) {
-      hostVolume = v.id;
+      hostVolumes.put(device, v.id);
     }
     if (instanceId != null) {
       v.state = "in-use";
@@ -299,6 +319,26 @@ public final class FakeEc2 implements Ec2Port {
     return volumes.get(volumeId).data;
   }
 
+  /** Every CreateVolume request as it was made (repeats included), in order. */
+  public List<NewVolume> createVolumeRequests() {
+    return List.copyOf(created);
+  }
+
+  /** The request that made each volume created through the port, deleted ones included. */
+  public Map<String, NewVolume> createdVolumes() {
+    return Map.copyOf(madeBy);
+  }
+
+  /** The snapshot a volume was created from, null for a blank one. */
+  public String volumeSnapshot(String volumeId) {
+    return volumes.get(volumeId).snapshotId;
+  }
+
+  /** The volume a snapshot was made of. */
+  public String snapshotVolume(String snapshotId) {
+    return snapshots.get(snapshotId).volumeId;
+  }
+
   /** Shares a snapshot (of another account) with an account. */
   public FakeEc2 share(String snapshotId, String withAccount) {
     snapshots.get(snapshotId).shared.add(withAccount);
@@ -383,20 +423,27 @@ public final class FakeEc2 implements Ec2Port {
     }
     i.state = i.target;
     i.target = null;
-    if (i.state.equals("stopped") && host != null) {
-      // What mongod wrote goes to the volume it was started from.
-      if (hostVolume != null && volumes.containsKey(hostVolume)) {
-        volumes.get(hostVolume).data = host.save();
-      }
-      hostVolume = null;
-      host.load(Data.EMPTY);
+    if (i.state.equals("stopped")) {
+      // What each mongod wrote goes to the volume it was started from.
+      hosts.forEach(
+          (device, host) -> {
+            String volume = hostVolumes.remove(device);
+            if (volume != null && volumes.containsKey(volume)) {
+              volumes.get(volume).data = host.save();
+            }
+            host.load(Data.EMPTY);
+          });
     }
     if (i.state.equals("running")) {
       i.statusRemaining = lag;
-      if (host != null) {
-        hostVolume = i.devices.get(dataDevice);
-        host.load(hostVolume == null ? Data.EMPTY : volumes.get(hostVolume).data);
-      }
+      hosts.forEach(
+          (device, host) -> {
+            String volume = i.devices.get(device);
+            if (volume != null) {
+              hostVolumes.put(device, volume);
+            }
+            host.load(volume == null ? Data.EMPTY : volumes.get(volume).data);
+          });
     }
   }
 
@@ -446,7 +493,8 @@ public final class FakeEc2 implements Ec2Port {
         Map.copyOf(v.tags),
         v.kmsKeyId,
         v.rate,
-        v.created);
+        v.created,
+        v.size);
   }
 
   private Snapshot view(Snap s) {
@@ -552,12 +600,34 @@ public final class FakeEc2 implements Ec2Port {
   public Volume createVolume(NewVolume spec) {
     return mutate(
         "CreateVolume",
-        spec.snapshotId(),
+        spec.snapshotId() == null ? "blank" : spec.snapshotId(),
         () -> {
+          created.add(spec);
           for (Vol v : volumes.values()) {
             if (spec.clientToken() != null && spec.clientToken().equals(v.clientToken)) {
               return view(v);
             }
+          }
+          if (spec.snapshotId() == null) {
+            if (spec.sizeGiB() == null) {
+              throw refused("MissingParameter", "a volume without a snapshot needs a size");
+            }
+            Vol v =
+                new Vol(
+                    "vol-" + hex(),
+                    spec.availabilityZone(),
+                    null,
+                    spec.kmsKeyId(),
+                    spec.initializationRate(),
+                    Data.EMPTY,
+                    spec.sizeGiB());
+            v.tags.putAll(spec.tags());
+            v.remaining = lag;
+            v.clientToken = spec.clientToken();
+            v.stuck = stuck;
+            volumes.put(v.id, v);
+            madeBy.put(v.id, spec);
+            return view(v);
           }
           Snap s = snapshots.get(spec.snapshotId());
           if (s == null || !s.state.equals("completed")) {
@@ -573,12 +643,14 @@ public final class FakeEc2 implements Ec2Port {
                   s.id,
                   spec.kmsKeyId(),
                   spec.initializationRate(),
-                  s.data);
+                  s.data,
+                  spec.sizeGiB() == null ? 100 : spec.sizeGiB());
           v.tags.putAll(spec.tags());
           v.remaining = lag;
           v.clientToken = spec.clientToken();
           v.stuck = stuck;
           volumes.put(v.id, v);
+          madeBy.put(v.id, spec);
           return view(v);
         });
   }
