@@ -244,24 +244,24 @@ variable "masked_snapshots" {
   }
 
   validation {
-    condition     = try(var.masked_snapshots.mongo, null) == null || can(regex("^/dev/(sd|xvd)[b-z]$", var.masked_snapshots.mongo.published_device))
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : can(regex("^/dev/(sd|xvd)[b-z]$", var.masked_snapshots.mongo.published_device))
     error_message = "masked_snapshots.mongo.published_device must be a data volume device name such as /dev/sdg."
   }
 
   validation {
     # The working copy sits at --device (/dev/sdf unless extra_args name another): the blank volume
     # must go elsewhere.
-    condition     = try(var.masked_snapshots.mongo, null) == null || try(var.masked_snapshots.mongo.published_device != try(var.masked_snapshots.mongo.extra_args[index(var.masked_snapshots.mongo.extra_args, "--device") + 1], "/dev/sdf"), true)
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : var.masked_snapshots.mongo.published_device != try(var.masked_snapshots.mongo.extra_args[index(var.masked_snapshots.mongo.extra_args, "--device") + 1], "/dev/sdf")
     error_message = "masked_snapshots.mongo.published_device must differ from the working copy's --device (/dev/sdf unless extra_args give another)."
   }
 
   validation {
-    condition     = try(var.masked_snapshots.mongo, null) == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.masked_snapshots.mongo.published_uri_secret_arn))
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.masked_snapshots.mongo.published_uri_secret_arn))
     error_message = "masked_snapshots.mongo.published_uri_secret_arn must be a Secrets Manager secret ARN."
   }
 
   validation {
-    condition     = try(var.masked_snapshots.mongo, null) == null || length(setintersection(toset(var.masked_snapshots.mongo.extra_args), toset(["--published-device", "--published-uri", "--published-uri-secret"]))) == 0
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : length(setintersection(toset(var.masked_snapshots.mongo.extra_args), toset(["--published-device", "--published-uri", "--published-uri-secret"]))) == 0
     error_message = "masked_snapshots.mongo.extra_args must not repeat --published-device, --published-uri or --published-uri-secret: set published_device and published_uri_secret_arn."
   }
 }
