@@ -257,6 +257,13 @@ describe("production masked snapshots", () => {
       assert.ok(command.includes("--share-with"));
       assert.equal(command[command.indexOf("--share-with") + 1], "444455556666");
     }
+    // MongoDB: the copy at --device is only read; the masked copy goes to the blank volume at
+    // --published-device through mongod-published, whose URI is in --published-uri-secret.
+    const mongo = calls.find((c) => c.state === "MongoDB").request.Overrides.ContainerOverrides[0].Command;
+    assert.equal(mongo[0], "run");
+    assert.equal(mongo[mongo.indexOf("--device") + 1], "/dev/sdf");
+    assert.equal(mongo[mongo.indexOf("--published-device") + 1], "/dev/sdg");
+    assert.match(mongo[mongo.indexOf("--published-uri-secret") + 1], /^arn:aws:secretsmanager:.*:secret:dbrestore\/mongo-published-uri-/);
   });
 
   test("a verification failure is not retried and does not stop the other clusters", async () => {

@@ -48,50 +48,61 @@ variable "targets" {
     aurora_cluster   = string
     mongo_instance   = optional(string)
     mongo_uri_secret = optional(string)
-    atlas_project    = optional(string)
-    atlas_cluster    = optional(string)
-    microservices    = optional(list(object({ cluster = string, source_cluster_name = string })), [])
+    # Development's own MongoDB users, created on the restored data (which has none) at boot.
+    mongo_users_secret = optional(string)
+    atlas_project      = optional(string)
+    atlas_cluster      = optional(string)
+    microservices      = optional(list(object({ cluster = string, source_cluster_name = string })), [])
   }))
   default = {
     develop = {
-      aurora_cluster   = "develop-monolith"
-      mongo_instance   = "i-0ddddddddddddddd1"
-      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/develop-mongo-uri-AbCdEf"
-      atlas_project    = "5f0000000000000000000d01"
-      atlas_cluster    = "develop"
+      aurora_cluster     = "develop-monolith"
+      mongo_instance     = "i-0ddddddddddddddd1"
+      mongo_uri_secret   = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/develop-mongo-uri-AbCdEf"
+      mongo_users_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/develop-mongo-users-AbCdEf"
+      atlas_project      = "5f0000000000000000000d01"
+      atlas_cluster      = "develop"
       microservices = [
         { cluster = "develop-orders", source_cluster_name = "orders" },
         { cluster = "develop-customers", source_cluster_name = "customers" },
       ]
     }
     edge = {
-      aurora_cluster   = "edge-monolith"
-      mongo_instance   = "i-0ddddddddddddddd2"
-      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/edge-mongo-uri-AbCdEf"
-      atlas_project    = "5f0000000000000000000d01"
-      atlas_cluster    = "edge"
-      microservices    = [{ cluster = "edge-orders", source_cluster_name = "orders" }]
+      aurora_cluster     = "edge-monolith"
+      mongo_instance     = "i-0ddddddddddddddd2"
+      mongo_uri_secret   = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/edge-mongo-uri-AbCdEf"
+      mongo_users_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/edge-mongo-users-AbCdEf"
+      atlas_project      = "5f0000000000000000000d01"
+      atlas_cluster      = "edge"
+      microservices      = [{ cluster = "edge-orders", source_cluster_name = "orders" }]
     }
     report = {
-      aurora_cluster   = "report-monolith"
-      mongo_instance   = "i-0ddddddddddddddd3"
-      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/report-mongo-uri-AbCdEf"
+      aurora_cluster     = "report-monolith"
+      mongo_instance     = "i-0ddddddddddddddd3"
+      mongo_uri_secret   = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/report-mongo-uri-AbCdEf"
+      mongo_users_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/report-mongo-users-AbCdEf"
     }
     release = {
-      schedule         = "rate(14 days)"
-      schedule_enabled = false
-      aurora_cluster   = "release-monolith"
-      mongo_instance   = "i-0ddddddddddddddd4"
-      mongo_uri_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/release-mongo-uri-AbCdEf"
-      atlas_project    = "5f0000000000000000000d01"
-      atlas_cluster    = "release"
-      microservices    = [{ cluster = "release-orders", source_cluster_name = "orders" }]
+      schedule           = "rate(14 days)"
+      schedule_enabled   = false
+      aurora_cluster     = "release-monolith"
+      mongo_instance     = "i-0ddddddddddddddd4"
+      mongo_uri_secret   = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/release-mongo-uri-AbCdEf"
+      mongo_users_secret = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/release-mongo-users-AbCdEf"
+      atlas_project      = "5f0000000000000000000d01"
+      atlas_cluster      = "release"
+      microservices      = [{ cluster = "release-orders", source_cluster_name = "orders" }]
     }
   }
 
   validation {
     condition     = alltrue([for t in values(var.targets) : (t.mongo_instance == null) == (t.mongo_uri_secret == null)])
     error_message = "a target with mongo_instance needs mongo_uri_secret (the Secrets Manager secret holding its mongod URI), and only then."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.targets) : (t.mongo_instance == null) == (t.mongo_users_secret == null)])
+    error_message = "a target with mongo_instance needs mongo_users_secret (the Secrets Manager secret holding development's MongoDB users, created at boot on the restored data), and only then."
   }
 
   validation {
@@ -140,4 +151,27 @@ variable "notification_emails" {
   description = "Addresses that receive failure notifications."
   type        = list(string)
   default     = []
+}
+
+variable "mongo_instance" {
+  description = "How the targets' mongod instances are launched (mongod-instance.tf, an example): AMI (Amazon Linux 2023), instance type, MongoDB release series, and the data device mongo-restore swaps the masked copy in at (its --device)."
+  type = object({
+    ami_id          = string
+    instance_type   = optional(string, "r6i.large")
+    mongodb_version = optional(string, "7.0")
+    data_device     = optional(string, "/dev/sdf")
+  })
+  default = {
+    ami_id = "ami-0ddddddddddddddd1"
+  }
+
+  validation {
+    condition     = can(regex("^/dev/(sd|xvd)[b-z]$", var.mongo_instance.data_device))
+    error_message = "mongo_instance.data_device must be a data volume device name such as /dev/sdf."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+$", var.mongo_instance.mongodb_version))
+    error_message = "mongo_instance.mongodb_version is a MongoDB release series such as 7.0."
+  }
 }

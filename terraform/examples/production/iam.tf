@@ -58,16 +58,46 @@ locals {
       resources = ["*"]
     },
     {
-      sid        = "CreateManagedVolumesAndSnapshots"
-      actions    = ["ec2:CreateVolume", "ec2:CreateSnapshot"]
-      resources  = ["${local.ec2_arn}:volume/*", "arn:${local.partition}:ec2:${local.region}::snapshot/*"]
+      sid        = "CreateManagedSnapshots"
+      actions    = ["ec2:CreateSnapshot"]
+      resources  = ["arn:${local.partition}:ec2:${local.region}::snapshot/*"]
       conditions = [local.managed_on_create]
     },
     {
-      # CreateVolume reads the production volume's backup snapshot; CreateSnapshot reads our volume.
+      # Both volumes the job creates: the working copy (from the production backup snapshot, which
+      # ReadSourceSnapshots names) and the blank published volume (no snapshot at all: a request
+      # without SnapshotId names only the volume, so this statement alone authorizes it). Each
+      # only with the managed tag in the request, encrypted, with the sharing key (--kms-key): the
+      # masked snapshot inherits the published volume's key, and only that key can be shared.
+      # Condition keys of the EC2 "volume" resource type used here, per the Service Authorization
+      # Reference (Amazon EC2, resource type volume): aws:RequestTag/<key>, ec2:Encrypted
+      # ("Filters access by whether the user wants to encrypt the volume", Bool) and ec2:KmsKeyId
+      # ("Filters access by the ID of an AWS KMS key", matched here against the key ARN the job
+      # passes). Recalled, not quoted from a fetched page: confirm with the IAM policy simulator.
+      sid       = "CreateEncryptedManagedVolumes"
+      actions   = ["ec2:CreateVolume"]
+      resources = ["${local.ec2_arn}:volume/*"]
+      conditions = [
+        local.managed_on_create,
+        { test = "Bool", variable = "ec2:Encrypted", values = ["true"] },
+        { test = "StringEquals", variable = "ec2:KmsKeyId", values = [aws_kms_key.sharing.arn] },
+      ]
+    },
+    {
+      # CreateVolume reads the production volume's backup snapshot (the working copy; the blank
+      # published volume names no snapshot).
       sid       = "ReadSourceSnapshots"
-      actions   = ["ec2:CreateVolume", "ec2:CreateSnapshot"]
-      resources = ["arn:${local.partition}:ec2:${local.region}::snapshot/*", "${local.ec2_arn}:volume/*"]
+      actions   = ["ec2:CreateVolume"]
+      resources = ["arn:${local.partition}:ec2:${local.region}::snapshot/*"]
+      conditions = [
+        { test = "StringEquals", variable = "ec2:ResourceTag/dbrestore:managed", values = ["true"] },
+      ]
+    },
+    {
+      # CreateSnapshot reads our volume: the published volume holding the masked copy.
+      sid       = "SnapshotManagedVolumes"
+      actions   = ["ec2:CreateSnapshot"]
+      resources = ["${local.ec2_arn}:volume/*"]
       conditions = [
         { test = "StringEquals", variable = "ec2:ResourceTag/dbrestore:managed", values = ["true"] },
       ]
@@ -79,10 +109,12 @@ locals {
       conditions = [{ test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateVolume", "CreateSnapshot"] }]
     },
     {
-      # The masking instance and its working volumes carry the managed tag.
+      # The masking instance, its working volumes and the blank published volumes carry the
+      # managed tag (the job attaches the published volume at --published-device, detaches and
+      # deletes it after the snapshot).
       sid        = "OperateOnlyManaged"
       actions    = ["ec2:StartInstances", "ec2:StopInstances", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:DeleteSnapshot"]
-      resources  = ["${local.ec2_arn}:instance/${var.mongo.instance_id}", "${local.ec2_arn}:volume/*", "arn:${local.partition}:ec2:${local.region}::snapshot/*"]
+      resources  = ["${local.ec2_arn}:instance/${aws_instance.masking.id}", "${local.ec2_arn}:volume/*", "arn:${local.partition}:ec2:${local.region}::snapshot/*"]
       conditions = [local.managed_tag]
     },
     {
@@ -108,6 +140,12 @@ locals {
       sid       = "MaskingCredentials"
       actions   = ["secretsmanager:GetSecretValue"]
       resources = [var.masking_key_secret_arn]
+    },
+    {
+      # --published-uri-secret: the job reads it itself (not injected), so the task role needs it.
+      sid       = "PublishedMongoUri"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.published_uri_secret_arn]
     },
     {
       sid       = "EncryptWithSharingKey"

@@ -12,7 +12,7 @@ locals {
   # Destructive calls are refused in this account except on what the jobs made themselves: the
   # temporary clusters and working volumes (tagged dbrestore:managed=true, matching the allowlist).
   guard_environment = {
-    DBRESTORE_TARGET_ALLOWLIST = "dbrestore-.*|vol-.*|snap-.*|i-0aaaaaaaaaaaaaaa1"
+    DBRESTORE_TARGET_ALLOWLIST = "dbrestore-.*|vol-.*|snap-.*|${aws_instance.masking.id}"
   }
   # Both jobs that mask read the masking key.
   masking_environment = merge(local.guard_environment, {
@@ -92,9 +92,13 @@ module "masked_snapshots" {
     share_with = var.development_account_ids
     mongo = {
       source_volume_tag = var.mongo.source_volume_tag
-      instance_id       = var.mongo.instance_id
+      instance_id       = aws_instance.masking.id
       kms_key_arn       = aws_kms_key.sharing.arn
       rules             = var.mongo.rules
+      # The masked copy goes into mongod-published on a blank volume (masking-instance.tf).
+      published_device         = var.masking_instance.published_device
+      published_uri_secret_arn = var.published_uri_secret_arn
+      extra_args               = ["--device", var.masking_instance.source_device]
     }
     aurora = {
       clusters           = var.aurora_clusters

@@ -40,15 +40,63 @@ variable "task_security_group_ids" {
 }
 
 variable "mongo" {
-  description = "The production MongoDB data volume (by tag) and the dedicated masking instance."
+  description = "The production MongoDB data volume (by tag) and the masking rules; the dedicated masking instance is aws_instance.masking (masking-instance.tf)."
   type = object({
     source_volume_tag = string
-    instance_id       = string
     rules             = optional(string, "/etc/dbrestore/rules/mongo.yaml")
   })
   default = {
     source_volume_tag = "dbrestore:source=mongo-data"
-    instance_id       = "i-0aaaaaaaaaaaaaaa1"
+  }
+}
+
+variable "published_uri_secret_arn" {
+  description = "Secrets Manager secret holding the URI of mongod-published on the masking instance, e.g. mongodb://dbrestore-copy:<password>@<private ip>:27018/?authSource=admin (a plain string). The job connects with it (--published-uri-secret); the instance's boot script creates that user in the blank published volume from the same secret."
+  type        = string
+  default     = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-published-uri-AbCdEf"
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.published_uri_secret_arn))
+    error_message = "published_uri_secret_arn must be a Secrets Manager secret ARN."
+  }
+}
+
+variable "masking_instance" {
+  description = "The masking instance (an example: AMI, type, network). source_device is where the job attaches the restored production copy (--device, read only, served by mongod-source on 27017); published_device is where it attaches the blank volume the masked copy is written to (--published-device, mongod-published on 27018). The AMI is Amazon Linux 2023 (dnf, the AWS CLI, python3, xfsprogs, and EBS NVMe /dev/sdX links from amazon-ec2-utils)."
+  type = object({
+    ami_id            = string
+    instance_type     = optional(string, "r6i.2xlarge")
+    subnet_id         = string
+    vpc_id            = string
+    root_volume_gib   = optional(number, 30)
+    mongodb_version   = optional(string, "7.0")
+    source_device     = optional(string, "/dev/sdf")
+    published_device  = optional(string, "/dev/sdg")
+    source_dbpath_dir = optional(string, "")
+    # Must match the production mongod's storage options, or mongod-source cannot open the copy.
+    source_directory_per_db      = optional(bool, false)
+    source_directory_for_indexes = optional(bool, false)
+    source_recover_from_oplog    = optional(bool, false)
+  })
+  default = {
+    ami_id    = "ami-0aaaaaaaaaaaaaaa1"
+    subnet_id = "subnet-0aaaaaaaaaaaaaaa1"
+    vpc_id    = "vpc-0aaaaaaaaaaaaaaa1"
+  }
+
+  validation {
+    condition     = alltrue([for d in [var.masking_instance.source_device, var.masking_instance.published_device] : can(regex("^/dev/(sd|xvd)[b-z]$", d))]) && var.masking_instance.source_device != var.masking_instance.published_device
+    error_message = "masking_instance.source_device and published_device must be two different data volume device names such as /dev/sdf and /dev/sdg."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+$", var.masking_instance.mongodb_version))
+    error_message = "masking_instance.mongodb_version is a MongoDB release series such as 7.0."
+  }
+
+  validation {
+    condition     = var.masking_instance.source_dbpath_dir == "" || can(regex("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", var.masking_instance.source_dbpath_dir))
+    error_message = "masking_instance.source_dbpath_dir is a relative path on the source volume (empty: its root)."
   }
 }
 

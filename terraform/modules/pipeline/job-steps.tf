@@ -47,13 +47,14 @@ locals {
       MongoDB = {
         job     = "mongo-mask-snapshot"
         timeout = "mongo"
-        comment = "Restore the newest backup of the data volume on the masking instance, mask, verify, snapshot, share."
+        comment = "Restore the newest backup of the data volume on the masking instance (read only), mask into a blank volume at the published device, verify, snapshot that volume, share."
         command = local.snapshot_mongo == null ? null : concat(
           ["run"],
           local.snapshot_mongo.source_volume != null ? ["--source-volume", local.snapshot_mongo.source_volume] : ["--source-volume-tag", local.snapshot_mongo.source_volume_tag],
           ["--instance", local.snapshot_mongo.instance_id, "--kms-key", local.snapshot_mongo.kms_key_arn],
           flatten([for a in local.share_with : ["--share-with", a]]),
           ["--retention", tostring(local.snapshot_mongo.retention), "--rules", local.snapshot_mongo.rules],
+          ["--published-device", local.snapshot_mongo.published_device, "--published-uri-secret", local.snapshot_mongo.published_uri_secret_arn],
           local.snapshot_mongo.extra_args,
         )
         result_selector = { name = "mongodb", status = "DONE", "result.$" = "$" }

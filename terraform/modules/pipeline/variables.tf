@@ -212,6 +212,11 @@ variable "masked_snapshots" {
       rules             = string
       retention         = optional(number, 7)
       extra_args        = optional(list(string), [])
+      # The masked copy is written into a second mongod on a new blank volume attached here;
+      # only that volume is snapshotted and shared (--published-device).
+      published_device = optional(string, "/dev/sdg")
+      # Secrets Manager secret holding the URI of that second mongod (--published-uri-secret).
+      published_uri_secret_arn = string
     }))
     aurora = optional(object({
       clusters = list(object({
@@ -236,6 +241,28 @@ variable "masked_snapshots" {
   validation {
     condition     = var.masked_snapshots == null || try(var.masked_snapshots.mongo, null) == null || (try(var.masked_snapshots.mongo.source_volume, null) == null) != (try(var.masked_snapshots.mongo.source_volume_tag, null) == null)
     error_message = "masked_snapshots.mongo needs exactly one of source_volume and source_volume_tag."
+  }
+
+  validation {
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : can(regex("^/dev/(sd|xvd)[b-z]$", var.masked_snapshots.mongo.published_device))
+    error_message = "masked_snapshots.mongo.published_device must be a data volume device name such as /dev/sdg."
+  }
+
+  validation {
+    # The working copy sits at --device (/dev/sdf unless extra_args name another): the blank volume
+    # must go elsewhere.
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : var.masked_snapshots.mongo.published_device != try(var.masked_snapshots.mongo.extra_args[index(var.masked_snapshots.mongo.extra_args, "--device") + 1], "/dev/sdf")
+    error_message = "masked_snapshots.mongo.published_device must differ from the working copy's --device (/dev/sdf unless extra_args give another)."
+  }
+
+  validation {
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.masked_snapshots.mongo.published_uri_secret_arn))
+    error_message = "masked_snapshots.mongo.published_uri_secret_arn must be a Secrets Manager secret ARN."
+  }
+
+  validation {
+    condition     = try(var.masked_snapshots.mongo, null) == null ? true : length(setintersection(toset(var.masked_snapshots.mongo.extra_args), toset(["--published-device", "--published-uri", "--published-uri-secret"]))) == 0
+    error_message = "masked_snapshots.mongo.extra_args must not repeat --published-device, --published-uri or --published-uri-secret: set published_device and published_uri_secret_arn."
   }
 }
 

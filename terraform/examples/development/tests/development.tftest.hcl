@@ -145,3 +145,36 @@ run "development_changes_only_managed_resources" {
     error_message = "The production account is protected from every destructive call."
   }
 }
+
+run "mongod_instance_creates_development_users" {
+  command = apply
+
+  assert {
+    condition     = length(aws_launch_template.mongod) == 4
+    error_message = "Every target with a mongod instance has a launch template."
+  }
+
+  assert {
+    condition = alltrue([for k, lt in aws_launch_template.mongod :
+      strcontains(base64decode(lt.user_data), "mongod-restored.service")
+      && strcontains(base64decode(lt.user_data), "authorization: enabled")
+      && !strcontains(base64decode(lt.user_data), "replication:")
+      && !strcontains(base64decode(lt.user_data), "mkfs")
+      && strcontains(base64decode(lt.user_data), "USERS_SECRET='arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/${k}-mongo-users-AbCdEf'")
+      && strcontains(base64decode(lt.user_data), "DATA_DEVICE='/dev/sdf'")
+    ])
+    error_message = "mongod runs standalone with authorization on, never formats the restored volume, and creates the target's own users from its development secret."
+  }
+
+  assert {
+    condition = alltrue([for k, p in aws_iam_role_policy.mongod :
+      jsondecode(p.policy).Statement[0].Resource == ["arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/${k}-mongo-users-AbCdEf"] && length(jsondecode(p.policy).Statement) == 1
+    ])
+    error_message = "Each target's instance reads only its own users secret."
+  }
+
+  assert {
+    condition     = alltrue([for lt in values(aws_launch_template.mongod) : lt.tag_specifications[0].tags["dbrestore:managed"] == "true" && lt.metadata_options[0].http_tokens == "required"])
+    error_message = "Instances are tagged managed (mongo-restore may swap their volume); IMDSv2 only."
+  }
+}

@@ -36,6 +36,14 @@ mock_provider "aws" {
 }
 
 override_resource {
+  target = aws_instance.masking
+  values = { id = "i-0aaaaaaaaaaaaaaa1", arn = "arn:aws:ec2:eu-west-1:111122223333:instance/i-0aaaaaaaaaaaaaaa1" }
+}
+override_resource {
+  target = aws_security_group.masking_instance
+  values = { id = "sg-0ccccccccccccccc1" }
+}
+override_resource {
   target = module.aurora_restore.aws_ecs_task_definition.this
   values = { arn = "arn:aws:ecs:eu-west-1:111122223333:task-definition/dbrestore-aurora-restore:7" }
 }
@@ -189,5 +197,113 @@ run "task_definitions" {
   assert {
     condition     = module.aurora_restore.container_definition.readonlyRootFilesystem == true
     error_message = "The root filesystem is read-only."
+  }
+}
+
+run "mongo_masks_into_a_blank_published_volume" {
+  command = apply
+
+  # The MongoDB branch's command line, as deployed.
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command[index(jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command, "--published-device") + 1] == "/dev/sdg"
+    error_message = "mongo-mask-snapshot run writes the masked copy into the blank volume at --published-device /dev/sdg."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command[index(jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command, "--published-uri-secret") + 1] == "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-published-uri-AbCdEf"
+    error_message = "mongo-mask-snapshot run reaches mongod-published through --published-uri-secret."
+  }
+
+  assert {
+    condition     = jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command[index(jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command, "--device") + 1] == "/dev/sdf" && jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command[index(jsondecode(output.state_machine_definitions["production-masked-snapshots"]).States.Snapshots.Branches[0].States.MongoDB.Parameters.Overrides.ContainerOverrides[0].Command, "--instance") + 1] == "i-0aaaaaaaaaaaaaaa1"
+    error_message = "The working copy is at the masking instance's source device, on the example's masking instance."
+  }
+
+  # The task role reads the published URI secret itself (it is not injected).
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "PublishedMongoUri" && s.Action == ["secretsmanager:GetSecretValue"] && s.Resource == ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-published-uri-AbCdEf"], false)
+    ])
+    error_message = "The mongo-mask-snapshot task role may read the published URI secret."
+  }
+
+  # CreateVolume of a volume (blank or from the backup snapshot) only tagged, encrypted, with the
+  # sharing key; no other statement allows creating volumes.
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "CreateEncryptedManagedVolumes" && s.Action == ["ec2:CreateVolume"] && s.Resource == ["arn:aws:ec2:eu-west-1:111122223333:volume/*"]
+        && s.Condition.StringEquals["aws:RequestTag/dbrestore:managed"] == ["true"]
+        && s.Condition.Bool["ec2:Encrypted"] == ["true"]
+      && s.Condition.StringEquals["ec2:KmsKeyId"] == ["arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"], false)
+    ])
+    error_message = "A blank volume may be created only with the managed tag, encrypted with the sharing key."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      s.Sid == "CreateEncryptedManagedVolumes" || !contains(flatten([s.Action]), "ec2:CreateVolume") || !anytrue([for r in flatten([s.Resource]) : can(regex(":volume/", r))])
+    ])
+    error_message = "Only CreateEncryptedManagedVolumes allows ec2:CreateVolume on a volume resource."
+  }
+
+  # The published volume: attach, detach, delete and snapshot only with the managed tag.
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "OperateOnlyManaged" && length(setsubtract(["ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"], s.Action)) == 0 && contains(s.Resource, "arn:aws:ec2:eu-west-1:111122223333:volume/*") && contains(s.Resource, "arn:aws:ec2:eu-west-1:111122223333:instance/i-0aaaaaaaaaaaaaaa1") && s.Condition.StringEquals["aws:ResourceTag/dbrestore:managed"] == ["true"], false)
+    ])
+    error_message = "Attach, detach and delete only managed volumes, on the masking instance."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.mongo_mask_snapshot.task_role_policy).Statement :
+      try(s.Sid == "SnapshotManagedVolumes" && s.Action == ["ec2:CreateSnapshot"] && s.Condition.StringEquals["ec2:ResourceTag/dbrestore:managed"] == ["true"], false)
+    ])
+    error_message = "Snapshots only of managed volumes."
+  }
+}
+
+run "masking_instance" {
+  command = apply
+
+  assert {
+    condition     = strcontains(aws_instance.masking.user_data, "mongod-source.service") && strcontains(aws_instance.masking.user_data, "mongod-published.service")
+    error_message = "The masking instance's user data installs both services, mongod-source and mongod-published."
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.masking.user_data, "SOURCE_DEVICE='/dev/sdf'") && strcontains(aws_instance.masking.user_data, "PUBLISHED_DEVICE='/dev/sdg'")
+    error_message = "The services use the devices the job attaches at (--device, --published-device)."
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.masking.user_data, "authorization: enabled") && !strcontains(aws_instance.masking.user_data, "replSet") && !strcontains(aws_instance.masking.user_data, "replication:")
+    error_message = "Both mongod run standalone (no replica set) with authorization on."
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.masking.user_data, "COPY_USER_SECRET='arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-published-uri-AbCdEf'") && strcontains(aws_instance.masking.user_data, "mkfs.xfs")
+    error_message = "The blank published volume is formatted, and its copy user comes from the published URI secret."
+  }
+
+  assert {
+    condition     = length(aws_instance.masking.user_data) < 16384
+    error_message = "EC2 user data is limited to 16 KB."
+  }
+
+  assert {
+    condition     = aws_instance.masking.tags["dbrestore:managed"] == "true" && aws_instance.masking.metadata_options[0].http_tokens == "required"
+    error_message = "The job may operate the instance only with the managed tag; IMDSv2 only."
+  }
+
+  assert {
+    condition = length(aws_vpc_security_group_ingress_rule.masking_mongod) == 2 && alltrue([for r in values(aws_vpc_security_group_ingress_rule.masking_mongod) :
+      r.referenced_security_group_id == "sg-0aaaaaaaaaaaaaaa1" && contains([27017, 27018], r.from_port) && r.from_port == r.to_port && r.cidr_ipv4 == null
+    ])
+    error_message = "Only the job tasks' security group reaches 27017 and 27018."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.masking_instance.policy).Statement[0].Action == ["secretsmanager:GetSecretValue"] && jsondecode(aws_iam_role_policy.masking_instance.policy).Statement[0].Resource == ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-published-uri-AbCdEf"] && length(jsondecode(aws_iam_role_policy.masking_instance.policy).Statement) == 1
+    error_message = "The instance profile may read the copy-user secret, nothing else."
   }
 }
