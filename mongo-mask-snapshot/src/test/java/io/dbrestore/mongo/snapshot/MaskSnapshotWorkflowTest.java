@@ -10,7 +10,6 @@ import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.engine.MaskingResult;
-import io.dbrestore.masking.mongo.MongoCopy;
 import io.dbrestore.masking.mongo.MongoMasking;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.mongo.ec2.DryRunMongod;
@@ -41,7 +40,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -545,27 +543,9 @@ class MaskSnapshotWorkflowTest {
         .run();
   }
 
-  /** Whether masking-core's MongoCopy is built yet (it threw UnsupportedOperationException). */
-  static boolean mongoCopyIsBuilt() {
-    try (MongoClient a = MongoClients.create(server.uri());
-        MongoClient b = MongoClients.create(publishedServer.uri())) {
-      new MongoCopy(a, b, plan, MongoMasking.defaultOptions()).verifyOnly();
-      return true;
-    } catch (UnsupportedOperationException e) {
-      return false;
-    } catch (RuntimeException e) {
-      return true; // built: it refused an empty destination, which is its business
-    }
-  }
-
-  /**
-   * RunCommand's own masker (MongoCopy) end to end through the workflow. Skipped while MongoCopy is
-   * not built; it runs as soon as it is.
-   */
+  /** RunCommand's own masker (MongoCopy) end to end through the workflow. */
   @Test
   void runCommandsMongoCopy_publishesAMaskedBlankCopy() {
-    Assumptions.assumeTrue(
-        mongoCopyIsBuilt(), "MongoCopy throws UnsupportedOperationException: not built yet");
     new MongoHost(publishedClient).load(FakeEc2.Data.EMPTY);
     RunCommand command =
         picocli.CommandLine.populateCommand(
