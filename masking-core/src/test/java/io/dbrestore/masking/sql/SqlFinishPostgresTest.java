@@ -1,7 +1,9 @@
 package io.dbrestore.masking.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.rules.RulesLoader;
@@ -149,8 +151,12 @@ class SqlFinishPostgresTest {
   }
 
   MaskingResult mask() throws SQLException {
+    return mask(RULES);
+  }
+
+  MaskingResult mask(String rules) throws SQLException {
     MaskingPlan plan =
-        MaskingPlan.compile(RulesLoader.parse("finish-rules.yaml", RULES), SqlMaskingContract.KEY);
+        MaskingPlan.compile(RulesLoader.parse("finish-rules.yaml", rules), SqlMaskingContract.KEY);
     return new SqlMasking(
             postgres.getJdbcUrl("postgres", "postgres"),
             this::connect,
@@ -203,22 +209,27 @@ class SqlFinishPostgresTest {
     Set<String> hits = scan("base", "global");
     System.out.println("planted values in base/ and global/ after masking: " + hits.size());
 
-    // Before finishing: dead row versions, the matview and the statistics keep the originals.
-    assertThat(hits).as("planted values in base/ and global/").isNotEmpty();
+    assertThat(hits).as("planted values in base/ and global/").isEmpty();
   }
 
   @Test
   void maskedCopy_statisticsAndMatview() throws Exception {
     assertThat(mask().verified()).isTrue();
 
-    // Before finishing: pg_stats keeps original values of masked columns; the matview its rows.
     assertThat(
             count(
                 "SELECT count(*) FROM pg_stats WHERE schemaname = 'crm' AND (most_common_vals::text"
                     + " ~ 'planted-|Plantname' OR histogram_bounds::text ~ 'planted-|Plantname')"))
-        .isPositive();
-    assertThat(count("SELECT count(*) FROM crm.person_mv WHERE email LIKE 'planted-%'"))
-        .isPositive();
+        .isZero();
+    // Rebuilt from the masked rows, not merely removed.
+    assertThat(
+            count(
+                "SELECT count(*) FROM pg_stats WHERE schemaname = 'crm' AND tablename = 'person'"
+                    + " AND attname = 'email' AND histogram_bounds IS NOT NULL"))
+        .isOne();
+    assertThat(
+            count("SELECT count(*) FROM pg_class WHERE relname = 'person_mv' AND relispopulated"))
+        .isZero();
   }
 
   /** The exclusion of pg_wal/ is deliberate: it does hold the before-images here. */
@@ -229,5 +240,78 @@ class SqlFinishPostgresTest {
     Set<String> wal = scan("pg_wal");
     System.out.println("planted values in pg_wal/ after masking: " + wal.size());
     assertThat(wal).isNotEmpty();
+  }
+
+  /** Nothing written: no run record, no masked value. */
+  void assertNothingWritten() throws SQLException {
+    assertThat(
+            count(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'crm'"
+                    + " AND tablename = '__dbrestore_masking'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM crm.person WHERE email LIKE 'planted-%'"))
+        .isEqualTo(ROWS);
+  }
+
+  @Test
+  void undeclaredMaterializedView_refusedBeforeAnyWrite() throws Exception {
+    assertThatThrownBy(() -> mask(RULES.replace("      person_mv: drop\n", "")))
+        .isInstanceOf(MaskingException.class)
+        .hasMessageContaining("materialized views the rules do not declare: crm.person_mv")
+        .extracting(e -> ((MaskingException) e).kind())
+        .isEqualTo(MaskingException.Kind.REFUSED);
+    assertNothingWritten();
+  }
+
+  @Test
+  void materializedViewDeclaredKeep_refusedBeforeAnyWrite() throws Exception {
+    assertThatThrownBy(() -> mask(RULES.replace("person_mv: drop", "person_mv: keep")))
+        .isInstanceOf(MaskingException.class)
+        .hasMessageContaining("crm.person_mv is a materialized view");
+    assertNothingWritten();
+  }
+
+  @Test
+  void largeObjects_refusedBeforeAnyWrite() throws Exception {
+    exec("SELECT lo_from_bytea(0, 'planted-lo@example.org'::bytea)");
+    try {
+      assertThatThrownBy(this::mask)
+          .isInstanceOf(MaskingException.class)
+          .hasMessageContaining("large objects");
+      assertNothingWritten();
+    } finally {
+      exec("SELECT lo_unlink(oid) FROM pg_largeobject_metadata");
+    }
+  }
+
+  @Test
+  void otherDatabaseInTheCluster_refusedBeforeAnyWrite() throws Exception {
+    exec("CREATE DATABASE other_app");
+    try {
+      assertThatThrownBy(this::mask)
+          .isInstanceOf(MaskingException.class)
+          .hasMessageContaining("databases the run does not mask [other_app]");
+      assertNothingWritten();
+    } finally {
+      exec("DROP DATABASE other_app");
+    }
+  }
+
+  /** A run that stopped after masking, before finishing, finishes when run again. */
+  @Test
+  void resumedRun_finishes() throws Exception {
+    mask();
+    // Unfinished again, as a crash between masking and finishing leaves it: the run record says
+    // verified, yet the view holds rows.
+    exec("REFRESH MATERIALIZED VIEW crm.person_mv");
+    MaskingResult again = mask();
+    assertThat(again.verified()).isTrue();
+    assertThat(again.collections())
+        .filteredOn(r -> r.collection().equals("crm.person"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.finishingSeconds()).isPositive());
+    assertThat(
+            count("SELECT count(*) FROM pg_class WHERE relname = 'person_mv' AND relispopulated"))
+        .isZero();
   }
 }
