@@ -314,4 +314,24 @@ class SqlFinishPostgresTest {
             count("SELECT count(*) FROM pg_class WHERE relname = 'person_mv' AND relispopulated"))
         .isZero();
   }
+
+  /**
+   * A key range that reads more rows than the split planned fails the run. Here a trigger that
+   * fires even in replica sessions ({@code ENABLE ALWAYS}) adds a row behind each masked one.
+   */
+  @Test
+  void rangeReadingOtherRowsThanPlanned_failsTheRun() throws Exception {
+    exec(
+        "CREATE FUNCTION crm.add() RETURNS trigger AS $$ BEGIN IF NEW.id < 1000000 THEN INSERT"
+            + " INTO crm.person VALUES (NEW.id + 1000000, NULL, NULL, NULL); END IF; RETURN NEW;"
+            + " END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER person_add AFTER UPDATE ON crm.person FOR EACH ROW EXECUTE FUNCTION"
+            + " crm.add()",
+        "ALTER TABLE crm.person ENABLE ALWAYS TRIGGER person_add");
+    assertThatThrownBy(this::mask)
+        .isInstanceOf(MaskingException.class)
+        .hasMessageContaining("were planned")
+        .extracting(e -> ((MaskingException) e).kind())
+        .isEqualTo(MaskingException.Kind.VERIFICATION_FAILED);
+  }
 }
