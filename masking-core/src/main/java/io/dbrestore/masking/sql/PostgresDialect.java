@@ -90,6 +90,21 @@ final class PostgresDialect implements SqlDialect {
         table);
   }
 
+  /** {@code tgenabled}: 'A' fires always, 'R' only in replica sessions: both in ours. */
+  @Override
+  public List<String> updateTriggersFiringWhenRelaxed(Connection c, String schema, String table)
+      throws SQLException {
+    return Jdbc.strings(
+        c,
+        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('A', 'R') AND (t.tgtype & 1) = 1"
+            + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
+            + " ORDER BY t.tgname",
+        schema,
+        table);
+  }
+
   @Override
   public List<ForeignKey> foreignKeys(Connection c, String schema) throws SQLException {
     List<ForeignKey> keys = new ArrayList<>();

@@ -68,6 +68,15 @@ interface SqlDialect {
    */
   boolean relaxSession(Connection c) throws SQLException;
 
+  /**
+   * Names of a table's UPDATE triggers that fire even in a relaxed session (PostgreSQL: enabled
+   * ALWAYS or REPLICA); none where no session is relaxed for triggers.
+   */
+  default List<String> updateTriggersFiringWhenRelaxed(Connection c, String schema, String table)
+      throws SQLException {
+    return List.of();
+  }
+
   /** Whether this session's writes fire triggers (after {@link #relaxSession}). */
   boolean triggersFire(Connection c) throws SQLException;
 

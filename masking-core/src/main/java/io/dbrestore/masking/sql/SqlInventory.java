@@ -133,6 +133,19 @@ final class SqlInventory {
                     + " has no primary key (dbrestore masks by primary-key ranges; add one, or"
                     + " declare the table keep or drop)");
           }
+          List<String> firing =
+              triggersFire
+                  ? List.of()
+                  : dialect.updateTriggersFiringWhenRelaxed(c, schema, table.name());
+          if (!firing.isEmpty()) {
+            refusals.add(
+                table.qualifiedName()
+                    + " has UPDATE triggers "
+                    + firing
+                    + " enabled ALWAYS or REPLICA, which fire even in the masking session:"
+                    + " disable them on the copy (ALTER TABLE … DISABLE TRIGGER), or declare the"
+                    + " table drop");
+          }
           if (!table.updateTriggers().isEmpty() && triggersFire) {
             refusals.add(
                 table.qualifiedName()

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -316,22 +317,69 @@ class SqlFinishPostgresTest {
   }
 
   /**
-   * A key range that reads more rows than the split planned fails the run. Here a trigger that
-   * fires even in replica sessions ({@code ENABLE ALWAYS}) adds a row behind each masked one.
+   * A key range that reads more rows than the split planned fails the run. Here rows are added
+   * behind the masking pass's back: the connection the first range opens (after the inventory's and
+   * the split's) first inserts them, past the last key, into the last range.
    */
   @Test
   void rangeReadingOtherRowsThanPlanned_failsTheRun() throws Exception {
-    exec(
-        "CREATE FUNCTION crm.add() RETURNS trigger AS $$ BEGIN IF NEW.id < 1000000 THEN INSERT"
-            + " INTO crm.person VALUES (NEW.id + 1000000, NULL, NULL, NULL); END IF; RETURN NEW;"
-            + " END $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER person_add AFTER UPDATE ON crm.person FOR EACH ROW EXECUTE FUNCTION"
-            + " crm.add()",
-        "ALTER TABLE crm.person ENABLE ALWAYS TRIGGER person_add");
-    assertThatThrownBy(this::mask)
+    java.util.concurrent.atomic.AtomicInteger opened =
+        new java.util.concurrent.atomic.AtomicInteger();
+    SqlMasking.Connections sneaky =
+        () -> {
+          Connection c = connect();
+          if (opened.incrementAndGet() == 3) {
+            try (Statement s = c.createStatement()) {
+              s.execute(
+                  "INSERT INTO crm.person SELECT 1000000 + g, NULL, NULL, NULL"
+                      + " FROM generate_series(1, 10) g");
+            }
+          }
+          return c;
+        };
+    MaskingPlan plan =
+        MaskingPlan.compile(RulesLoader.parse("finish-rules.yaml", RULES), SqlMaskingContract.KEY);
+    assertThatThrownBy(
+            () ->
+                new SqlMasking(
+                        postgres.getJdbcUrl("postgres", "postgres"),
+                        sneaky,
+                        plan,
+                        SqlMasking.defaultOptions()
+                            .withParallelism(1)
+                            .withUnitSize(500)
+                            .withBatchSize(200))
+                    .run())
         .isInstanceOf(MaskingException.class)
-        .hasMessageContaining("were planned")
+        .hasMessageContaining("read 510 rows where 500 were planned")
         .extracting(e -> ((MaskingException) e).kind())
         .isEqualTo(MaskingException.Kind.VERIFICATION_FAILED);
+  }
+
+  /**
+   * Triggers enabled ALWAYS or REPLICA fire in the masking session, whose replica role turns off
+   * only ordinary ones: an UPDATE trigger that copies OLD values elsewhere would copy the
+   * originals.
+   */
+  @Test
+  void updateTriggerThatFiresInReplicaSessions_refusedBeforeAnyWrite() throws Exception {
+    exec(
+        "CREATE TABLE crm.person_log (id BIGINT, email TEXT)",
+        "CREATE FUNCTION crm.log() RETURNS trigger AS $$ BEGIN INSERT INTO crm.person_log"
+            + " VALUES (OLD.id, OLD.email); RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER person_log AFTER UPDATE ON crm.person FOR EACH ROW EXECUTE FUNCTION"
+            + " crm.log()");
+    String rules = RULES.replace("person_mv: drop", "person_mv: drop\n      person_log: keep");
+    for (String mode : List.of("ALWAYS", "REPLICA")) {
+      exec("ALTER TABLE crm.person ENABLE " + mode + " TRIGGER person_log");
+      assertThatThrownBy(() -> mask(rules))
+          .as(mode)
+          .isInstanceOf(MaskingException.class)
+          .hasMessageContaining("person_log")
+          .extracting(e -> ((MaskingException) e).kind())
+          .isEqualTo(MaskingException.Kind.REFUSED);
+      assertThat(count("SELECT count(*) FROM crm.person_log")).as(mode).isZero();
+      assertNothingWritten();
+    }
   }
 }
