@@ -78,27 +78,27 @@ final class PostgresDialect implements SqlDialect {
   @Override
   public List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
-    // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
-    return Jdbc.strings(
-        c,
-        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 1) = 1"
-            + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
-            + " ORDER BY t.tgname",
-        schema,
-        table);
+    return updateTriggers(c, schema, table, "<> 'D'");
   }
 
   /** {@code tgenabled}: 'A' fires always, 'R' only in replica sessions: both in ours. */
   @Override
   public List<String> updateTriggersFiringWhenRelaxed(Connection c, String schema, String table)
       throws SQLException {
+    return updateTriggers(c, schema, table, "IN ('A', 'R')");
+  }
+
+  /** Row-level UPDATE triggers of a table whose {@code tgenabled} meets a condition. */
+  private static List<String> updateTriggers(
+      Connection c, String schema, String table, String enabled) throws SQLException {
+    // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
     return Jdbc.strings(
         c,
         "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('A', 'R') AND (t.tgtype & 1) = 1"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled "
+            + enabled
+            + " AND (t.tgtype & 1) = 1"
             + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
             + " ORDER BY t.tgname",
         schema,
