@@ -90,6 +90,16 @@ public interface Engine<T extends Target, U extends WorkUnit, X extends Exceptio
    */
   void mask(U unit, RunTotals totals, PhaseProgress progress);
 
+  /**
+   * Finishes the copy after masking and before verification: removes what a snapshot would carry
+   * beyond the masked rows (old row versions, statistics of original values, derived copies). Runs
+   * on every run that is not a dry run, so that a resumed run finishes too. Returns the seconds
+   * spent per collection; none by default.
+   */
+  default Map<String, Double> finish(List<T> targets) throws X {
+    return Map.of();
+  }
+
   /** Records a state of the run in every database (schema) of the targets. */
   void record(List<T> targets, MaskingRecord.State state) throws X;
 

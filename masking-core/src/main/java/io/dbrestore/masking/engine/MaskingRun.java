@@ -46,13 +46,14 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
     }
     refuseOrWarnUndeclared(targets, totals.undeclared());
     if (options.dryRun()) {
-      return result(targets, manifest, totals, Map.of(), false, start);
+      return result(targets, manifest, totals, Map.of(), false, start, Map.of());
     }
     if (conventions.recordsMasked()) {
       engine.record(targets, MaskingRecord.State.MASKED);
     }
+    Map<String, Double> finishing = engine.finish(targets);
     Map<String, String> verification = verify(targets, manifest);
-    return result(targets, manifest, totals, verification, true, start);
+    return result(targets, manifest, totals, verification, true, start, finishing);
   }
 
   /** Runs only the verification gate on a copy masked earlier with these rules. */
@@ -61,7 +62,7 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
     List<T> targets = engine.inventory();
     Map<String, Long> manifest = new LinkedHashMap<>(engine.recordedManifest(targets));
     Map<String, String> verification = verify(targets, manifest);
-    return result(targets, manifest, new RunTotals(), verification, true, start);
+    return result(targets, manifest, new RunTotals(), verification, true, start, Map.of());
   }
 
   private void empty(List<T> targets) throws X {
@@ -176,9 +177,10 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
       RunTotals totals,
       Map<String, String> verification,
       boolean verified,
-      long start) {
+      long start,
+      Map<String, Double> finishing) {
     return new MaskingResult(
-        reports(targets, manifest, totals, verification),
+        reports(targets, manifest, totals, verification, finishing),
         manifest,
         verified,
         totals.documentsMasked(),
@@ -190,7 +192,8 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
       List<T> targets,
       Map<String, Long> manifest,
       RunTotals totals,
-      Map<String, String> verification) {
+      Map<String, String> verification,
+      Map<String, Double> finishing) {
     List<CollectionReport> reports = new ArrayList<>();
     for (T t : targets) {
       var masked = totals.masked(t.name());
@@ -203,7 +206,8 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
                   : t.documents(),
               masked == null ? 0 : masked.get(),
               totals.seconds(t.name()),
-              verification.getOrDefault(t.name(), "not-run")));
+              verification.getOrDefault(t.name(), "not-run"),
+              finishing.getOrDefault(t.name(), 0.0)));
     }
     return reports;
   }

@@ -163,6 +163,159 @@ final class MySqlDialect implements SqlDialect {
     return true;
   }
 
+  /**
+   * The binary log keeps every masked row's before-image (row-based logging) or the statements that
+   * wrote it, and a snapshot keeps the log: with {@code log_bin} on, the run is refused before any
+   * write. Aurora MySQL logs no binlog unless the cluster parameter group sets {@code
+   * binlog_format}; the masking cluster must not.
+   */
+  @Override
+  public List<String> clusterRefusals(Connection c) throws SQLException {
+    List<String> refusals = new ArrayList<>();
+    List<String> logBin = Jdbc.strings(c, "SELECT @@log_bin");
+    if (!logBin.isEmpty() && ("1".equals(logBin.get(0)) || "ON".equalsIgnoreCase(logBin.get(0)))) {
+      refusals.add(
+          "binary logging is on (log_bin): the binary log would keep the original of every masked"
+              + " row; turn it off for the masking cluster (Aurora MySQL: binlog_format OFF in its"
+              + " cluster parameter group; MySQL: --skip-log-bin) and run again");
+    }
+    return refusals;
+  }
+
+  /**
+   * {@code ALTER TABLE … FORCE} copies the live rows into a new tablespace file and drops the old
+   * one (and with it old row versions and freed space); then the statistics: MariaDB's persistent
+   * ones ({@code mysql.column_stats} min/max, histograms) are computed again from the masked rows,
+   * MySQL's histograms ({@code information_schema.column_statistics}) are dropped.
+   */
+  @Override
+  public void finishTable(Connection c, Table t) throws SQLException {
+    String table = qualified(t);
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " FORCE");
+      if (mariaDb(c)) {
+        adminStatement(c, "ANALYZE TABLE " + table + " PERSISTENT FOR ALL");
+      } else {
+        List<String> histograms =
+            Jdbc.strings(
+                c,
+                "SELECT column_name FROM information_schema.column_statistics"
+                    + " WHERE schema_name = ? AND table_name = ?",
+                t.schema(),
+                t.name());
+        if (!histograms.isEmpty()) {
+          adminStatement(
+              c,
+              "ANALYZE TABLE "
+                  + table
+                  + " DROP HISTOGRAM ON "
+                  + String.join(", ", histograms.stream().map(this::quote).toList()));
+        }
+        adminStatement(c, "ANALYZE TABLE " + table);
+      }
+    }
+  }
+
+  /** ANALYZE and OPTIMIZE report failure in their result rows, not as an exception. */
+  private static void adminStatement(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        if ("error".equalsIgnoreCase(rs.getString("Msg_type"))) {
+          throw new SQLException(sql + ": " + rs.getString("Msg_text"));
+        }
+      }
+    }
+  }
+
+  private static boolean mariaDb(Connection c) throws SQLException {
+    return Jdbc.strings(c, "SELECT VERSION()").get(0).toLowerCase(Locale.ROOT).contains("mariadb");
+  }
+
+  /**
+   * The general and slow query logs, when written to tables, hold the statements that read and
+   * wrote the rows: emptied.
+   */
+  @Override
+  public void finishServer(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (mariaDb(c)) {
+        // The statistics tables are Aria tables: a replaced row's bytes (min, max and a JSON
+        // histogram of original values) stay in the data file until it is rebuilt.
+        for (String stats : List.of("column_stats", "index_stats", "table_stats")) {
+          s.execute("ALTER TABLE mysql." + stats + " FORCE");
+        }
+      }
+      for (String log : List.of("general_log", "slow_log")) {
+        if (!Jdbc.strings(
+                c,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'mysql'"
+                    + " AND table_name = ?",
+                log)
+            .isEmpty()) {
+          s.execute("TRUNCATE TABLE mysql." + log);
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<String> statisticsValues(Connection c, Table t, String column) throws SQLException {
+    if (mariaDb(c)) {
+      List<String> values = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT min_value, max_value, histogram FROM mysql.column_stats WHERE db_name = ?"
+                  + " AND table_name = ? AND column_name = ?")) {
+        ps.setString(1, t.schema());
+        ps.setString(2, t.name());
+        ps.setString(3, column);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            for (int i = 1; i <= 2; i++) {
+              if (rs.getString(i) != null) {
+                values.add(rs.getString(i));
+              }
+            }
+            histogramBounds(rs.getString(3), values);
+          }
+        }
+      }
+      return values;
+    }
+    return Jdbc.strings(
+        c,
+        "SELECT histogram FROM information_schema.column_statistics WHERE schema_name = ?"
+            + " AND table_name = ? AND column_name = ?",
+        t.schema(),
+        t.name(),
+        column);
+  }
+
+  /**
+   * The bucket bounds of a MariaDB JSON histogram ({@code histogram_type = JSON_HB}, the default
+   * since 10.8): values of the column. Older binary histograms hold no value.
+   */
+  private static void histogramBounds(String histogram, List<String> values) {
+    if (histogram == null || !histogram.startsWith("{")) {
+      return;
+    }
+    try {
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(histogram)
+          .findParents("start")
+          .forEach(
+              bucket -> {
+                values.add(bucket.get("start").asText());
+                if (bucket.has("end")) {
+                  values.add(bucket.get("end").asText());
+                }
+              });
+    } catch (java.io.IOException e) {
+      values.add(histogram); // unreadable: checked as a whole, so it fails the check
+    }
+  }
+
   @Override
   public String textType() {
     return "LONGTEXT";

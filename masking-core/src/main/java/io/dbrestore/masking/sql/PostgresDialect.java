@@ -12,6 +12,9 @@ import java.util.Map;
 
 /** PostgreSQL (Aurora PostgreSQL 15/16). */
 final class PostgresDialect implements SqlDialect {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
+
   @Override
   public String name() {
     return "postgresql";
@@ -75,12 +78,27 @@ final class PostgresDialect implements SqlDialect {
   @Override
   public List<String> updateTriggers(Connection c, String schema, String table)
       throws SQLException {
+    return updateTriggers(c, schema, table, "<> 'D'");
+  }
+
+  /** {@code tgenabled}: 'A' fires always, 'R' only in replica sessions: both in ours. */
+  @Override
+  public List<String> updateTriggersFiringWhenRelaxed(Connection c, String schema, String table)
+      throws SQLException {
+    return updateTriggers(c, schema, table, "IN ('A', 'R')");
+  }
+
+  /** Row-level UPDATE triggers of a table whose {@code tgenabled} meets a condition. */
+  private static List<String> updateTriggers(
+      Connection c, String schema, String table, String enabled) throws SQLException {
     // tgtype bit 0: row-level; bit 4: UPDATE. Internal (constraint) triggers are not ours.
     return Jdbc.strings(
         c,
         "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 1) = 1"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled "
+            + enabled
+            + " AND (t.tgtype & 1) = 1"
             + " AND (t.tgtype & 16) = 16 AND n.nspname = ? AND c.relname = ?"
             + " ORDER BY t.tgname",
         schema,
@@ -124,10 +142,18 @@ final class PostgresDialect implements SqlDialect {
 
   @Override
   public List<String> views(Connection c, String schema) throws SQLException {
+    return relations(c, schema, "'v', 'm'");
+  }
+
+  /** Names of a schema's relations of some kinds ({@code pg_class.relkind}, quoted). */
+  private static List<String> relations(Connection c, String schema, String kinds)
+      throws SQLException {
     return Jdbc.strings(
         c,
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') ORDER BY c.relname",
+            + " WHERE n.nspname = ? AND c.relkind IN ("
+            + kinds
+            + ") ORDER BY c.relname",
         schema);
   }
 
@@ -166,6 +192,138 @@ final class PostgresDialect implements SqlDialect {
       return "CAST(? AS " + (column.type().startsWith("jsonb") ? "jsonb" : "json") + ")";
     }
     return "?";
+  }
+
+  @Override
+  public List<String> materializedViews(Connection c, String schema) throws SQLException {
+    return relations(c, schema, "'m'");
+  }
+
+  /**
+   * Recomputed from the masked tables and analyzed first, so that its statistics (which {@code WITH
+   * NO DATA} leaves as they were, and ANALYZE of an empty view does not replace) hold masked values
+   * only; then emptied. Each REFRESH writes a new file: the old one is unlinked at the checkpoint.
+   */
+  @Override
+  public void emptyMaterializedView(Connection c, String schema, String name) throws SQLException {
+    String mv = quote(schema) + "." + quote(name);
+    try (Statement s = c.createStatement()) {
+      s.execute("REFRESH MATERIALIZED VIEW " + mv);
+      s.execute("ANALYZE " + mv);
+      s.execute("REFRESH MATERIALIZED VIEW " + mv + " WITH NO DATA");
+    }
+  }
+
+  @Override
+  public boolean populated(Connection c, String schema, String name) throws SQLException {
+    return !Jdbc.strings(
+            c,
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relispopulated",
+            schema,
+            name)
+        .isEmpty();
+  }
+
+  /**
+   * The connection sees one database; a snapshot holds the whole cluster. Other databases (beyond
+   * postgres, the templates and Aurora's rdsadmin) are refused, and so are large objects: they live
+   * in {@code pg_largeobject}, outside any table the rules can name.
+   */
+  @Override
+  public List<String> clusterRefusals(Connection c) throws SQLException {
+    List<String> refusals = new ArrayList<>();
+    List<String> others =
+        Jdbc.strings(
+            c,
+            "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0',"
+                + " 'template1', 'rdsadmin') AND datname <> current_database() ORDER BY 1");
+    if (!others.isEmpty()) {
+      refusals.add(
+          "the cluster holds databases the run does not mask "
+              + others
+              + " (a snapshot carries every database of the cluster; drop them on the copy, or"
+              + " mask each one first)");
+    }
+    if (!Jdbc.strings(c, "SELECT 'x' FROM pg_largeobject_metadata LIMIT 1").isEmpty()) {
+      refusals.add(
+          "the database holds large objects (pg_largeobject), which no rule can mask: remove them"
+              + " on the copy (SELECT lo_unlink(oid) FROM pg_largeobject_metadata)");
+    }
+    return refusals;
+  }
+
+  /**
+   * {@code VACUUM FULL} writes the table, its TOAST table and its indexes anew from the live rows
+   * (the old files are unlinked at the next checkpoint), and {@code ANALYZE} replaces
+   * pg_statistic's rows for it with values sampled from the masked rows.
+   */
+  @Override
+  public void finishTable(Connection c, Table t) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("VACUUM (FULL, ANALYZE) " + qualified(t));
+      if (Jdbc.strings(c, "SELECT 'x' FROM " + qualified(t) + " LIMIT 1").isEmpty()) {
+        // ANALYZE of an empty table keeps the statistics it had; changing a column's type (here
+        // to the same type) removes them.
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_stats s"
+                    + " JOIN pg_namespace n ON n.nspname = s.schemaname"
+                    + " JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = s.tablename"
+                    + " JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = s.attname"
+                    + " WHERE s.schemaname = ? AND s.tablename = ?")) {
+          ps.setString(1, t.schema());
+          ps.setString(2, t.name());
+          List<String> alters = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              alters.add(
+                  "ALTER TABLE "
+                      + qualified(t)
+                      + " ALTER COLUMN "
+                      + quote(rs.getString(1))
+                      + " TYPE "
+                      + rs.getString(2));
+            }
+          }
+          for (String alter : alters) {
+            s.execute(alter);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Query texts of pg_stat_statements are reset; pg_statistic, whose rows ANALYZE just replaced, is
+   * rewritten so that the replaced rows (original values) leave its pages too, where the user may.
+   */
+  @Override
+  public void finishServer(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (!Jdbc.strings(c, "SELECT extname FROM pg_extension WHERE extname = 'pg_stat_statements'")
+          .isEmpty()) {
+        s.execute("SELECT pg_stat_statements_reset()");
+      }
+      s.execute("VACUUM FULL pg_catalog.pg_statistic");
+      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+        // Not superuser (Aurora's rds_superuser is not): the replaced rows stay in its pages
+        // until autovacuum reuses their space.
+        LOG.warn("pg_statistic not rewritten: {}", w.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public List<String> statisticsValues(Connection c, Table t, String column) throws SQLException {
+    return Jdbc.strings(
+        c,
+        "SELECT v FROM pg_stats s, LATERAL unnest(coalesce(s.most_common_vals::text::text[],"
+            + " '{}'::text[]) || coalesce(s.histogram_bounds::text::text[], '{}'::text[])) v"
+            + " WHERE s.schemaname = ? AND s.tablename = ? AND s.attname = ?",
+        t.schema(),
+        t.name(),
+        column);
   }
 
   @Override

@@ -68,6 +68,15 @@ interface SqlDialect {
    */
   boolean relaxSession(Connection c) throws SQLException;
 
+  /**
+   * Names of a table's UPDATE triggers that fire even in a relaxed session (PostgreSQL: enabled
+   * ALWAYS or REPLICA); none where no session is relaxed for triggers.
+   */
+  default List<String> updateTriggersFiringWhenRelaxed(Connection c, String schema, String table)
+      throws SQLException {
+    return List.of();
+  }
+
   /** Whether this session's writes fire triggers (after {@link #relaxSession}). */
   boolean triggersFire(Connection c) throws SQLException;
 
@@ -85,6 +94,46 @@ interface SqlDialect {
   default String parameter(Table.Column column) {
     return "?";
   }
+
+  /** Materialized views of a schema (PostgreSQL); the MySQL family has none. */
+  default List<String> materializedViews(Connection c, String schema) throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * Empties a materialized view the rules empty, leaving statistics computed from masked rows only.
+   * Auto-commit connection.
+   */
+  default void emptyMaterializedView(Connection c, String schema, String name)
+      throws SQLException {}
+
+  /** Whether a materialized view holds rows (is populated). */
+  default boolean populated(Connection c, String schema, String name) throws SQLException {
+    return false;
+  }
+
+  /**
+   * What the server (cluster) holds beyond the declared schemas that a snapshot of it would carry
+   * and masking cannot clean: each entry a reason to refuse the run before any write.
+   */
+  List<String> clusterRefusals(Connection c) throws SQLException;
+
+  /**
+   * Finishes a table the run wrote to (masked or emptied): rewrites it so that no dead row version
+   * or freed space keeps an original value, and rebuilds (or removes) its statistics from what it
+   * holds now. Auto-commit connection; never inside a transaction.
+   */
+  void finishTable(Connection c, Table t) throws SQLException;
+
+  /** Finishes what the server keeps beyond tables (query texts, log tables). Auto-commit. */
+  void finishServer(Connection c) throws SQLException;
+
+  /**
+   * The values a table's statistics hold for a column, as text (PostgreSQL: most common values and
+   * histogram bounds; MariaDB: min and max; MySQL: the histogram): what finishing verifies is in
+   * masked form.
+   */
+  List<String> statisticsValues(Connection c, Table t, String column) throws SQLException;
 
   /** The type of the checkpoint table's text columns. */
   String textType();

@@ -33,6 +33,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
   private final SqlCheckpoints checkpoints;
   private final RangeMasking ranges;
   private final SqlVerification verification;
+  private final SqlFinishing finishing;
 
   SqlEngine(
       SqlMasking.Connections connections,
@@ -47,6 +48,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     this.checkpoints = new SqlCheckpoints(dialect);
     this.ranges = new RangeMasking(connections, dialect, options, checkpoints);
     this.verification = new SqlVerification(connections, dialect, checkpoints);
+    this.finishing = new SqlFinishing(connections, dialect, plan);
   }
 
   @Override
@@ -130,6 +132,14 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     ranges.mask(unit, totals, progress);
   }
 
+  /**
+   * {@link SqlFinishing}: on every run, whatever the run record says, so a resumed run finishes.
+   */
+  @Override
+  public Map<String, Double> finish(List<TableTarget> targets) throws SQLException {
+    return finishing.finish(targets);
+  }
+
   @Override
   public void record(List<TableTarget> targets, MaskingRecord.State state) throws SQLException {
     try (Connection c = connections.open()) {
@@ -149,5 +159,6 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       List<TableTarget> targets, Map<String, Long> manifest, VerificationFindings findings)
       throws SQLException {
     verification.verify(targets, findings);
+    finishing.verify(targets, findings);
   }
 }

@@ -39,10 +39,31 @@ final class SqlInventory {
     List<String> undeclaredTables = new ArrayList<>();
     List<String> undeclaredColumns = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
+    List<String> undeclaredMatviews = new ArrayList<>();
     List<TableTarget> targets = new ArrayList<>();
+    List<String> cluster = dialect.clusterRefusals(c);
+    if (!cluster.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED, "unmaskable-server", String.join("; ", cluster));
+    }
     boolean relaxed = dialect.relaxSession(c);
     boolean triggersFire = !relaxed || dialect.triggersFire(c);
     for (String schema : dialect.schemas(c)) {
+      for (String mv : dialect.materializedViews(c, schema)) {
+        // A materialized view holds rows computed from the tables when it was last refreshed:
+        // the originals. Only emptying it (drop or truncate) is allowed, whatever the policy.
+        var p = plan.collection(schema, mv);
+        if (p.isEmpty()) {
+          undeclaredMatviews.add(schema + "." + mv);
+        } else if (p.get().mode() != Rules.Mode.EMPTY) {
+          refusals.add(
+              schema
+                  + "."
+                  + mv
+                  + " is a materialized view: its rows are copies of the originals; declare it"
+                  + " drop (emptied after masking; refresh it in development)");
+        }
+      }
       for (Table table : dialect.tables(c, schema)) {
         if (table.name().equals(MaskingRecord.COLLECTION)) {
           continue;
@@ -112,6 +133,19 @@ final class SqlInventory {
                     + " has no primary key (dbrestore masks by primary-key ranges; add one, or"
                     + " declare the table keep or drop)");
           }
+          List<String> firing =
+              triggersFire
+                  ? List.of()
+                  : dialect.updateTriggersFiringWhenRelaxed(c, schema, table.name());
+          if (!firing.isEmpty()) {
+            refusals.add(
+                table.qualifiedName()
+                    + " has UPDATE triggers "
+                    + firing
+                    + " enabled ALWAYS or REPLICA, which fire even in the masking session:"
+                    + " disable them on the copy (ALTER TABLE … DISABLE TRIGGER), or declare the"
+                    + " table drop");
+          }
           if (!table.updateTriggers().isEmpty() && triggersFire) {
             refusals.add(
                 table.qualifiedName()
@@ -127,6 +161,14 @@ final class SqlInventory {
         }
         targets.add(new TableTarget(table, cp, Rows.count(c, dialect, table)));
       }
+    }
+    if (!undeclaredMatviews.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED,
+          "undeclared-collections",
+          "materialized views the rules do not declare: "
+              + String.join(", ", undeclaredMatviews)
+              + "; declare each one drop (emptied after masking) and run again");
     }
     if (!undeclaredTables.isEmpty()) {
       if (plan.rules().policy().undeclaredCollections() == Rules.Action.FAIL) {
