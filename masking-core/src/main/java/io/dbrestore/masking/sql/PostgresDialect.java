@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** PostgreSQL (Aurora PostgreSQL 15/16). */
 final class PostgresDialect implements SqlDialect {
@@ -254,6 +255,84 @@ final class PostgresDialect implements SqlDialect {
   }
 
   /**
+   * Rewriting a table ({@code VACUUM FULL}, {@code ALTER TABLE}) or refreshing a materialized view
+   * needs the privileges of its owner, and rewriting {@code pg_statistic} those of the database's
+   * owner (or a superuser; Aurora's {@code rds_superuser} is not one). Without them PostgreSQL only
+   * warns and skips the table, leaving the original values in its pages, so the run is refused
+   * before any write instead. The grants are made once in production: roles and ownership come with
+   * every snapshot.
+   */
+  @Override
+  public List<String> finishingRefusals(Connection c, List<String[]> relations)
+      throws SQLException {
+    if (!Jdbc.strings(c, "SELECT 'x' FROM pg_roles WHERE rolname = current_user AND rolsuper")
+        .isEmpty()) {
+      return List.of();
+    }
+    List<String> refusals = new ArrayList<>();
+    String user = Jdbc.strings(c, "SELECT current_user::text").get(0);
+    List<String> database =
+        Jdbc.strings(
+            c,
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+                + " AND NOT pg_has_role(current_user, datdba, 'USAGE')");
+    if (!database.isEmpty()) {
+      refusals.add(
+          "the masking user "
+              + user
+              + " cannot rewrite pg_statistic (the statistics of the masked columns keep original"
+              + " values in its pages until it is rewritten), which needs the privileges of the"
+              + " database's owner "
+              + database.get(0)
+              + ": GRANT "
+              + quote(database.get(0))
+              + " TO "
+              + quote(user)
+              + " in production, or mask as a superuser");
+    }
+    Map<String, List<String>> byOwner = new TreeMap<>();
+    for (String[] r : relations) {
+      List<String> owner =
+          Jdbc.strings(
+              c,
+              "SELECT pg_get_userbyid(cl.relowner) FROM pg_class cl"
+                  + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                  + " WHERE n.nspname = ? AND cl.relname = ?"
+                  + " AND NOT pg_has_role(current_user, cl.relowner, 'USAGE')",
+              r[0],
+              r[1]);
+      if (!owner.isEmpty()) {
+        byOwner.computeIfAbsent(owner.get(0), k -> new ArrayList<>()).add(r[0] + "." + r[1]);
+      }
+    }
+    byOwner.forEach(
+        (owner, names) ->
+            refusals.add(
+                "the masking user "
+                    + user
+                    + " cannot rewrite "
+                    + names
+                    + " (their dead row versions and statistics keep the original values until"
+                    + " they are rewritten), which needs the privileges of their owner "
+                    + owner
+                    + ": GRANT "
+                    + quote(owner)
+                    + " TO "
+                    + quote(user)
+                    + " in production, or mask as a superuser"));
+    return refusals;
+  }
+
+  /** A {@code VACUUM} that skipped a relation warns instead of failing: that is a failure here. */
+  private static void requireNotSkipped(Statement s, String what) throws SQLException {
+    for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+      if (w.getMessage() != null && w.getMessage().contains("skipping")) {
+        throw new SQLException(what + " was not rewritten: " + w.getMessage());
+      }
+    }
+  }
+
+  /**
    * {@code VACUUM FULL} writes the table, its TOAST table and its indexes anew from the live rows
    * (the old files are unlinked at the next checkpoint), and {@code ANALYZE} replaces
    * pg_statistic's rows for it with values sampled from the masked rows.
@@ -262,6 +341,7 @@ final class PostgresDialect implements SqlDialect {
   public void finishTable(Connection c, Table t) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("VACUUM (FULL, ANALYZE) " + qualified(t));
+      requireNotSkipped(s, t.qualifiedName());
       if (Jdbc.strings(c, "SELECT 'x' FROM " + qualified(t) + " LIMIT 1").isEmpty()) {
         // ANALYZE of an empty table keeps the statistics it had; changing a column's type (here
         // to the same type) removes them.
@@ -306,11 +386,8 @@ final class PostgresDialect implements SqlDialect {
         s.execute("SELECT pg_stat_statements_reset()");
       }
       s.execute("VACUUM FULL pg_catalog.pg_statistic");
-      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
-        // Not superuser (Aurora's rds_superuser is not): the replaced rows stay in its pages
-        // until autovacuum reuses their space.
-        LOG.warn("pg_statistic not rewritten: {}", w.getMessage());
-      }
+      // finishingRefusals checked the privileges before any write; a skip now fails the run.
+      requireNotSkipped(s, "pg_statistic");
     }
   }
 

@@ -119,6 +119,17 @@ interface SqlDialect {
   List<String> clusterRefusals(Connection c) throws SQLException;
 
   /**
+   * What keeps the current user from finishing the given relations ({@code schema.name}: the tables
+   * the run writes to and the materialized views it empties) and the server: each entry a reason to
+   * refuse the run before any write, with the grant that fixes it. None by default: the MySQL
+   * family raises an error when a privilege is missing, which fails the run.
+   */
+  default List<String> finishingRefusals(Connection c, List<String[]> relations)
+      throws SQLException {
+    return List.of();
+  }
+
+  /**
    * Finishes a table the run wrote to (masked or emptied): rewrites it so that no dead row version
    * or freed space keeps an original value, and rebuilds (or removes) its statistics from what it
    * holds now. Auto-commit connection; never inside a transaction.

@@ -194,6 +194,22 @@ final class SqlInventory {
       throw new MaskingException(
           MaskingException.Kind.REFUSED, "unmaskable-table", String.join("; ", refusals));
     }
+    List<String[]> finished = new ArrayList<>();
+    for (TableTarget t : targets) {
+      if (t.plan().mode() != Rules.Mode.KEEP) {
+        finished.add(new String[] {t.table().schema(), t.table().name()});
+      }
+    }
+    for (String schema : dialect.schemas(c)) {
+      for (String mv : dialect.materializedViews(c, schema)) {
+        finished.add(new String[] {schema, mv});
+      }
+    }
+    List<String> cannotFinish = dialect.finishingRefusals(c, finished);
+    if (!cannotFinish.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.REFUSED, "cannot-finish", String.join("; ", cannotFinish));
+    }
     return targets;
   }
 }

@@ -298,6 +298,73 @@ class SqlFinishPostgresTest {
     }
   }
 
+  MaskingResult maskAs(String user) throws SQLException {
+    MaskingPlan plan =
+        MaskingPlan.compile(RulesLoader.parse("finish-rules.yaml", RULES), SqlMaskingContract.KEY);
+    return new SqlMasking(
+            postgres.getJdbcUrl(user, "postgres"),
+            () -> postgres.getDatabase(user, "postgres").getConnection(),
+            plan,
+            SqlMasking.defaultOptions().withParallelism(2).withUnitSize(500).withBatchSize(200))
+        .run();
+  }
+
+  /**
+   * Aurora's master user is no superuser: as a user who may update the tables but does not have
+   * their owner's (and the database owner's) privileges, VACUUM FULL only warns and skips, and the
+   * original values stay in the pages. That is refused before any write, naming the grant.
+   */
+  @Test
+  void maskingUserWithoutTheOwnersPrivileges_refusedBeforeAnyWrite() throws Exception {
+    exec(
+        "DROP ROLE IF EXISTS masker",
+        "CREATE ROLE masker LOGIN",
+        "GRANT USAGE, CREATE ON SCHEMA crm TO masker",
+        "GRANT ALL ON ALL TABLES IN SCHEMA crm TO masker");
+    try {
+      assertThatThrownBy(() -> maskAs("masker"))
+          .isInstanceOf(MaskingException.class)
+          .hasMessageContaining("cannot rewrite pg_statistic")
+          .hasMessageContaining("cannot rewrite [crm.person, crm.person_mv]")
+          .hasMessageContaining("GRANT \"postgres\" TO \"masker\"")
+          .extracting(e -> ((MaskingException) e).kind())
+          .isEqualTo(MaskingException.Kind.REFUSED);
+      assertNothingWritten();
+    } finally {
+      exec("DROP OWNED BY masker", "DROP ROLE masker");
+    }
+  }
+
+  /**
+   * The same user, granted the role that owns the tables and the database (as production would,
+   * once): the copy is finished without superuser, pg_statistic included, and no planted value is
+   * left in the bytes of the data directory.
+   */
+  @Test
+  void maskingUserWithTheOwnersPrivileges_finishesWithoutSuperuser() throws Exception {
+    exec(
+        "DROP ROLE IF EXISTS masker",
+        "DROP ROLE IF EXISTS app_owner",
+        "CREATE ROLE app_owner",
+        "CREATE ROLE masker LOGIN IN ROLE app_owner",
+        "ALTER SCHEMA crm OWNER TO app_owner",
+        "ALTER TABLE crm.person OWNER TO app_owner",
+        "ALTER MATERIALIZED VIEW crm.person_mv OWNER TO app_owner",
+        "ALTER DATABASE postgres OWNER TO app_owner");
+    try {
+      assertThat(maskAs("masker").verified()).isTrue();
+      exec("CHECKPOINT");
+
+      assertThat(scan("base", "global")).as("planted values in base/ and global/").isEmpty();
+    } finally {
+      exec(
+          "ALTER DATABASE postgres OWNER TO postgres",
+          "DROP SCHEMA crm CASCADE",
+          "DROP ROLE masker",
+          "DROP ROLE app_owner");
+    }
+  }
+
   /** A run that stopped after masking, before finishing, finishes when run again. */
   @Test
   void resumedRun_finishes() throws Exception {
