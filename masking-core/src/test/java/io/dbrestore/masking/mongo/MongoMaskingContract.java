@@ -309,6 +309,7 @@ abstract class MongoMaskingContract {
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
         .hasMessageContaining("shop.customers: contacts[].fax (1 document), ssn (3 documents)")
         .hasMessageNotContaining("123-45-6789");
+    assertNothingPublished();
 
     assertThatThrownBy(() -> masker(examplePlan(), options()).verifyOnly())
         .isInstanceOfSatisfying(
