@@ -40,34 +40,85 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The MongoDB engine's behaviour, run against a real server: {@link MongoMaskingTest} on the
- * in-process wire-protocol server everywhere, {@link MongoMaskingMongodIT} on mongod where Docker
- * runs.
+ * The MongoDB engine's behaviour, run against a real server, on both paths: in place ({@link
+ * InPlaceMaskingContract}: {@link MongoMaskingTest} on the in-process wire-protocol server
+ * everywhere, {@link MongoMaskingMongodIT} on mongod where Docker runs) and into a fresh server
+ * ({@link CopyMaskingContract}: {@link MongoCopyContractTest} on two in-process servers, {@link
+ * MongoCopyMongodIT} on two mongods).
+ *
+ * <p>Each test sets its data up through {@link #client} (the source: the copy that is masked in
+ * place, or the one that is copied from), runs what {@link #masker} returns, and asserts on {@link
+ * #published} (what a run leaves for its users: the same client in place, the destination for a
+ * copy).
  */
 abstract class MongoMaskingContract {
   static final MaskingKey KEY = MaskingKey.of("mongo-masking-test-key-0123456789abcdefghij");
   static final Path EXAMPLE_RULES = Path.of("..", "examples", "rules.yaml");
   static final SyntheticShop.Sizes SMALL = new SyntheticShop.Sizes(400, 900, 150, 200, 80);
 
+  /** What a test runs: {@link MongoMasking} or {@link MongoCopy}, built for one plan. */
+  interface Masker {
+    MaskingResult run();
+
+    MaskingResult verifyOnly();
+  }
+
+  /** The source: where each test plants its data. */
   protected MongoClient client;
+
+  /** Where the masked data is published: {@link #client} in place, the destination for a copy. */
+  protected MongoClient published;
+
   private final Set<Object> personal = new HashSet<>();
 
   /** A connection string to an empty server (or one whose databases the test may drop). */
   protected abstract String uri();
 
+  /** A masking run of {@link #client} into {@link #published} with this plan and these options. */
+  protected abstract Masker masker(MaskingPlan plan, RunOptions options);
+
+  /**
+   * Opens the client the masked data is published to (called after {@link #client} is connected,
+   * its databases dropped): the same client in place, a blank destination for a copy.
+   */
+  protected abstract MongoClient openPublished();
+
+  /**
+   * Installs (or, with {@code null}, removes) the test hook that runs after a batch is written and
+   * before its checkpoint is confirmed: {@link ChunkMasking#afterWriteHook} in place, {@link
+   * CopyEngine#afterWriteHook} for a copy.
+   */
+  protected abstract void setAfterWriteHook(Runnable hook);
+
+  /**
+   * Asserts that a run refused before any write left nothing where it publishes. In place the tests
+   * check the source itself (it is what is published); a copy checks that the destination holds
+   * none of the run's databases.
+   */
+  protected abstract void assertNothingPublished();
+
   @BeforeEach
   void connect() {
     client = MongoClients.create(uri());
-    for (String db : client.listDatabaseNames()) {
-      if (!List.of("admin", "local", "config").contains(db)) {
-        client.getDatabase(db).drop();
-      }
-    }
+    dropUserDatabases(client);
+    published = openPublished();
   }
 
   @AfterEach
   void disconnect() {
+    setAfterWriteHook(null);
+    if (published != client) {
+      published.close();
+    }
     client.close();
+  }
+
+  static void dropUserDatabases(MongoClient server) {
+    for (String db : server.listDatabaseNames()) {
+      if (!MaskingRecord.SYSTEM_DATABASES.contains(db)) {
+        server.getDatabase(db).drop();
+      }
+    }
   }
 
   private MaskingPlan examplePlan() {
@@ -82,8 +133,14 @@ abstract class MongoMaskingContract {
     return MongoMasking.defaultOptions().withParallelism(4).withUnitSize(250);
   }
 
+  /** The source's shop, where tests plant data. */
   private MongoDatabase shop() {
     return client.getDatabase(SyntheticShop.DATABASE);
+  }
+
+  /** The published shop, where tests look at (or tamper with) what a run left. */
+  private MongoDatabase publishedShop() {
+    return published.getDatabase(SyntheticShop.DATABASE);
   }
 
   private static long scan(Object value, Set<Object> personal) {
@@ -102,11 +159,12 @@ abstract class MongoMaskingContract {
     return 0;
   }
 
-  private long personalValuesLeft() {
+  /** The planted values found anywhere in {@code server}. */
+  private long personalValuesIn(MongoClient server) {
     long found = 0;
-    for (String db : client.listDatabaseNames()) {
-      for (String name : client.getDatabase(db).listCollectionNames()) {
-        for (Document d : client.getDatabase(db).getCollection(name).find()) {
+    for (String db : server.listDatabaseNames()) {
+      for (String name : server.getDatabase(db).listCollectionNames()) {
+        for (Document d : server.getDatabase(db).getCollection(name).find()) {
           found += scan(d, personal);
         }
       }
@@ -114,20 +172,26 @@ abstract class MongoMaskingContract {
     return found;
   }
 
+  /** The planted values left where the masked data is published. */
+  private long personalValuesLeft() {
+    return personalValuesIn(published);
+  }
+
   @Test
   void run_masksEveryPersonalValueAnywhereAndVerifies() {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
-    assertThat(personalValuesLeft()).isGreaterThan(1000);
+    assertThat(personalValuesIn(client)).isGreaterThan(1000);
 
-    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = masker(examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(personalValuesLeft()).isZero();
-    assertThat(shop().getCollection("sessions").countDocuments()).isZero();
-    assertThat(shop().getCollection("password_resets").countDocuments()).isZero();
-    assertThat(shop().getCollection("events").countDocuments()).isEqualTo(SMALL.events());
-    assertThat(shop().getCollection("customers").countDocuments()).isEqualTo(SMALL.customers());
-    assertThat(shop().getCollection("customers").countDocuments(Filters.exists("api_key")))
+    assertThat(publishedShop().getCollection("sessions").countDocuments()).isZero();
+    assertThat(publishedShop().getCollection("password_resets").countDocuments()).isZero();
+    assertThat(publishedShop().getCollection("events").countDocuments()).isEqualTo(SMALL.events());
+    assertThat(publishedShop().getCollection("customers").countDocuments())
+        .isEqualTo(SMALL.customers());
+    assertThat(publishedShop().getCollection("customers").countDocuments(Filters.exists("api_key")))
         .isZero();
     assertThat(result.manifest()).containsEntry("shop.orders", (long) SMALL.orders());
     assertThat(result.collections())
@@ -137,10 +201,10 @@ abstract class MongoMaskingContract {
   @Test
   void verifyOnly_afterARun_passesOnTheRecordedManifest_withNothingMasked() {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
-    MaskingResult run = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult run = masker(examplePlan(), options()).run();
     assertThat(run.documentsMasked()).isPositive();
 
-    MaskingResult verified = new MongoMasking(client, examplePlan(), options()).verifyOnly();
+    MaskingResult verified = masker(examplePlan(), options()).verifyOnly();
 
     assertThat(verified.verified()).isTrue();
     assertThat(verified.manifest()).isEqualTo(run.manifest());
@@ -173,16 +237,16 @@ abstract class MongoMaskingContract {
     }
     Strategy email = Strategies.create("email", Map.of(), KEY);
 
-    new MongoMasking(client, examplePlan(), options()).run();
+    masker(examplePlan(), options()).run();
 
     Set<String> maskedCustomers = new HashSet<>();
-    for (Document c : shop().getCollection("customers").find()) {
+    for (Document c : publishedShop().getCollection("customers").find()) {
       String masked = c.getString("email");
       assertThat(masked).isEqualTo(email.mask(customerEmail.get(c.get("_id"))));
       maskedCustomers.add(masked);
     }
     assertThat(maskedCustomers).hasSize(SMALL.customers());
-    for (Document o : shop().getCollection("orders").find()) {
+    for (Document o : publishedShop().getCollection("orders").find()) {
       // Each order's e-mail was some customer's: masked, it is still that customer's.
       assertThat(o.getString("customer_email"))
           .isEqualTo(email.mask(orderEmail.get(o.get("_id"))))
@@ -203,9 +267,9 @@ abstract class MongoMaskingContract {
         .hasAtLeastOneElementOfType(ObjectId.class);
     Strategy email = Strategies.create("email", Map.of(), KEY);
 
-    new MongoMasking(client, examplePlan(), options().withUnitSize(100)).run();
+    masker(examplePlan(), options().withUnitSize(100)).run();
 
-    for (Document o : shop().getCollection("orders").find()) {
+    for (Document o : publishedShop().getCollection("orders").find()) {
       assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
     }
   }
@@ -216,7 +280,7 @@ abstract class MongoMaskingContract {
     shop().getCollection("newsletter_signups").insertOne(new Document("email", "x@mail.test"));
     Document before = shop().getCollection("customers").find().first();
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).run())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).run())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
@@ -225,6 +289,7 @@ abstract class MongoMaskingContract {
     assertThat(shop().getCollection("customers").find(Filters.eq("_id", before.get("_id"))).first())
         .isEqualTo(before);
     assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
+    assertNothingPublished();
   }
 
   @Test
@@ -238,14 +303,15 @@ abstract class MongoMaskingContract {
         Filters.eq("_id", ids.get(0)),
         Updates.set("contacts", List.of(new Document("fax", "555"))));
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).run())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).run())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
         .hasMessageContaining("shop.customers: contacts[].fax (1 document), ssn (3 documents)")
         .hasMessageNotContaining("123-45-6789");
+    assertNothingPublished();
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).verifyOnly())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED));
@@ -259,8 +325,7 @@ abstract class MongoMaskingContract {
 
     assertThatThrownBy(
             () ->
-                new MongoMasking(
-                        client,
+                masker(
                         plan(
                             """
                             version: 1
@@ -280,18 +345,19 @@ abstract class MongoMaskingContract {
         .hasMessageContaining("test-rules.yaml:8:")
         .hasMessageContaining("unique index 'login_1'");
     assertThat(users.find().first().getString("login")).isEqualTo("jdoe");
+    assertNothingPublished();
   }
 
   @Test
   void plantedUnmaskedValue_failsVerificationNamingCollectionFieldAndCount() {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
-    new MongoMasking(client, examplePlan(), options()).run();
-    MongoCollection<Document> customers = shop().getCollection("customers");
+    masker(examplePlan(), options()).run();
+    MongoCollection<Document> customers = publishedShop().getCollection("customers");
     Document one = customers.find().first();
     customers.updateOne(
         Filters.eq("_id", one.get("_id")), Updates.set("email", "leaked.person@mail.test"));
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).verifyOnly())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
@@ -324,7 +390,7 @@ abstract class MongoMaskingContract {
     customers.updateOne(
         Filters.eq("_id", last), Updates.set("address", "just a string, not a sub-document"));
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).run())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).run())
         .hasMessageContaining("shop.customers: address (1 document)");
   }
 
@@ -333,12 +399,12 @@ abstract class MongoMaskingContract {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
     List<Object> ids = wrongTypedEmails();
 
-    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = masker(examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(personalValuesLeft()).isZero();
     List<Object> emails = new ArrayList<>();
-    shop()
+    publishedShop()
         .getCollection("customers")
         .find(Filters.in("_id", ids))
         .forEach(d -> emails.add(d.get("email")));
@@ -349,10 +415,10 @@ abstract class MongoMaskingContract {
   @Test
   void lostUniqueIndex_failsVerification() {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
-    new MongoMasking(client, examplePlan(), options()).run();
-    shop().getCollection("customers").dropIndex("email_1");
+    masker(examplePlan(), options()).run();
+    publishedShop().getCollection("customers").dropIndex("email_1");
 
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), options()).verifyOnly())
+    assertThatThrownBy(() -> masker(examplePlan(), options()).verifyOnly())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
@@ -376,14 +442,14 @@ abstract class MongoMaskingContract {
                     throw new IllegalStateException("simulated crash");
                   }
                 });
-    assertThatThrownBy(() -> new MongoMasking(client, examplePlan(), dying).run())
+    assertThatThrownBy(() -> masker(examplePlan(), dying).run())
         .hasMessageContaining("simulated crash");
 
-    MaskingResult result = new MongoMasking(client, examplePlan(), options()).run();
+    MaskingResult result = masker(examplePlan(), options()).run();
 
     assertThat(result.verified()).isTrue();
     Strategy email = Strategies.create("email", Map.of(), KEY);
-    for (Document o : shop().getCollection("orders").find()) {
+    for (Document o : publishedShop().getCollection("orders").find()) {
       assertThat(o.getString("customer_email")).isEqualTo(email.mask(before.get(o.get("_id"))));
     }
     assertThat(personalValuesLeft()).isZero();
@@ -392,10 +458,10 @@ abstract class MongoMaskingContract {
   @Test
   void changedRules_refuseToResumeAHalfMaskedCopy() throws Exception {
     SyntheticShop.generateAll(client, SMALL, 7, personal::add);
-    new MongoMasking(client, examplePlan(), options()).run();
+    masker(examplePlan(), options()).run();
     String changed = Files.readString(EXAMPLE_RULES).replace("days: 180", "days: 181");
 
-    assertThatThrownBy(() -> new MongoMasking(client, plan(changed), options()).run())
+    assertThatThrownBy(() -> masker(plan(changed), options()).run())
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
@@ -408,8 +474,7 @@ abstract class MongoMaskingContract {
     shop().getCollection("customers").updateMany(new Document(), Updates.set("ssn", "x"));
     Document before = shop().getCollection("customers").find().first();
 
-    assertThatThrownBy(
-            () -> new MongoMasking(client, examplePlan(), options().withDryRun(true)).run())
+    assertThatThrownBy(() -> masker(examplePlan(), options().withDryRun(true)).run())
         .hasMessageContaining("ssn (" + SMALL.customers() + " documents)");
 
     assertThat(shop().getCollection("customers").find(Filters.eq("_id", before.get("_id"))).first())
@@ -417,6 +482,9 @@ abstract class MongoMaskingContract {
     assertThat(shop().getCollection("sessions").countDocuments()).isEqualTo(SMALL.sessions());
     assertThat(shop().listCollectionNames().into(new ArrayList<>()))
         .doesNotContain(MaskingRecord.COLLECTION);
+    assertThat(publishedShop().listCollectionNames().into(new ArrayList<>()))
+        .doesNotContain(MaskingRecord.COLLECTION);
+    assertNothingPublished();
   }
 
   @Test
@@ -427,12 +495,13 @@ abstract class MongoMaskingContract {
         Files.readString(EXAMPLE_RULES)
             .replace("undeclared-fields: fail", "undeclared-fields: warn");
 
-    MaskingResult result = new MongoMasking(client, plan(warn), options()).run();
+    MaskingResult result = masker(plan(warn), options()).run();
 
     assertThat(result.verified()).isTrue();
     assertThat(result.undeclaredFields())
         .containsEntry("shop.customers", Map.of("nickname", (long) SMALL.customers()));
-    assertThat(shop().getCollection("customers").countDocuments(Filters.eq("nickname", "x")))
+    assertThat(
+            publishedShop().getCollection("customers").countDocuments(Filters.eq("nickname", "x")))
         .isEqualTo(SMALL.customers());
   }
 
@@ -448,30 +517,32 @@ abstract class MongoMaskingContract {
       ordersBefore.put(o.get("_id"), o.getString("customer_email"));
     }
     AtomicLong writes = new AtomicLong();
-    ChunkMasking.afterWriteHook =
+    setAfterWriteHook(
         () -> {
           if (writes.incrementAndGet() == 2) {
             throw new IllegalStateException("killed after a write, before its checkpoint");
           }
-        };
+        });
     try {
-      assertThatThrownBy(
-              () -> new MongoMasking(client, examplePlan(), options().withParallelism(1)).run())
+      assertThatThrownBy(() -> masker(examplePlan(), options().withParallelism(1)).run())
           .hasMessageContaining("killed after a write");
     } finally {
-      ChunkMasking.afterWriteHook = null;
+      setAfterWriteHook(null);
     }
     Document run =
-        shop().getCollection(MaskingRecord.COLLECTION).find(Filters.exists("pending")).first();
+        publishedShop()
+            .getCollection(MaskingRecord.COLLECTION)
+            .find(Filters.exists("pending"))
+            .first();
     assertThat(run).as("a pending batch was left behind").isNotNull();
 
-    new MongoMasking(client, examplePlan(), options()).run();
+    masker(examplePlan(), options()).run();
 
     Strategy email = Strategies.create("email", Map.of(), KEY);
-    for (Document c : shop().getCollection("customers").find()) {
+    for (Document c : publishedShop().getCollection("customers").find()) {
       assertThat(c.getString("email")).isEqualTo(email.mask(before.get(c.get("_id"))));
     }
-    for (Document o : shop().getCollection("orders").find()) {
+    for (Document o : publishedShop().getCollection("orders").find()) {
       assertThat(o.getString("customer_email"))
           .isEqualTo(email.mask(ordersBefore.get(o.get("_id"))));
     }

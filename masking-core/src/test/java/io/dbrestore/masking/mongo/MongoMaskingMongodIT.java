@@ -6,11 +6,11 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The engine's contract on a real mongod (a single-node replica set, as production runs), for
- * machines with Docker; skipped without it.
+ * The engine's contract, in place, on a real mongod (a single-node replica set, as production
+ * runs), for machines with Docker; skipped without it.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class MongoMaskingMongodIT extends MongoMaskingContract {
+class MongoMaskingMongodIT extends InPlaceMaskingContract {
   @Container
   static final MongoDBContainer MONGOD = new MongoDBContainer(DockerImageName.parse("mongo:7.0"));
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The engine's contract on the in-process MongoDB wire-protocol server. */
-class MongoMaskingTest extends MongoMaskingContract {
+/** The engine's contract, in place, on the in-process MongoDB wire-protocol server. */
+class MongoMaskingTest extends InPlaceMaskingContract {
   private static InProcessMongo server;
 
   @BeforeAll
