@@ -100,7 +100,35 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
   }
 
   @Override
-  public Map<String, Long> recordedManifest(List<TableTarget> targets) {
+  public Map<String, Long> recordedManifest(List<TableTarget> targets) throws SQLException {
+    try (Connection c = connections.open()) {
+      for (String schema : TableTarget.schemas(targets)) {
+        boolean recorded =
+            dialect.tables(c, schema).stream()
+                .anyMatch(t -> t.name().equals(MaskingRecord.COLLECTION));
+        String sha = recorded ? checkpoints.rulesSha256(c, schema) : null;
+        if (sha == null) {
+          throw new MaskingException(
+              MaskingException.Kind.VERIFICATION_FAILED,
+              "not-masked",
+              "schema "
+                  + schema
+                  + " has no masking record: dbrestore never masked this copy; mask it first");
+        }
+        if (!sha.equals(plan.rules().sha256())) {
+          throw new MaskingException(
+              MaskingException.Kind.VERIFICATION_FAILED,
+              "not-masked",
+              "schema "
+                  + schema
+                  + " was masked with other rules (sha256 "
+                  + sha.substring(0, Math.min(12, sha.length()))
+                  + ", these "
+                  + plan.rules().sha256().substring(0, 12)
+                  + "); verify it with the rules it was masked with");
+        }
+      }
+    }
     Map<String, Long> manifest = new LinkedHashMap<>();
     for (TableTarget t : targets) {
       manifest.put(t.name(), t.rows());

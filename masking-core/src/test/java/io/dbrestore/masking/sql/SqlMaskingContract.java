@@ -467,6 +467,33 @@ abstract class SqlMaskingContract {
             run.collections().stream().map(c -> tuple(c.collection(), 0L, 0.0, "passed")).toList());
   }
 
+  /** A copy nobody masked has no run record: verification says so (exit 5), and writes nothing. */
+  @Test
+  void verifyOnly_onACopyNeverMasked_failsNamingTheMissingRecord() throws Exception {
+    List<String> before = everyTextValue();
+
+    assertThatThrownBy(() -> engine(RULES, options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("schema crm has no masking record");
+    assertThat(everyTextValue()).isEqualTo(before);
+  }
+
+  /** A copy masked with other rules is not verified against these. */
+  @Test
+  void verifyOnly_withOtherRules_failsNamingThem() throws Exception {
+    engine(RULES, options()).run();
+
+    assertThatThrownBy(
+            () ->
+                engine(RULES.replace("version: 1", "version: 1\n# other"), options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("schema crm was masked with other rules");
+  }
+
   @Test
   void plantedUnmaskedValue_failsVerification() throws Exception {
     engine(RULES, options()).run();
