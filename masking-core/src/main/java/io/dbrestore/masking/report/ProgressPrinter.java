@@ -14,6 +14,7 @@ public final class ProgressPrinter implements Progress {
   private final Consumer<String> lines;
   private final long everyNanos;
   private long phaseStart = System.nanoTime();
+  private long phaseStartDone;
   private long last;
   private String lastPhase;
 
@@ -40,14 +41,17 @@ public final class ProgressPrinter implements Progress {
     if (!phase.equals(lastPhase)) {
       lastPhase = phase;
       last = 0;
+      // The first report comes after a batch: the rate counts what was done after it.
       phaseStart = now;
+      phaseStartDone = done;
     }
     if (!finished && now - last < everyNanos) {
       return;
     }
     last = now;
-    double seconds = Math.max(1e-9, (now - phaseStart) / 1e9);
-    double pct = total == 0 ? 100 : 100.0 * done / total;
+    double seconds = (now - phaseStart) / 1e9;
+    // More done than counted (rows added under the run, or counted again) never reads above 100%.
+    double pct = total == 0 ? 100 : Math.min(100.0, 100.0 * done / total);
     if (terminal != null) {
       int width = 30;
       int filled = (int) Math.round(width * Math.min(1.0, pct / 100));
@@ -63,15 +67,13 @@ public final class ProgressPrinter implements Progress {
           finished ? "\n" : "");
       terminal.flush();
     } else {
-      lines.accept(
-          String.format(
-              Locale.ROOT,
-              "%s: %,d of %,d documents (%.1f%%), %,.0f documents/s",
-              phase,
-              done,
-              total,
-              pct,
-              done / seconds));
+      String line =
+          String.format(Locale.ROOT, "%s: %,d of %,d documents (%.1f%%)", phase, done, total, pct);
+      if (done > phaseStartDone && seconds > 0) {
+        line +=
+            String.format(Locale.ROOT, ", %,.0f documents/s", (done - phaseStartDone) / seconds);
+      }
+      lines.accept(line);
     }
   }
 }

@@ -121,7 +121,12 @@ final class RangeMasking {
   }
 
   /** What one batch read, wrote and found; applied to the run's totals once it has committed. */
-  private record Batch(int rows, List<Object> after, int changed, Map<String, Long> undeclared) {}
+  /**
+   * @param rows rows read
+   * @param again rows read again: masked already, moved ahead in key order by masking their key
+   */
+  private record Batch(
+      int rows, int again, List<Object> after, int changed, Map<String, Long> undeclared) {}
 
   /** Deadlock or serialization failure: the batch was rolled back and can run again. */
   private static boolean retryable(SQLException e) {
@@ -215,7 +220,7 @@ final class RangeMasking {
             .undeclared()
             .forEach((path, n) -> totals.undeclared().add(p.qualifiedName(), path, n));
         maskedCount.addAndGet(batch.changed());
-        progress.add(batch.rows());
+        progress.add(batch.rows() - batch.again());
         read += batch.rows();
         if (batch.rows() < options.batchSize()) {
           checkRead(range, read, resumed || !maskedKey.isEmpty());
@@ -302,6 +307,7 @@ final class RangeMasking {
     Map<String, Long> undeclared = new LinkedHashMap<>();
     List<Object> last = after;
     int rows = 0;
+    int again = 0;
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       if (after != null) {
@@ -329,6 +335,7 @@ final class RangeMasking {
           }
           last = rowKey;
           if (alreadyMasked(row, maskedKey, maskedKeyColumns)) {
+            again++;
             continue;
           }
           Set<String> paths = new LinkedHashSet<>();
@@ -350,7 +357,7 @@ final class RangeMasking {
           c, table, rangeId, rows < options.batchSize() ? "done" : KeyCodec.encode(last));
       c.commit();
     }
-    return new Batch(rows, last, changes.size(), undeclared);
+    return new Batch(rows, again, last, changes.size(), undeclared);
   }
 
   private static boolean alreadyMasked(
