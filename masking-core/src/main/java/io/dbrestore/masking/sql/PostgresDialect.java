@@ -192,6 +192,9 @@ final class PostgresDialect implements SqlDialect {
     if (column.json()) {
       return "CAST(? AS " + (column.type().startsWith("jsonb") ? "jsonb" : "json") + ")";
     }
+    if (column.array()) {
+      return "CAST(? AS " + column.type() + ")";
+    }
     return "?";
   }
 

@@ -326,8 +326,7 @@ final class RangeMasking {
           Document row = new Document();
           for (int col = 0; col < columns.size(); col++) {
             Table.Column column = columns.get(col);
-            Object value = rs.getObject(col + 1);
-            row.put(column.name(), column.json() ? Rows.parseJson(value) : value);
+            row.put(column.name(), Rows.read(column, rs.getObject(col + 1)));
           }
           List<Object> rowKey = new ArrayList<>(key.size());
           for (String k : key) {
@@ -399,12 +398,7 @@ final class RangeMasking {
         for (int i : shape.getValue()) {
           int n = 1;
           for (String col : cols) {
-            Object v = changes.get(i).get(col);
-            Table.Column column = table.column(col);
-            if (column.json() && v != null) {
-              v = Rows.toJson(v);
-            }
-            ps.setObject(n++, v);
+            ps.setObject(n++, Rows.write(c, table.column(col), changes.get(i).get(col)));
           }
           for (Object k : keys.get(i)) {
             ps.setObject(n++, k);

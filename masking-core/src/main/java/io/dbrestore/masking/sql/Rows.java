@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Rows as the engine reads and writes them: JSON columns parsed, so that paths reach into them. */
 final class Rows {
@@ -25,6 +27,59 @@ final class Rows {
       // Not JSON after all: treat the text as a value the JSON paths cannot reach.
       return text;
     }
+  }
+
+  /**
+   * A column's value as the masker sees it: a JSON column's as a tree, an SQL array's as a list (of
+   * lists, for more dimensions), so that {@code emails[]} reaches each element as in MongoDB.
+   */
+  static Object read(Table.Column column, Object value) throws SQLException {
+    if (column.json()) {
+      return parseJson(value);
+    }
+    if (value instanceof java.sql.Array array) {
+      try {
+        return toList(array.getArray());
+      } finally {
+        array.free();
+      }
+    }
+    return value;
+  }
+
+  private static Object toList(Object value) {
+    if (value instanceof Object[] elements) {
+      List<Object> list = new ArrayList<>(elements.length);
+      for (Object e : elements) {
+        list.add(toList(e));
+      }
+      return list;
+    }
+    return value;
+  }
+
+  /** A masked value to bind for its column: JSON as text, a list as an SQL array. */
+  static Object write(Connection c, Table.Column column, Object value) throws SQLException {
+    if (value == null) {
+      return null;
+    }
+    if (column.json()) {
+      return toJson(value);
+    }
+    if (column.array() && value instanceof List<?> list) {
+      // Text elements; the statement casts the parameter to the column's own array type.
+      return c.createArrayOf("text", toArray(list));
+    }
+    return value;
+  }
+
+  private static Object[] toArray(List<?> list) {
+    Object[] elements = new Object[list.size()];
+    for (int i = 0; i < elements.length; i++) {
+      Object e = list.get(i);
+      elements[i] = e instanceof List<?> inner ? toArray(inner) : e == null ? null : e.toString();
+    }
+    return elements;
   }
 
   /** A masked JSON column's value as text to write back. */

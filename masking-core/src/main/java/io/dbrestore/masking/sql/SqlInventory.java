@@ -82,6 +82,27 @@ final class SqlInventory {
           }
           for (MaskingPlan.CompiledField f : cp.fields()) {
             Table.Column column = table.column(f.rule().path().root());
+            if (column != null
+                && column.array()
+                && f.rule().path().segments().size() == 1
+                && f.strategy() != null
+                && !f.strategy().keeps()) {
+              throw new MaskingException(
+                  MaskingException.Kind.INVALID_RULES,
+                  "invalid-rules",
+                  plan.rules().source()
+                      + ":"
+                      + f.rule().line()
+                      + ": "
+                      + table.qualifiedName()
+                      + "."
+                      + column.name()
+                      + " is an array ("
+                      + column.type()
+                      + "): write '"
+                      + column.name()
+                      + "[]' to mask each element");
+            }
             if (column == null) {
               LOG.warn(
                   "{}:{}: {} has no column {}",
@@ -89,7 +110,9 @@ final class SqlInventory {
                   f.rule().line(),
                   table.qualifiedName(),
                   f.rule().path().root());
-            } else if (f.rule().path().segments().size() > 1 && !column.json()) {
+            } else if (f.rule().path().segments().size() > 1
+                && !column.json()
+                && !(column.array() && eachOnly(f.rule().path()))) {
               throw new MaskingException(
                   MaskingException.Kind.INVALID_RULES,
                   "invalid-rules",
@@ -211,5 +234,12 @@ final class SqlInventory {
           MaskingException.Kind.REFUSED, "cannot-finish", String.join("; ", cannotFinish));
     }
     return targets;
+  }
+
+  /** {@code emails[]}, {@code matrix[][]}: the elements of an SQL array, nothing inside them. */
+  private static boolean eachOnly(io.dbrestore.masking.rules.FieldPath path) {
+    return path.segments().stream()
+        .skip(1)
+        .allMatch(s -> s instanceof io.dbrestore.masking.rules.FieldPath.Each);
   }
 }

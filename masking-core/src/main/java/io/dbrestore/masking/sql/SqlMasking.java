@@ -92,8 +92,7 @@ public final class SqlMasking {
               Document row = new Document();
               for (int i = 0; i < table.columns().size(); i++) {
                 Table.Column column = table.columns().get(i);
-                Object value = rs.getObject(column.name());
-                row.put(column.name(), column.json() ? Rows.parseJson(value) : value);
+                row.put(column.name(), Rows.read(column, rs.getObject(column.name())));
               }
               DocumentMasker.Result r = masker.mask(row, (path, n) -> {});
               Document after = new Document(row);

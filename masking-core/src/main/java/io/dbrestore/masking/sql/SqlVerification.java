@@ -61,7 +61,7 @@ final class SqlVerification {
                 if (value == null && isRemove(t.plan().tree(), column.name())) {
                   continue;
                 }
-                row.put(column.name(), column.json() ? Rows.parseJson(value) : value);
+                row.put(column.name(), Rows.read(column, value));
               }
               Set<String> bad = new LinkedHashSet<>();
               Set<String> paths = new LinkedHashSet<>();

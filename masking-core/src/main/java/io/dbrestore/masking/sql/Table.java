@@ -16,7 +16,14 @@ record Table(
     List<String> updateTriggers) {
 
   /** A column; {@code json} when its values are JSON documents (paths reach into them). */
-  record Column(String name, String type, boolean json) {}
+  record Column(String name, String type, boolean json) {
+    /**
+     * An SQL array (PostgreSQL {@code text[]}, {@code varchar(80)[][]}): paths end in {@code []}.
+     */
+    boolean array() {
+      return type != null && type.endsWith("[]");
+    }
+  }
 
   String qualifiedName() {
     return schema + "." + name;

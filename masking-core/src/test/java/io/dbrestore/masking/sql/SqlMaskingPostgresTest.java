@@ -1,11 +1,17 @@
 package io.dbrestore.masking.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dbrestore.masking.engine.MaskingException;
+import io.dbrestore.masking.strategy.Strategies;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The SQL engine on a real PostgreSQL 16 (embedded binaries). */
 class SqlMaskingPostgresTest extends SqlMaskingContract {
@@ -69,5 +75,59 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
   @Override
   String relaxedSession() {
     return "SET session_replication_role = replica";
+  }
+
+  static final String ARRAY_RULES =
+      RULES
+          + """
+            lists:
+              fields:
+                id: keep
+                emails[]: email
+                grid[][]: email
+      """;
+
+  private void createLists() throws SQLException {
+    exec(
+        "CREATE TABLE crm.lists (id INT PRIMARY KEY, emails TEXT[], grid VARCHAR(80)[][])",
+        "INSERT INTO crm.lists VALUES (1, ARRAY['ann@mail.test', NULL, 'bob@mail.test'],"
+            + " ARRAY[['c1@mail.test', 'c2@mail.test'], ['c3@mail.test', 'c4@mail.test']]),"
+            + " (2, '{}', NULL), (3, NULL, NULL)");
+  }
+
+  /** Each element of an SQL array is masked, as in a MongoDB array; NULL elements stay NULL. */
+  @Test
+  void arrayColumns_eachElementMasked() throws Exception {
+    createLists();
+    var email = Strategies.create("email", java.util.Map.of(), KEY);
+
+    assertThat(engine(ARRAY_RULES, options()).run().verified()).isTrue();
+
+    try (Connection c = connect();
+        var rs =
+            c.createStatement().executeQuery("SELECT emails, grid FROM crm.lists WHERE id = 1")) {
+      rs.next();
+      assertThat((Object[]) rs.getArray(1).getArray())
+          .containsExactly(email.mask("ann@mail.test"), null, email.mask("bob@mail.test"));
+      Object[] grid = (Object[]) rs.getArray(2).getArray();
+      assertThat((Object[]) grid[1])
+          .containsExactly(email.mask("c3@mail.test"), email.mask("c4@mail.test"));
+    }
+    assertThat(count("SELECT count(*) FROM crm.lists WHERE id = 2 AND emails = '{}'")).isOne();
+    assertThat(count("SELECT count(*) FROM crm.lists WHERE id = 3 AND emails IS NULL")).isOne();
+  }
+
+  /** A strategy on the whole array would make it NULL: refused before writing, naming the fix. */
+  @Test
+  void strategyOnAWholeArray_refusedNamingTheFix() throws Exception {
+    createLists();
+
+    assertThatThrownBy(
+            () -> engine(ARRAY_RULES.replace("emails[]: email", "emails: email"), options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("crm.lists.emails is an array (text[]): write 'emails[]'");
+    assertThat(count("SELECT count(*) FROM crm.lists WHERE 'ann@mail.test' = ANY(emails)")).isOne();
   }
 }
