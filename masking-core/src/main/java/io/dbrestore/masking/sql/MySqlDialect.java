@@ -55,7 +55,21 @@ final class MySqlDialect implements SqlDialect {
                 + "   ON tc.constraint_schema = k.constraint_schema"
                 + "   AND tc.constraint_name = k.constraint_name AND tc.constraint_type = 'CHECK'"
                 + "   WHERE k.constraint_schema = c.table_schema AND tc.table_name = c.table_name"
-                + "   AND k.check_clause LIKE CONCAT('%json_valid(`', c.column_name, '`)%'))"
+                + "   AND k.check_clause LIKE CONCAT('%json_valid(`', c.column_name, '`)%')),"
+                + " c.character_maximum_length, c.is_nullable,"
+                // Not DEFAULT_GENERATED (MySQL: a default expression, which can be written).
+                + " c.extra LIKE '%VIRTUAL%' OR c.extra LIKE '%STORED%'"
+                + "   OR c.extra LIKE '%PERSISTENT%',"
+                // The checks that name the column (no catalogue lists a check's columns here).
+                + " (SELECT GROUP_CONCAT(k.constraint_name ORDER BY k.constraint_name"
+                + "   SEPARATOR ',')"
+                + "   FROM information_schema.check_constraints k"
+                + "   JOIN information_schema.table_constraints tc"
+                + "   ON tc.constraint_schema = k.constraint_schema"
+                + "   AND tc.constraint_name = k.constraint_name AND tc.constraint_type = 'CHECK'"
+                + "   WHERE k.constraint_schema = c.table_schema AND tc.table_name = c.table_name"
+                + "   AND k.check_clause LIKE CONCAT('%`', c.column_name, '`%')"
+                + "   AND k.check_clause NOT LIKE CONCAT('%json_valid(`', c.column_name, '`)%'))"
                 + " FROM information_schema.columns c JOIN information_schema.tables t"
                 + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
                 + " WHERE c.table_schema = ? AND t.table_type = 'BASE TABLE'"
@@ -65,13 +79,40 @@ final class MySqlDialect implements SqlDialect {
         while (rs.next()) {
           // MySQL has a JSON type; MariaDB's JSON is LONGTEXT with a json_valid() check.
           boolean json = "json".equalsIgnoreCase(rs.getString(4)) || rs.getBoolean(5);
+          String dataType = rs.getString(4).toLowerCase(java.util.Locale.ROOT);
+          long max = rs.getLong(6);
+          boolean bounded =
+              !rs.wasNull() && (dataType.equals("char") || dataType.equals("varchar"));
+          String checks = rs.getString(9);
           columns
               .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(new Table.Column(rs.getString(2), rs.getString(3), json));
+              .add(
+                  new Table.Column(
+                      rs.getString(2),
+                      rs.getString(3),
+                      json,
+                      json ? Table.Kind.JSON : kind(dataType),
+                      bounded ? (int) Math.min(max, Integer.MAX_VALUE) : -1,
+                      "YES".equalsIgnoreCase(rs.getString(7)),
+                      rs.getBoolean(8),
+                      checks == null || checks.isEmpty() ? List.of() : List.of(checks.split(","))));
         }
       }
     }
     return columns;
+  }
+
+  /** What a column of a data type holds. */
+  static Table.Kind kind(String dataType) {
+    return switch (dataType) {
+      case "char", "varchar", "tinytext", "text", "mediumtext", "longtext" -> Table.Kind.TEXT;
+      case "tinyint", "smallint", "mediumint", "int", "integer", "bigint" -> Table.Kind.INTEGER;
+      case "decimal", "float", "double" -> Table.Kind.DECIMAL;
+      case "date", "datetime", "timestamp" -> Table.Kind.TEMPORAL;
+      case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> Table.Kind.BINARY;
+      case "json" -> Table.Kind.JSON;
+      default -> Table.Kind.OTHER; // enum, set, time, year, bit, uuid, inet4, geometry…
+    };
   }
 
   @Override

@@ -40,27 +40,66 @@ final class PostgresDialect implements SqlDialect {
     Map<String, List<Table.Column>> columns = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname"
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname,"
+                // Domains are judged by their base type, their NOT NULL and their checks.
+                + " b.typname, b.typcategory, b.typtype,"
+                + " CASE WHEN b.typname IN ('varchar', 'bpchar')"
+                + "   AND COALESCE(NULLIF(a.atttypmod, -1), t.typtypmod) > 4"
+                + "   THEN COALESCE(NULLIF(a.atttypmod, -1), t.typtypmod) - 4 ELSE -1 END,"
+                + " a.attnotnull OR t.typnotnull,"
+                // Stored generated columns, and identity columns GENERATED ALWAYS (which UPDATE
+                // may only set to DEFAULT).
+                + " a.attgenerated <> '' OR a.attidentity = 'a',"
+                + " ARRAY(SELECT k.conname::text FROM pg_constraint k WHERE k.contype = 'c'"
+                + "   AND ((k.conrelid = c.oid AND a.attnum = ANY (k.conkey))"
+                + "   OR k.contypid = t.oid) ORDER BY k.conname)"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT"
                 + " a.attisdropped JOIN pg_type t ON t.oid = a.atttypid"
+                + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype"
+                + "   ELSE t.oid END"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname,"
                 + " a.attnum")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String type = rs.getString(4);
+          boolean json = type.equals("json") || type.equals("jsonb");
+          String[] checks = (String[]) rs.getArray(11).getArray();
           columns
               .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
               .add(
                   new Table.Column(
                       rs.getString(2),
                       rs.getString(3),
-                      type.equals("json") || type.equals("jsonb")));
+                      json,
+                      kind(rs.getString(5), rs.getString(6), rs.getString(7)),
+                      rs.getInt(8),
+                      !rs.getBoolean(9),
+                      rs.getBoolean(10),
+                      List.of(checks)));
         }
       }
     }
     return columns;
+  }
+
+  /** What a column of a (base) type holds, from its name, category and kind. */
+  static Table.Kind kind(String name, String category, String typtype) {
+    if (name.equals("json") || name.equals("jsonb")) {
+      return Table.Kind.JSON;
+    }
+    if ("e".equals(typtype)) {
+      return Table.Kind.OTHER; // enum: a fixed set of labels
+    }
+    return switch (name) {
+      case "int2", "int4", "int8" -> Table.Kind.INTEGER;
+      case "numeric", "float4", "float8", "money" -> Table.Kind.DECIMAL;
+      case "bool" -> Table.Kind.BOOLEAN;
+      case "date", "timestamp", "timestamptz" -> Table.Kind.TEMPORAL;
+      case "bytea" -> Table.Kind.BINARY;
+      default -> "S".equals(category) ? Table.Kind.TEXT : Table.Kind.OTHER;
+    };
   }
 
   @Override

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What an SQL database holds, checked against the rules before any write: every table of the
  * declared schemas must be declared, every column of a masked table too; a masked table needs a
- * primary key (with a unique strategy, or keep, on its columns), and UPDATE triggers must be off
- * for the session (PostgreSQL) or the table is refused (MySQL family).
+ * primary key (with a unique strategy, or keep, on its columns), every masked column must hold what
+ * its strategy writes ({@link ColumnFit}), and UPDATE triggers must be off for the session
+ * (PostgreSQL) or the table is refused (MySQL family).
  */
 final class SqlInventory {
   private static final Logger LOG = LoggerFactory.getLogger(SqlInventory.class);
@@ -40,6 +41,7 @@ final class SqlInventory {
     List<String> undeclaredColumns = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
     List<String> undeclaredMatviews = new ArrayList<>();
+    List<String> unfit = new ArrayList<>();
     List<TableTarget> targets = new ArrayList<>();
     List<String> cluster = dialect.clusterRefusals(c);
     if (!cluster.isEmpty()) {
@@ -150,6 +152,7 @@ final class SqlInventory {
                       + "'");
             }
           }
+          unfit.addAll(ColumnFit.problems(plan.rules().source(), table, cp));
           if (table.primaryKey().isEmpty()) {
             refusals.add(
                 table.qualifiedName()
@@ -184,6 +187,10 @@ final class SqlInventory {
         }
         targets.add(new TableTarget(table, cp, Rows.count(c, dialect, table)));
       }
+    }
+    if (!unfit.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.INVALID_RULES, "invalid-rules", ColumnFit.message(unfit));
     }
     if (!undeclaredMatviews.isEmpty()) {
       throw new MaskingException(

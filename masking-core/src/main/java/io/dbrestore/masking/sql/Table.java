@@ -15,14 +15,50 @@ record Table(
     List<String> primaryKey,
     List<String> updateTriggers) {
 
-  /** A column; {@code json} when its values are JSON documents (paths reach into them). */
-  record Column(String name, String type, boolean json) {
+  /**
+   * A column; {@code json} when its values are JSON documents (paths reach into them).
+   *
+   * @param kind what values the column holds, for checking a strategy's output against it
+   * @param maxChars its maximum length in characters; -1 when unbounded or not text
+   * @param nullable whether it may hold NULL
+   * @param generated whether its value is computed by the database (cannot be written)
+   * @param checks names of the CHECK constraints that read it (JSON validity checks excluded)
+   */
+  record Column(
+      String name,
+      String type,
+      boolean json,
+      Kind kind,
+      int maxChars,
+      boolean nullable,
+      boolean generated,
+      List<String> checks) {
+    /** A column whose limits are unknown: nothing is checked against them. */
+    Column(String name, String type, boolean json) {
+      this(name, type, json, Kind.UNKNOWN, -1, true, false, List.of());
+    }
+
     /**
      * An SQL array (PostgreSQL {@code text[]}, {@code varchar(80)[][]}): paths end in {@code []}.
      */
     boolean array() {
       return type != null && type.endsWith("[]");
     }
+  }
+
+  /** What values a column holds, as far as the masking strategies care. */
+  enum Kind {
+    TEXT,
+    INTEGER,
+    DECIMAL,
+    BOOLEAN,
+    TEMPORAL,
+    BINARY,
+    JSON,
+    /** uuid, inet, enum, arrays, geometry…: a type no text strategy's output fits. */
+    OTHER,
+    /** Not read from the catalogue: not checked. */
+    UNKNOWN
   }
 
   String qualifiedName() {

@@ -25,6 +25,18 @@ final class ConstantStrategy extends AbstractStrategy {
     return value;
   }
 
+  @Override
+  public Object constantValue() {
+    return value;
+  }
+
+  /** The text of the value, as a text column would hold it. */
+  @Override
+  public int maxLength() {
+    String s = String.valueOf(value);
+    return s.codePointCount(0, s.length());
+  }
+
   /** Numbers compare by value: a constant 5 written as a long may be read back as an int. */
   @Override
   FormCheck checkLeaf(Object v) {

@@ -27,6 +27,12 @@ final class EmailStrategy extends TextStrategy {
     return new String(out);
   }
 
+  /** The local part's base32 characters, {@code @} and the domain. */
+  @Override
+  public int maxLength() {
+    return LOCAL_CHARS + suffix.codePointCount(0, suffix.length());
+  }
+
   @Override
   FormCheck checkText(String text) {
     return text.length() == LOCAL_CHARS + suffix.length()

@@ -27,6 +27,11 @@ final class NameDictionaries {
       this(List.copyOf(list), Set.copyOf(list));
     }
 
+    /** The most code points of any name in the list. */
+    int maxLength() {
+      return list.stream().mapToInt(n -> n.codePointCount(0, n.length())).max().orElse(0);
+    }
+
     String get(long hash) {
       return list.get((int) Long.remainderUnsigned(hash, list.size()));
     }

@@ -49,6 +49,16 @@ final class NameStrategy extends TextStrategy {
     };
   }
 
+  /** The longest name of the lists this field picks from (two names and a space when full). */
+  @Override
+  public int maxLength() {
+    return switch (part) {
+      case FIRST -> first.maxLength();
+      case LAST -> last.maxLength();
+      case FULL -> first.maxLength() + 1 + last.maxLength();
+    };
+  }
+
   @Override
   FormCheck checkText(String text) {
     boolean masked =

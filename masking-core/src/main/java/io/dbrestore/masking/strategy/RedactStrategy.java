@@ -21,6 +21,12 @@ final class RedactStrategy extends TextStrategy {
     return text.isEmpty() ? text : replacement;
   }
 
+  /** The replacement text (an empty value stays empty). */
+  @Override
+  public int maxLength() {
+    return replacement.codePointCount(0, replacement.length());
+  }
+
   @Override
   FormCheck checkText(String text) {
     return text.isEmpty() || text.equals(replacement) ? FormCheck.MASKED : FormCheck.NOT_MASKED;

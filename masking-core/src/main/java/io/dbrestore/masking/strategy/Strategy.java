@@ -51,4 +51,19 @@ public interface Strategy {
 
   /** Whether a value is in this strategy's output form; used by the verification gate. */
   FormCheck check(Object value);
+
+  /**
+   * The most characters (code points) a masked text value can have, derived from the strategy's own
+   * output form; -1 when the strategy does not bound it (its output is as long as its input, like
+   * {@code phone} and {@code date-shift}, or is not text). Compared with a column's length before
+   * any write.
+   */
+  default int maxLength() {
+    return -1;
+  }
+
+  /** The one value this strategy writes ({@code constant}); null for every other strategy. */
+  default Object constantValue() {
+    return null;
+  }
 }

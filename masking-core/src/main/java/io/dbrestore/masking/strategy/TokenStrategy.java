@@ -32,6 +32,12 @@ final class TokenStrategy extends TextStrategy {
     return new String(out);
   }
 
+  /** The prefix and the base32 characters: every token has exactly this length. */
+  @Override
+  public int maxLength() {
+    return prefix.codePointCount(0, prefix.length()) + length;
+  }
+
   @Override
   FormCheck checkText(String text) {
     return text.length() == prefix.length() + length

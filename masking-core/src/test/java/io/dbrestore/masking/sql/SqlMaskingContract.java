@@ -611,4 +611,124 @@ abstract class SqlMaskingContract {
       }
     }
   }
+
+  // ---- columns that cannot hold what their strategy writes (issue 14) ---------------------
+
+  static final String FIT_RULES =
+      RULES
+          + """
+                fit:
+                  fields:
+                    id: keep
+                    total: keep
+                    doubled: redact
+                    short_email: email
+                    long_email: email
+                    required: "null"
+                    label: {strategy: constant, value: "n/a"}
+                    status: {strategy: constant, value: "x"}
+                    num: email
+                    born: email
+                    note: "null"
+          """;
+
+  /** A table with one column of each kind of misfit, and columns whose strategy fits. */
+  void fitTable() throws SQLException {
+    exec(
+        "CREATE TABLE crm.fit (id INT PRIMARY KEY, total INT,"
+            + " doubled INT GENERATED ALWAYS AS (total * 2) STORED,"
+            + " short_email VARCHAR(24), long_email VARCHAR(64),"
+            + " required VARCHAR(40) NOT NULL, label VARCHAR(20) NOT NULL,"
+            + " status VARCHAR(20), num INT, born DATE, note VARCHAR(255),"
+            + " CONSTRAINT status_known CHECK (status IN ('open', 'closed')))",
+        "INSERT INTO crm.fit (id, total, short_email, long_email, required, label, status, num,"
+            + " born, note) VALUES (1, 5, 'a@b.c', 'alice@example.org', 'r', 'l', 'open', 7,"
+            + " DATE '1990-01-02', 'n'), (2, 6, 'b@b.c', 'bob@example.org', 'r2', 'l2',"
+            + " 'closed', 8, DATE '1991-03-04', NULL)");
+  }
+
+  /** Every row of every table the fit test reads, as text: proof that nothing was written. */
+  String dump() throws SQLException {
+    StringBuilder out = new StringBuilder();
+    for (String sql :
+        List.of(
+            "SELECT * FROM crm.fit ORDER BY id",
+            "SELECT * FROM " + person() + " ORDER BY id",
+            "SELECT * FROM crm.membership ORDER BY org_id, person_email")) {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            out.append(rs.getString(i)).append('|');
+          }
+          out.append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  long maskingRecordTables() throws SQLException {
+    return count(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = '__dbrestore_masking'");
+  }
+
+  @Test
+  void columnsThatCannotHoldTheirStrategy_areAllRefusedBeforeAnyWrite() throws Exception {
+    fitTable();
+    String before = dump();
+
+    assertThatThrownBy(() -> engine(FIT_RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("(6, nothing was written)")
+        .hasMessageContaining(
+            "crm.fit.doubled: a generated column (its value is computed by the database) cannot"
+                + " be written; declare it keep")
+        .hasMessageContaining(
+            "crm.fit.short_email: 'email' writes up to 32 characters and the column holds 24")
+        .hasMessageContaining("widen the column on the copy to at least 32 characters")
+        .hasMessageContaining(
+            "crm.fit.required: 'null' writes NULL into a NOT NULL column; use a strategy that"
+                + " writes a value")
+        .hasMessageContaining(
+            "crm.fit.status: masked with 'constant' but read by CHECK constraint status_known")
+        .hasMessageContaining("drop the constraint on the copy before masking")
+        .hasMessageContaining("crm.fit.num: 'email' writes text, which a column of type")
+        .hasMessageContaining("crm.fit.born: 'email' writes text, which a column of type")
+        .hasMessageContaining("sql-rules.yaml:")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("crm.fit.long_email")
+                    .doesNotContain("crm.fit.label")
+                    .doesNotContain("crm.fit.note")
+                    .doesNotContain("crm.fit.total"));
+    assertThat(dump()).isEqualTo(before);
+    assertThat(maskingRecordTables()).isZero();
+  }
+
+  @Test
+  void columnsThatHoldTheirStrategy_areMasked() throws Exception {
+    fitTable();
+    String rules =
+        FIT_RULES
+            .replace("doubled: redact", "doubled: keep")
+            .replace("short_email: email", "short_email: {strategy: token, length: 20}")
+            .replace("required: \"null\"", "required: redact")
+            .replace("status: {strategy: constant, value: \"x\"}", "status: keep")
+            .replace("num: email", "num: {strategy: constant, value: 0}")
+            .replace("born: email", "born: {strategy: date-shift, days: 30}");
+
+    engine(rules, options()).run();
+
+    assertThat(count("SELECT count(*) FROM crm.fit WHERE long_email LIKE '%@example.com'"))
+        .isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM crm.fit WHERE label = 'n/a' AND num = 0")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM crm.fit WHERE note IS NULL")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM crm.fit WHERE doubled = total * 2")).isEqualTo(2);
+  }
 }
