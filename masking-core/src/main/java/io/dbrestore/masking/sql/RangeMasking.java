@@ -80,26 +80,34 @@ final class RangeMasking {
     String columns = String.join(", ", key.stream().map(dialect::quote).toList());
     List<Object> lo = null;
     long n = 0;
-    try (Statement s = c.createStatement()) {
-      s.setFetchSize(10_000);
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT "
-                  + columns
-                  + " FROM "
-                  + dialect.qualified(t.table())
-                  + " ORDER BY "
-                  + columns)) {
-        while (rs.next()) {
-          if (n > 0 && n % options.unitSize() == 0) {
-            List<Object> hi = readKey(rs, key.size(), 0);
-            ranges.add(new Range(t, ranges.size(), lo, hi, options.unitSize()));
-            lo = hi;
+    List<Object>[] from = new List[] {null};
+    long[] count = {0};
+    Rows.streaming(
+        c,
+        () -> {
+          try (Statement s = c.createStatement()) {
+            s.setFetchSize(10_000);
+            try (ResultSet rs =
+                s.executeQuery(
+                    "SELECT "
+                        + columns
+                        + " FROM "
+                        + dialect.qualified(t.table())
+                        + " ORDER BY "
+                        + columns)) {
+              while (rs.next()) {
+                if (count[0] > 0 && count[0] % options.unitSize() == 0) {
+                  List<Object> hi = readKey(rs, key.size(), 0);
+                  ranges.add(new Range(t, ranges.size(), from[0], hi, options.unitSize()));
+                  from[0] = hi;
+                }
+                count[0]++;
+              }
+            }
           }
-          n++;
-        }
-      }
-    }
+        });
+    lo = from[0];
+    n = count[0];
     ranges.add(
         new Range(t, ranges.size(), lo, null, n - (long) ranges.size() * options.unitSize()));
     return ranges;

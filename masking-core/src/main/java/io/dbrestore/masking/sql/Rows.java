@@ -91,6 +91,32 @@ final class Rows {
     }
   }
 
+  /** A query whose rows are read one by one. */
+  @FunctionalInterface
+  interface Streamed {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs a whole-table read so that the driver streams it in fetch-size pieces: PostgreSQL's driver
+   * ignores the fetch size and holds the whole result in memory unless the connection is in a
+   * transaction. The read changes nothing; the transaction is rolled back and auto-commit restored.
+   */
+  static void streaming(Connection c, Streamed read) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    try {
+      read.run();
+    } finally {
+      if (auto) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
   static long count(Connection c, SqlDialect dialect, Table t) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + dialect.qualified(t))) {

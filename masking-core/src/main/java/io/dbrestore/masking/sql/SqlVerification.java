@@ -49,28 +49,32 @@ final class SqlVerification {
         String columns =
             String.join(
                 ", ", t.table().columns().stream().map(col -> dialect.quote(col.name())).toList());
-        try (Statement s = c.createStatement()) {
-          s.setFetchSize(5_000);
-          try (ResultSet rs =
-              s.executeQuery("SELECT " + columns + " FROM " + dialect.qualified(t.table()))) {
-            while (rs.next()) {
-              Document row = new Document();
-              for (int i = 0; i < t.table().columns().size(); i++) {
-                Table.Column column = t.table().columns().get(i);
-                Object value = rs.getObject(i + 1);
-                if (value == null && isRemove(t.plan().tree(), column.name())) {
-                  continue;
+        Rows.streaming(
+            c,
+            () -> {
+              try (Statement s = c.createStatement()) {
+                s.setFetchSize(5_000);
+                try (ResultSet rs =
+                    s.executeQuery("SELECT " + columns + " FROM " + dialect.qualified(t.table()))) {
+                  while (rs.next()) {
+                    Document row = new Document();
+                    for (int i = 0; i < t.table().columns().size(); i++) {
+                      Table.Column column = t.table().columns().get(i);
+                      Object value = rs.getObject(i + 1);
+                      if (value == null && isRemove(t.plan().tree(), column.name())) {
+                        continue;
+                      }
+                      row.put(column.name(), Rows.read(column, value));
+                    }
+                    Set<String> bad = new LinkedHashSet<>();
+                    Set<String> paths = new LinkedHashSet<>();
+                    verifier.verify(row, bad::add, (path, n) -> paths.add(path));
+                    bad.forEach(f -> findings.notMasked().add(t.name(), f, 1));
+                    paths.forEach(f -> findings.undeclared().add(t.name(), f, 1));
+                  }
                 }
-                row.put(column.name(), Rows.read(column, value));
               }
-              Set<String> bad = new LinkedHashSet<>();
-              Set<String> paths = new LinkedHashSet<>();
-              verifier.verify(row, bad::add, (path, n) -> paths.add(path));
-              bad.forEach(f -> findings.notMasked().add(t.name(), f, 1));
-              paths.forEach(f -> findings.undeclared().add(t.name(), f, 1));
-            }
-          }
-        }
+            });
       }
     }
     try (Connection c = connections.open()) {
