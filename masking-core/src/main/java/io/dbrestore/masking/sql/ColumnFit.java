@@ -68,6 +68,15 @@ final class ColumnFit {
               + " writes NULL into a NOT NULL column; use a strategy that writes a value"
               + " (constant, redact, …), or drop the NOT NULL constraint on the copy";
     }
+    if (column.array()) {
+      return "an array ("
+          + column.type()
+          + "): "
+          + strategy
+          + " on the whole array writes NULL; write '"
+          + column.name()
+          + "[]' to mask each element";
+    }
     if (column.kind() == Table.Kind.UNKNOWN || column.kind() == Table.Kind.JSON) {
       return checked(column, s);
     }

@@ -13,8 +13,6 @@ import java.util.TreeMap;
 
 /** PostgreSQL (Aurora PostgreSQL 15/16). */
 final class PostgresDialect implements SqlDialect {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
 
   @Override
   public String name() {

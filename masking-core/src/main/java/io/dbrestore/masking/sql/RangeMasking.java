@@ -78,13 +78,11 @@ final class RangeMasking {
     }
     List<String> key = t.table().primaryKey();
     String columns = String.join(", ", key.stream().map(dialect::quote).toList());
-    List<Object> lo = null;
-    long n = 0;
-    List<Object>[] from = new List[] {null};
-    long[] count = {0};
     Rows.streaming(
         c,
         () -> {
+          List<Object> lo = null;
+          long n = 0;
           try (Statement s = c.createStatement()) {
             s.setFetchSize(10_000);
             try (ResultSet rs =
@@ -96,20 +94,18 @@ final class RangeMasking {
                         + " ORDER BY "
                         + columns)) {
               while (rs.next()) {
-                if (count[0] > 0 && count[0] % options.unitSize() == 0) {
+                if (n > 0 && n % options.unitSize() == 0) {
                   List<Object> hi = readKey(rs, key.size(), 0);
-                  ranges.add(new Range(t, ranges.size(), from[0], hi, options.unitSize()));
-                  from[0] = hi;
+                  ranges.add(new Range(t, ranges.size(), lo, hi, options.unitSize()));
+                  lo = hi;
                 }
-                count[0]++;
+                n++;
               }
             }
           }
+          ranges.add(
+              new Range(t, ranges.size(), lo, null, n - (long) ranges.size() * options.unitSize()));
         });
-    lo = from[0];
-    n = count[0];
-    ranges.add(
-        new Range(t, ranges.size(), lo, null, n - (long) ranges.size() * options.unitSize()));
     return ranges;
   }
 

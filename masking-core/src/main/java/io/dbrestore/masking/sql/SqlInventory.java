@@ -84,27 +84,6 @@ final class SqlInventory {
           }
           for (MaskingPlan.CompiledField f : cp.fields()) {
             Table.Column column = table.column(f.rule().path().root());
-            if (column != null
-                && column.array()
-                && f.rule().path().segments().size() == 1
-                && f.strategy() != null
-                && !f.strategy().keeps()) {
-              throw new MaskingException(
-                  MaskingException.Kind.INVALID_RULES,
-                  "invalid-rules",
-                  plan.rules().source()
-                      + ":"
-                      + f.rule().line()
-                      + ": "
-                      + table.qualifiedName()
-                      + "."
-                      + column.name()
-                      + " is an array ("
-                      + column.type()
-                      + "): write '"
-                      + column.name()
-                      + "[]' to mask each element");
-            }
             if (column == null) {
               LOG.warn(
                   "{}:{}: {} has no column {}",

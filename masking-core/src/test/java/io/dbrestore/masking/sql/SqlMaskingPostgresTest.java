@@ -127,7 +127,8 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
         .isInstanceOfSatisfying(
             MaskingException.class,
             e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
-        .hasMessageContaining("crm.lists.emails is an array (text[]): write 'emails[]'");
+        .hasMessageContaining("crm.lists.emails: an array (text[])")
+        .hasMessageContaining("write 'emails[]' to mask each element");
     assertThat(count("SELECT count(*) FROM crm.lists WHERE 'ann@mail.test' = ANY(emails)")).isOne();
   }
 }
