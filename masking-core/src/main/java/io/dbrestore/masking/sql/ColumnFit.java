@@ -28,13 +28,16 @@ final class ColumnFit {
   static List<String> problems(String source, Table table, MaskingPlan.CollectionPlan plan) {
     List<String> problems = new ArrayList<>();
     for (MaskingPlan.CompiledField f : plan.fields()) {
-      if (f.rule().path().segments().size() > 1) {
-        continue; // a path into a JSON document: the document stays JSON
-      }
       Table.Column column = table.column(f.rule().path().root());
       Strategy s = f.strategy();
       if (column == null || s == null || s.keeps()) {
         continue;
+      }
+      if (f.rule().path().segments().size() > 1) {
+        if (!column.array() || !SqlInventory.eachOnly(f.rule().path())) {
+          continue; // a path into a JSON document: the document stays JSON
+        }
+        column = column.element();
       }
       String where =
           source
@@ -43,7 +46,7 @@ final class ColumnFit {
               + ": "
               + table.qualifiedName()
               + "."
-              + column.name()
+              + f.rule().path()
               + ": ";
       String problem = problem(column, s);
       if (problem != null) {
@@ -123,11 +126,13 @@ final class ColumnFit {
               case BOOLEAN -> v instanceof Boolean || v instanceof Integer || v instanceof Long;
               default -> false;
             };
-        if (!fits) {
+        String outOfRange = fits ? NumberLimits.problem(column, v) : null;
+        if (!fits || outOfRange != null) {
           return "'constant' value "
               + (v instanceof String ? "'" + v + "'" : String.valueOf(v))
               + " does not fit a column of type "
               + type
+              + (outOfRange == null ? "" : " (" + outOfRange + ")")
               + "; give a value of the column's type, or use null or keep";
         }
       }

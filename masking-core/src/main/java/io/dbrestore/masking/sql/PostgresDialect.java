@@ -54,8 +54,9 @@ final class PostgresDialect implements SqlDialect {
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT"
                 + " a.attisdropped JOIN pg_type t ON t.oid = a.atttypid"
+                // An array is judged by its elements' type (a rule reaches them with []).
                 + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype"
-                + "   ELSE t.oid END"
+                + "   WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname,"
                 + " a.attnum")) {
       ps.setString(1, schema);

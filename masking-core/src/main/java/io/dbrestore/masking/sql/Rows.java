@@ -37,23 +37,40 @@ final class Rows {
     if (column.json()) {
       return parseJson(value);
     }
+    boolean unpad = column.fixedWidth();
     if (value instanceof java.sql.Array array) {
       try {
-        return toList(array.getArray());
+        return toList(array.getArray(), unpad);
       } finally {
         array.free();
       }
     }
-    return value;
+    return unpad ? unpad(value) : value;
   }
 
-  private static Object toList(Object value) {
+  private static Object toList(Object value, boolean unpad) {
     if (value instanceof Object[] elements) {
       List<Object> list = new ArrayList<>(elements.length);
       for (Object e : elements) {
-        list.add(toList(e));
+        list.add(toList(e, unpad));
       }
       return list;
+    }
+    return unpad ? unpad(value) : value;
+  }
+
+  /**
+   * A fixed-width value without the blanks that pad it to the column's width: {@code 'a@x.org '} in
+   * a {@code character(10)} is the value {@code a@x.org}, masked (and recognised as masked) as the
+   * same value in a {@code varchar} is.
+   */
+  static Object unpad(Object value) {
+    if (value instanceof String s) {
+      int end = s.length();
+      while (end > 0 && s.charAt(end - 1) == ' ') {
+        end--;
+      }
+      return s.substring(0, end);
     }
     return value;
   }

@@ -88,7 +88,8 @@ final class SqlFinishing {
           }
           int bad = 0;
           for (String value : dialect.statisticsValues(c, t.table(), column.name())) {
-            if (strategy == null || strategy.check(value) == FormCheck.NOT_MASKED) {
+            Object read = column.fixedWidth() ? Rows.unpad(value) : value;
+            if (strategy == null || strategy.check(read) == FormCheck.NOT_MASKED) {
               bad++;
             }
           }

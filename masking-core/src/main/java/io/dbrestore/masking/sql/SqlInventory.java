@@ -223,7 +223,7 @@ final class SqlInventory {
   }
 
   /** {@code emails[]}, {@code matrix[][]}: the elements of an SQL array, nothing inside them. */
-  private static boolean eachOnly(io.dbrestore.masking.rules.FieldPath path) {
+  static boolean eachOnly(io.dbrestore.masking.rules.FieldPath path) {
     return path.segments().stream()
         .skip(1)
         .allMatch(s -> s instanceof io.dbrestore.masking.rules.FieldPath.Each);

@@ -44,6 +44,24 @@ record Table(
     boolean array() {
       return type != null && type.endsWith("[]");
     }
+
+    /**
+     * What one element of an array column holds, for rules ending in {@code []}: the element type,
+     * kind and length (the catalogue describes an array column by its elements), NULL allowed.
+     */
+    Column element() {
+      return new Column(
+          name, type.replaceAll("(\\[\\])+$", ""), json, kind, maxChars, true, generated, checks);
+    }
+
+    /**
+     * A fixed-width text column (PostgreSQL {@code character(n)}, and arrays of it): values are
+     * padded with blanks to the width, and the padding is not part of the value (PostgreSQL's own
+     * comparisons ignore it; the MySQL family strips it when reading).
+     */
+    boolean fixedWidth() {
+      return type != null && (type.startsWith("character(") || type.startsWith("character["));
+    }
   }
 
   /** What values a column holds, as far as the masking strategies care. */

@@ -49,10 +49,23 @@ final class ConstantStrategy extends AbstractStrategy {
     return d != null && number.compareTo(d) == 0;
   }
 
-  /** Null if the number has no decimal value (NaN, infinities, unknown types). */
+  /**
+   * Null if the number has no decimal value (NaN, infinities, unknown types). Covers what JDBC
+   * drivers return for SQL numbers too: a SMALLINT may come back as a Short, a NUMERIC as a
+   * BigDecimal, a REAL as a Float.
+   */
   private static BigDecimal decimal(Number n) {
-    if (n instanceof Integer || n instanceof Long) {
+    if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
       return BigDecimal.valueOf(n.longValue());
+    }
+    if (n instanceof BigDecimal b) {
+      return b;
+    }
+    if (n instanceof java.math.BigInteger b) {
+      return new BigDecimal(b);
+    }
+    if (n instanceof Float f) {
+      return f.isNaN() || f.isInfinite() ? null : new BigDecimal(Float.toString(f));
     }
     if (n instanceof Double d) {
       return d.isNaN() || d.isInfinite() ? null : BigDecimal.valueOf(d);

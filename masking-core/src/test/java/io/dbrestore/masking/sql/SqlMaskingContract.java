@@ -711,6 +711,104 @@ abstract class SqlMaskingContract {
     assertThat(maskingRecordTables()).isZero();
   }
 
+  static final String LIMIT_RULES =
+      RULES
+          + """
+                limits:
+                  fields:
+                    id: keep
+                    small: {strategy: constant, value: 100000}
+                    price: {strategy: constant, value: 12345.5}
+                    fine_small: {strategy: constant, value: -32768}
+                    fine_price: {strategy: constant, value: 999.99}
+                    padded: email
+          """;
+
+  /** Numbers a constant must fit, and a fixed-width text column the pseudonym is padded in. */
+  void limitsTable() throws SQLException {
+    exec(
+        "CREATE TABLE crm.limits (id INT PRIMARY KEY, small SMALLINT, price NUMERIC(5,2),"
+            + " fine_small SMALLINT, fine_price NUMERIC(5,2), padded CHAR(40))",
+        "INSERT INTO crm.limits VALUES (1, 1, 1.5, 2, 2.5, 'Alice@Example.org'),"
+            + " (2, 3, 3.5, 4, 4.5, 'bob@example.org')");
+  }
+
+  @Test
+  void constantsOutOfTheColumnsRange_areRefusedBeforeAnyWrite() throws Exception {
+    limitsTable();
+    String before = dumpOf("crm.limits");
+
+    assertThatThrownBy(() -> engine(LIMIT_RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("(2, nothing was written)")
+        .hasMessageContaining("crm.limits.small: 'constant' value 100000 does not fit")
+        .hasMessageContaining("crm.limits.price: 'constant' value 12345.5 does not fit")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("crm.limits.fine_small")
+                    .doesNotContain("crm.limits.fine_price")
+                    .doesNotContain("crm.limits.padded"));
+    assertThat(dumpOf("crm.limits")).isEqualTo(before);
+    assertThat(maskingRecordTables()).isZero();
+  }
+
+  @Test
+  void fixedWidthTextColumn_masksLikeVarcharAndVerifiesAgain() throws Exception {
+    limitsTable();
+    String rules =
+        LIMIT_RULES
+            .replace("small: {strategy: constant, value: 100000}", "small: keep")
+            .replace("price: {strategy: constant, value: 12345.5}", "price: keep");
+    String varcharPseudonym;
+    exec(
+        "INSERT INTO " + person() + " (id, " + q("Email") + ") VALUES (9001, 'Alice@Example.org')");
+
+    engine(rules, options()).run();
+    assertThat(engine(rules, options()).verifyOnly().verified()).isTrue();
+
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT " + q("Email") + " FROM " + person() + " WHERE id = 9001")) {
+      assertThat(rs.next()).isTrue();
+      varcharPseudonym = rs.getString(1);
+    }
+    // The padding is not part of the value: the CHAR(40) copy holds the same pseudonym as the
+    // VARCHAR one (no blanks hashed in), and a second run finds it masked (not masked again).
+    assertThat(
+            count(
+                "SELECT count(*) FROM crm.limits WHERE id = 1 AND padded = '"
+                    + varcharPseudonym
+                    + "'"))
+        .isEqualTo(1);
+    engine(rules, options()).run();
+    assertThat(
+            count(
+                "SELECT count(*) FROM crm.limits WHERE id = 1 AND padded = '"
+                    + varcharPseudonym
+                    + "'"))
+        .isEqualTo(1);
+  }
+
+  String dumpOf(String table) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= n; i++) {
+          out.append(rs.getString(i)).append('|');
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
   @Test
   void columnsThatHoldTheirStrategy_areMasked() throws Exception {
     fitTable();

@@ -131,4 +131,51 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
         .hasMessageContaining("write 'emails[]' to mask each element");
     assertThat(count("SELECT count(*) FROM crm.lists WHERE 'ann@mail.test' = ANY(emails)")).isOne();
   }
+
+  /**
+   * An array's elements are checked like a column: a pseudonym longer than {@code varchar(10)}, or
+   * text into an {@code integer[]}, is refused before any write, with a fixed-width array masked
+   * like text.
+   */
+  @Test
+  void arrayElementsThatCannotHoldTheirStrategy_refusedBeforeAnyWrite() throws Exception {
+    exec(
+        "CREATE TABLE crm.lists (id INT PRIMARY KEY, emails VARCHAR(10)[], ids INT[],"
+            + " codes CHARACTER(40)[])",
+        "INSERT INTO crm.lists VALUES (1, ARRAY['a@b.test'], ARRAY[1, 2],"
+            + " ARRAY['ann@mail.test'])");
+    String rules =
+        RULES
+            + """
+              lists:
+                fields:
+                  id: keep
+                  emails[]: email
+                  ids[]: email
+                  codes[]: email
+        """;
+    String before = dumpOf("crm.lists");
+
+    assertThatThrownBy(() -> engine(rules, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("(2, nothing was written)")
+        .hasMessageContaining(
+            "crm.lists.emails[]: 'email' writes up to 32 characters and the column holds 10")
+        .hasMessageContaining("crm.lists.ids[]: 'email' writes text, which a column of type")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("crm.lists.codes"));
+    assertThat(dumpOf("crm.lists")).isEqualTo(before);
+
+    String fits =
+        rules.replace("emails[]: email", "emails[]: keep").replace("ids[]: email", "ids[]: keep");
+    assertThat(engine(fits, options()).run().verified()).isTrue();
+    var email = Strategies.create("email", java.util.Map.of(), KEY);
+    assertThat(
+            count(
+                "SELECT count(*) FROM crm.lists WHERE codes[1] = '"
+                    + email.mask("ann@mail.test")
+                    + "'"))
+        .isOne();
+  }
 }
