@@ -88,6 +88,7 @@ final class ChunkMasking {
     MongoDatabase db = client.getDatabase(p.database());
     MongoCollection<RawBsonDocument> raw = db.getCollection(p.name(), RawBsonDocument.class);
     MongoCollection<Document> coll = db.getCollection(p.name());
+    boolean validated = ChunkSteps.validated(db, p.name());
     DocumentMasker masker = new DocumentMasker(p.tree());
     Chunk chunk = w.chunk();
     long confirmed = w.state().getLong("confirmed");
@@ -125,7 +126,7 @@ final class ChunkMasking {
         }
       }
       if (inBatch >= options.batchSize()) {
-        int written = flush(coll, cp, chunk, models, ids, hashes, p);
+        int written = flush(coll, validated, cp, chunk, models, ids, hashes, p);
         masked += written;
         collectionMasked.addAndGet(written);
         confirmed += inBatch;
@@ -136,7 +137,7 @@ final class ChunkMasking {
         inBatch = 0;
       }
     }
-    int written = flush(coll, cp, chunk, models, ids, hashes, p);
+    int written = flush(coll, validated, cp, chunk, models, ids, hashes, p);
     masked += written;
     collectionMasked.addAndGet(written);
     confirmed += inBatch;
@@ -150,6 +151,7 @@ final class ChunkMasking {
   /** Writes a batch; returns how many documents it masked. */
   private int flush(
       MongoCollection<Document> coll,
+      boolean validated,
       Checkpoints cp,
       Chunk chunk,
       List<WriteModel<Document>> models,
@@ -163,7 +165,7 @@ final class ChunkMasking {
     if (!options.dryRun()) {
       cp.pending(chunk, new ArrayList<>(ids), new ArrayList<>(hashes));
       // The same updates again are harmless: nothing to undo before a retry.
-      ChunkSteps.write(coll, models, ids, p.qualifiedName(), () -> {});
+      ChunkSteps.write(coll, models, ids, p.qualifiedName(), () -> {}, validated);
       Runnable hook = afterWriteHook;
       if (hook != null) {
         hook.run();

@@ -6,6 +6,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.WriteModel;
 import io.dbrestore.masking.engine.Engine;
@@ -125,19 +126,26 @@ final class ChunkSteps {
    * @param ids the {@code _id} of each write, in order
    * @param beforeRetry runs before each retry (undoes what a half-applied attempt wrote, when the
    *     writes cannot be repeated as they are)
+   * @param bypassValidation whether the collection has a validator ({@link #validated}), which the
+   *     masked documents are written past: masked values (example.com addresses, pseudonymous
+   *     names) need not satisfy rules written for real ones, and a validator must not fail a run
+   *     half-way. Only then, since bypassing needs the bypassDocumentValidation privilege (roles
+   *     dbAdmin, restore).
    */
   static <D> void write(
       MongoCollection<D> coll,
       List<? extends WriteModel<? extends D>> models,
       List<?> ids,
       String qualifiedName,
-      Runnable beforeRetry) {
+      Runnable beforeRetry,
+      boolean bypassValidation) {
     for (int attempt = 1; ; attempt++) {
       try {
         if (attempt > 1) {
           beforeRetry.run();
         }
-        coll.bulkWrite(models, new BulkWriteOptions().ordered(false));
+        BulkWriteOptions write = new BulkWriteOptions().ordered(false);
+        coll.bulkWrite(models, bypassValidation ? write.bypassDocumentValidation(true) : write);
         return;
       } catch (MongoBulkWriteException e) {
         BulkWriteError first = e.getWriteErrors().isEmpty() ? null : e.getWriteErrors().get(0);
@@ -180,5 +188,17 @@ final class ChunkSteps {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while retrying a write", e);
     }
+  }
+
+  /** Whether a collection validates the documents written to it (a validator in its options). */
+  static boolean validated(MongoDatabase db, String collection) {
+    return validated(db.listCollections().filter(new Document("name", collection)).first());
+  }
+
+  /** Whether a collection, as listCollections describes it, has a validator. */
+  static boolean validated(Document info) {
+    Document options = info == null ? null : info.get("options", Document.class);
+    Document validator = options == null ? null : options.get("validator", Document.class);
+    return validator != null && !validator.isEmpty();
   }
 }

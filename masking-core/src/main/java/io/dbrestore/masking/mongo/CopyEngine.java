@@ -185,7 +185,10 @@ final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeExc
           ids.size());
     }
     AtomicLong collectionMasked = totals.masked(w.target().name());
-    Batch batch = new Batch(options.batchSize());
+    Batch batch =
+        new Batch(
+            options.batchSize(),
+            ChunkSteps.validated(destination.getDatabase(p.database()), p.name()));
     Set<String> paths = new LinkedHashSet<>();
     int inBatch = 0;
     for (RawBsonDocument raw :
@@ -236,11 +239,16 @@ final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeExc
   private static final class Batch {
     final List<InsertOneModel<RawBsonDocument>> inserts;
     final List<BsonValue> ids;
+
+    /** Whether the destination collection has a validator (written past: see ChunkSteps.write). */
+    final boolean validated;
+
     int changed;
 
-    Batch(int size) {
+    Batch(int size, boolean validated) {
       inserts = new ArrayList<>(size);
       ids = new ArrayList<>(size);
+      this.validated = validated;
     }
 
     void add(BsonValue id, RawBsonDocument document) {
@@ -263,7 +271,12 @@ final class CopyEngine implements Engine<CollectionTarget, ChunkWork, RuntimeExc
       cp.pending(chunk, new ArrayList<>(ids), List.of());
       // A retried insert after a half-applied attempt would hit its own documents: delete first.
       ChunkSteps.write(
-          to, batch.inserts, ids, p.qualifiedName(), () -> to.deleteMany(Filters.in("_id", ids)));
+          to,
+          batch.inserts,
+          ids,
+          p.qualifiedName(),
+          () -> to.deleteMany(Filters.in("_id", ids)),
+          batch.validated);
       Runnable hook = afterWriteHook;
       if (hook != null) {
         hook.run();

@@ -466,4 +466,42 @@ class MongoCopyTest {
         .hasMessageContaining(
             "shop.orders holds " + (SMALL.orders() - 1) + " documents, expected " + SMALL.orders());
   }
+
+  /**
+   * Writes to a collection with a validator carry {@code bypassDocumentValidation: true}, others do
+   * not (bypassing needs a privilege). The oracle is the wire; the in-process server keeps no
+   * validators, so whether mongod then accepts masked documents that fail one is checked by
+   * MongoMaskingContract on mongod (the *MongodIT classes).
+   */
+  @Test
+  void writesToAValidatedCollection_askToBypassItsValidator_othersDoNot() throws Exception {
+    String bypass = "\u0008bypassDocumentValidation\u0000\u0001";
+    for (boolean validated : List.of(true, false)) {
+      try (RecordingProxy proxy = new RecordingProxy(destinationServer.port());
+          MongoClient viaProxy = MongoClients.create(proxy.uri())) {
+        ChunkSteps.write(
+            viaProxy.getDatabase("crm").getCollection("people"),
+            List.of(new com.mongodb.client.model.InsertOneModel<>(new Document("_id", validated))),
+            List.of(validated),
+            "crm.people",
+            () -> {},
+            validated);
+        assertThat(proxy.found(List.of(bypass)))
+            .as("validated=%s", validated)
+            .isEqualTo(validated ? Set.of(bypass) : Set.of());
+      }
+    }
+    // listCollections' shape (MongoDB manual, listCollections output: "options": {"validator":
+    // {...}, "validationLevel": ..., "validationAction": ...}).
+    assertThat(
+            ChunkSteps.validated(
+                Document.parse(
+                    "{name: 'people', type: 'collection', options: {validator: {email: {$exists:"
+                        + " true}}, validationLevel: 'strict', validationAction: 'error'}}")))
+        .isTrue();
+    assertThat(ChunkSteps.validated(Document.parse("{name: 'people', options: {}}"))).isFalse();
+    assertThat(ChunkSteps.validated(Document.parse("{name: 'p', options: {validator: {}}}")))
+        .isFalse();
+    assertThat(ChunkSteps.validated((Document) null)).isFalse();
+  }
 }

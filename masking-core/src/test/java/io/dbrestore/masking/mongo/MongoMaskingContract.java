@@ -552,4 +552,48 @@ abstract class MongoMaskingContract {
   static Rules rules(String yaml) {
     return RulesLoader.parse("inline.yaml", yaml);
   }
+
+  // ---- collection validators (issue 14) ---------------------------------------------------
+
+  /**
+   * A validator written for real values (one company's addresses) that the masked values fail does
+   * not stop the run half-way: masked documents are written past it. Meaningful on mongod (the
+   * *MongodIT classes); the in-process server keeps no validators, and there the test shows only
+   * that the run is unaffected.
+   */
+  @Test
+  void validatorThatMaskedValuesFail_doesNotStopTheRun() {
+    MongoDatabase crm = client.getDatabase("crm");
+    crm.createCollection(
+        "people",
+        new com.mongodb.client.model.CreateCollectionOptions()
+            .validationOptions(
+                new com.mongodb.client.model.ValidationOptions()
+                    .validator(Filters.regex("email", "@corp\\.test$"))
+                    .validationLevel(com.mongodb.client.model.ValidationLevel.STRICT)
+                    .validationAction(com.mongodb.client.model.ValidationAction.ERROR)));
+    List<Document> people = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      people.add(new Document("_id", i).append("email", "person" + i + "@corp.test"));
+    }
+    crm.getCollection("people").insertMany(people);
+    String rules =
+        """
+        version: 1
+        databases:
+          crm:
+            collections:
+              people:
+                fields:
+                  _id: keep
+                  email: email
+        """;
+
+    MaskingResult result = masker(plan(rules), options()).run();
+
+    assertThat(result.verified()).isTrue();
+    MongoCollection<Document> masked = published.getDatabase("crm").getCollection("people");
+    assertThat(masked.countDocuments()).isEqualTo(300);
+    assertThat(masked.countDocuments(Filters.regex("email", "@corp\\.test$"))).isZero();
+  }
 }
