@@ -175,8 +175,10 @@ public final class DocumentMasker {
       FieldTree node, Map<?, ?> map, String path, BiConsumer<String, Integer> undeclared) {
     Strategy keys = node.keyStrategy();
     Map<String, Boolean> maskedKeys = keys == null ? null : new HashMap<>();
-    List<Object> entries = null;
+    // Key, value, key, value…: filled once something changes (at once when keys are masked).
+    List<Object> entries = keys == null ? null : new ArrayList<>(map.size() * 2);
     boolean changed = false;
+    int index = 0;
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String name = String.valueOf(e.getKey());
       FieldTree child = node.child(name);
@@ -203,12 +205,23 @@ public final class DocumentMasker {
       }
       if (masked != original || !key.equals(name)) {
         changed = true;
+        if (entries == null) {
+          entries = new ArrayList<>(map.size() * 2);
+          int i = 0;
+          for (Map.Entry<?, ?> before : map.entrySet()) {
+            if (i++ == index) {
+              break;
+            }
+            entries.add(String.valueOf(before.getKey()));
+            entries.add(before.getValue());
+          }
+        }
       }
-      if (entries == null) {
-        entries = new ArrayList<>(map.size() * 2);
+      if (entries != null) {
+        entries.add(key);
+        entries.add(masked);
       }
-      entries.add(key);
-      entries.add(masked);
+      index++;
     }
     if (!changed) {
       return map;
