@@ -69,19 +69,31 @@ public final class DocumentVerifier {
       }
       return;
     }
-    if (value instanceof Map<?, ?> map) {
+    if (value instanceof Map<?, ?> map && node.expectsDocument()) {
+      Strategy keys = node.keyStrategy();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String name = String.valueOf(e.getKey());
+        if (keys != null && keys.check(name) == FormCheck.NOT_MASKED) {
+          notMasked.accept(node.keyRule().path().text());
+        }
         FieldTree child = node.child(name);
-        String childPath = path + "." + name;
+        String childPath;
+        if (child != null) {
+          childPath = path + "." + name;
+        } else {
+          child = node.any();
+          childPath = path + ".*";
+        }
         if (child == null) {
-          undeclared.accept(childPath, 1);
+          undeclared.accept(keys != null ? childPath : path + "." + DocumentMasker.shown(name), 1);
         } else {
           walk(child, e.getValue(), childPath, notMasked, undeclared);
         }
       }
       return;
     }
-    undeclared.accept(path, 1);
+    // Another shape than the rules declare: masking sets such a value to null, so one still here
+    // was not masked.
+    notMasked.accept(path);
   }
 }

@@ -45,7 +45,7 @@ public final class MaskingPlan {
     for (Rules.Database db : rules.databases().values()) {
       Map<String, CollectionPlan> collections = new LinkedHashMap<>();
       for (Rules.Collection c : db.collections().values()) {
-        FieldTree tree = new FieldTree();
+        FieldTree tree = new FieldTree(db.name() + "." + c.name());
         List<CompiledField> fields = new ArrayList<>();
         for (Rules.Field f : c.fields()) {
           Strategy s;

@@ -12,6 +12,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PathCounts {
   private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
 
+  /** Between a path and the shape found there in a key made by {@link #shape}. */
+  private static final String HOLDING = " holding ";
+
+  /**
+   * The key under which a value of another shape than the rules declare is counted: {@code prefs
+   * holding a string where the rules expect a sub-document (set to null)}. {@link #describe} puts
+   * the count right after the path.
+   */
+  public static String shape(String path, String what) {
+    return path + HOLDING + what;
+  }
+
   public void add(String collection, String path, long n) {
     counts
         .computeIfAbsent(collection, k -> new ConcurrentHashMap<>())
@@ -57,10 +69,16 @@ public final class PathCounts {
         if (!first) {
           s.append(", ");
         }
-        s.append(p.getKey())
+        String key = p.getKey();
+        int holding = key.indexOf(HOLDING);
+        String path = holding < 0 ? key : key.substring(0, holding);
+        s.append(path)
             .append(" (")
             .append(p.getValue())
             .append(p.getValue() == 1 ? " document)" : " documents)");
+        if (holding >= 0) {
+          s.append(key, holding, key.length());
+        }
         first = false;
         shown++;
       }

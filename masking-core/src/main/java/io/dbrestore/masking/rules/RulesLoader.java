@@ -41,6 +41,12 @@ public final class RulesLoader {
   private RulesLoader() {}
 
   /**
+   * The strategies that may mask the keys of a sub-document ({@code prefs{}}): text out, and
+   * distinct text for distinct keys (no two entries of one sub-document may merge).
+   */
+  public static final List<String> KEY_STRATEGIES = List.of("email", "token");
+
+  /**
    * @throws RulesException naming the file, the line and the problem
    */
   public static Rules load(Path file) {
@@ -214,10 +220,24 @@ public final class RulesLoader {
         problems.add(Problem.at(line, fieldsPath, e.getMessage()));
         return null;
       }
-      if (node.isTextual()) {
-        return new Field(path, node.textValue(), Map.of(), line);
+      String strategy = node.isTextual() ? node.textValue() : node.get("strategy").textValue();
+      if (path.isKeys() && !KEY_STRATEGIES.contains(strategy)) {
+        problems.add(
+            Problem.at(
+                line,
+                append(fieldsPath, text),
+                "the keys of a sub-document can be masked with email or token only (each gives"
+                    + " distinct keys distinct text, so no two entries merge), not '"
+                    + strategy
+                    + "'"
+                    + (strategy.equals("keep")
+                        ? "; keys are kept as written when no '{}' rule masks them: remove the rule"
+                        : "")));
+        return null;
       }
-      String strategy = node.get("strategy").textValue();
+      if (node.isTextual()) {
+        return new Field(path, strategy, Map.of(), line);
+      }
       Map<String, Object> options = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> option = it.next();
@@ -248,6 +268,36 @@ public final class RulesLoader {
                       + ")"));
         }
       }
+      // A sub-document whose keys are masked has no field a name could match: only '*' reaches
+      // the values under its keys.
+      for (Field field : fields) {
+        List<FieldPath.Segment> segments = field.path().segments();
+        for (int n = 1; n < segments.size(); n++) {
+          if (!(segments.get(n) instanceof FieldPath.Name)) {
+            continue;
+          }
+          List<FieldPath.Segment> keys = new ArrayList<>(segments.subList(0, n));
+          keys.add(new FieldPath.Keys());
+          Field keyRule = declared.get(keys);
+          if (keyRule != null) {
+            problems.add(
+                Problem.at(
+                    field.line(),
+                    collectionPath,
+                    "'"
+                        + field.path()
+                        + "' names a field of a sub-document whose keys '"
+                        + keyRule.path()
+                        + "' (line "
+                        + keyRule.line()
+                        + ") masks: a masked key never matches a name; write '*' for every"
+                        + " key ('"
+                        + anyInstead(field.path(), n)
+                        + "')"));
+            break;
+          }
+        }
+      }
       for (Field field : fields) {
         List<FieldPath.Segment> segments = field.path().segments();
         for (int n = 1; n < segments.size(); n++) {
@@ -268,6 +318,20 @@ public final class RulesLoader {
           }
         }
       }
+    }
+
+    /** {@code path} with its {@code n}th segment (a name) written {@code *}. */
+    private static String anyInstead(FieldPath path, int n) {
+      StringBuilder text = new StringBuilder();
+      List<FieldPath.Segment> segments = path.segments();
+      for (int i = 0; i < segments.size(); i++) {
+        FieldPath.Segment segment = segments.get(i);
+        if (i > 0 && !(segment instanceof FieldPath.Each) && !(segment instanceof FieldPath.Keys)) {
+          text.append('.');
+        }
+        text.append(i == n ? "*" : segment.toString());
+      }
+      return text.toString();
     }
 
     /** An option's value as YAML gave it; a whole float where an integer is due is an integer. */

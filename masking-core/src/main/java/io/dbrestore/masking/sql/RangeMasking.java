@@ -346,6 +346,7 @@ final class RangeMasking {
           paths.forEach(path -> undeclared.merge(path, 1L, Long::sum));
           if (r.changed()) {
             Map<String, Object> change = new LinkedHashMap<>(r.set());
+            jsonNulls(table, range.target().plan().tree(), change);
             // A column cannot be removed: the remove strategy leaves it NULL.
             r.unset().forEach(col -> change.put(col, null));
             changes.add(change);
@@ -361,6 +362,22 @@ final class RangeMasking {
       c.commit();
     }
     return new Batch(rows, again, last, changes.size(), undeclared);
+  }
+
+  /**
+   * A JSON column whose rules reach inside it (no strategy on the column itself) is set to null by
+   * the masker only when it held another shape than the rules declare: it is written as JSON {@code
+   * null}, not SQL NULL.
+   */
+  private static void jsonNulls(Table table, FieldTree tree, Map<String, Object> change) {
+    for (Map.Entry<String, Object> e : change.entrySet()) {
+      if (e.getValue() == null && table.column(e.getKey()).json()) {
+        FieldTree node = tree.child(e.getKey());
+        if (node != null && !node.isLeaf()) {
+          e.setValue(Rows.JSON_NULL);
+        }
+      }
+    }
   }
 
   private static boolean alreadyMasked(

@@ -75,8 +75,24 @@ final class Rows {
     return value;
   }
 
+  /**
+   * The JSON {@code null} a JSON column is set to when it held another shape than the rules declare
+   * (a string where they expect an object): the value is dropped, and the column keeps a JSON value
+   * (an SQL NULL could break a NOT NULL column in the middle of the run).
+   */
+  static final Object JSON_NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
+
   /** A masked value to bind for its column: JSON as text, a list as an SQL array. */
   static Object write(Connection c, Table.Column column, Object value) throws SQLException {
+    if (value == JSON_NULL) {
+      return "null";
+    }
     if (value == null) {
       return null;
     }

@@ -3,7 +3,9 @@ package io.dbrestore.masking.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbrestore.masking.rules.FieldPath.Any;
 import io.dbrestore.masking.rules.FieldPath.Each;
+import io.dbrestore.masking.rules.FieldPath.Keys;
 import io.dbrestore.masking.rules.FieldPath.Name;
 import io.dbrestore.masking.rules.FieldPath.Segment;
 import java.util.List;
@@ -14,6 +16,8 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 
 class FieldPathTest {
   private static final Each EACH = new Each();
+  private static final Any ANY = new Any();
+  private static final Keys KEYS = new Keys();
 
   private static Name name(String name) {
     return new Name(name);
@@ -140,6 +144,70 @@ class FieldPathTest {
     assertThatThrownBy(() -> new FieldPath("[]", List.of(EACH)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new FieldPath("", List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ---- '*' (every field of a sub-document) and '{}' (its keys): issue 14 ------------------
+
+  @Test
+  void parse_whenKeysSuffix_endsWithKeys() {
+    FieldPath path = FieldPath.parse("prefs{}");
+
+    assertThat(path.segments()).containsExactly(name("prefs"), KEYS);
+    assertThat(path.isKeys()).isTrue();
+    assertThat(path.root()).isEqualTo("prefs");
+    assertThat(FieldPath.parse("prefs").isKeys()).isFalse();
+  }
+
+  @Test
+  void parse_whenStar_isAnyFieldOfTheSubDocument() {
+    assertThat(segments("prefs.*")).containsExactly(name("prefs"), ANY);
+    assertThat(segments("prefs.*.theme")).containsExactly(name("prefs"), ANY, name("theme"));
+    assertThat(segments("a.*.*")).containsExactly(name("a"), ANY, ANY);
+  }
+
+  @Test
+  void parse_whenCombinedWithArrays_keepsEveryStep() {
+    assertThat(segments("contacts[].prefs{}"))
+        .containsExactly(name("contacts"), EACH, name("prefs"), KEYS);
+    assertThat(segments("byDay.*[]")).containsExactly(name("byDay"), ANY, EACH);
+    assertThat(segments("byDay.*[].at")).containsExactly(name("byDay"), ANY, EACH, name("at"));
+    assertThat(segments("byUser.*{}")).containsExactly(name("byUser"), ANY, KEYS);
+    assertThat(segments("m[]{}")).containsExactly(name("m"), EACH, KEYS);
+  }
+
+  @Test
+  void parse_whenStarIsPartOfAName_isAName() {
+    assertThat(segments("a*b.c*")).containsExactly(name("a*b"), name("c*"));
+    assertThat(segments("x.**")).containsExactly(name("x"), name("**"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          *         | '*': a path cannot start with '*': name the field that holds the sub-document (write 'prefs.*')
+          *.a       | '*.a': a path cannot start with '*': name the field that holds the sub-document (write 'prefs.*')
+          *[]       | '*[]': a path cannot start with '*': name the field that holds the sub-document (write 'prefs.*')
+          a{        | 'a{': '{' must be followed by '}' (write 'prefs{}')
+          a{x}      | 'a{x}': '{' must be followed by '}' (write 'prefs{}')
+          a{}.b     | 'a{}.b': '{}' ends a path: keys hold no fields (write 'prefs.*.theme' for the values under the keys)
+          a{}[]     | 'a{}[]': '{}' ends a path: keys hold no fields (write 'prefs.*.theme' for the values under the keys)
+          a{}{}     | 'a{}{}': '{}' ends a path: keys hold no fields (write 'prefs.*.theme' for the values under the keys)
+          a}        | 'a}': '}' without '{' at position 2
+          {}        | '{}': a path cannot start with '{}'
+          a.{}      | 'a.{}': '{}' must follow a field name, not '.' (write 'prefs{}')
+          """)
+  void parse_whenStarOrKeysMalformed_failsNamingTheProblem(String text, String message) {
+    assertThatThrownBy(() -> FieldPath.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void new_whenKeysBeforeTheEnd_fails() {
+    assertThatThrownBy(() -> new FieldPath("a{}.b", List.of(name("a"), KEYS, name("b"))))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

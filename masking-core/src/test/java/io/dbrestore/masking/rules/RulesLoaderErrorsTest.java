@@ -461,4 +461,78 @@ class RulesLoaderErrorsTest {
                 "config/masking.yml:1: 'databases' is required",
                 "config/masking.yml:1: version: must be 1"));
   }
+
+  // ---- keys of a sub-document ('{}') and every field of it ('*'): issue 14 -----------------
+
+  @Test
+  void parse_whenKeysMaskedWithAStrategyThatCanMergeKeys_isRefusedAtItsLine() {
+    assertThat(message(users("_id: keep\nprefs{}: name\nprefs.*: keep")))
+        .isEqualTo(
+            "rules.yaml:8: databases.app.collections.users.fields.prefs{}: the keys of a"
+                + " sub-document can be masked with email or token only (each gives distinct keys"
+                + " distinct text, so no two entries merge), not 'name'");
+    assertThat(message(users("_id: keep\nprefs.*: keep\nprefs{}:\n  strategy: phone")))
+        .startsWith("rules.yaml:9: databases.app.collections.users.fields.prefs{}:")
+        .endsWith("not 'phone'");
+  }
+
+  @Test
+  void parse_whenKeysKept_saysKeysAreKeptWithoutARule() {
+    assertThat(message(users("_id: keep\nprefs{}: keep\nprefs.*: keep")))
+        .isEqualTo(
+            "rules.yaml:8: databases.app.collections.users.fields.prefs{}: the keys of a"
+                + " sub-document can be masked with email or token only (each gives distinct keys"
+                + " distinct text, so no two entries merge), not 'keep'; keys are kept as written"
+                + " when no '{}' rule masks them: remove the rule");
+  }
+
+  @Test
+  void parse_whenWholeSubDocumentAndItsKeysDeclared_saysDeclareLeavesOnly() {
+    assertThat(message(users("_id: keep\nprefs: keep\nprefs{}: email")))
+        .isEqualTo(
+            "rules.yaml:9: databases.app.collections.users: declare leaves only; 'prefs{}' is"
+                + " inside 'prefs' (line 8)");
+    assertThat(message(users("_id: keep\nprefs.*: keep\nprefs.*.theme: keep")))
+        .isEqualTo(
+            "rules.yaml:9: databases.app.collections.users: declare leaves only; 'prefs.*.theme'"
+                + " is inside 'prefs.*' (line 8)");
+  }
+
+  @Test
+  void parse_whenKeysDeclaredTwice_namesBothLines() {
+    assertThat(message(users("_id: keep\nprefs{}: email\nprefs.*: keep\nprefs{}: token")))
+        .isEqualTo(
+            "rules.yaml:10: databases.app.collections.users.fields: 'prefs{}' is declared twice"
+                + " (first at line 8)");
+  }
+
+  @Test
+  void parse_whenANamedFieldUnderMaskedKeys_saysWriteStar() {
+    assertThat(message(users("_id: keep\nc[].prefs{}: email\nc[].prefs.theme[]: keep")))
+        .isEqualTo(
+            "rules.yaml:9: databases.app.collections.users: 'c[].prefs.theme[]' names a field of"
+                + " a sub-document whose keys 'c[].prefs{}' (line 8) masks: a masked key never"
+                + " matches a name; write '*' for every key ('c[].prefs.*[]')");
+  }
+
+  @Test
+  void parse_whenKeysAndValuesUnderStarDeclared_isValid() {
+    Rules rules =
+        RulesLoader.parse(
+            "rules.yaml",
+            users(
+                "_id: keep\nprefs{}: email\nprefs.*.theme: keep\nc[].prefs{}: token\n"
+                    + "c[].prefs.*: keep\nbyDay.*[]: keep\nbyDay{}: {strategy: token, length: 20}"));
+
+    assertThat(rules.databases().get("app").collections().get("users").fields())
+        .extracting(f -> f.path().text())
+        .containsExactly(
+            "_id",
+            "prefs{}",
+            "prefs.*.theme",
+            "c[].prefs{}",
+            "c[].prefs.*",
+            "byDay.*[]",
+            "byDay{}");
+  }
 }

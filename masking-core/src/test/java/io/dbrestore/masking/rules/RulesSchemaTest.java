@@ -163,7 +163,27 @@ class RulesSchemaTest {
         "a[x]",
         "a[]]",
         "]",
-        "."
+        ".",
+        "prefs{}",
+        "prefs.*",
+        "prefs.*.theme",
+        "contacts[].prefs{}",
+        "byDay.*[]",
+        "byUser.*{}",
+        "a*b",
+        "**",
+        "*",
+        "*.a",
+        "*[]",
+        "*{}",
+        "a{",
+        "a{x}",
+        "a{}.b",
+        "a{}[]",
+        "a{}{}",
+        "a}",
+        "{}",
+        "a.{}"
       })
   void fieldPathPattern_whenMatched_agreesWithTheParser(String path) throws IOException {
     boolean parses;

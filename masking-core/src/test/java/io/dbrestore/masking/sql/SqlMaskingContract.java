@@ -829,4 +829,191 @@ abstract class SqlMaskingContract {
     assertThat(count("SELECT count(*) FROM crm.fit WHERE note IS NULL")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM crm.fit WHERE doubled = total * 2")).isEqualTo(2);
   }
+
+  // ---- JSON columns: keys that are data, shapes that differ from the rules (issue 14) ------
+
+  /** Person's prefs as JSON text, by id, for before/after dumps. */
+  Map<Long, String> prefs() throws SQLException {
+    return column(jsonText("prefs"));
+  }
+
+  /**
+   * A JSON top-level scalar (or array of scalars) where the rules expect an object: counted like an
+   * undeclared path, set to JSON null (never left as it was, under either policy), and the run
+   * refuses at its end under the fail policy, like MongoDB.
+   */
+  @Test
+  void jsonScalarWhereTheRulesExpectAnObject_isSetToNullCountedAndRefusedAtTheEnd()
+      throws Exception {
+    exec(
+        "UPDATE " + person() + " SET prefs = '\"someone@example.com\"' WHERE id = 7",
+        "UPDATE " + person() + " SET prefs = '[\"other@example.com\"]' WHERE id = 8");
+    Map<Long, String> before = prefs();
+    assertThat(before.get(7L)).contains("someone@example.com");
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining(
+            "crm.Person: prefs (2 documents) holding a string where the rules expect a"
+                + " sub-document (set to null)")
+        .hasMessageNotContaining("someone@example.com")
+        .hasMessageNotContaining("other@example.com");
+    Map<Long, String> after = prefs();
+    assertThat(after.get(7L)).as("the scalar under prefs").isEqualTo("null");
+    assertThat(after.get(8L).replace(" ", "")).as("the array of scalars").isEqualTo("[null]");
+    assertThat(after.get(9L)).as("an object under prefs, masked").isNotEqualTo(before.get(9L));
+  }
+
+  @Test
+  void jsonScalarWhereTheRulesExpectAnObject_underWarn_isSetToNullAndTheRunVerifies()
+      throws Exception {
+    exec("UPDATE " + person() + " SET prefs = '\"someone@example.com\"' WHERE id = 7");
+
+    MaskingResult result =
+        engine("version: 1\npolicy:\n  undeclared-fields: warn\n" + RULES.substring(11), options())
+            .run();
+
+    assertThat(result.verified()).isTrue();
+    assertThat(result.undeclaredFields().get("crm.Person"))
+        .containsEntry(
+            "prefs holding a string where the rules expect a sub-document (set to null)", 1L);
+    assertThat(prefs().get(7L)).isEqualTo("null");
+  }
+
+  /** Only {@code settings} is masked: a refusal in it leaves every table as it was. */
+  static final String KEYS_RULES =
+      """
+      version: 1
+      databases:
+        crm:
+          tables:
+            "Person": keep
+            membership: keep
+            audit: keep
+            trigger_log: keep
+            scratch: keep
+            settings:
+              fields:
+                id: keep
+                owner: email
+                prefs{}: email
+                prefs.*.theme: keep
+                prefs.*.note: redact
+      """;
+
+  void settingsTable(String prefs) throws SQLException {
+    exec(
+        "CREATE TABLE crm.settings (id INT PRIMARY KEY, owner VARCHAR(255), "
+            + jsonColumn("prefs")
+            + ")",
+        "INSERT INTO crm.settings VALUES (1, 'ann@mail.test', '{\"ann@mail.test\": {\"theme\":"
+            + " \"dark\", \"note\": \"call Ann\"}, \"bob@mail.test\": {\"theme\": \"light\"}}'),"
+            + " (2, 'bob@mail.test', '"
+            + prefs
+            + "')");
+  }
+
+  /** Every row of the tables the keys tests read, as text. */
+  String keysDump() throws SQLException {
+    StringBuilder out = new StringBuilder();
+    for (String sql :
+        List.of(
+            "SELECT id, owner, " + jsonText("prefs") + " FROM crm.settings ORDER BY id",
+            "SELECT * FROM " + person() + " ORDER BY id")) {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            out.append(rs.getString(i)).append('|');
+          }
+          out.append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> settingsPrefs(long id) throws Exception {
+    String json;
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT " + jsonText("prefs") + " FROM crm.settings WHERE id = " + id)) {
+      rs.next();
+      json = rs.getString(1);
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
+  }
+
+  @Test
+  void jsonKeys_maskedWithTheSamePseudonymAsAColumn_valuesUnderStarRules() throws Exception {
+    settingsTable("{}");
+    Strategy email = Strategies.create("email", Map.of(), KEY);
+
+    assertThat(engine(KEYS_RULES, options()).run().verified()).isTrue();
+
+    Map<String, Object> prefs = settingsPrefs(1);
+    String ann = email.mask("ann@mail.test").toString();
+    assertThat(prefs.keySet())
+        .containsExactlyInAnyOrder(ann, email.mask("bob@mail.test").toString());
+    assertThat(count("SELECT count(*) FROM crm.settings WHERE owner = '" + ann + "'"))
+        .as("the key and the column, masked alike")
+        .isOne();
+    Map<String, Object> annPrefs = (Map<String, Object>) prefs.get(ann);
+    assertThat(annPrefs.get("theme")).isEqualTo("dark");
+    assertThat(annPrefs.get("note")).isNotEqualTo("call Ann");
+    assertThat(keysDump().split("\n", 3)[0] + keysDump().split("\n", 3)[1])
+        .as("the settings rows")
+        .doesNotContain("@mail.test")
+        .doesNotContain("call Ann");
+  }
+
+  @Test
+  void jsonKeys_undeclaredFieldUnderAMap_isReportedWithStar_neverTheKey() throws Exception {
+    settingsTable("{\"erin@mail.test\": {\"theme\": \"x\", \"pin\": 1}}");
+
+    assertThatThrownBy(() -> engine(KEYS_RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("crm.settings: prefs.*.pin (1 document)")
+        .hasMessageNotContaining("erin@");
+  }
+
+  @Test
+  void jsonKeys_twoThatMaskToOneKey_failTheRunNamingThePath_andNothingIsWritten() throws Exception {
+    settingsTable(
+        "{\"Gail@Mail.test\": {\"theme\": \"a\"}, \" gail@mail.test\": {\"theme\": \"b\"}}");
+    String before = keysDump();
+
+    assertThatThrownBy(() -> engine(KEYS_RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining(
+            "crm.settings: two keys of one sub-document at 'prefs' mask to the same key with"
+                + " 'prefs{}: email' (line 14), which would merge their entries")
+        .hasMessageContaining("mask these keys with token, or make them distinct in the source")
+        .satisfies(e -> assertThat(e.getMessage().toLowerCase()).doesNotContain("gail"));
+    assertThat(keysDump()).isEqualTo(before);
+  }
+
+  @Test
+  void jsonKeys_verificationCatchesAKeyLeftUnmasked() throws Exception {
+    settingsTable("{}");
+    engine(KEYS_RULES, options()).run();
+    exec("UPDATE crm.settings SET prefs = '{\"leak@mail.test\": {\"theme\": \"x\"}}' WHERE id = 2");
+
+    assertThatThrownBy(() -> engine(KEYS_RULES, options()).verifyOnly())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.VERIFICATION_FAILED))
+        .hasMessageContaining("crm.settings: column prefs{} is not in masked form in 1 row")
+        .hasMessageNotContaining("leak@");
+  }
 }
