@@ -56,7 +56,9 @@ final class PostgresDialect implements SqlDialect {
                 + " a.attisdropped JOIN pg_type t ON t.oid = a.atttypid"
                 + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype"
                 + "   ELSE t.oid END"
-                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname,"
+                // A partition is its hierarchy's: listed through its top-level table only.
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                + " ORDER BY c.relname,"
                 + " a.attnum")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
@@ -159,7 +161,9 @@ final class PostgresDialect implements SqlDialect {
                 + " JOIN pg_namespace cn ON cn.oid = cl.relnamespace"
                 + " JOIN pg_class pl ON pl.oid = con.confrelid"
                 + " JOIN pg_namespace pn ON pn.oid = pl.relnamespace"
-                + " WHERE con.contype = 'f' AND cn.nspname = ? ORDER BY con.conname")) {
+                // A partition's copy of its parent's constraint (conparentid) is the parent's.
+                + " WHERE con.contype = 'f' AND con.conparentid = 0 AND cn.nspname = ?"
+                + " ORDER BY con.conname")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -222,6 +226,65 @@ final class PostgresDialect implements SqlDialect {
         ResultSet rs = s.executeQuery("SHOW session_replication_role")) {
       return !(rs.next() && "replica".equals(rs.getString(1)));
     }
+  }
+
+  @Override
+  public boolean partitioned(Connection c, String schema, String table) throws SQLException {
+    return !Jdbc.strings(
+            c,
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'p'",
+            schema,
+            table)
+        .isEmpty();
+  }
+
+  /**
+   * {@code ONLY}: a query on a table others inherit from ({@code INHERITS}) reaches their rows too,
+   * which are theirs to mask (each is declared on its own). A partitioned table holds no rows of
+   * its own: its partitions' rows are its rows, each reached once through it.
+   */
+  @Override
+  public String relation(Table t) {
+    return t.partitioned() ? qualified(t) : "ONLY " + qualified(t);
+  }
+
+  @Override
+  public List<Partition> partitions(Connection c, String schema) throws SQLException {
+    List<Partition> partitions = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relname, rn.nspname, r.relname, c.relkind = 'f'"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_class r ON r.oid = pg_partition_root(c.oid)"
+                + " JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+                + " WHERE c.relispartition AND n.nspname = ? ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          partitions.add(
+              new Partition(
+                  schema, rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+        }
+      }
+    }
+    return partitions;
+  }
+
+  /**
+   * The relations a write to a table reaches, as a condition on an oid column: the table itself
+   * and, when partitioned, every partition at any depth.
+   */
+  private String reached(Table t, String oidColumn) {
+    String self = "'" + qualified(t).replace("'", "''") + "'::regclass";
+    return "("
+        + oidColumn
+        + " = "
+        + self
+        + (t.partitioned()
+            ? " OR " + oidColumn + " IN (SELECT relid FROM pg_partition_tree(" + self + "))"
+            : "")
+        + ")";
   }
 
   @Override
@@ -332,17 +395,22 @@ final class PostgresDialect implements SqlDialect {
     }
     Map<String, List<String>> byOwner = new TreeMap<>();
     for (String[] r : relations) {
-      List<String> owner =
-          Jdbc.strings(
-              c,
-              "SELECT pg_get_userbyid(cl.relowner) FROM pg_class cl"
-                  + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
-                  + " WHERE n.nspname = ? AND cl.relname = ?"
-                  + " AND NOT pg_has_role(current_user, cl.relowner, 'USAGE')",
-              r[0],
-              r[1]);
-      if (!owner.isEmpty()) {
-        byOwner.computeIfAbsent(owner.get(0), k -> new ArrayList<>()).add(r[0] + "." + r[1]);
+      // A partitioned table is rewritten partition by partition: each needs its owner's rights.
+      String self = quote(r[0]) + "." + quote(r[1]);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_get_userbyid(cl.relowner), n.nspname || '.' || cl.relname"
+                  + " FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                  + " WHERE (cl.oid = to_regclass(?) OR cl.oid IN (SELECT relid FROM"
+                  + " pg_partition_tree(to_regclass(?)))) AND cl.relkind IN ('r', 'p', 'm')"
+                  + " AND NOT pg_has_role(current_user, cl.relowner, 'USAGE') ORDER BY 2")) {
+        ps.setString(1, self);
+        ps.setString(2, self);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            byOwner.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+          }
+        }
       }
     }
     byOwner.forEach(
@@ -382,18 +450,21 @@ final class PostgresDialect implements SqlDialect {
     try (Statement s = c.createStatement()) {
       s.execute("VACUUM (FULL, ANALYZE) " + qualified(t));
       requireNotSkipped(s, t.qualifiedName());
-      if (Jdbc.strings(c, "SELECT 'x' FROM " + qualified(t) + " LIMIT 1").isEmpty()) {
+      if (Jdbc.strings(c, "SELECT 'x' FROM " + relation(t) + " LIMIT 1").isEmpty()) {
         // ANALYZE of an empty table keeps the statistics it had; changing a column's type (here
-        // to the same type) removes them.
+        // to the same type) removes them: of a partitioned table, of every partition too (whose
+        // statistics autovacuum may have gathered where the parent has none).
         try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_stats s"
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                    + " AND EXISTS (SELECT 1 FROM pg_stats s"
                     + " JOIN pg_namespace n ON n.nspname = s.schemaname"
                     + " JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = s.tablename"
-                    + " JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = s.attname"
-                    + " WHERE s.schemaname = ? AND s.tablename = ?")) {
-          ps.setString(1, t.schema());
-          ps.setString(2, t.name());
+                    + " WHERE s.attname = a.attname AND "
+                    + reached(t, "cl.oid")
+                    + ") ORDER BY a.attnum")) {
+          ps.setString(1, qualified(t));
           List<String> alters = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -431,15 +502,23 @@ final class PostgresDialect implements SqlDialect {
     }
   }
 
+  /**
+   * A partitioned table's statistics: its own (over all its rows) and every partition's. A table
+   * others inherit from: its own rows' only (its inherited statistics hold its children's values,
+   * which are theirs).
+   */
   @Override
   public List<String> statisticsValues(Connection c, Table t, String column) throws SQLException {
     return Jdbc.strings(
         c,
-        "SELECT v FROM pg_stats s, LATERAL unnest(coalesce(s.most_common_vals::text::text[],"
+        "SELECT v FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname"
+            + " JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = s.tablename,"
+            + " LATERAL unnest(coalesce(s.most_common_vals::text::text[],"
             + " '{}'::text[]) || coalesce(s.histogram_bounds::text::text[], '{}'::text[])) v"
-            + " WHERE s.schemaname = ? AND s.tablename = ? AND s.attname = ?",
-        t.schema(),
-        t.name(),
+            + " WHERE "
+            + reached(t, "cl.oid")
+            + (t.partitioned() ? "" : " AND NOT s.inherited")
+            + " AND s.attname = ?",
         column);
   }
 

@@ -142,7 +142,7 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
       dialect.relaxSession(c);
       try (Statement s = c.createStatement()) {
         // DELETE rather than TRUNCATE: it works under foreign keys with checks relaxed.
-        s.executeUpdate("DELETE FROM " + dialect.qualified(t.table()));
+        s.executeUpdate("DELETE FROM " + dialect.relation(t.table()));
       }
       if (!c.getAutoCommit()) {
         c.commit();

@@ -50,6 +50,37 @@ final class SqlInventory {
     }
     boolean relaxed = dialect.relaxSession(c);
     boolean triggersFire = !relaxed || dialect.triggersFire(c);
+    // A partition hierarchy is one table to the rules: its top-level table. Its partitions are not
+    // listed as tables; a rule that names one is a mistake (it would mask its rows twice).
+    List<String> partitionRules = new ArrayList<>();
+    java.util.Map<String, List<SqlDialect.Partition>> foreignPartitions = new java.util.HashMap<>();
+    for (String schema : dialect.schemas(c)) {
+      for (SqlDialect.Partition part : dialect.partitions(c, schema)) {
+        if (plan.collection(part.schema(), part.name()).isPresent()) {
+          partitionRules.add(
+              part.qualifiedName()
+                  + " is a partition of "
+                  + part.rootQualifiedName()
+                  + "; declare only "
+                  + part.rootQualifiedName());
+        }
+        if (part.foreign()) {
+          foreignPartitions
+              .computeIfAbsent(part.rootQualifiedName(), k -> new ArrayList<>())
+              .add(part);
+        }
+      }
+    }
+    if (!partitionRules.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.INVALID_RULES,
+          "invalid-rules",
+          plan.rules().source()
+              + ": "
+              + String.join("; ", partitionRules)
+              + " (a partitioned table is masked as one table, each row once, through its"
+              + " top-level table; nothing was written)");
+    }
     for (String schema : dialect.schemas(c)) {
       for (String mv : dialect.materializedViews(c, schema)) {
         // A materialized view holds rows computed from the tables when it was last refreshed:
@@ -76,6 +107,27 @@ final class SqlInventory {
           continue;
         }
         CollectionPlan cp = p.get();
+        if (cp.mode() != Rules.Mode.KEEP) {
+          for (SqlDialect.Partition part :
+              foreignPartitions.getOrDefault(table.qualifiedName(), List.of())) {
+            refusals.add(
+                part.qualifiedName()
+                    + " is a foreign table attached as a partition of "
+                    + table.qualifiedName()
+                    + ": dbrestore cannot mask a foreign table (its rows live on another server,"
+                    + " which writing through "
+                    + table.qualifiedName()
+                    + " would change); detach it on the copy (ALTER TABLE "
+                    + dialect.qualified(table)
+                    + " DETACH PARTITION "
+                    + dialect.quote(part.schema())
+                    + "."
+                    + dialect.quote(part.name())
+                    + "), or declare "
+                    + table.qualifiedName()
+                    + " keep");
+          }
+        }
         if (cp.mode() == Rules.Mode.MASK) {
           for (Table.Column column : table.columns()) {
             if (cp.tree().child(column.name()) == null) {
@@ -164,7 +216,10 @@ final class SqlInventory {
                     + ")");
           }
         }
-        targets.add(new TableTarget(table, cp, Rows.count(c, dialect, table)));
+        boolean refusedForeign =
+            cp.mode() != Rules.Mode.KEEP && foreignPartitions.containsKey(table.qualifiedName());
+        // A refused hierarchy with foreign partitions is not read: counting would read the remote.
+        targets.add(new TableTarget(table, cp, refusedForeign ? 0 : Rows.count(c, dialect, table)));
       }
     }
     if (!unfit.isEmpty()) {
