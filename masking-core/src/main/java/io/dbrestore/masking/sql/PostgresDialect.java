@@ -287,6 +287,184 @@ final class PostgresDialect implements SqlDialect {
         + ")";
   }
 
+  /**
+   * {@code tgenabled}, {@code ev_enabled}, {@code evtenabled}: 'O' fires in ordinary (origin)
+   * sessions, 'R' only in replica ones, 'A' always, 'D' never. The relaxed masking session is a
+   * replica one.
+   */
+  private static String firingIn(boolean relaxed) {
+    return relaxed ? "IN ('A', 'R')" : "IN ('O', 'A')";
+  }
+
+  private static String why(boolean relaxed) {
+    return relaxed
+        ? "enabled ALWAYS or REPLICA, which fire even in the masking session"
+            + " (session_replication_role = replica holds back only those enabled ORIGIN)"
+        : "that fire in the masking session (it cannot be relaxed: session_replication_role ="
+            + " replica needs a superuser, or rds_superuser on Aurora)";
+  }
+
+  @Override
+  public List<String> firingOnWrites(
+      Connection c, Table t, List<String> events, String doing, boolean relaxed)
+      throws SQLException {
+    // tgtype bits: 1 row-level, 4 INSERT, 8 DELETE, 16 UPDATE. Internal (constraint) triggers
+    // are foreign-key checks, which the relaxed session turns off.
+    int mask = 0;
+    List<String> ruleTypes = new ArrayList<>();
+    for (String e : events) {
+      switch (e) {
+        case "INSERT" -> {
+          mask |= 4;
+          ruleTypes.add("'3'");
+        }
+        case "DELETE" -> {
+          mask |= 8;
+          ruleTypes.add("'4'");
+        }
+        case "UPDATE" -> {
+          mask |= 16;
+          ruleTypes.add("'2'");
+        }
+        default -> throw new IllegalArgumentException(e);
+      }
+    }
+    Map<String, List<String>> triggers = new TreeMap<>();
+    Map<String, List<String>> fixes = new TreeMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, cl.relname, t.tgname, t.tgtype FROM pg_trigger t"
+                    + " JOIN pg_class cl ON cl.oid = t.tgrelid"
+                    + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                    + " WHERE NOT t.tgisinternal AND t.tgenabled "
+                    + firingIn(relaxed)
+                    + " AND (t.tgtype & "
+                    + mask
+                    + ") <> 0 AND "
+                    + reached(t, "t.tgrelid")
+                    + " ORDER BY cl.relname, t.tgname")) {
+      while (rs.next()) {
+        String rel = rs.getString(1) + "." + rs.getString(2);
+        int type = rs.getInt(4);
+        List<String> on = new ArrayList<>();
+        for (String e : events) {
+          int bit = e.equals("INSERT") ? 4 : e.equals("DELETE") ? 8 : 16;
+          if ((type & bit) != 0) {
+            on.add(e);
+          }
+        }
+        triggers
+            .computeIfAbsent(rel, k -> new ArrayList<>())
+            .add(
+                rs.getString(3)
+                    + " ("
+                    + String.join("/", on)
+                    + ((type & 1) == 1 ? ", FOR EACH ROW" : ", FOR EACH STATEMENT")
+                    + ")");
+        fixes
+            .computeIfAbsent(rel, k -> new ArrayList<>())
+            .add(
+                "ALTER TABLE "
+                    + quote(rs.getString(1))
+                    + "."
+                    + quote(rs.getString(2))
+                    + " DISABLE TRIGGER "
+                    + quote(rs.getString(3)));
+      }
+    }
+    List<String> refusals = new ArrayList<>();
+    triggers.forEach(
+        (rel, names) ->
+            refusals.add(
+                rel
+                    + " has triggers "
+                    + names
+                    + " "
+                    + why(relaxed)
+                    + ", on "
+                    + doing
+                    + " "
+                    + t.qualifiedName()
+                    + ": disable them on the copy ("
+                    + String.join("; ", fixes.get(rel))
+                    + ")"));
+    // Rewrite rules are not triggers, but follow the same switch (ev_enabled).
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, cl.relname, r.rulename, CASE r.ev_type WHEN '2' THEN 'UPDATE'"
+                    + " WHEN '3' THEN 'INSERT' ELSE 'DELETE' END FROM pg_rewrite r"
+                    + " JOIN pg_class cl ON cl.oid = r.ev_class"
+                    + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                    + " WHERE r.rulename <> '_RETURN' AND r.ev_enabled "
+                    + firingIn(relaxed)
+                    + " AND r.ev_type IN ("
+                    + String.join(", ", ruleTypes)
+                    + ") AND "
+                    + reached(t, "r.ev_class")
+                    + " ORDER BY cl.relname, r.rulename")) {
+      while (rs.next()) {
+        String rel = quote(rs.getString(1)) + "." + quote(rs.getString(2));
+        refusals.add(
+            rs.getString(1)
+                + "."
+                + rs.getString(2)
+                + " has rewrite rule "
+                + rs.getString(3)
+                + " (ON "
+                + rs.getString(4)
+                + ") "
+                + (relaxed
+                    ? "enabled ALWAYS or REPLICA, which applies even in the masking session"
+                    : "that applies in the masking session")
+                + ", on "
+                + doing
+                + " "
+                + t.qualifiedName()
+                + ": drop it on the copy (DROP RULE "
+                + quote(rs.getString(3))
+                + " ON "
+                + rel
+                + ")");
+      }
+    }
+    return refusals;
+  }
+
+  /**
+   * Event triggers fire on DDL, whatever table it names: the run creates its record table, and
+   * finishing rewrites tables ({@code ALTER TABLE}, {@code VACUUM FULL}). Any event trigger that
+   * fires in the masking session is refused, whatever its event.
+   */
+  @Override
+  public List<String> firingOnDdl(Connection c, boolean relaxed) throws SQLException {
+    List<String> refusals = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT evtname, evtevent FROM pg_event_trigger WHERE evtenabled "
+                    + firingIn(relaxed)
+                    + " ORDER BY evtname")) {
+      while (rs.next()) {
+        refusals.add(
+            "event trigger "
+                + rs.getString(1)
+                + " (ON "
+                + rs.getString(2)
+                + ") "
+                + (relaxed
+                    ? "is enabled ALWAYS or REPLICA, so it fires even in the masking session"
+                    : "fires in the masking session")
+                + ", which creates its record table and rewrites the tables it wrote"
+                + " (ALTER TABLE): disable it on the copy (ALTER EVENT TRIGGER "
+                + quote(rs.getString(1))
+                + " DISABLE)");
+      }
+    }
+    return refusals;
+  }
+
   @Override
   public String parameter(Table.Column column) {
     if (column.json()) {

@@ -122,6 +122,27 @@ interface SqlDialect {
     return List.of();
   }
 
+  /**
+   * What would fire on the run's writes to a table: triggers (row- and statement-level) on the
+   * given events ({@code UPDATE}, {@code DELETE}, {@code INSERT}) and, in PostgreSQL, rewrite
+   * rules, over the table and, for a partitioned table, every partition. {@code relaxed}: the
+   * masking session is relaxed ({@link #relaxSession} turned ordinary triggers off). Each entry one
+   * reason to refuse the run before any write, naming the table, the trigger or rule and the fix;
+   * {@code doing} says what the run does to the table ("masking", "emptying").
+   */
+  List<String> firingOnWrites(
+      Connection c, Table t, List<String> events, String doing, boolean relaxed)
+      throws SQLException;
+
+  /**
+   * Database-wide triggers that would fire on the run's DDL (it creates its record table, and
+   * finishing rewrites tables): PostgreSQL event triggers. Each entry a reason to refuse, with the
+   * fix.
+   */
+  default List<String> firingOnDdl(Connection c, boolean relaxed) throws SQLException {
+    return List.of();
+  }
+
   /** Driver properties that make batched writes fast (merged into the caller's connection). */
   default java.util.Map<String, String> connectionProperties() {
     return java.util.Map.of();

@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * What an SQL database holds, checked against the rules before any write: every table of the
  * declared schemas must be declared, every column of a masked table too; a masked table needs a
  * primary key (with a unique strategy, or keep, on its columns), every masked column must hold what
- * its strategy writes ({@link ColumnFit}), and UPDATE triggers must be off for the session
- * (PostgreSQL) or the table is refused (MySQL family).
+ * its strategy writes ({@link ColumnFit}), and nothing may fire on the run's writes: triggers and
+ * rewrite rules on the tables it masks (UPDATE) or empties (DELETE) and on its record table, and
+ * event triggers on its DDL, unless the relaxed session holds them back ({@link
+ * SqlDialect#firingOnWrites}, {@link SqlDialect#firingOnDdl}). A partition hierarchy is one table:
+ * its top-level table.
  */
 final class SqlInventory {
   private static final Logger LOG = LoggerFactory.getLogger(SqlInventory.class);
@@ -81,6 +84,7 @@ final class SqlInventory {
               + " (a partitioned table is masked as one table, each row once, through its"
               + " top-level table; nothing was written)");
     }
+    refusals.addAll(dialect.firingOnDdl(c, !triggersFire));
     for (String schema : dialect.schemas(c)) {
       for (String mv : dialect.materializedViews(c, schema)) {
         // A materialized view holds rows computed from the tables when it was last refreshed:
@@ -99,6 +103,14 @@ final class SqlInventory {
       }
       for (Table table : dialect.tables(c, schema)) {
         if (table.name().equals(MaskingRecord.COLLECTION)) {
+          // The run's own record (a resumed run): what fires on its writes is refused too.
+          refusals.addAll(
+              dialect.firingOnWrites(
+                  c,
+                  table,
+                  List.of("INSERT", "UPDATE", "DELETE"),
+                  "writing the run's record in",
+                  !triggersFire));
           continue;
         }
         var p = plan.collection(schema, table.name());
@@ -127,6 +139,19 @@ final class SqlInventory {
                     + table.qualifiedName()
                     + " keep");
           }
+          // Masking UPDATEs the table (through a partitioned table, an UPDATE that moves a row
+          // to another partition DELETEs and INSERTs it); emptying DELETEs its rows.
+          refusals.addAll(
+              dialect.firingOnWrites(
+                  c,
+                  table,
+                  cp.mode() == Rules.Mode.EMPTY
+                      ? List.of("DELETE")
+                      : table.partitioned()
+                          ? List.of("UPDATE", "DELETE", "INSERT")
+                          : List.of("UPDATE"),
+                  cp.mode() == Rules.Mode.EMPTY ? "emptying" : "masking",
+                  !triggersFire));
         }
         if (cp.mode() == Rules.Mode.MASK) {
           for (Table.Column column : table.columns()) {
@@ -189,31 +214,6 @@ final class SqlInventory {
                 table.qualifiedName()
                     + " has no primary key (dbrestore masks by primary-key ranges; add one, or"
                     + " declare the table keep or drop)");
-          }
-          List<String> firing =
-              triggersFire
-                  ? List.of()
-                  : dialect.updateTriggersFiringWhenRelaxed(c, schema, table.name());
-          if (!firing.isEmpty()) {
-            refusals.add(
-                table.qualifiedName()
-                    + " has UPDATE triggers "
-                    + firing
-                    + " enabled ALWAYS or REPLICA, which fire even in the masking session:"
-                    + " disable them on the copy (ALTER TABLE … DISABLE TRIGGER), or declare the"
-                    + " table drop");
-          }
-          if (!table.updateTriggers().isEmpty() && triggersFire) {
-            refusals.add(
-                table.qualifiedName()
-                    + " has UPDATE triggers "
-                    + table.updateTriggers()
-                    + " that would fire on masking and cannot be turned off for this session"
-                    + " ("
-                    + (dialect.name().equals("postgresql")
-                        ? "grant rds_superuser to the masking user"
-                        : "drop them on the throwaway copy first, or declare the table drop")
-                    + ")");
           }
         }
         boolean refusedForeign =

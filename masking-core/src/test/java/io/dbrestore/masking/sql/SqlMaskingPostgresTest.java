@@ -437,4 +437,137 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
     }
     assertMaskedExactlyOnce(before);
   }
+
+  // ---- triggers, rewrite rules and event triggers (issue 14) -------------------------------
+
+  static final String PLANT =
+      "CREATE OR REPLACE FUNCTION crm.plant() RETURNS trigger AS $$ BEGIN INSERT INTO"
+          + " crm.trigger_log VALUES (42); RETURN NULL; END $$ LANGUAGE plpgsql";
+  static final String PLANT_EVENT =
+      "CREATE OR REPLACE FUNCTION crm.plant_event() RETURNS event_trigger AS $$ BEGIN INSERT INTO"
+          + " crm.trigger_log VALUES (43); END $$ LANGUAGE plpgsql";
+
+  /**
+   * Event triggers live in the database, not the schema: dropped after each test that makes one.
+   */
+  void dropEventTriggers() throws SQLException {
+    exec(
+        "DROP EVENT TRIGGER IF EXISTS plant_ddl",
+        "DROP EVENT TRIGGER IF EXISTS plant_rewrite",
+        "DROP EVENT TRIGGER IF EXISTS plant_always");
+  }
+
+  /**
+   * Triggers (row and statement level), rewrite rules and event triggers enabled ORIGIN (the
+   * default) are held back by the masking session: each would plant a value in crm.trigger_log;
+   * after masking (Person masked, scratch emptied, a table rewritten by finishing) nothing was
+   * planted.
+   */
+  @Test
+  void originTriggersRulesAndEventTriggers_doNotFireWhileMasking() throws Exception {
+    createOrders();
+    Map<Long, String> before = emails();
+    try {
+      exec(
+          PLANT,
+          PLANT_EVENT,
+          "CREATE TRIGGER person_row AFTER UPDATE ON crm.\"Person\" FOR EACH ROW EXECUTE"
+              + " FUNCTION crm.plant()",
+          "CREATE TRIGGER person_stmt AFTER UPDATE ON crm.\"Person\" FOR EACH STATEMENT EXECUTE"
+              + " FUNCTION crm.plant()",
+          "CREATE TRIGGER scratch_row AFTER DELETE ON crm.scratch FOR EACH ROW EXECUTE"
+              + " FUNCTION crm.plant()",
+          "CREATE TRIGGER scratch_stmt AFTER DELETE ON crm.scratch FOR EACH STATEMENT EXECUTE"
+              + " FUNCTION crm.plant()",
+          "CREATE TRIGGER orders_row AFTER UPDATE OR INSERT OR DELETE ON crm.orders FOR EACH ROW"
+              + " EXECUTE FUNCTION crm.plant()",
+          "CREATE RULE person_rule AS ON UPDATE TO crm.\"Person\" DO ALSO INSERT INTO"
+              + " crm.trigger_log VALUES (44)",
+          "CREATE RULE scratch_rule AS ON DELETE TO crm.scratch DO ALSO INSERT INTO"
+              + " crm.trigger_log VALUES (44)",
+          // An emptied table with statistics: finishing rewrites it (ALTER TABLE), a table_rewrite.
+          "ANALYZE crm.scratch",
+          "CREATE EVENT TRIGGER plant_ddl ON ddl_command_end EXECUTE FUNCTION crm.plant_event()",
+          "CREATE EVENT TRIGGER plant_rewrite ON table_rewrite EXECUTE FUNCTION"
+              + " crm.plant_event()");
+
+      assertThat(engine(ORDERS_RULES, options()).run().verified()).isTrue();
+
+      assertMaskedExactlyOnce(before);
+      assertOrdersMaskedExactlyOnce(before);
+      assertThat(count("SELECT count(*) FROM crm.scratch")).isZero();
+      assertThat(count("SELECT count(*) FROM crm.trigger_log")).as("planted").isZero();
+    } finally {
+      dropEventTriggers();
+    }
+    // They are there and do fire outside the masking session.
+    exec("UPDATE crm.\"Person\" SET phone = phone WHERE id = 1");
+    assertThat(count("SELECT count(*) FROM crm.trigger_log")).isEqualTo(3);
+  }
+
+  /**
+   * Triggers, rules and event triggers enabled ALWAYS or REPLICA fire even in the masking session:
+   * all refused in one message, each with its fix, before any write.
+   */
+  @Test
+  void alwaysTriggersRulesAndEventTriggers_allRefusedInOneMessage_beforeAnyWrite()
+      throws Exception {
+    createOrders();
+    try {
+      exec(
+          PLANT,
+          PLANT_EVENT,
+          "CREATE TRIGGER person_stmt AFTER UPDATE ON crm.\"Person\" FOR EACH STATEMENT EXECUTE"
+              + " FUNCTION crm.plant()",
+          "ALTER TABLE crm.\"Person\" ENABLE ALWAYS TRIGGER person_stmt",
+          "CREATE TRIGGER membership_row AFTER UPDATE ON crm.membership FOR EACH ROW EXECUTE"
+              + " FUNCTION crm.plant()",
+          "ALTER TABLE crm.membership ENABLE REPLICA TRIGGER membership_row",
+          // On one partition only: masking through crm.orders reaches it.
+          "CREATE TRIGGER eu_row AFTER UPDATE ON crm.orders_us_low FOR EACH ROW EXECUTE"
+              + " FUNCTION crm.plant()",
+          "ALTER TABLE crm.orders_us_low ENABLE ALWAYS TRIGGER eu_row",
+          "CREATE RULE person_rule AS ON UPDATE TO crm.\"Person\" DO ALSO INSERT INTO"
+              + " crm.trigger_log VALUES (44)",
+          "ALTER TABLE crm.\"Person\" ENABLE ALWAYS RULE person_rule",
+          "CREATE RULE scratch_rule AS ON DELETE TO crm.scratch DO INSTEAD INSERT INTO"
+              + " crm.trigger_log VALUES (44)",
+          "ALTER TABLE crm.scratch ENABLE REPLICA RULE scratch_rule",
+          // Origin ones are not named: they do not fire.
+          "CREATE TRIGGER person_origin AFTER UPDATE ON crm.\"Person\" FOR EACH ROW EXECUTE"
+              + " FUNCTION crm.plant()",
+          "CREATE EVENT TRIGGER plant_always ON ddl_command_end EXECUTE FUNCTION"
+              + " crm.plant_event()",
+          "ALTER EVENT TRIGGER plant_always ENABLE ALWAYS");
+      String before = ordersDump();
+
+      assertThatThrownBy(() -> engine(ORDERS_RULES, options()).run())
+          .isInstanceOfSatisfying(
+              MaskingException.class,
+              e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+          .hasMessageContaining(
+              "crm.Person has triggers [person_stmt (UPDATE, FOR EACH STATEMENT)] enabled ALWAYS"
+                  + " or REPLICA")
+          .hasMessageContaining("ALTER TABLE \"crm\".\"Person\" DISABLE TRIGGER \"person_stmt\"")
+          .hasMessageContaining(
+              "crm.membership has triggers [membership_row (UPDATE, FOR EACH ROW)]")
+          .hasMessageContaining(
+              "crm.orders_us_low has triggers [eu_row (UPDATE, FOR EACH ROW)] enabled ALWAYS or"
+                  + " REPLICA, which fire even in the masking session")
+          .hasMessageContaining("on masking crm.orders")
+          .hasMessageContaining(
+              "crm.Person has rewrite rule person_rule (ON UPDATE) enabled ALWAYS or REPLICA")
+          .hasMessageContaining("DROP RULE \"person_rule\" ON \"crm\".\"Person\"")
+          .hasMessageContaining("crm.scratch has rewrite rule scratch_rule (ON DELETE)")
+          .hasMessageContaining("on emptying crm.scratch")
+          .hasMessageContaining("event trigger plant_always (ON ddl_command_end) is enabled ALWAYS")
+          .hasMessageContaining("ALTER EVENT TRIGGER \"plant_always\" DISABLE")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("person_origin"));
+      assertThat(ordersDump()).isEqualTo(before);
+      assertThat(count("SELECT count(*) FROM crm.trigger_log")).isZero();
+      assertThat(recordTables()).isZero();
+    } finally {
+      dropEventTriggers();
+    }
+  }
 }
