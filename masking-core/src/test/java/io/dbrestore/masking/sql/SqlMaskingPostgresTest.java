@@ -570,4 +570,51 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
       dropEventTriggers();
     }
   }
+
+  /**
+   * A masking user that cannot relax its session (not a superuser, nor rds_superuser): triggers and
+   * rules enabled ORIGIN fire too, and are refused with the rest, before any write.
+   */
+  @Test
+  void unrelaxedSession_originTriggersAndRulesAreRefused_beforeAnyWrite() throws Exception {
+    exec(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'masker') THEN"
+            + " CREATE ROLE masker LOGIN; END IF; END $$",
+        // Member of the owner (finishing needs its rights), but no superuser.
+        "GRANT postgres TO masker",
+        PLANT,
+        "CREATE TRIGGER person_origin AFTER UPDATE ON crm.\"Person\" FOR EACH ROW EXECUTE"
+            + " FUNCTION crm.plant()",
+        "CREATE RULE scratch_rule AS ON DELETE TO crm.scratch DO ALSO INSERT INTO"
+            + " crm.trigger_log VALUES (44)");
+    String[] dump = {
+      "SELECT * FROM crm.\"Person\" ORDER BY id",
+      "SELECT * FROM crm.scratch ORDER BY id",
+      "SELECT * FROM crm.trigger_log ORDER BY n"
+    };
+    String before = rows(dump);
+    try {
+      SqlMasking asMasker =
+          new SqlMasking(
+              url(),
+              () -> java.sql.DriverManager.getConnection(postgres.getJdbcUrl("masker", "postgres")),
+              plan(RULES),
+              options());
+
+      assertThatThrownBy(asMasker::run)
+          .isInstanceOfSatisfying(
+              MaskingException.class,
+              e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+          .hasMessageContaining(
+              "crm.Person has triggers [person_origin (UPDATE, FOR EACH ROW)] that fire in the"
+                  + " masking session (it cannot be relaxed")
+          .hasMessageContaining("ALTER TABLE \"crm\".\"Person\" DISABLE TRIGGER \"person_origin\"")
+          .hasMessageContaining("crm.scratch has rewrite rule scratch_rule (ON DELETE)")
+          .hasMessageContaining("DROP RULE \"scratch_rule\" ON \"crm\".\"scratch\"");
+      assertThat(rows(dump)).isEqualTo(before);
+      assertThat(recordTables()).isZero();
+    } finally {
+      exec("REVOKE postgres FROM masker");
+    }
+  }
 }
