@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * MySQL 8.0 (Aurora MySQL 3) and MariaDB. A MySQL "schema" is a database. There is no way to turn
- * triggers off for one session, so a table with an UPDATE trigger is refused unless the rules empty
- * it; foreign-key checks can be turned off per session.
+ * triggers off for one session, so a masked table with an UPDATE trigger, and an emptied one with a
+ * DELETE trigger, are refused; foreign-key checks can be turned off per session.
  */
 final class MySqlDialect implements SqlDialect {
   private static final List<String> SYSTEM =
@@ -202,6 +202,52 @@ final class MySqlDialect implements SqlDialect {
   @Override
   public boolean triggersFire(Connection c) {
     return true;
+  }
+
+  /**
+   * No session switch holds a trigger back: every trigger on an event the run writes fires (a
+   * masked table's UPDATE triggers, an emptied table's DELETE triggers). A partitioned table is one
+   * table with one set of triggers.
+   */
+  @Override
+  public List<String> firingOnWrites(
+      Connection c, Table t, List<String> events, String doing, boolean relaxed)
+      throws SQLException {
+    List<String> refusals = new ArrayList<>();
+    for (String event : events) {
+      List<String> names =
+          Jdbc.strings(
+              c,
+              "SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = ?"
+                  + " AND event_object_table = ? AND event_manipulation = ? ORDER BY 1",
+              t.schema(),
+              t.name(),
+              event);
+      if (!names.isEmpty()) {
+        refusals.add(
+            t.qualifiedName()
+                + " has "
+                + event
+                + " triggers "
+                + names
+                + " that would fire on "
+                + doing
+                + " it and cannot be turned off for this session (the MySQL family has no such"
+                + " switch): drop them on the throwaway copy first ("
+                + String.join(
+                    "; ",
+                    names.stream()
+                        .map(n -> "DROP TRIGGER " + quote(t.schema()) + "." + quote(n))
+                        .toList())
+                + ")"
+                + ("UPDATE".equals(event)
+                    ? ", or declare the table drop"
+                    : "DELETE".equals(event) && "emptying".equals(doing)
+                        ? ", or declare the table keep"
+                        : ""));
+      }
+    }
+    return refusals;
   }
 
   /**

@@ -57,7 +57,9 @@ final class PostgresDialect implements SqlDialect {
                 // An array is judged by its elements' type (a rule reaches them with []).
                 + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype"
                 + "   WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END"
-                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname,"
+                // A partition is its hierarchy's: listed through its top-level table only.
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                + " ORDER BY c.relname,"
                 + " a.attnum")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
@@ -160,7 +162,9 @@ final class PostgresDialect implements SqlDialect {
                 + " JOIN pg_namespace cn ON cn.oid = cl.relnamespace"
                 + " JOIN pg_class pl ON pl.oid = con.confrelid"
                 + " JOIN pg_namespace pn ON pn.oid = pl.relnamespace"
-                + " WHERE con.contype = 'f' AND cn.nspname = ? ORDER BY con.conname")) {
+                // A partition's copy of its parent's constraint (conparentid) is the parent's.
+                + " WHERE con.contype = 'f' AND con.conparentid = 0 AND cn.nspname = ?"
+                + " ORDER BY con.conname")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -223,6 +227,243 @@ final class PostgresDialect implements SqlDialect {
         ResultSet rs = s.executeQuery("SHOW session_replication_role")) {
       return !(rs.next() && "replica".equals(rs.getString(1)));
     }
+  }
+
+  @Override
+  public boolean partitioned(Connection c, String schema, String table) throws SQLException {
+    return !Jdbc.strings(
+            c,
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'p'",
+            schema,
+            table)
+        .isEmpty();
+  }
+
+  /**
+   * {@code ONLY}: a query on a table others inherit from ({@code INHERITS}) reaches their rows too,
+   * which are theirs to mask (each is declared on its own). A partitioned table holds no rows of
+   * its own: its partitions' rows are its rows, each reached once through it.
+   */
+  @Override
+  public String relation(Table t) {
+    return t.partitioned() ? qualified(t) : "ONLY " + qualified(t);
+  }
+
+  @Override
+  public List<Partition> partitions(Connection c, String schema) throws SQLException {
+    List<Partition> partitions = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relname, rn.nspname, r.relname, c.relkind = 'f'"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_class r ON r.oid = pg_partition_root(c.oid)"
+                + " JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+                + " WHERE c.relispartition AND n.nspname = ? ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          partitions.add(
+              new Partition(
+                  schema, rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+        }
+      }
+    }
+    return partitions;
+  }
+
+  /**
+   * The relations a write to a table reaches, as a condition on an oid column: the table itself
+   * and, when partitioned, every partition at any depth.
+   */
+  private String reached(Table t, String oidColumn) {
+    String self = "'" + qualified(t).replace("'", "''") + "'::regclass";
+    return "("
+        + oidColumn
+        + " = "
+        + self
+        + (t.partitioned()
+            ? " OR " + oidColumn + " IN (SELECT relid FROM pg_partition_tree(" + self + "))"
+            : "")
+        + ")";
+  }
+
+  /**
+   * {@code tgenabled}, {@code ev_enabled}, {@code evtenabled}: 'O' fires in ordinary (origin)
+   * sessions, 'R' only in replica ones, 'A' always, 'D' never. The relaxed masking session is a
+   * replica one.
+   */
+  private static String firingIn(boolean relaxed) {
+    return relaxed ? "IN ('A', 'R')" : "IN ('O', 'A')";
+  }
+
+  private static String why(boolean relaxed) {
+    return relaxed
+        ? "enabled ALWAYS or REPLICA, which fire even in the masking session"
+            + " (session_replication_role = replica holds back only those enabled ORIGIN)"
+        : "that fire in the masking session (it cannot be relaxed: session_replication_role ="
+            + " replica needs a superuser, or rds_superuser on Aurora)";
+  }
+
+  @Override
+  public List<String> firingOnWrites(
+      Connection c, Table t, List<String> events, String doing, boolean relaxed)
+      throws SQLException {
+    // tgtype bits: 1 row-level, 4 INSERT, 8 DELETE, 16 UPDATE. Internal (constraint) triggers
+    // are foreign-key checks, which the relaxed session turns off.
+    int mask = 0;
+    List<String> ruleTypes = new ArrayList<>();
+    for (String e : events) {
+      switch (e) {
+        case "INSERT" -> {
+          mask |= 4;
+          ruleTypes.add("'3'");
+        }
+        case "DELETE" -> {
+          mask |= 8;
+          ruleTypes.add("'4'");
+        }
+        case "UPDATE" -> {
+          mask |= 16;
+          ruleTypes.add("'2'");
+        }
+        default -> throw new IllegalArgumentException(e);
+      }
+    }
+    Map<String, List<String>> triggers = new TreeMap<>();
+    Map<String, List<String>> fixes = new TreeMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, cl.relname, t.tgname, t.tgtype FROM pg_trigger t"
+                    + " JOIN pg_class cl ON cl.oid = t.tgrelid"
+                    + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                    + " WHERE NOT t.tgisinternal AND t.tgenabled "
+                    + firingIn(relaxed)
+                    + " AND (t.tgtype & "
+                    + mask
+                    + ") <> 0 AND "
+                    + reached(t, "t.tgrelid")
+                    + " ORDER BY cl.relname, t.tgname")) {
+      while (rs.next()) {
+        String rel = rs.getString(1) + "." + rs.getString(2);
+        int type = rs.getInt(4);
+        List<String> on = new ArrayList<>();
+        for (String e : events) {
+          int bit = e.equals("INSERT") ? 4 : e.equals("DELETE") ? 8 : 16;
+          if ((type & bit) != 0) {
+            on.add(e);
+          }
+        }
+        triggers
+            .computeIfAbsent(rel, k -> new ArrayList<>())
+            .add(
+                rs.getString(3)
+                    + " ("
+                    + String.join("/", on)
+                    + ((type & 1) == 1 ? ", FOR EACH ROW" : ", FOR EACH STATEMENT")
+                    + ")");
+        fixes
+            .computeIfAbsent(rel, k -> new ArrayList<>())
+            .add(
+                "ALTER TABLE "
+                    + quote(rs.getString(1))
+                    + "."
+                    + quote(rs.getString(2))
+                    + " DISABLE TRIGGER "
+                    + quote(rs.getString(3)));
+      }
+    }
+    List<String> refusals = new ArrayList<>();
+    triggers.forEach(
+        (rel, names) ->
+            refusals.add(
+                rel
+                    + " has triggers "
+                    + names
+                    + " "
+                    + why(relaxed)
+                    + ", on "
+                    + doing
+                    + " "
+                    + t.qualifiedName()
+                    + ": disable them on the copy ("
+                    + String.join("; ", fixes.get(rel))
+                    + ")"));
+    // Rewrite rules are not triggers, but follow the same switch (ev_enabled).
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, cl.relname, r.rulename, CASE r.ev_type WHEN '2' THEN 'UPDATE'"
+                    + " WHEN '3' THEN 'INSERT' ELSE 'DELETE' END FROM pg_rewrite r"
+                    + " JOIN pg_class cl ON cl.oid = r.ev_class"
+                    + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                    + " WHERE r.rulename <> '_RETURN' AND r.ev_enabled "
+                    + firingIn(relaxed)
+                    + " AND r.ev_type IN ("
+                    + String.join(", ", ruleTypes)
+                    + ") AND "
+                    + reached(t, "r.ev_class")
+                    + " ORDER BY cl.relname, r.rulename")) {
+      while (rs.next()) {
+        String rel = quote(rs.getString(1)) + "." + quote(rs.getString(2));
+        refusals.add(
+            rs.getString(1)
+                + "."
+                + rs.getString(2)
+                + " has rewrite rule "
+                + rs.getString(3)
+                + " (ON "
+                + rs.getString(4)
+                + ") "
+                + (relaxed
+                    ? "enabled ALWAYS or REPLICA, which applies even in the masking session"
+                    : "that applies in the masking session")
+                + ", on "
+                + doing
+                + " "
+                + t.qualifiedName()
+                + ": drop it on the copy (DROP RULE "
+                + quote(rs.getString(3))
+                + " ON "
+                + rel
+                + ")");
+      }
+    }
+    return refusals;
+  }
+
+  /**
+   * Event triggers fire on DDL, whatever table it names: the run creates its record table, and
+   * finishing rewrites tables ({@code ALTER TABLE}, {@code VACUUM FULL}). Any event trigger that
+   * fires in the masking session is refused, whatever its event.
+   */
+  @Override
+  public List<String> firingOnDdl(Connection c, boolean relaxed) throws SQLException {
+    List<String> refusals = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT evtname, evtevent FROM pg_event_trigger WHERE evtenabled "
+                    + firingIn(relaxed)
+                    + " ORDER BY evtname")) {
+      while (rs.next()) {
+        refusals.add(
+            "event trigger "
+                + rs.getString(1)
+                + " (ON "
+                + rs.getString(2)
+                + ") "
+                + (relaxed
+                    ? "is enabled ALWAYS or REPLICA, so it fires even in the masking session"
+                    : "fires in the masking session")
+                + ", which creates its record table and rewrites the tables it wrote"
+                + " (ALTER TABLE): disable it on the copy (ALTER EVENT TRIGGER "
+                + quote(rs.getString(1))
+                + " DISABLE)");
+      }
+    }
+    return refusals;
   }
 
   @Override
@@ -333,17 +574,22 @@ final class PostgresDialect implements SqlDialect {
     }
     Map<String, List<String>> byOwner = new TreeMap<>();
     for (String[] r : relations) {
-      List<String> owner =
-          Jdbc.strings(
-              c,
-              "SELECT pg_get_userbyid(cl.relowner) FROM pg_class cl"
-                  + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
-                  + " WHERE n.nspname = ? AND cl.relname = ?"
-                  + " AND NOT pg_has_role(current_user, cl.relowner, 'USAGE')",
-              r[0],
-              r[1]);
-      if (!owner.isEmpty()) {
-        byOwner.computeIfAbsent(owner.get(0), k -> new ArrayList<>()).add(r[0] + "." + r[1]);
+      // A partitioned table is rewritten partition by partition: each needs its owner's rights.
+      String self = quote(r[0]) + "." + quote(r[1]);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_get_userbyid(cl.relowner), n.nspname || '.' || cl.relname"
+                  + " FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                  + " WHERE (cl.oid = to_regclass(?) OR cl.oid IN (SELECT relid FROM"
+                  + " pg_partition_tree(to_regclass(?)))) AND cl.relkind IN ('r', 'p', 'm')"
+                  + " AND NOT pg_has_role(current_user, cl.relowner, 'USAGE') ORDER BY 2")) {
+        ps.setString(1, self);
+        ps.setString(2, self);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            byOwner.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+          }
+        }
       }
     }
     byOwner.forEach(
@@ -383,18 +629,21 @@ final class PostgresDialect implements SqlDialect {
     try (Statement s = c.createStatement()) {
       s.execute("VACUUM (FULL, ANALYZE) " + qualified(t));
       requireNotSkipped(s, t.qualifiedName());
-      if (Jdbc.strings(c, "SELECT 'x' FROM " + qualified(t) + " LIMIT 1").isEmpty()) {
+      if (Jdbc.strings(c, "SELECT 'x' FROM " + relation(t) + " LIMIT 1").isEmpty()) {
         // ANALYZE of an empty table keeps the statistics it had; changing a column's type (here
-        // to the same type) removes them.
+        // to the same type) removes them: of a partitioned table, of every partition too (whose
+        // statistics autovacuum may have gathered where the parent has none).
         try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_stats s"
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                    + " AND EXISTS (SELECT 1 FROM pg_stats s"
                     + " JOIN pg_namespace n ON n.nspname = s.schemaname"
                     + " JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = s.tablename"
-                    + " JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = s.attname"
-                    + " WHERE s.schemaname = ? AND s.tablename = ?")) {
-          ps.setString(1, t.schema());
-          ps.setString(2, t.name());
+                    + " WHERE s.attname = a.attname AND "
+                    + reached(t, "cl.oid")
+                    + ") ORDER BY a.attnum")) {
+          ps.setString(1, qualified(t));
           List<String> alters = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -432,15 +681,23 @@ final class PostgresDialect implements SqlDialect {
     }
   }
 
+  /**
+   * A partitioned table's statistics: its own (over all its rows) and every partition's. A table
+   * others inherit from: its own rows' only (its inherited statistics hold its children's values,
+   * which are theirs).
+   */
   @Override
   public List<String> statisticsValues(Connection c, Table t, String column) throws SQLException {
     return Jdbc.strings(
         c,
-        "SELECT v FROM pg_stats s, LATERAL unnest(coalesce(s.most_common_vals::text::text[],"
+        "SELECT v FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname"
+            + " JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = s.tablename,"
+            + " LATERAL unnest(coalesce(s.most_common_vals::text::text[],"
             + " '{}'::text[]) || coalesce(s.histogram_bounds::text::text[], '{}'::text[])) v"
-            + " WHERE s.schemaname = ? AND s.tablename = ? AND s.attname = ?",
-        t.schema(),
-        t.name(),
+            + " WHERE "
+            + reached(t, "cl.oid")
+            + (t.partitioned() ? "" : " AND NOT s.inherited")
+            + " AND s.attname = ?",
         column);
   }
 

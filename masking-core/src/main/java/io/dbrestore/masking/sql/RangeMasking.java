@@ -90,7 +90,7 @@ final class RangeMasking {
                     "SELECT "
                         + columns
                         + " FROM "
-                        + dialect.qualified(t.table())
+                        + dialect.relation(t.table())
                         + " ORDER BY "
                         + columns)) {
               while (rs.next()) {
@@ -291,7 +291,7 @@ final class RangeMasking {
         new StringBuilder("SELECT ")
             .append(selectColumns)
             .append(" FROM ")
-            .append(dialect.qualified(table));
+            .append(dialect.relation(table));
     List<String> where = new ArrayList<>();
     if (after != null) {
       where.add(rowCompare(key, inclusive ? ">=" : ">"));
@@ -415,7 +415,7 @@ final class RangeMasking {
                   .toList());
       try (PreparedStatement ps =
           c.prepareStatement(
-              "UPDATE " + dialect.qualified(table) + " SET " + set + " WHERE " + where)) {
+              "UPDATE " + dialect.relation(table) + " SET " + set + " WHERE " + where)) {
         for (int i : shape.getValue()) {
           int n = 1;
           for (String col : cols) {

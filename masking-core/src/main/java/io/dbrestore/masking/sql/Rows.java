@@ -152,7 +152,7 @@ final class Rows {
 
   static long count(Connection c, SqlDialect dialect, Table t) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + dialect.qualified(t))) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + dialect.relation(t))) {
       rs.next();
       return rs.getLong(1);
     }

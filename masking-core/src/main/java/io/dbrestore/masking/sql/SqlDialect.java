@@ -40,7 +40,8 @@ interface SqlDialect {
               e.getKey(),
               e.getValue(),
               primaryKey(c, schema, e.getKey()),
-              updateTriggers(c, schema, e.getKey())));
+              updateTriggers(c, schema, e.getKey()),
+              partitioned(c, schema, e.getKey())));
     }
     return tables;
   }
@@ -79,6 +80,68 @@ interface SqlDialect {
 
   /** Whether this session's writes fire triggers (after {@link #relaxSession}). */
   boolean triggersFire(Connection c) throws SQLException;
+
+  /**
+   * Whether a table is partitioned (PostgreSQL {@code PARTITION BY}): it holds no rows itself, its
+   * partitions (at any depth) hold them, and the run reads and writes them through it, as one
+   * table. Its partitions are not tables of their own to the rules ({@link #partitions}).
+   */
+  default boolean partitioned(Connection c, String schema, String table) throws SQLException {
+    return false;
+  }
+
+  /**
+   * The table as the run's reads and writes name it ({@code SELECT … FROM}, {@code UPDATE}, {@code
+   * DELETE FROM}): its own rows only. PostgreSQL: {@code ONLY} for a table that others may inherit
+   * from ({@code INHERITS}), whose rows are their own tables'; a partitioned table with all its
+   * partitions.
+   */
+  default String relation(Table t) {
+    return qualified(t);
+  }
+
+  /**
+   * A partition of a partition hierarchy whose top-level table is {@code root}: not a table of its
+   * own to the rules; {@code foreign} when it is a foreign table (rows on another server).
+   */
+  record Partition(
+      String schema, String name, String rootSchema, String rootName, boolean foreign) {
+    String qualifiedName() {
+      return schema + "." + name;
+    }
+
+    String rootQualifiedName() {
+      return rootSchema + "." + rootName;
+    }
+  }
+
+  /**
+   * The partitions that live in a schema (PostgreSQL); the MySQL family partitions inside a table.
+   */
+  default List<Partition> partitions(Connection c, String schema) throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * What would fire on the run's writes to a table: triggers (row- and statement-level) on the
+   * given events ({@code UPDATE}, {@code DELETE}, {@code INSERT}) and, in PostgreSQL, rewrite
+   * rules, over the table and, for a partitioned table, every partition. {@code relaxed}: the
+   * masking session is relaxed ({@link #relaxSession} turned ordinary triggers off). Each entry one
+   * reason to refuse the run before any write, naming the table, the trigger or rule and the fix;
+   * {@code doing} says what the run does to the table ("masking", "emptying").
+   */
+  List<String> firingOnWrites(
+      Connection c, Table t, List<String> events, String doing, boolean relaxed)
+      throws SQLException;
+
+  /**
+   * Database-wide triggers that would fire on the run's DDL (it creates its record table, and
+   * finishing rewrites tables): PostgreSQL event triggers. Each entry a reason to refuse, with the
+   * fix.
+   */
+  default List<String> firingOnDdl(Connection c, boolean relaxed) throws SQLException {
+    return List.of();
+  }
 
   /** Driver properties that make batched writes fast (merged into the caller's connection). */
   default java.util.Map<String, String> connectionProperties() {

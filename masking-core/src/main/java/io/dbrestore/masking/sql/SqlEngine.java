@@ -141,8 +141,9 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
     try (Connection c = connections.open()) {
       dialect.relaxSession(c);
       try (Statement s = c.createStatement()) {
-        // DELETE rather than TRUNCATE: it works under foreign keys with checks relaxed.
-        s.executeUpdate("DELETE FROM " + dialect.qualified(t.table()));
+        // DELETE rather than TRUNCATE: it works under foreign keys with checks relaxed. The
+        // inventory refused the table if a DELETE trigger or rule would fire.
+        s.executeUpdate("DELETE FROM " + dialect.relation(t.table()));
       }
       if (!c.getAutoCommit()) {
         c.commit();
@@ -171,6 +172,8 @@ final class SqlEngine implements Engine<TableTarget, Range, SQLException> {
   @Override
   public void record(List<TableTarget> targets, MaskingRecord.State state) throws SQLException {
     try (Connection c = connections.open()) {
+      // Relaxed like every session that writes: only what the inventory checked can fire.
+      dialect.relaxSession(c);
       checkpoints.state(c, TableTarget.schemas(targets), state);
     }
   }

@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * What an SQL database holds, checked against the rules before any write: every table of the
  * declared schemas must be declared, every column of a masked table too; a masked table needs a
  * primary key (with a unique strategy, or keep, on its columns), every masked column must hold what
- * its strategy writes ({@link ColumnFit}), and UPDATE triggers must be off for the session
- * (PostgreSQL) or the table is refused (MySQL family).
+ * its strategy writes ({@link ColumnFit}), and nothing may fire on the run's writes: triggers and
+ * rewrite rules on the tables it masks (UPDATE) or empties (DELETE) and on its record table, and
+ * event triggers on its DDL, unless the relaxed session holds them back ({@link
+ * SqlDialect#firingOnWrites}, {@link SqlDialect#firingOnDdl}). A partition hierarchy is one table:
+ * its top-level table.
  */
 final class SqlInventory {
   private static final Logger LOG = LoggerFactory.getLogger(SqlInventory.class);
@@ -50,6 +53,38 @@ final class SqlInventory {
     }
     boolean relaxed = dialect.relaxSession(c);
     boolean triggersFire = !relaxed || dialect.triggersFire(c);
+    // A partition hierarchy is one table to the rules: its top-level table. Its partitions are not
+    // listed as tables; a rule that names one is a mistake (it would mask its rows twice).
+    List<String> partitionRules = new ArrayList<>();
+    java.util.Map<String, List<SqlDialect.Partition>> foreignPartitions = new java.util.HashMap<>();
+    for (String schema : dialect.schemas(c)) {
+      for (SqlDialect.Partition part : dialect.partitions(c, schema)) {
+        if (plan.collection(part.schema(), part.name()).isPresent()) {
+          partitionRules.add(
+              part.qualifiedName()
+                  + " is a partition of "
+                  + part.rootQualifiedName()
+                  + "; declare only "
+                  + part.rootQualifiedName());
+        }
+        if (part.foreign()) {
+          foreignPartitions
+              .computeIfAbsent(part.rootQualifiedName(), k -> new ArrayList<>())
+              .add(part);
+        }
+      }
+    }
+    if (!partitionRules.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.INVALID_RULES,
+          "invalid-rules",
+          plan.rules().source()
+              + ": "
+              + String.join("; ", partitionRules)
+              + " (a partitioned table is masked as one table, each row once, through its"
+              + " top-level table; nothing was written)");
+    }
+    refusals.addAll(dialect.firingOnDdl(c, !triggersFire));
     for (String schema : dialect.schemas(c)) {
       for (String mv : dialect.materializedViews(c, schema)) {
         // A materialized view holds rows computed from the tables when it was last refreshed:
@@ -68,6 +103,14 @@ final class SqlInventory {
       }
       for (Table table : dialect.tables(c, schema)) {
         if (table.name().equals(MaskingRecord.COLLECTION)) {
+          // The run's own record (a resumed run): what fires on its writes is refused too.
+          refusals.addAll(
+              dialect.firingOnWrites(
+                  c,
+                  table,
+                  List.of("INSERT", "UPDATE", "DELETE"),
+                  "writing the run's record in",
+                  !triggersFire));
           continue;
         }
         var p = plan.collection(schema, table.name());
@@ -76,6 +119,40 @@ final class SqlInventory {
           continue;
         }
         CollectionPlan cp = p.get();
+        if (cp.mode() != Rules.Mode.KEEP) {
+          for (SqlDialect.Partition part :
+              foreignPartitions.getOrDefault(table.qualifiedName(), List.of())) {
+            refusals.add(
+                part.qualifiedName()
+                    + " is a foreign table attached as a partition of "
+                    + table.qualifiedName()
+                    + ": dbrestore cannot mask a foreign table (its rows live on another server,"
+                    + " which writing through "
+                    + table.qualifiedName()
+                    + " would change); detach it on the copy (ALTER TABLE "
+                    + dialect.qualified(table)
+                    + " DETACH PARTITION "
+                    + dialect.quote(part.schema())
+                    + "."
+                    + dialect.quote(part.name())
+                    + "), or declare "
+                    + table.qualifiedName()
+                    + " keep");
+          }
+          // Masking UPDATEs the table (through a partitioned table, an UPDATE that moves a row
+          // to another partition DELETEs and INSERTs it); emptying DELETEs its rows.
+          refusals.addAll(
+              dialect.firingOnWrites(
+                  c,
+                  table,
+                  cp.mode() == Rules.Mode.EMPTY
+                      ? List.of("DELETE")
+                      : table.partitioned()
+                          ? List.of("UPDATE", "DELETE", "INSERT")
+                          : List.of("UPDATE"),
+                  cp.mode() == Rules.Mode.EMPTY ? "emptying" : "masking",
+                  !triggersFire));
+        }
         if (cp.mode() == Rules.Mode.MASK) {
           for (Table.Column column : table.columns()) {
             if (cp.tree().child(column.name()) == null) {
@@ -138,33 +215,11 @@ final class SqlInventory {
                     + " has no primary key (dbrestore masks by primary-key ranges; add one, or"
                     + " declare the table keep or drop)");
           }
-          List<String> firing =
-              triggersFire
-                  ? List.of()
-                  : dialect.updateTriggersFiringWhenRelaxed(c, schema, table.name());
-          if (!firing.isEmpty()) {
-            refusals.add(
-                table.qualifiedName()
-                    + " has UPDATE triggers "
-                    + firing
-                    + " enabled ALWAYS or REPLICA, which fire even in the masking session:"
-                    + " disable them on the copy (ALTER TABLE … DISABLE TRIGGER), or declare the"
-                    + " table drop");
-          }
-          if (!table.updateTriggers().isEmpty() && triggersFire) {
-            refusals.add(
-                table.qualifiedName()
-                    + " has UPDATE triggers "
-                    + table.updateTriggers()
-                    + " that would fire on masking and cannot be turned off for this session"
-                    + " ("
-                    + (dialect.name().equals("postgresql")
-                        ? "grant rds_superuser to the masking user"
-                        : "drop them on the throwaway copy first, or declare the table drop")
-                    + ")");
-          }
         }
-        targets.add(new TableTarget(table, cp, Rows.count(c, dialect, table)));
+        boolean refusedForeign =
+            cp.mode() != Rules.Mode.KEEP && foreignPartitions.containsKey(table.qualifiedName());
+        // A refused hierarchy with foreign partitions is not read: counting would read the remote.
+        targets.add(new TableTarget(table, cp, refusedForeign ? 0 : Rows.count(c, dialect, table)));
       }
     }
     if (!unfit.isEmpty()) {

@@ -55,7 +55,7 @@ final class SqlVerification {
               try (Statement s = c.createStatement()) {
                 s.setFetchSize(5_000);
                 try (ResultSet rs =
-                    s.executeQuery("SELECT " + columns + " FROM " + dialect.qualified(t.table()))) {
+                    s.executeQuery("SELECT " + columns + " FROM " + dialect.relation(t.table()))) {
                   while (rs.next()) {
                     Document row = new Document();
                     for (int i = 0; i < t.table().columns().size(); i++) {

@@ -7,13 +7,25 @@ import java.util.List;
  *
  * @param primaryKey its primary-key columns in key order (empty: no primary key)
  * @param updateTriggers names of row triggers that would fire on UPDATE
+ * @param partitioned a partitioned table (PostgreSQL): its partitions, at any depth, hold its rows;
+ *     masked, counted, verified and finished as one table through it
  */
 record Table(
     String schema,
     String name,
     List<Column> columns,
     List<String> primaryKey,
-    List<String> updateTriggers) {
+    List<String> updateTriggers,
+    boolean partitioned) {
+
+  Table(
+      String schema,
+      String name,
+      List<Column> columns,
+      List<String> primaryKey,
+      List<String> updateTriggers) {
+    this(schema, name, columns, primaryKey, updateTriggers, false);
+  }
 
   /**
    * A column; {@code json} when its values are JSON documents (paths reach into them).

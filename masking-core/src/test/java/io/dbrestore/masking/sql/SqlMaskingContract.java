@@ -1016,4 +1016,128 @@ abstract class SqlMaskingContract {
         .hasMessageContaining("crm.settings: column prefs{} is not in masked form in 1 row")
         .hasMessageNotContaining("leak@");
   }
+
+  // ---- triggers that would fire on the run's writes (issue 14) -----------------------------
+  // PostgreSQL: the masking session (session_replication_role = replica) holds back triggers and
+  // rules enabled ORIGIN; those enabled ALWAYS (or REPLICA) fire. The MySQL family: every trigger
+  // fires. Whatever would fire is refused before any write, each with its fix.
+
+  boolean postgres() {
+    return url().startsWith("jdbc:postgresql");
+  }
+
+  /** Every row of the tables these tests write or plant in, as text. */
+  String triggerDump() throws SQLException {
+    StringBuilder out = new StringBuilder();
+    for (String sql :
+        List.of(
+            "SELECT * FROM " + person() + " ORDER BY id",
+            "SELECT * FROM crm.membership ORDER BY org_id, person_email",
+            "SELECT * FROM crm.scratch ORDER BY id",
+            "SELECT * FROM crm.trigger_log ORDER BY n")) {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            out.append(rs.getString(i)).append('|');
+          }
+          out.append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * A trigger on {@code table} that copies a planted value (42) into crm.trigger_log on {@code
+   * event}; in PostgreSQL enabled ALWAYS, so that it fires in the masking session.
+   */
+  List<String> plantingTrigger(String name, String table, String event) {
+    if (postgres()) {
+      return List.of(
+          "CREATE OR REPLACE FUNCTION crm.plant() RETURNS trigger AS $$ BEGIN INSERT INTO"
+              + " crm.trigger_log VALUES (42); RETURN NULL; END $$ LANGUAGE plpgsql",
+          "CREATE TRIGGER "
+              + name
+              + " AFTER "
+              + event
+              + " ON "
+              + table
+              + " FOR EACH ROW EXECUTE FUNCTION crm.plant()",
+          "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER " + name);
+    }
+    return List.of(
+        "CREATE TRIGGER crm."
+            + name
+            + " AFTER "
+            + event
+            + " ON "
+            + table
+            + " FOR EACH ROW INSERT INTO crm.trigger_log VALUES (42)");
+  }
+
+  String disableFix(String schemaTable, String trigger) {
+    return postgres()
+        ? "ALTER TABLE " + schemaTable + " DISABLE TRIGGER \"" + trigger + "\""
+        : "DROP TRIGGER `crm`.`" + trigger + "`";
+  }
+
+  /**
+   * Emptying a table (the rules drop it) DELETEs its rows: a DELETE trigger would fire (and could
+   * copy the rows elsewhere). Refused with the UPDATE trigger of a masked table, in one message.
+   */
+  @Test
+  void deleteTriggerOnEmptiedTable_andUpdateTriggerOnMaskedTable_refusedInOneMessage()
+      throws Exception {
+    exec(plantingTrigger("scratch_delete", "crm.scratch", "DELETE"));
+    exec(plantingTrigger("person_update", person(), "UPDATE"));
+    String before = triggerDump();
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("crm.scratch has")
+        .hasMessageContaining("scratch_delete")
+        .hasMessageContaining("emptying")
+        .hasMessageContaining(disableFix(postgres() ? "\"crm\".\"scratch\"" : "", "scratch_delete"))
+        .hasMessageContaining("crm.Person has")
+        .hasMessageContaining("person_update")
+        .hasMessageContaining(disableFix(postgres() ? "\"crm\".\"Person\"" : "", "person_update"));
+    assertThat(triggerDump()).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM crm.scratch")).isOne();
+    assertThat(count("SELECT count(*) FROM crm.trigger_log")).isZero();
+    assertThat(maskingRecordTables()).isZero();
+  }
+
+  /** The run's own record table is written on every batch: a trigger on it is refused too. */
+  @Test
+  void triggerOnTheRunRecord_isRefusedBeforeAnyWrite() throws Exception {
+    AtomicInteger updates = new AtomicInteger();
+    RunOptions dying =
+        options()
+            .withParallelism(1)
+            .withProgress(
+                (phase, done, total) -> {
+                  if (updates.incrementAndGet() == 4) {
+                    throw new IllegalStateException("simulated crash");
+                  }
+                });
+    assertThatThrownBy(() -> engine(RULES, dying).run()).hasMessageContaining("simulated crash");
+    exec(plantingTrigger("record_update", "crm." + q("__dbrestore_masking"), "UPDATE"));
+    String before = triggerDump();
+
+    assertThatThrownBy(() -> engine(RULES, options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.REFUSED))
+        .hasMessageContaining("crm.__dbrestore_masking has")
+        .hasMessageContaining("record_update")
+        .hasMessageContaining(
+            disableFix(postgres() ? "\"crm\".\"__dbrestore_masking\"" : "", "record_update"));
+    assertThat(triggerDump()).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM crm.trigger_log")).isZero();
+  }
 }
