@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     description = {
       "Mask an SQL copy (PostgreSQL, MySQL, MariaDB) in place with a rules file, then verify it.",
       "Stops (exit 3) before any write when a table or column is not declared, a masked table has"
-          + " no primary key, or UPDATE triggers cannot be turned off; exits 5 when verification"
+          + " no primary key, or a trigger, rule or event trigger would fire; exits 5 when verification"
           + " fails. A killed run resumes where it stopped when started again with the same rules."
     })
 public final class MaskCommand extends JobCommand {

@@ -123,7 +123,10 @@ public final class MaskingRun<T extends Target, U extends WorkUnit, X extends Ex
               + list
               + "; declare each one (a masking strategy or keep) and run again on a fresh copy");
     }
-    LOG.warn("fields the rules do not declare were left as they are: {}", list);
+    LOG.warn(
+        "fields the rules do not declare were left as they are (values of another shape than"
+            + " declared were set to null): {}",
+        list);
   }
 
   /** The verification gate: the engine reads the copy again; any problem fails the run. */
