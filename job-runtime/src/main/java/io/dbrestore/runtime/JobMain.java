@@ -38,6 +38,10 @@ public final class JobMain {
 
   public static final String EXECUTION_VARIABLE = "DBRESTORE_EXECUTION_ARN";
   public static final String HEARTBEAT_VARIABLE = "DBRESTORE_HEARTBEAT_SECONDS";
+
+  /** The state's HeartbeatSeconds: heartbeats failing for this long cancel the run. */
+  public static final String HEARTBEAT_TIMEOUT_VARIABLE = "DBRESTORE_HEARTBEAT_TIMEOUT_SECONDS";
+
   public static final String GRACE_VARIABLE = "DBRESTORE_CANCEL_GRACE_SECONDS";
 
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);

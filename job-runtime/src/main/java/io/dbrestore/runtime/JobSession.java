@@ -188,6 +188,7 @@ final class JobSession implements AutoCloseable {
                 aws().stepFunctions(),
                 taskToken,
                 seconds(JobMain.HEARTBEAT_VARIABLE, JobMain.DEFAULT_HEARTBEAT),
+                stateTimeout(),
                 cancellation,
                 run.mdc());
       }
@@ -298,6 +299,12 @@ final class JobSession implements AutoCloseable {
       }
     }
     return failure.code().code();
+  }
+
+  /** The state's HeartbeatSeconds when the deployment passes it; null (not checked) otherwise. */
+  private Duration stateTimeout() {
+    Duration d = seconds(JobMain.HEARTBEAT_TIMEOUT_VARIABLE, Duration.ZERO);
+    return d.isZero() ? null : d;
   }
 
   private Duration seconds(String variable, Duration fallback) {

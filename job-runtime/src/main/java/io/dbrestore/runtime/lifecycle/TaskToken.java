@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  * <p>When a heartbeat is answered with "task timed out", "task does not exist" or "invalid token",
  * nobody waits for this task any more (the execution was stopped or timed out): the run is
  * cancelled and exits 6. Other heartbeat errors (network, throttling past the SDK's retries) are
- * logged and the next heartbeat tries again.
+ * logged and the next heartbeat tries again — until none has reached Step Functions for the state's
+ * {@code HeartbeatSeconds}: the state has then timed out, and its retry may already run a second
+ * copy of the job, so this one cancels itself (exit 6) rather than work on the same run.
  */
 public final class TaskToken implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskToken.class);
@@ -33,12 +35,15 @@ public final class TaskToken implements AutoCloseable {
   private final String token;
   private final Cancellation cancellation;
   private final ScheduledExecutorService timer;
+  private final Duration stateTimeout;
   private volatile boolean gone;
+  private volatile long lastDelivered = System.nanoTime();
 
-  private TaskToken(SfnClient sfn, String token, Cancellation cancellation) {
+  private TaskToken(SfnClient sfn, String token, Cancellation cancellation, Duration stateTimeout) {
     this.sfn = sfn;
     this.token = token;
     this.cancellation = cancellation;
+    this.stateTimeout = stateTimeout;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -51,20 +56,24 @@ public final class TaskToken implements AutoCloseable {
 
   /** Only for reporting the end of a task that never got as far as heartbeats. */
   public static TaskToken withoutHeartbeats(SfnClient sfn, String token) {
-    return new TaskToken(sfn, token, new Cancellation());
+    return new TaskToken(sfn, token, new Cancellation(), null);
   }
 
   /**
    * Sends the first heartbeat now, on the calling thread (so a run whose execution is already gone
    * cancels before doing any work), then every {@code interval}.
+   *
+   * @param stateTimeout the state's HeartbeatSeconds, or null when unknown: heartbeats failing for
+   *     longer cancel the run
    */
   public static TaskToken start(
       SfnClient sfn,
       String token,
       Duration interval,
+      Duration stateTimeout,
       Cancellation cancellation,
       Map<String, String> mdc) {
-    TaskToken t = new TaskToken(sfn, token, cancellation);
+    TaskToken t = new TaskToken(sfn, token, cancellation, stateTimeout);
     t.heartbeat();
     t.timer.scheduleWithFixedDelay(
         () -> {
@@ -83,6 +92,7 @@ public final class TaskToken implements AutoCloseable {
     }
     try {
       sfn.sendTaskHeartbeat(r -> r.taskToken(token));
+      lastDelivered = System.nanoTime();
       LOG.debug("heartbeat sent");
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
       gone = true;
@@ -97,6 +107,21 @@ public final class TaskToken implements AutoCloseable {
               + code
               + ": the execution was stopped or timed out");
     } catch (RuntimeException e) {
+      Duration silent = Duration.ofNanos(System.nanoTime() - lastDelivered);
+      if (stateTimeout != null && silent.compareTo(stateTimeout) >= 0) {
+        gone = true;
+        LOG.warn("heartbeat failed: {}", Redactor.redact(e.toString()));
+        cancellation.cancel(
+            Reason.EXECUTION_STOPPED,
+            "no heartbeat reached Step Functions for "
+                + silent.toSeconds()
+                + " s, not less than the state's HeartbeatSeconds ("
+                + stateTimeout.toSeconds()
+                + " s): the state has timed out and its retry may be running a second copy of"
+                + " this job; stopping so that two copies never work on the same run (check the"
+                + " task's network path to Step Functions)");
+        return;
+      }
       LOG.warn("heartbeat failed, will try again: {}", Redactor.redact(e.toString()));
     }
   }

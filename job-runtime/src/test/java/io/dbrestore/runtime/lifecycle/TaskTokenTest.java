@@ -218,4 +218,35 @@ class TaskTokenTest {
     assertThat(marker).doesNotExist();
     sfn.verify(exactly(1), sfnCalled("SendTaskHeartbeat"));
   }
+
+  /**
+   * Heartbeats that fail (network, 5xx) for longer than the state's HeartbeatSeconds mean the state
+   * has timed out, and its retry may already run a second copy of this job: the job cancels itself
+   * (exit 6) so that two copies never work on the same run. Step Functions cannot tell it so: its
+   * answer is what failed to arrive.
+   */
+  @Test
+  void heartbeatsFailingLongerThanTheStatesTimeout_cancelTheJob(@TempDir Path dir) {
+    sfn.stubFor(
+        sfn("SendTaskHeartbeat")
+            .willReturn(json(400, "{\"__type\":\"SomethingUnexpected\",\"message\":\"odd\"}")));
+    Path marker = dir.resolve("marker");
+
+    Run run =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                Run.of(
+                    FixtureJob.entryPoint(),
+                    env("DBRESTORE_HEARTBEAT_TIMEOUT_SECONDS", "3"),
+                    "wait-forever",
+                    "--marker",
+                    marker.toString()));
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(6);
+    assertThat(run.err())
+        .contains("no heartbeat reached Step Functions for")
+        .contains("HeartbeatSeconds (3 s)")
+        .contains("second copy");
+  }
 }
