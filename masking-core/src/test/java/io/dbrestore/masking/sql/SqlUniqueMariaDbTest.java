@@ -75,6 +75,11 @@ class SqlUniqueMariaDbTest extends SqlUniqueContract {
   }
 
   @Override
+  String lowerEmailColumn() {
+    return "email_l VARCHAR(80) AS (lower(email)) VIRTUAL";
+  }
+
+  @Override
   String caseSensitiveText() {
     return "VARCHAR(80) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
   }

@@ -41,6 +41,11 @@ class SqlUniquePostgresTest extends SqlUniqueContract {
   }
 
   @Override
+  String lowerEmailColumn() {
+    return "email_l VARCHAR(80) GENERATED ALWAYS AS (lower(email)) STORED";
+  }
+
+  @Override
   String caseSensitiveText() {
     return "VARCHAR(80)";
   }
