@@ -291,13 +291,26 @@ final class MongoInventory {
     }
   }
 
-  /** A value with its type, so that 5 and "5" stay apart (numbers compare by value, as mongod). */
+  /**
+   * A value with its type, so that 5 and "5" stay apart; numbers compare by value across types, as
+   * mongod compares them (5, 5L, 5.0 and Decimal128 5.00 are one key).
+   */
   private static String typed(Object v) {
     if (v == null) {
       return "null";
     }
-    if (v instanceof Number number && !(v instanceof org.bson.types.Decimal128)) {
-      return "number:" + new java.math.BigDecimal(number.toString()).stripTrailingZeros();
+    if (v instanceof Number || v instanceof org.bson.types.Decimal128) {
+      try {
+        java.math.BigDecimal d =
+            v instanceof org.bson.types.Decimal128 decimal
+                ? decimal.bigDecimalValue()
+                : new java.math.BigDecimal(v.toString());
+        return "number:" + (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString());
+      } catch (ArithmeticException | NumberFormatException e) {
+        // NaN, infinities (and Decimal128 -0): no decimal form; their text names them.
+        String text = v.toString();
+        return "number:" + (text.equals("Infinity") ? "Infinity" : text);
+      }
     }
     if (v instanceof Document d) {
       return "document:" + d.toJson();

@@ -238,4 +238,42 @@ class MongoUniqueTest {
         .hasMessageContaining("drop the index on the copy");
     assertThat(dump()).isEqualTo(before);
   }
+
+  /**
+   * Kept key parts that are numbers without a decimal form (NaN, infinities) or Decimal128 do not
+   * break the pass over a compound unique index.
+   */
+  @Test
+  void nanInfinityAndDecimalKeptKeyParts_doNotBreakThePass() {
+    users.createIndex(Indexes.ascending("ext", "score"), new IndexOptions().unique(true));
+    users.insertOne(new Document("_id", 1).append("ext", "a").append("score", Double.NaN));
+    users.insertOne(
+        new Document("_id", 2).append("ext", "a").append("score", Double.POSITIVE_INFINITY));
+    users.insertOne(
+        new Document("_id", 3)
+            .append("ext", "a")
+            .append("score", org.bson.types.Decimal128.parse("12.50")));
+    users.insertOne(new Document("_id", 4).append("ext", "b").append("score", 12.5));
+
+    masker("_id: keep\next: token\nscore: keep\n").run();
+
+    assertThat(users.countDocuments(new Document("ext", "a"))).isZero();
+  }
+
+  /** A kept Decimal128 12.50 and a double 12.5 are one key to MongoDB, and to the pass. */
+  @Test
+  void decimalAndDoubleOfOneValue_areOneKeyPart() {
+    users.createIndex(Indexes.ascending("email", "score"), new IndexOptions().unique(true));
+    users.insertOne(
+        new Document("_id", 1)
+            .append("email", "Ann@Mail.test")
+            .append("score", org.bson.types.Decimal128.parse("12.50")));
+    users.insertOne(new Document("_id", 2).append("email", "ann@mail.test").append("score", 12.5));
+    List<String> before = dump();
+
+    assertThatThrownBy(() -> masker("_id: keep\nemail: email\nscore: keep\n").run())
+        .satisfies(MongoUniqueTest::invalidRules)
+        .hasMessageContaining("app.users.email: 1 groups of documents that unique index");
+    assertThat(dump()).isEqualTo(before);
+  }
 }
