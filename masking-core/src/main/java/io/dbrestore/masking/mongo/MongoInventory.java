@@ -179,8 +179,8 @@ final class MongoInventory {
                     + "' folds case and surrounding whitespace inside it, which cannot be checked;"
                     + " mask it with {strategy: email, case: preserve}, or drop the index on the"
                     + " copy");
-          } else if (!parent && !wildcard && indexed.equals(path)) {
-            checked.add(f);
+          } else if (!parent && !wildcard) {
+            checked.add(f); // the key is the path, or a leaf inside it masked leaf by leaf
           }
         }
       }
@@ -238,7 +238,7 @@ final class MongoInventory {
         }
         Strategy s = null;
         for (MaskingPlan.CompiledField f : checked) {
-          if (dotted(f).equals(k)) {
+          if (dotted(f).equals(k) || k.startsWith(dotted(f) + ".")) {
             s = f.strategy();
           }
         }

@@ -276,4 +276,21 @@ class MongoUniqueTest {
         .hasMessageContaining("app.users.email: 1 groups of documents that unique index");
     assertThat(dump()).isEqualTo(before);
   }
+
+  /** A unique index inside a sub-document that one rule masks leaf by leaf is checked too. */
+  @Test
+  void indexInsideAMaskedSubDocument_foldingCollision_isRefused() {
+    users.createIndex(Indexes.ascending("contact.addr"), new IndexOptions().unique(true));
+    users.insertOne(
+        new Document("_id", 1).append("contact", new Document("addr", "Ann@Mail.test")));
+    users.insertOne(
+        new Document("_id", 2).append("contact", new Document("addr", "ann@mail.test")));
+    List<String> before = dump();
+
+    assertThatThrownBy(() -> masker("_id: keep\ncontact: email\n").run())
+        .satisfies(MongoUniqueTest::invalidRules)
+        .hasMessageContaining(
+            "app.users.contact: 1 groups of documents that unique index 'contact.addr_1'");
+    assertThat(dump()).isEqualTo(before);
+  }
 }
