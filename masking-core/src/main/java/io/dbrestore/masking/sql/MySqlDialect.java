@@ -407,4 +407,66 @@ final class MySqlDialect implements SqlDialect {
   public String textType() {
     return "LONGTEXT";
   }
+
+  /**
+   * MySQL and MariaDB: NULLs are always distinct; a functional key part (MySQL 8.0.13+) is an
+   * expression; MariaDB's long unique (USING HASH) is a unique index like any other.
+   */
+  @Override
+  public List<UniqueFit.Key> uniqueKeys(Connection c, Table t) throws SQLException {
+    Map<String, UniqueFit.Key> keys = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT s.*, c.GENERATION_EXPRESSION AS DBRESTORE_GENERATED"
+                + " FROM information_schema.STATISTICS s LEFT JOIN information_schema.COLUMNS c"
+                + " ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME"
+                + " AND c.COLUMN_NAME = s.COLUMN_NAME"
+                + " WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0"
+                + " ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX")) {
+      ps.setString(1, t.schema());
+      ps.setString(2, t.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        boolean expressions = false;
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          expressions |= rs.getMetaData().getColumnLabel(i).equalsIgnoreCase("EXPRESSION");
+        }
+        while (rs.next()) {
+          String name = rs.getString("INDEX_NAME");
+          String column = rs.getString("COLUMN_NAME");
+          String generated = rs.getString("DBRESTORE_GENERATED");
+          UniqueFit.Part part;
+          if (column == null) {
+            part = UniqueFit.Part.expression(expressions ? rs.getString("EXPRESSION") : "?");
+          } else if (generated != null && !generated.isEmpty()) {
+            part = UniqueFit.Part.expression(column + " GENERATED AS (" + generated + ")");
+          } else {
+            int prefix = rs.getInt("SUB_PART");
+            part = UniqueFit.Part.column(column, rs.wasNull() ? -1 : prefix);
+          }
+          keys.computeIfAbsent(
+                  name,
+                  k ->
+                      new UniqueFit.Key(
+                          name,
+                          name.equals("PRIMARY") ? "primary key" : "unique index",
+                          new ArrayList<>(),
+                          null,
+                          true))
+              .parts()
+              .add(part);
+        }
+      }
+    }
+    return new ArrayList<>(keys.values());
+  }
+
+  /** TRIM removes spaces only: the POSIX space class covers tabs and line breaks too. */
+  @Override
+  public String foldedText(Table.Column column) {
+    String text = quote(column.name());
+    if (column.kind() == Table.Kind.BINARY) {
+      text = "CONVERT(" + text + " USING utf8mb4)";
+    }
+    return "LOWER(REGEXP_REPLACE(" + text + ", '^[[:space:]]+|[[:space:]]+$', ''))";
+  }
 }

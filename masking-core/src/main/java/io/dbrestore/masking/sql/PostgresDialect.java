@@ -705,4 +705,80 @@ final class PostgresDialect implements SqlDialect {
   public String textType() {
     return "text";
   }
+
+  @Override
+  public List<UniqueFit.Key> uniqueKeys(Connection c, Table t) throws SQLException {
+    boolean nullsNotDistinct = c.getMetaData().getDatabaseMajorVersion() >= 15;
+    Map<String, UniqueFit.Key> keys = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT ic.relname, con.contype, i.indisexclusion,"
+                + (nullsNotDistinct ? " i.indnullsnotdistinct," : " false,")
+                + " pg_get_expr(i.indpred, i.indrelid), a.attname, a.attgenerated,"
+                + " pg_get_expr(d.adbin, d.adrelid), pg_get_indexdef(i.indexrelid, k.ord::int,"
+                + " true)"
+                + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+                + " JOIN pg_class t ON t.oid = i.indrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid"
+                + "   AND con.conrelid = t.oid AND con.contype IN ('p', 'u', 'x')"
+                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
+                + "   ON k.ord <= i.indnkeyatts"
+                + " LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
+                + "   AND k.attnum > 0"
+                + " LEFT JOIN pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum"
+                + "   AND a.attgenerated <> ''"
+                + " WHERE n.nspname = ? AND t.relname = ? AND (i.indisunique OR i.indisexclusion)"
+                + " ORDER BY ic.relname, k.ord")) {
+      ps.setString(1, t.schema());
+      ps.setString(2, t.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String contype = rs.getString(2);
+          String kind =
+              rs.getBoolean(3) || "x".equals(contype)
+                  ? "exclusion constraint"
+                  : "p".equals(contype)
+                      ? "primary key"
+                      : "u".equals(contype) ? "unique constraint" : "unique index";
+          UniqueFit.Part part;
+          if (rs.getString(6) == null) {
+            part = UniqueFit.Part.expression(rs.getString(9));
+          } else if (rs.getString(8) != null) {
+            part =
+                UniqueFit.Part.expression(
+                    rs.getString(6) + " GENERATED AS (" + rs.getString(8) + ")");
+          } else {
+            part = UniqueFit.Part.column(rs.getString(6), -1);
+          }
+          UniqueFit.Key key =
+              keys.computeIfAbsent(
+                  name,
+                  k -> {
+                    try {
+                      return new UniqueFit.Key(
+                          name, kind, new ArrayList<>(), rs.getString(5), !rs.getBoolean(4));
+                    } catch (SQLException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+          key.parts().add(part);
+        }
+      }
+    }
+    return new ArrayList<>(keys.values());
+  }
+
+  /** Java's String.strip() removes exactly these (Character.isWhitespace), then lower(). */
+  @Override
+  public String foldedText(Table.Column column) {
+    StringBuilder chars = new StringBuilder();
+    for (int cp = 1; cp <= 0x3000; cp++) {
+      if (Character.isWhitespace(cp)) {
+        chars.append(chars.length() == 0 ? "" : " || ").append("chr(").append(cp).append(')');
+      }
+    }
+    return "lower(btrim(" + quote(column.name()) + "::text, " + chars + "))";
+  }
 }

@@ -225,4 +225,17 @@ interface SqlDialect {
             + jdbcUrl.replaceAll("//[^/@]*@", "//***@")
             + "': use jdbc:postgresql://…, jdbc:mysql://… or jdbc:mariadb://…");
   }
+
+  /**
+   * The unique indexes, unique constraints, primary key and exclusion constraints of a table, with
+   * their key parts (columns, column prefixes, expressions; a generated column as the expression it
+   * is computed from), the WHERE of a partial index, and whether NULLs are distinct.
+   */
+  List<UniqueFit.Key> uniqueKeys(Connection c, Table t) throws SQLException;
+
+  /**
+   * SQL for what {@code email} with {@code case: fold} hashes, from a column's value: the text with
+   * surrounding whitespace removed, lowercased. Grouping by it finds the values that fold together.
+   */
+  String foldedText(Table.Column column);
 }

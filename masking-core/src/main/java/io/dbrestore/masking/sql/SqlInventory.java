@@ -209,6 +209,7 @@ final class SqlInventory {
             }
           }
           unfit.addAll(ColumnFit.problems(plan.rules().source(), table, cp));
+          unfit.addAll(UniqueFit.problems(c, dialect, plan.rules().source(), table, cp));
           if (table.primaryKey().isEmpty()) {
             refusals.add(
                 table.qualifiedName()

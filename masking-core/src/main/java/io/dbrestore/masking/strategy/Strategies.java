@@ -25,9 +25,13 @@ public final class Strategies {
     STRATEGIES.put(
         "email",
         new Entry(
-            List.of("domain"),
+            List.of("domain", "case"),
             true,
-            (o, k) -> new EmailStrategy(k, domain(o.string("domain", "example.com", false)))));
+            (o, k) ->
+                new EmailStrategy(
+                    k,
+                    domain(o.string("domain", "example.com", false)),
+                    o.choice("case", "fold", List.of("fold", "preserve")).equals("fold"))));
     STRATEGIES.put(
         "phone",
         new Entry(

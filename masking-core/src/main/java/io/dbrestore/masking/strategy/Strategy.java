@@ -38,6 +38,15 @@ public interface Strategy {
    */
   boolean unique();
 
+  /**
+   * Whether values that differ only in case or surrounding whitespace get the same output ({@code
+   * email} with {@code case: fold}): unique, but only modulo that normalisation, so a unique index
+   * that tells such values apart must be checked for them before any write.
+   */
+  default boolean normalises() {
+    return false;
+  }
+
   /** Whether this strategy leaves values as they are ({@code keep}). */
   default boolean keeps() {
     return false;

@@ -596,4 +596,71 @@ abstract class MongoMaskingContract {
     assertThat(masked.countDocuments()).isEqualTo(300);
     assertThat(masked.countDocuments(Filters.regex("email", "@corp\\.test$"))).isZero();
   }
+
+  // ---- unique indexes (issue 14): refused before any write, in place and when copying --------
+
+  /**
+   * Spellings a case-sensitive unique index tells apart but email folds together, and a non-unique
+   * strategy under a parent key: both refused in one message before anything is written or
+   * published, naming the index, the path and the fix, and never the values.
+   */
+  @Test
+  void uniqueIndexesMaskingWouldBreak_areAllRefusedBeforeAnyWrite() {
+    MongoCollection<Document> users = client.getDatabase("app").getCollection("users");
+    users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
+    users.createIndex(Indexes.ascending("person"), new IndexOptions().unique(true));
+    users.insertOne(
+        new Document("_id", 1)
+            .append("email", "Ann@Mail.test")
+            .append("person", new Document("first", "Ann")));
+    users.insertOne(
+        new Document("_id", 2)
+            .append("email", "ann@mail.test")
+            .append("person", new Document("first", "Bob")));
+    List<Document> before = users.find().into(new ArrayList<>());
+    String rules =
+        """
+        version: 1
+        databases:
+          app:
+            collections:
+              users:
+                fields:
+                  _id: keep
+                  email: email
+                  person.first: {strategy: name, part: first}
+        """;
+
+    assertThatThrownBy(() -> masker(plan(rules), options()).run())
+        .isInstanceOfSatisfying(
+            MaskingException.class,
+            e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+        .hasMessageContaining("(2, nothing was written)")
+        .hasMessageContaining(
+            "test-rules.yaml:8: app.users.email: 1 groups of documents that unique index"
+                + " 'email_1' tells apart would get one masked key")
+        .hasMessageContaining("{strategy: email, case: preserve}")
+        .hasMessageContaining(
+            "test-rules.yaml:9: app.users.person.first: unique index 'person_1' covers this field")
+        .hasMessageNotContaining("nn@")
+        .hasMessageNotContaining("Bob");
+    assertThat(users.find().into(new ArrayList<>())).isEqualTo(before);
+    assertNothingPublished();
+
+    masker(
+            plan(
+                rules
+                    .replace("email: email", "email: {strategy: email, case: preserve}")
+                    .replace("person.first: {strategy: name, part: first}", "person.first: token")),
+            options())
+        .run();
+    assertThat(publishedUsers().find().map(d -> d.getString("email")).into(new ArrayList<>()))
+        .hasSize(2)
+        .doesNotHaveDuplicates()
+        .allMatch(e -> e.endsWith("@example.com"));
+  }
+
+  private MongoCollection<Document> publishedUsers() {
+    return published.getDatabase("app").getCollection("users");
+  }
 }

@@ -73,7 +73,7 @@ class RulesLoaderErrorsTest {
     assertThat(message(users("email:\n  strategy: email\n  domian: example.com")))
         .isEqualTo(
             "rules.yaml:9: databases.app.collections.users.fields.email: unknown option 'domian'"
-                + " for strategy 'email' (expected domain)");
+                + " for strategy 'email' (expected domain or case)");
   }
 
   @Test

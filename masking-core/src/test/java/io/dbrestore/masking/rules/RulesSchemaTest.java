@@ -111,7 +111,7 @@ class RulesSchemaTest {
                 Map.of(
                     "constant", List.of("value"),
                     "date-shift", List.of("days"),
-                    "email", List.of("domain"),
+                    "email", List.of("domain", "case"),
                     "keep", List.of(),
                     "name", List.of("locale", "part", "script"),
                     "null", List.of(),

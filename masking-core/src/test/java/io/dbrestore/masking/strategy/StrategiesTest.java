@@ -61,7 +61,7 @@ class StrategiesTest {
   void create_whenUnknownOption_thenListsAllowedOptions() {
     assertThatThrownBy(() -> strategy("email", "domian", "x.org"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown option 'domian' for strategy 'email'; allowed: domain");
+        .hasMessage("unknown option 'domian' for strategy 'email'; allowed: domain, case");
     assertThatThrownBy(() -> strategy("token", "size", 20))
         .hasMessage("unknown option 'size' for strategy 'token'; allowed: prefix, length");
     assertThatThrownBy(() -> strategy("keep", "domain", "x"))
