@@ -45,6 +45,12 @@ final class Rows {
         array.free();
       }
     }
+    if (column.kind() == Table.Kind.TEXT && value != null && !(value instanceof String)) {
+      // A text type the driver does not map (PostgreSQL citext, other extensions' types arrive as
+      // PGobject): its text, so that the strategies mask it as text rather than as an unknown
+      // type (which they turn into NULL).
+      value = value.toString();
+    }
     return unpad ? unpad(value) : value;
   }
 

@@ -664,4 +664,36 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
       exec("REVOKE postgres FROM masker");
     }
   }
+
+  /**
+   * A column of an extension's text type (citext) is masked like text: the driver hands its values
+   * over as PGobject, which the strategies did not take for text and turned into NULL, and NULL
+   * passed verification as masked.
+   */
+  @Test
+  void citextColumn_isMaskedLikeText_notTurnedIntoNull() throws Exception {
+    exec(
+        "CREATE EXTENSION IF NOT EXISTS citext",
+        "CREATE TABLE crm.ci (id INT PRIMARY KEY, email CITEXT)",
+        "INSERT INTO crm.ci VALUES (1, 'Ann@Mail.test'), (2, NULL)");
+    String rules =
+        RULES
+            + """
+              ci:
+                fields:
+                  id: keep
+                  email: email
+        """;
+
+    assertThat(engine(rules, options()).run().verified()).isTrue();
+
+    var email = Strategies.create("email", java.util.Map.of(), KEY);
+    assertThat(
+            count(
+                "SELECT count(*) FROM crm.ci WHERE id = 1 AND email = '"
+                    + email.mask("Ann@Mail.test")
+                    + "'"))
+        .isOne();
+    assertThat(count("SELECT count(*) FROM crm.ci WHERE id = 2 AND email IS NULL")).isOne();
+  }
 }
