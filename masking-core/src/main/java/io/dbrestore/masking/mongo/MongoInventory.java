@@ -102,11 +102,16 @@ final class MongoInventory {
     CollectionPlan p = t.plan();
     List<String> problems = new ArrayList<>();
     for (MaskingPlan.CompiledField f : p.fields()) {
-      if (f.rule().path().text().equals("_id") && !f.strategy().keeps()) {
+      if (f.rule().path().root().equals("_id") && !f.strategy().keeps()) {
         problems.add(
             where(f.rule(), p)
-                + "_id cannot be masked in place (MongoDB never updates _id); declare it keep");
+                + "_id and the fields inside it cannot be masked (MongoDB never updates _id, and"
+                + " references to a document name it); declare _id keep");
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new MaskingException(
+          MaskingException.Kind.INVALID_RULES, "invalid-rules", String.join("; ", problems));
     }
     MongoCollection<Document> coll = client.getDatabase(p.database()).getCollection(p.name());
     for (Document index : coll.listIndexes()) {

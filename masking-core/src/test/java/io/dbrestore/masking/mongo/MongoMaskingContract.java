@@ -663,4 +663,46 @@ abstract class MongoMaskingContract {
   private MongoCollection<Document> publishedUsers() {
     return published.getDatabase("app").getCollection("users");
   }
+
+  // ---- _id (issue 14) ------------------------------------------------------------------------
+
+  /**
+   * MongoDB never updates {@code _id}: a rule on it, or on a field inside a sub-document {@code
+   * _id}, is refused before any write (a sub-document id holding a scalar in some documents would
+   * otherwise fail the update half-way).
+   */
+  @Test
+  void ruleOnIdOrInsideIt_isRefusedBeforeAnyWrite() {
+    MongoCollection<Document> keys = client.getDatabase("crm").getCollection("keys");
+    keys.insertMany(
+        List.of(
+            new Document("_id", new Document("owner", "ann@mail.test").append("n", 1))
+                .append("v", 1),
+            new Document("_id", "bob@mail.test").append("v", 2)));
+    List<Document> before = keys.find().into(new ArrayList<>());
+    for (String rule : List.of("_id: token", "_id.owner: email")) {
+      String rules =
+          """
+          version: 1
+          databases:
+            crm:
+              collections:
+                keys:
+                  fields:
+                    RULE
+                    v: keep
+          """
+              .replace("RULE", rule);
+
+      assertThatThrownBy(() -> masker(plan(rules), options()).run())
+          .as(rule)
+          .isInstanceOfSatisfying(
+              MaskingException.class,
+              e -> assertThat(e.kind()).isEqualTo(MaskingException.Kind.INVALID_RULES))
+          .hasMessageContaining("crm.keys." + rule.substring(0, rule.indexOf(':')))
+          .hasMessageContaining("declare _id keep");
+      assertThat(keys.find().into(new ArrayList<>())).isEqualTo(before);
+      assertNothingPublished();
+    }
+  }
 }
