@@ -222,7 +222,8 @@ final class MongoInventory {
   /**
    * A read-only pass: each document's key of a unique index, with the checked fields masked in
    * memory, hashed to 64 bits; the number of hashes that two documents share (a multikey document
-   * counts each of its keys once). Memory: 8 bytes a document.
+   * counts each of its keys once). Memory: bounded ({@link DuplicateHashes} spills sorted runs to
+   * temporary files, 8 bytes a document on disk).
    */
   private static long collisions(
       MongoCollection<Document> coll, Document key, List<MaskingPlan.CompiledField> checked) {
@@ -230,51 +231,45 @@ final class MongoInventory {
     for (String k : key.keySet()) {
       projection.append(k, 1);
     }
-    long[] hashes = new long[1024];
-    int n = 0;
-    for (Document doc : coll.find().projection(projection)) {
-      List<String> tuples = new ArrayList<>();
-      tuples.add("");
-      for (String k : key.keySet()) {
-        List<Object> values = new ArrayList<>();
-        collect(doc, List.of(k.split("\\.")), 0, values);
-        if (values.isEmpty()) {
-          values.add(null);
-        }
-        Strategy s = null;
-        for (MaskingPlan.CompiledField f : checked) {
-          if (dotted(f).equals(k) || k.startsWith(dotted(f) + ".")) {
-            s = f.strategy();
-          }
-        }
-        List<String> next = new ArrayList<>();
-        for (String prefix : tuples) {
-          for (Object v : values) {
-            Object masked = s == null || v == null ? v : s.mask(v);
-            next.add(prefix + "\u0000" + typed(masked));
-          }
-        }
-        tuples = next;
+    try (DuplicateHashes hashes = new DuplicateHashes()) {
+      for (Document doc : coll.find().projection(projection)) {
+        hashes(doc, key, checked).forEach(hashes::add);
       }
-      java.util.Set<Long> own = new java.util.HashSet<>();
-      for (String tuple : tuples) {
-        own.add(hash(tuple));
-      }
-      for (long h : own) {
-        if (n == hashes.length) {
-          hashes = java.util.Arrays.copyOf(hashes, n * 2);
-        }
-        hashes[n++] = h;
-      }
+      return hashes.groups();
     }
-    java.util.Arrays.sort(hashes, 0, n);
-    long groups = 0;
-    for (int i = 1; i < n; i++) {
-      if (hashes[i] == hashes[i - 1] && (i == 1 || hashes[i - 1] != hashes[i - 2])) {
-        groups++;
+  }
+
+  /** The distinct hashes of one document's keys of a unique index, checked fields masked. */
+  private static java.util.Set<Long> hashes(
+      Document doc, Document key, List<MaskingPlan.CompiledField> checked) {
+    List<String> tuples = new ArrayList<>();
+    tuples.add("");
+    for (String k : key.keySet()) {
+      List<Object> values = new ArrayList<>();
+      collect(doc, List.of(k.split("\\.")), 0, values);
+      if (values.isEmpty()) {
+        values.add(null);
       }
+      Strategy s = null;
+      for (MaskingPlan.CompiledField f : checked) {
+        if (dotted(f).equals(k) || k.startsWith(dotted(f) + ".")) {
+          s = f.strategy();
+        }
+      }
+      List<String> next = new ArrayList<>();
+      for (String prefix : tuples) {
+        for (Object v : values) {
+          Object masked = s == null || v == null ? v : s.mask(v);
+          next.add(prefix + "\u0000" + typed(masked));
+        }
+      }
+      tuples = next;
     }
-    return groups;
+    java.util.Set<Long> own = new java.util.HashSet<>();
+    for (String tuple : tuples) {
+      own.add(hash(tuple));
+    }
+    return own;
   }
 
   /** The values at a dotted path, through arrays (as a multikey index sees them). */
