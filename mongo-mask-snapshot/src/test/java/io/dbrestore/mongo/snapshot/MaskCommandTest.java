@@ -232,4 +232,31 @@ class MaskCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--parallelism");
   }
+
+  /**
+   * A mongod nobody answers on: one line naming the address and what to check (the driver's own
+   * server-selection timeout message is what the job reads), exit 1, no stack trace.
+   */
+  @Test
+  void unreachableMongod_oneLineNamingTheAddressAndWhatToCheck() throws Exception {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    Run run =
+        Run.of(
+            MongoMaskSnapshot.entryPoint(),
+            Map.of("DBRESTORE_MASKING_KEY", KEY),
+            "mask",
+            "--uri",
+            "mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=1000",
+            "--rules",
+            RULES.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("could not reach mongod at 127.0.0.1:" + port)
+        .contains("security group")
+        .doesNotContain("\tat ");
+  }
 }
