@@ -1,6 +1,7 @@
 // Reads `terraform test -json -verbose` on stdin: prints each run's result, and writes the
 // outputs of the run named "render" (state_machine_definitions, task_definitions) to
-// terraform/build/rendered/. Exits 1 if any run failed or errored, or nothing was rendered.
+// terraform/build/rendered/, and its iam_policies to terraform/build/rendered/iam/<role>.json.
+// Exits 1 if any run failed or errored, or nothing was rendered.
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,6 +28,11 @@ for await (const line of createInterface({ input: process.stdin })) {
     for (const [name, definition] of Object.entries(outputs.state_machine_definitions?.value ?? {})) {
       writeFileSync(join(outDir, `${name}.json`), JSON.stringify(JSON.parse(definition), null, 2) + "\n");
       rendered++;
+    }
+    const policies = outputs.iam_policies?.value ?? {};
+    if (Object.keys(policies).length) mkdirSync(join(outDir, "iam"), { recursive: true });
+    for (const [role, policy] of Object.entries(policies)) {
+      writeFileSync(join(outDir, "iam", `${role}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
     }
     const containers = outputs.task_definitions?.value;
     if (containers) {

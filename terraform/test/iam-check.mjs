@@ -1,0 +1,213 @@
+// Evaluates every AWS call the jobs' tests recorded (target/aws-calls/*.jsonl, one JSON line per
+// call: role, action, resources with the tags they carry, tags in the request) against the IAM
+// policies Terraform renders for that role (terraform/build/rendered/iam/<role>.json), with
+// @cloud-copilot/iam-simulate (AWS's service reference data: actions, resource types, condition
+// keys per action). Three expectations:
+//
+//   allow       every recorded call is allowed, on every resource it is authorized on;
+//   untagged    the same write without dbrestore:managed=true (on the resource it changes, or in
+//               the request that creates it) is denied;
+//   escalation  putting dbrestore:managed on a resource that does not carry it is denied (every
+//               existing resource the role's calls touched, the tag taken off, and a resource of a
+//               name the jobs never create).
+//
+// Usage: node iam-check.mjs <rendered/iam dir> <calls.jsonl>...
+// Prints one JSON object: { calls, checks, failures: [ "<expectation> <role> <action> <resource>
+// ..." ] }. Exit code 0 whatever the failures (the caller compares them with the known ones);
+// 2 when an input is missing or unreadable.
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+
+const MANAGED = "dbrestore:managed";
+
+// The fakes' accounts, and the accounts the rendered examples use (their tests' mock providers).
+const FAKE_SELF = "222222222222";
+const FAKE_PRODUCTION = "111111111111";
+const ACCOUNTS = {
+  development: { self: "444455556666", [FAKE_SELF]: "444455556666", [FAKE_PRODUCTION]: "111122223333" },
+  production: { self: "111122223333", [FAKE_SELF]: "111122223333", [FAKE_PRODUCTION]: "111122223333" },
+};
+
+const [iamDir, ...callFiles] = process.argv.slice(2);
+if (!iamDir || !existsSync(iamDir)) {
+  console.error(`iam-check: no rendered policies in ${iamDir} (run terraform/test/run.sh)`);
+  process.exit(2);
+}
+const policies = Object.fromEntries(
+  readdirSync(iamDir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(iamDir, f), "utf8"))]),
+);
+
+/** Volatile parts of names and tag values (time stamps, run hashes) as placeholders. */
+function stable(text) {
+  return text
+    .replace(/\d{8}-\d{4}-[0-9a-f]{6}/g, "<stamp>")
+    .replace(/-[0-9a-f]{6}(?=(-\d+)?$)/g, "-<hash>")
+    .replace(/rds:[a-z0-9-]+-\d{4}-\d\d-\d\d-\d\d-\d\d/g, "rds:<automated>");
+}
+
+function envOf(role) {
+  return role.split("-")[0];
+}
+
+// The fakes' names of what Terraform names (the examples' variables).
+const NAMES = {
+  development: [],
+  production: [
+    [/:cluster:app$/, ":cluster:monolith"],
+    [/:cluster-snapshot:rds:app-/, ":cluster-snapshot:rds:monolith-"],
+    [/:subgrp:masking-subnets$/, ":subgrp:dbrestore-masking"],
+  ],
+};
+
+function localArn(arn, env) {
+  let local = arn.replace(/:(\d{12}):/, (m, account) => `:${ACCOUNTS[env][account] ?? account}:`);
+  for (const [from, to] of NAMES[env]) local = local.replace(from, to);
+  return local;
+}
+
+function shortArn(arn) {
+  return stable(arn.split(":").slice(5).join(":"));
+}
+
+function keys(tags) {
+  return tags ? `[${Object.keys(tags).sort().join(",")}]` : "[]";
+}
+
+// --- the recorded calls, distinct -----------------------------------------------------------
+const calls = new Map();
+for (const file of callFiles) {
+  if (!existsSync(file)) {
+    console.error(`iam-check: no recorded calls in ${file} (run the job's tests first)`);
+    process.exit(2);
+  }
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const call = JSON.parse(line);
+    const normalized = {
+      role: call.role,
+      action: call.action,
+      resources: call.resources.map((r) => ({
+        arn: stable(r.arn),
+        tags: r.tags && Object.fromEntries(Object.entries(r.tags).map(([k, v]) => [k, k === MANAGED ? v : "*"])),
+      })),
+      requestTags:
+        call.requestTags &&
+        Object.fromEntries(Object.entries(call.requestTags).map(([k, v]) => [k, k === MANAGED ? v : "*"])),
+    };
+    const key = JSON.stringify(normalized);
+    if (!calls.has(key)) calls.set(key, { ...normalized, raw: call });
+  }
+}
+
+// --- the simulation ---------------------------------------------------------------------------
+async function decide(role, action, arn, resourceTags, requestTags) {
+  const env = envOf(role);
+  const policy = policies[role];
+  if (!policy) return `no rendered policy ${role}`;
+  const account = ACCOUNTS[env].self;
+  const context = {};
+  for (const [k, v] of Object.entries(resourceTags ?? {})) {
+    context[`aws:ResourceTag/${k}`] = v;
+    if (action.startsWith("ec2:")) context[`ec2:ResourceTag/${k}`] = v;
+  }
+  if (requestTags && Object.keys(requestTags).length) {
+    for (const [k, v] of Object.entries(requestTags)) context[`aws:RequestTag/${k}`] = v;
+    context["aws:TagKeys"] = Object.keys(requestTags);
+  }
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${account}:role/${role}`,
+        action,
+        // A snapshot shared from another account is authorized by the caller's policy alone
+        // (the share is its resource side): evaluated as in the caller's account.
+        resource: { resource: localArn(arn, env), accountId: account },
+        contextVariables: context,
+      },
+      identityPolicies: [{ name: role, policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (result.errors) return `error ${JSON.stringify(result.errors)}`;
+  return result.result?.analysis?.result ?? result.overallResult ?? JSON.stringify(result).slice(0, 200);
+}
+
+const failures = new Set();
+let checks = 0;
+
+function withoutManaged(tags) {
+  const copy = { ...(tags ?? {}) };
+  delete copy[MANAGED];
+  return copy;
+}
+
+function isWrite(action) {
+  return !/^(rds|ec2):(Describe|List)/.test(action);
+}
+
+/** Resources the jobs change: their own clusters, instances, snapshots, volumes. */
+function owned(arn) {
+  return /:(cluster|db|cluster-snapshot):|:volume\/|:instance\/|:snapshot\//.test(arn) && !arn.includes(`:${FAKE_PRODUCTION}:`);
+}
+
+const touched = new Map(); // role -> Map(arn -> tags)
+for (const call of calls.values()) {
+  const { role, action, resources, requestTags } = call;
+  const label = `${role} ${action}`;
+
+  // allow: every resource of the call.
+  for (const r of resources) {
+    checks++;
+    const decision = await decide(role, action, r.arn, r.tags, requestTags);
+    if (decision !== "Allowed") {
+      failures.add(`allow ${label} ${shortArn(r.arn)} request${keys(requestTags)}: ${decision}`);
+    }
+    if (r.tags && owned(r.arn)) {
+      if (!touched.has(role)) touched.set(role, new Map());
+      touched.get(role).set(r.arn, r.tags);
+    }
+  }
+  if (!isWrite(action)) continue;
+
+  // untagged: the resource it changes without the tag, or the create without the tag.
+  const first = resources[0];
+  if (first.tags && first.tags[MANAGED] === "true") {
+    checks++;
+    const decision = await decide(role, action, first.arn, withoutManaged(first.tags), requestTags);
+    if (decision === "Allowed") {
+      failures.add(`untagged ${label} ${shortArn(first.arn)} request${keys(requestTags)}: Allowed without ${MANAGED}`);
+    }
+  } else if (!first.tags && requestTags && requestTags[MANAGED] === "true") {
+    checks++;
+    const decision = await decide(role, action, first.arn, null, withoutManaged(requestTags));
+    if (decision === "Allowed") {
+      failures.add(`untagged ${label} ${shortArn(first.arn)} request${keys(withoutManaged(requestTags))}: created without ${MANAGED}`);
+    }
+  }
+}
+
+// escalation: dbrestore:managed=true onto what does not carry it.
+const FOREIGN = {
+  rds: (env) => [`arn:aws:rds:eu-west-1:${FAKE_SELF}:cluster:app`, `arn:aws:rds:eu-west-1:${FAKE_SELF}:db:app-1`],
+  ec2: (env) => [`arn:aws:ec2:eu-west-1:${FAKE_SELF}:volume/vol-0foreign`, `arn:aws:ec2:eu-west-1:${FAKE_SELF}:instance/i-0foreign`],
+};
+for (const [role, resources] of touched) {
+  const service = [...resources.keys()][0].split(":")[2];
+  const action = service === "rds" ? "rds:AddTagsToResource" : "ec2:CreateTags";
+  const targets = new Map([...resources].map(([arn, tags]) => [arn, withoutManaged(tags)]));
+  for (const arn of FOREIGN[service](envOf(role))) targets.set(arn, {});
+  for (const [arn, tags] of targets) {
+    checks++;
+    const decision = await decide(role, action, arn, tags, { [MANAGED]: "true" });
+    if (decision === "Allowed") {
+      failures.add(`escalation ${role} ${action} ${shortArn(arn)} request[${MANAGED}]: Allowed on a resource without ${MANAGED}`);
+    }
+  }
+}
+
+console.log(JSON.stringify({ calls: calls.size, checks, failures: [...failures].sort() }, null, 2));
