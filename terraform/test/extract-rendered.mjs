@@ -1,6 +1,7 @@
 // Reads `terraform test -json -verbose` on stdin: prints each run's result, and writes the
 // outputs of the run named "render" (state_machine_definitions, task_definitions) to
-// terraform/build/rendered/, and its iam_policies to terraform/build/rendered/iam/<role>.json.
+// terraform/build/rendered/, its iam_policies to terraform/build/rendered/iam/<role>.json and its
+// kms_key_policies to terraform/build/rendered/kms/<key>.json.
 // Exits 1 if any run failed or errored, or nothing was rendered.
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,6 +34,10 @@ for await (const line of createInterface({ input: process.stdin })) {
     if (Object.keys(policies).length) mkdirSync(join(outDir, "iam"), { recursive: true });
     for (const [role, policy] of Object.entries(policies)) {
       writeFileSync(join(outDir, "iam", `${role}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
+    }
+    for (const [key, policy] of Object.entries(outputs.kms_key_policies?.value ?? {})) {
+      mkdirSync(join(outDir, "kms"), { recursive: true });
+      writeFileSync(join(outDir, "kms", `${key}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
     }
     const containers = outputs.task_definitions?.value;
     if (containers) {

@@ -34,6 +34,25 @@ if (!iamDir || !existsSync(iamDir)) {
   console.error(`iam-check: no rendered policies in ${iamDir} (run terraform/test/run.sh)`);
   process.exit(2);
 }
+// Key policies: the sharing key's as production renders it; any other key (a source's
+// customer-managed key, not ours) with AWS's default key policy (the account's IAM policies decide).
+const kmsDir = join(iamDir, "..", "kms");
+const KEY_POLICIES = {};
+if (existsSync(join(kmsDir, "production-sharing.json"))) {
+  KEY_POLICIES["arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"] = JSON.parse(
+    readFileSync(join(kmsDir, "production-sharing.json"), "utf8"),
+  );
+}
+function keyPolicy(keyArn) {
+  const account = keyArn.split(":")[4];
+  return (
+    KEY_POLICIES[keyArn] ?? {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+    }
+  );
+}
+
 const policies = Object.fromEntries(
   readdirSync(iamDir)
     .filter((f) => f.endsWith(".json"))
@@ -51,6 +70,22 @@ function stable(text) {
 function envOf(role) {
   return role.split("-")[0];
 }
+
+// The fakes' KMS keys as the keys the examples name: development restores the shared snapshots
+// (encrypted with production's sharing key); production decrypts its sources (a customer-managed
+// key, source_kms_key_arns in its test) and encrypts with the sharing key (--kms-key). A key the
+// examples never name (a test's own --kms-key in development) is not evaluated (counted as
+// skipped).
+const SHARING_KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555";
+const KEYS = {
+  development: {
+    [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/k`]: SHARING_KEY,
+  },
+  production: {
+    [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/share`]: SHARING_KEY,
+    [`arn:aws:kms:eu-west-1:${FAKE_SELF}:key/k`]: "arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+  },
+};
 
 // The fakes' names of what Terraform names (the examples' variables).
 const NAMES = {
@@ -103,12 +138,18 @@ for (const file of callFiles) {
 }
 
 // --- the simulation ---------------------------------------------------------------------------
-async function decide(role, action, arn, resourceTags, requestTags) {
+async function decide(role, action, arn, resourceTags, requestTags, via = "rds") {
   const env = envOf(role);
   const policy = policies[role];
   if (!policy) return `no rendered policy ${role}`;
   const account = ACCOUNTS[env].self;
   const context = {};
+  const kms = action.startsWith("kms:");
+  if (kms) {
+    context["kms:ViaService"] = `${via}.eu-west-1.amazonaws.com`;
+    context["kms:CallerAccount"] = account;
+    if (action === "kms:CreateGrant") context["kms:GrantIsForAWSResource"] = "true";
+  }
   for (const [k, v] of Object.entries(resourceTags ?? {})) {
     context[`aws:ResourceTag/${k}`] = v;
     if (action.startsWith("ec2:")) context[`ec2:ResourceTag/${k}`] = v;
@@ -124,9 +165,11 @@ async function decide(role, action, arn, resourceTags, requestTags) {
         action,
         // A snapshot shared from another account is authorized by the caller's policy alone
         // (the share is its resource side): evaluated as in the caller's account.
-        resource: { resource: localArn(arn, env), accountId: account },
+        // A KMS key is in its own account and its key policy must allow the call too.
+        resource: { resource: localArn(arn, env), accountId: kms ? arn.split(":")[4] : account },
         contextVariables: context,
       },
+      ...(kms ? { resourcePolicy: keyPolicy(arn) } : {}),
       identityPolicies: [{ name: role, policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -139,6 +182,7 @@ async function decide(role, action, arn, resourceTags, requestTags) {
 
 const failures = new Set();
 let checks = 0;
+let skipped = 0;
 
 function withoutManaged(tags) {
   const copy = { ...(tags ?? {}) };
@@ -157,8 +201,17 @@ function owned(arn) {
 
 const touched = new Map(); // role -> Map(arn -> tags)
 for (const call of calls.values()) {
-  const { role, action, resources, requestTags } = call;
+  const { role, action, requestTags } = call;
+  let resources = call.resources;
   const label = `${role} ${action}`;
+  if (action.startsWith("kms:")) {
+    const key = KEYS[envOf(role)][call.raw.resources[0].arn];
+    if (!key) {
+      skipped++;
+      continue;
+    }
+    resources = [{ arn: key, tags: null }];
+  }
 
   // allow: every resource of the call.
   for (const r of resources) {
@@ -210,4 +263,4 @@ for (const [role, resources] of touched) {
   }
 }
 
-console.log(JSON.stringify({ calls: calls.size, checks, failures: [...failures].sort() }, null, 2));
+console.log(JSON.stringify({ calls: calls.size, checks, skipped, failures: [...failures].sort() }, null, 2));

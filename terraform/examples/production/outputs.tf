@@ -39,3 +39,8 @@ output "iam_policies" {
     "production-cleanup-sfn"                = module.stop_tasks.role_policy
   }
 }
+
+output "kms_key_policies" {
+  description = "Key policies of the keys this example creates, by key (the permission simulation evaluates KMS calls with them)."
+  value       = { "production-sharing" = aws_kms_key.sharing.policy }
+}

@@ -86,6 +86,27 @@ final class FakeRds implements RdsPort {
     }
   }
 
+  /**
+   * What RDS asks KMS on the caller's behalf when it restores: decrypt with the source's key (a
+   * snapshot's), encrypt with the new cluster's key (--kms-key), grants for both.
+   */
+  private void recordKms(String sourceKey, String targetKey) {
+    if (role == null) {
+      return;
+    }
+    if (sourceKey != null) {
+      for (String action : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
+        AwsCallLog.record(role, action, List.of(resource(sourceKey, Map.of())), null);
+      }
+    }
+    if (targetKey != null) {
+      for (String action :
+          List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
+        AwsCallLog.record(role, action, List.of(resource(targetKey, Map.of())), null);
+      }
+    }
+  }
+
   private static AwsCallLog.Resource resource(String arn, Map<String, String> tags) {
     return new AwsCallLog.Resource(arn, tags == null ? null : Map.copyOf(tags));
   }
@@ -348,6 +369,7 @@ final class FakeRds implements RdsPort {
     List<AwsCallLog.Resource> r = clusterSpecResources(spec);
     r.add(resource(snapshot.arn(), snapshot.tags()));
     record("rds:RestoreDBClusterFromSnapshot", spec.tags(), r.toArray(AwsCallLog.Resource[]::new));
+    recordKms(snapshot.kmsKeyId(), spec.kmsKeyId());
     C c = restored(spec);
     Cluster v = view(c);
     mutated(
@@ -362,6 +384,7 @@ final class FakeRds implements RdsPort {
     C source = clusters.get(sourceClusterId);
     r.add(resource(arn("cluster", sourceClusterId), source == null ? Map.of() : source.tags));
     record("rds:RestoreDBClusterToPointInTime", spec.tags(), r.toArray(AwsCallLog.Resource[]::new));
+    recordKms(null, spec.kmsKeyId());
     C c = restored(spec);
     Cluster v = view(c);
     mutated("RestoreDBClusterToPointInTime", spec.clusterId() + " from " + sourceClusterId);
