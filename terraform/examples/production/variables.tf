@@ -114,6 +114,12 @@ variable "aurora_clusters" {
   ]
 }
 
+variable "source_kms_key_arns" {
+  description = "Customer-managed KMS keys the source Aurora clusters and the MongoDB source volumes (their backup snapshots) are encrypted with; the jobs decrypt their snapshots through RDS and EC2. None: the sources use the AWS-managed aws/rds and aws/ebs keys."
+  type        = list(string)
+  default     = []
+}
+
 variable "masking_db_subnet_group" {
   description = "Isolated DB subnet group of the temporary clusters that are masked."
   type        = string

@@ -71,6 +71,11 @@ override_resource {
 run "render" {
   command = apply
 
+  # The source clusters' customer-managed key (the permission simulation decrypts with it).
+  variables {
+    source_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"]
+  }
+
   assert {
     condition     = alltrue([for d in values(output.state_machine_definitions) : can(jsondecode(d).States)])
     error_message = "Every rendered definition is JSON with States."
