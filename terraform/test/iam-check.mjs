@@ -61,7 +61,9 @@ const policies = Object.fromEntries(
 
 /** Volatile parts of names and tag values (time stamps, run hashes) as placeholders. */
 function stable(text) {
-  return text
+  return String(text)
+    .replace(/vol-[0-9a-f]{17}/g, "vol-<id>")
+    .replace(/snap-[0-9a-f]{17}/g, "snap-<id>")
     .replace(/\d{8}-\d{4}-[0-9a-f]{6}/g, "<stamp>")
     .replace(/-[0-9a-f]{6}(?=(-\d+)?$)/g, "-<hash>")
     .replace(/rds:[a-z0-9-]+-\d{4}-\d\d-\d\d-\d\d-\d\d/g, "rds:<automated>");
@@ -83,6 +85,7 @@ const KEYS = {
   },
   production: {
     [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/share`]: SHARING_KEY,
+    [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/masking`]: SHARING_KEY,
     [`arn:aws:kms:eu-west-1:${FAKE_SELF}:key/k`]: "arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
   },
 };
@@ -94,6 +97,7 @@ const NAMES = {
     [/:cluster:app$/, ":cluster:monolith"],
     [/:cluster-snapshot:rds:app-/, ":cluster-snapshot:rds:monolith-"],
     [/:subgrp:masking-subnets$/, ":subgrp:dbrestore-masking"],
+    [/:instance\/i-0aaaaaaaaaaaaaaaa$/, ":instance/i-0aaaaaaaaaaaaaaa1"],
   ],
 };
 
@@ -126,6 +130,7 @@ for (const file of callFiles) {
       action: call.action,
       resources: call.resources.map((r) => ({
         arn: stable(r.arn),
+        context: r.context && Object.fromEntries(Object.entries(r.context).map(([k, v]) => [k, stable(v)])),
         tags: r.tags && Object.fromEntries(Object.entries(r.tags).map(([k, v]) => [k, k === MANAGED ? v : "*"])),
       })),
       requestTags:
@@ -138,7 +143,7 @@ for (const file of callFiles) {
 }
 
 // --- the simulation ---------------------------------------------------------------------------
-async function decide(role, action, arn, resourceTags, requestTags, via = "rds") {
+async function decide(role, action, arn, resourceTags, requestTags, extra = {}) {
   const env = envOf(role);
   const policy = policies[role];
   if (!policy) return `no rendered policy ${role}`;
@@ -146,13 +151,21 @@ async function decide(role, action, arn, resourceTags, requestTags, via = "rds")
   const context = {};
   const kms = action.startsWith("kms:");
   if (kms) {
-    context["kms:ViaService"] = `${via}.eu-west-1.amazonaws.com`;
+    context["kms:ViaService"] = "rds.eu-west-1.amazonaws.com";
     context["kms:CallerAccount"] = account;
     if (action === "kms:CreateGrant") context["kms:GrantIsForAWSResource"] = "true";
   }
   for (const [k, v] of Object.entries(resourceTags ?? {})) {
     context[`aws:ResourceTag/${k}`] = v;
     if (action.startsWith("ec2:")) context[`ec2:ResourceTag/${k}`] = v;
+  }
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    // Masked snapshots are shared with development: the fakes' other account is development's.
+    if (k === "ec2:Add/userId") context[k] = v.split(",").map((a) => (a === FAKE_SELF ? ACCOUNTS.development.self : a));
+    else if (k === "ec2:KmsKeyId") context[k] = KEYS[env][v] ?? v;
+    else if (k === "ec2:Owner") context[k] = ACCOUNTS[env][v] ?? v;
+    else if (v.startsWith("arn:")) context[k] = localArn(v, env);
+    else context[k] = v;
   }
   if (requestTags && Object.keys(requestTags).length) {
     for (const [k, v] of Object.entries(requestTags)) context[`aws:RequestTag/${k}`] = v;
@@ -195,8 +208,10 @@ function isWrite(action) {
 }
 
 /** Resources the jobs change: their own clusters, instances, snapshots, volumes. */
-function owned(arn) {
-  return /:(cluster|db|cluster-snapshot):|:volume\/|:instance\/|:snapshot\//.test(arn) && !arn.includes(`:${FAKE_PRODUCTION}:`);
+function owned(arn, role) {
+  if (!/:(cluster|db|cluster-snapshot):|:volume\/|:instance\/|:snapshot\//.test(arn)) return false;
+  const account = arn.split(":")[4];
+  return account === "" || ACCOUNTS[envOf(role)][account] === ACCOUNTS[envOf(role)].self;
 }
 
 const touched = new Map(); // role -> Map(arn -> tags)
@@ -204,23 +219,28 @@ for (const call of calls.values()) {
   const { role, action, requestTags } = call;
   let resources = call.resources;
   const label = `${role} ${action}`;
+  const volumeKey = call.raw.resources[0].context?.["ec2:KmsKeyId"];
+  if (volumeKey && !KEYS[envOf(role)][volumeKey]) {
+    skipped++; // a test's own key, not one the examples deploy with
+    continue;
+  }
   if (action.startsWith("kms:")) {
     const key = KEYS[envOf(role)][call.raw.resources[0].arn];
     if (!key) {
       skipped++;
       continue;
     }
-    resources = [{ arn: key, tags: null }];
+    resources = [{ arn: key, tags: null, context: call.resources[0].context }];
   }
 
   // allow: every resource of the call.
   for (const r of resources) {
     checks++;
-    const decision = await decide(role, action, r.arn, r.tags, requestTags);
+    const decision = await decide(role, action, r.arn, r.tags, requestTags, r.context);
     if (decision !== "Allowed") {
       failures.add(`allow ${label} ${shortArn(r.arn)} request${keys(requestTags)}: ${decision}`);
     }
-    if (r.tags && owned(r.arn)) {
+    if (r.tags && owned(r.arn, role) && !/-new$/.test(r.arn)) {
       if (!touched.has(role)) touched.set(role, new Map());
       touched.get(role).set(r.arn, r.tags);
     }
@@ -229,15 +249,17 @@ for (const call of calls.values()) {
 
   // untagged: the resource it changes without the tag, or the create without the tag.
   const first = resources[0];
-  if (first.tags && first.tags[MANAGED] === "true") {
+  if (first.context?.["ec2:CreateAction"]) {
+    // the tags of a create: the create itself is what requires the managed tag
+  } else if (first.tags && first.tags[MANAGED] === "true") {
     checks++;
-    const decision = await decide(role, action, first.arn, withoutManaged(first.tags), requestTags);
+    const decision = await decide(role, action, first.arn, withoutManaged(first.tags), requestTags, first.context);
     if (decision === "Allowed") {
       failures.add(`untagged ${label} ${shortArn(first.arn)} request${keys(requestTags)}: Allowed without ${MANAGED}`);
     }
   } else if (!first.tags && requestTags && requestTags[MANAGED] === "true") {
     checks++;
-    const decision = await decide(role, action, first.arn, null, withoutManaged(requestTags));
+    const decision = await decide(role, action, first.arn, null, withoutManaged(requestTags), first.context);
     if (decision === "Allowed") {
       failures.add(`untagged ${label} ${shortArn(first.arn)} request${keys(withoutManaged(requestTags))}: created without ${MANAGED}`);
     }

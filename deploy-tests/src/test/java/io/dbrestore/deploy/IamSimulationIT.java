@@ -29,9 +29,14 @@ import org.junit.jupiter.api.Test;
  * exactly those, so a fix removes its line and a regression adds one.
  */
 class IamSimulationIT {
-  /** The recorded calls: aurora-restore (development restore, teardown; production snapshot). */
+  /**
+   * The recorded calls: aurora-restore (development restore, teardown; production snapshot), and
+   * mongo-mask-snapshot's EC2 calls (production).
+   */
   static final List<String> CALL_FILES =
-      List.of("aurora-restore/target/aws-calls/aurora-restore.jsonl");
+      List.of(
+          "aurora-restore/target/aws-calls/aurora-restore.jsonl",
+          "mongo-mask-snapshot/target/aws-calls/ec2.jsonl");
 
   @Test
   void everyRecordedCallIsAllowed_andNothingUnmanagedIs() throws Exception {

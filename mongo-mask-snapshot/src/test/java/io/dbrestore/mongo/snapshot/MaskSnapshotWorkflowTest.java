@@ -120,6 +120,7 @@ class MaskSnapshotWorkflowTest {
   FakeEc2 fakeEc2() {
     publishedMongod = new UsersOverlay(Mongod.of(publishedServer.uri()), COPY_USER);
     return new FakeEc2(ACCOUNT)
+        .as("production-mongo-mask-snapshot-task")
         .host(new MongoHost(client), DEVICE)
         .host(publishedHost(), PUBLISHED_DEVICE);
   }
