@@ -7,6 +7,7 @@
 //   allow       every recorded call is allowed, on every resource it is authorized on;
 //   untagged    the same write without dbrestore:managed=true (on the resource it changes, or in
 //               the request that creates it) is denied;
+//   foreign-source  a volume from a snapshot another account owns is denied;
 //   escalation  putting dbrestore:managed on a resource that does not carry it is denied (every
 //               existing resource the role's calls touched, the tag taken off, and a resource of a
 //               name the jobs never create).
@@ -164,6 +165,8 @@ async function decide(role, action, arn, resourceTags, requestTags, extra = {}) 
     if (k === "ec2:Add/userId") context[k] = v.split(",").map((a) => (a === FAKE_SELF ? ACCOUNTS.development.self : a));
     else if (k === "ec2:KmsKeyId") context[k] = KEYS[env][v] ?? v;
     else if (k === "ec2:Owner") context[k] = ACCOUNTS[env][v] ?? v;
+    // The snapshots' parent volume in the fakes is the production MongoDB volume the example names.
+    else if (k === "ec2:ParentVolume") context[k] = localArn(v, env).replace(/volume\/vol-<id>$/, "volume/vol-0aaaaaaaaaaaaaaa1");
     else if (v.startsWith("arn:")) context[k] = localArn(v, env);
     else context[k] = v;
   }
@@ -246,6 +249,16 @@ for (const call of calls.values()) {
     }
   }
   if (!isWrite(action)) continue;
+
+  // foreign source: the same copy from a snapshot another account owns is denied.
+  for (const r of resources) {
+    if (!r.context?.["ec2:Owner"]) continue;
+    checks++;
+    const decision = await decide(role, action, r.arn, r.tags, requestTags, { ...r.context, "ec2:Owner": "999999999999" });
+    if (decision === "Allowed") {
+      failures.add(`foreign-source ${label} ${shortArn(r.arn)}: Allowed from a snapshot of account 999999999999`);
+    }
+  }
 
   // untagged: the resource it changes without the tag, or the create without the tag.
   const first = resources[0];

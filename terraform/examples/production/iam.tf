@@ -15,6 +15,8 @@ locals {
   later_tag_keys      = ["dbrestore:state", "dbrestore:masked", "dbrestore:expires-at", "dbrestore:sanity-checked", "dbrestore:label"]
   only_later_tag_keys = { test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = local.later_tag_keys }
   only_dbrestore_tags = { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = ["dbrestore:*"] }
+  # What mongo-mask-snapshot tags its working volume with after masking.
+  later_volume_tag_keys = ["dbrestore:masked", "dbrestore:rules-sha256", "dbrestore:manifest-*", "dbrestore:source-snapshot", "dbrestore:sanity-checked", "dbrestore:state"]
 
   aurora_snapshot_statements = concat([
     {
@@ -86,7 +88,7 @@ locals {
       ]
   }])
 
-  mongo_snapshot_statements = [
+  mongo_snapshot_statements = concat([
     {
       sid       = "ReadEc2"
       actions   = ["ec2:DescribeSnapshots", "ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeSnapshotAttribute", "ec2:DescribeTags"]
@@ -122,13 +124,21 @@ locals {
     },
     {
       # CreateVolume reads the production volume's backup snapshot (the working copy; the blank
-      # published volume names no snapshot).
+      # published volume names no snapshot). AWS Backup and Data Lifecycle Manager snapshots carry
+      # no dbrestore tag: the snapshot is conditioned on its owner (this account, never a public or
+      # shared one) and, when mongo.source_volume_ids names them, on the volume it was taken of.
+      # Condition keys of CreateVolume's "snapshot" resource per AWS's service reference:
+      # aws:ResourceTag, ec2:Encrypted, ec2:Owner, ec2:ParentVolume (ARN), ec2:ResourceTag,
+      # ec2:SnapshotTime, ec2:VolumeSize.
       sid       = "ReadSourceSnapshots"
       actions   = ["ec2:CreateVolume"]
       resources = ["arn:${local.partition}:ec2:${local.region}::snapshot/*"]
-      conditions = [
-        { test = "StringEquals", variable = "ec2:ResourceTag/dbrestore:managed", values = ["true"] },
-      ]
+      conditions = concat(
+        [{ test = "StringEquals", variable = "ec2:Owner", values = [local.account_id] }],
+        length(var.mongo.source_volume_ids) == 0 ? [] : [
+          { test = "ArnEquals", variable = "ec2:ParentVolume", values = [for v in var.mongo.source_volume_ids : "${local.ec2_arn}:volume/${v}"] },
+        ],
+      )
     },
     {
       # CreateSnapshot reads our volume: the published volume holding the masked copy.
@@ -140,10 +150,22 @@ locals {
       ]
     },
     {
+      # The managed tag only in the creating call: ec2:CreateAction.
       sid        = "TagOnCreate"
       actions    = ["ec2:CreateTags"]
       resources  = ["${local.ec2_arn}:volume/*", "arn:${local.partition}:ec2:${local.region}::snapshot/*"]
       conditions = [{ test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateVolume", "CreateSnapshot"] }]
+    },
+    {
+      # After masking, the job records on its working volume what it did (masked, rules and
+      # manifest digests, sanity-checked): only on managed volumes, never the managed tag.
+      sid       = "TagManagedVolumes"
+      actions   = ["ec2:CreateTags"]
+      resources = ["${local.ec2_arn}:volume/*"]
+      conditions = [
+        local.managed_tag,
+        { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = local.later_volume_tag_keys },
+      ]
     },
     {
       # The masking instance, its working volumes and the blank published volumes carry the
@@ -192,7 +214,16 @@ locals {
         { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
       ]
     },
-  ]
+    ], length(var.source_kms_key_arns) == 0 ? [] : [{
+      # The production volume's backup snapshots encrypted with a customer-managed key: EC2
+      # decrypts them for the working copy on the job's behalf.
+      sid       = "DecryptSources"
+      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]
+      resources = var.source_kms_key_arns
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
+      ]
+  }])
 }
 
 # The key that encrypts every masked snapshot. Snapshots encrypted with the default aws/rds or

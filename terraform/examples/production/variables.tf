@@ -40,9 +40,10 @@ variable "task_security_group_ids" {
 }
 
 variable "mongo" {
-  description = "The production MongoDB data volume (by tag) and the masking rules; the dedicated masking instance is aws_instance.masking (masking-instance.tf)."
+  description = "The production MongoDB data volume (by tag) and the masking rules; the dedicated masking instance is aws_instance.masking (masking-instance.tf). source_volume_ids (optional): the production data volumes, the only ones whose backup snapshots the job may copy (ec2:ParentVolume); without them any snapshot this account owns."
   type = object({
     source_volume_tag = string
+    source_volume_ids = optional(list(string), [])
     rules             = optional(string, "/etc/dbrestore/rules/mongo.yaml")
   })
   default = {
