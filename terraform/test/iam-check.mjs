@@ -25,8 +25,9 @@ const MANAGED = "dbrestore:managed";
 // The fakes' accounts, and the accounts the rendered examples use (their tests' mock providers).
 const FAKE_SELF = "222222222222";
 const FAKE_PRODUCTION = "111111111111";
+const FAKE_PRODUCTION_MONGO = "999999999999"; // mongo-restore's tests
 const ACCOUNTS = {
-  development: { self: "444455556666", [FAKE_SELF]: "444455556666", [FAKE_PRODUCTION]: "111122223333" },
+  development: { self: "444455556666", [FAKE_SELF]: "444455556666", [FAKE_PRODUCTION]: "111122223333", [FAKE_PRODUCTION_MONGO]: "111122223333" },
   production: { self: "111122223333", [FAKE_SELF]: "111122223333", [FAKE_PRODUCTION]: "111122223333" },
 };
 
@@ -254,9 +255,9 @@ for (const call of calls.values()) {
   for (const r of resources) {
     if (!r.context?.["ec2:Owner"]) continue;
     checks++;
-    const decision = await decide(role, action, r.arn, r.tags, requestTags, { ...r.context, "ec2:Owner": "999999999999" });
+    const decision = await decide(role, action, r.arn, r.tags, requestTags, { ...r.context, "ec2:Owner": "123456789012" });
     if (decision === "Allowed") {
-      failures.add(`foreign-source ${label} ${shortArn(r.arn)}: Allowed from a snapshot of account 999999999999`);
+      failures.add(`foreign-source ${label} ${shortArn(r.arn)}: Allowed from a snapshot of account 123456789012`);
     }
   }
 

@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class IamSimulationIT {
   /**
-   * The recorded calls: aurora-restore (development restore, teardown; production snapshot), and
-   * mongo-mask-snapshot's EC2 calls (production).
+   * The recorded calls: aurora-restore (development restore, teardown; production snapshot),
+   * mongo-mask-snapshot's EC2 calls (production) and mongo-restore's (development).
    */
   static final List<String> CALL_FILES =
       List.of(
           "aurora-restore/target/aws-calls/aurora-restore.jsonl",
-          "mongo-mask-snapshot/target/aws-calls/ec2.jsonl");
+          "mongo-mask-snapshot/target/aws-calls/ec2.jsonl",
+          "mongo-restore/target/aws-calls/ec2.jsonl");
 
   @Test
   void everyRecordedCallIsAllowed_andNothingUnmanagedIs() throws Exception {
