@@ -277,6 +277,10 @@ final class FakeRds implements RdsPort {
   @Override
   public Optional<Cluster> cluster(String id) {
     C c = clusters.get(id);
+    record(
+        "rds:DescribeDBClusters",
+        null,
+        resource(arn("cluster", id), c == null ? Map.of() : c.tags));
     if (c == null) {
       return Optional.empty();
     }
@@ -287,12 +291,14 @@ final class FakeRds implements RdsPort {
 
   @Override
   public List<Cluster> clusters() {
+    record("rds:DescribeDBClusters", null, resource("*", Map.of()));
     return clusters.values().stream().map(this::view).toList();
   }
 
   @Override
   public Optional<Instance> instance(String id) {
     I i = instances.get(id);
+    record("rds:DescribeDBInstances", null, resource(arn("db", id), i == null ? Map.of() : i.tags));
     if (i == null) {
       return Optional.empty();
     }
@@ -308,6 +314,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public List<Snapshot> snapshots(SnapshotType type, String clusterId) {
+    record("rds:DescribeDBClusterSnapshots", null, resource("*", Map.of()));
     return snapshots.values().stream()
         .filter(s -> s.type().equals(type.apiValue))
         .filter(s -> clusterId == null || clusterId.equals(s.clusterId()))
@@ -318,6 +325,10 @@ final class FakeRds implements RdsPort {
   @Override
   public Optional<Snapshot> snapshot(String idOrArn) {
     Snapshot s = snapshots.get(idOrArn);
+    record(
+        "rds:DescribeDBClusterSnapshots",
+        null,
+        s == null ? resource("*", Map.of()) : resource(s.arn(), s.tags()));
     if (s == null) {
       return Optional.empty();
     }
@@ -565,7 +576,7 @@ final class FakeRds implements RdsPort {
     String id = arn.substring(arn.lastIndexOf(':') + 1);
     Map<String, String> now;
     try {
-      now = tags(arn);
+      now = tagsNow(arn);
     } catch (RuntimeException e) {
       now = Map.of();
     }
@@ -616,6 +627,18 @@ final class FakeRds implements RdsPort {
 
   @Override
   public Map<String, String> tags(String arn) {
+    Map<String, String> now;
+    try {
+      now = tagsNow(arn);
+    } catch (RuntimeException e) {
+      record("rds:ListTagsForResource", null, resource(arn, Map.of()));
+      throw e;
+    }
+    record("rds:ListTagsForResource", null, resource(arn, now));
+    return now;
+  }
+
+  private Map<String, String> tagsNow(String arn) {
     String id = arn.substring(arn.lastIndexOf(':') + 1);
     if (arn.contains(":cluster:")) {
       C c = clusters.get(id);

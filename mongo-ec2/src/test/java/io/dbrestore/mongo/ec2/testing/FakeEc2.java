@@ -442,6 +442,15 @@ public final class FakeEc2 implements Ec2Port {
       throw new Crash("the process is dead (" + c + ")");
     }
     calls.add(c);
+    if (!mutating) {
+      // Reads: Describe* authorize on "*"; DescribeSnapshotAttribute on the snapshot.
+      record(
+          "ec2:" + action,
+          null,
+          action.equals("DescribeSnapshotAttribute")
+              ? res(snapshotArn(target), tagsOf(target))
+              : res("*", Map.of()));
+    }
     if (mutating) {
       mutations++;
       if (mutations == crashAt && !crashAfter) {
