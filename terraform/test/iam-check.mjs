@@ -299,4 +299,89 @@ for (const [role, resources] of touched) {
   }
 }
 
-console.log(JSON.stringify({ calls: calls.size, checks, skipped, failures: [...failures].sort() }, null, 2));
+// --- the state machines' roles: what each rendered definition's Task states call ----------------
+// Step Functions makes these calls with the state machine's role: ecs:RunTask (and the launch
+// tags) for ecs:runTask, sns:Publish, and each aws-sdk integration's API action. Every call must be
+// allowed; a task definition or a cluster the machine does not name must be denied.
+const renderedDir = join(iamDir, "..");
+let machines = 0;
+function tasks(states, out = []) {
+  for (const state of Object.values(states ?? {})) {
+    if (state.Type === "Task") out.push(state);
+    for (const branch of state.Branches ?? []) tasks(branch.States, out);
+    tasks(state.ItemProcessor?.States, out);
+    tasks(state.Iterator?.States, out);
+  }
+  return out;
+}
+for (const file of readdirSync(renderedDir).filter((f) => /^(development|production)-.*\.json$/.test(f))) {
+  const name = file.slice(0, -5);
+  const role = `${name}-sfn`;
+  if (!policies[role]) {
+    failures.add(`allow ${role}: no rendered policy for the state machine ${name}`);
+    continue;
+  }
+  machines++;
+  const env = envOf(role);
+  const account = ACCOUNTS[env].self;
+  const ecsCluster = `arn:aws:ecs:eu-west-1:${account}:cluster/dbrestore`;
+  const definition = JSON.parse(readFileSync(join(renderedDir, file), "utf8"));
+  const expected = [];
+  for (const state of tasks(definition.States)) {
+    const args = state.Arguments ?? state.Parameters ?? {};
+    const literal = (key) => (typeof args[key] === "string" && !args[key].startsWith("{%") ? args[key] : undefined);
+    const resource = state.Resource;
+    if (resource.startsWith("arn:aws:states:::ecs:runTask")) {
+      const cluster = literal("Cluster") ?? ecsCluster;
+      const taskDefinition = literal("TaskDefinition");
+      expected.push({ action: "ecs:RunTask", arn: taskDefinition, context: { "ecs:cluster": cluster }, allow: true });
+      expected.push({ action: "ecs:RunTask", arn: taskDefinition.replace(/task-definition\/[^:]+/, "task-definition/someone-else"), context: { "ecs:cluster": cluster }, allow: false });
+      expected.push({ action: "ecs:RunTask", arn: taskDefinition, context: { "ecs:cluster": cluster.replace(/cluster\/.*/, "cluster/other") }, allow: false });
+      if (args.Tags) {
+        const tags = Object.fromEntries(args.Tags.map((t) => [t.Key, "x"]));
+        expected.push({ action: "ecs:TagResource", arn: `${cluster.replace(":cluster/", ":task/")}/0123456789abcdef`, context: { "ecs:CreateAction": "RunTask" }, requestTags: tags, allow: true });
+      }
+      if (resource.endsWith(".sync")) {
+        for (const action of ["ecs:StopTask", "ecs:DescribeTasks"]) {
+          expected.push({ action, arn: `${cluster.replace(":cluster/", ":task/")}/0123456789abcdef`, context: { "ecs:cluster": cluster }, allow: true });
+        }
+      }
+    } else if (resource === "arn:aws:states:::sns:publish") {
+      expected.push({ action: "sns:Publish", arn: literal("TopicArn"), allow: true });
+    } else if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
+      const [service, api] = resource.split(":").slice(-2);
+      const action = `${service}:${api[0].toUpperCase()}${api.slice(1)}`;
+      if (service === "scheduler") {
+        // The temporary targets are named tmp-<name>; the schedule teardown-<target>.
+        const group = literal("GroupName") ?? "default";
+        expected.push({ action, arn: `arn:aws:scheduler:eu-west-1:${account}:schedule/${group}/teardown-tmp-x`, allow: true });
+        expected.push({ action, arn: `arn:aws:scheduler:eu-west-1:${account}:schedule/${group}/nightly-develop`, allow: false });
+        if (args.Target?.RoleArn) {
+          expected.push({ action: "iam:PassRole", arn: args.Target.RoleArn, context: { "iam:PassedToService": "scheduler.amazonaws.com" }, allow: true });
+          expected.push({ action: "iam:PassRole", arn: args.Target.RoleArn, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, allow: false });
+        }
+      } else if (action === "ecs:ListTasks") {
+        expected.push({ action, arn: `arn:aws:ecs:eu-west-1:${account}:container-instance/dbrestore/0123456789abcdef`, context: { "ecs:cluster": ecsCluster }, allow: true });
+      } else if (action === "ecs:StopTask") {
+        expected.push({ action, arn: `arn:aws:ecs:eu-west-1:${account}:task/dbrestore/0123456789abcdef`, context: { "ecs:cluster": ecsCluster }, allow: true });
+      } else {
+        failures.add(`allow ${role} ${action}: an aws-sdk integration this check does not know`);
+      }
+    }
+  }
+  const seen = new Set();
+  for (const e of expected) {
+    const key = JSON.stringify(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    checks++;
+    const decision = await decide(role, e.action, e.arn, null, e.requestTags ?? null, e.context ?? {});
+    if (e.allow && decision !== "Allowed") {
+      failures.add(`allow ${role} ${e.action} ${shortArn(e.arn)} ${JSON.stringify(e.context ?? {})}: ${decision}`);
+    } else if (!e.allow && decision === "Allowed") {
+      failures.add(`deny ${role} ${e.action} ${shortArn(e.arn)} ${JSON.stringify(e.context ?? {})}: Allowed`);
+    }
+  }
+}
+
+console.log(JSON.stringify({ calls: calls.size, machines, checks, skipped, failures: [...failures].sort() }, null, 2));
