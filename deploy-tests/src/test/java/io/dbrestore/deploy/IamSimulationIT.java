@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * (terraform/build/rendered/iam/), with AWS's service reference data, by
  * terraform/test/iam-check.mjs (@cloud-copilot/iam-simulate). Every recorded call must be allowed;
  * the same writes without {@code dbrestore:managed=true} denied; putting {@code dbrestore:managed}
- * on a resource without it denied.
+ * on a resource without it denied; a volume from another account's snapshot denied. The state
+ * machines' roles are checked from the rendered definitions' Task states.
  *
  * <p>What does not hold yet is listed in iam-known-failures.txt: the test asserts the failures are
  * exactly those, so a fix removes its line and a regression adds one.
