@@ -88,6 +88,7 @@ const KEYS = {
   production: {
     [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/share`]: SHARING_KEY,
     [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/masking`]: SHARING_KEY,
+    [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/source`]: "arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
     [`arn:aws:kms:eu-west-1:${FAKE_SELF}:key/k`]: "arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
   },
 };

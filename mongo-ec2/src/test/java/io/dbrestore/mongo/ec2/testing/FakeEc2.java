@@ -121,7 +121,7 @@ public final class FakeEc2 implements Ec2Port {
     final Instant start;
     final String description;
     final Map<String, String> tags = new LinkedHashMap<>();
-    final String kmsKeyId;
+    String kmsKeyId;
     final Data data;
     final Set<String> shared = new LinkedHashSet<>();
     int remaining;
@@ -318,6 +318,12 @@ public final class FakeEc2 implements Ec2Port {
     s.tags.putAll(tags);
     snapshots.put(s.id, s);
     return s.id;
+  }
+
+  /** The snapshot is encrypted with this customer-managed key (a backup's, as AWS Backup makes). */
+  public FakeEc2 snapshotKey(String snapshotId, String kmsKeyId) {
+    snapshots.get(snapshotId).kmsKeyId = kmsKeyId;
+    return this;
   }
 
   /** Volumes created from now on stay {@code creating}. */
