@@ -1,6 +1,8 @@
 // Reads `terraform test -json -verbose` on stdin: prints each run's result, and writes the
 // outputs of the run named "render" (state_machine_definitions, task_definitions) to
-// terraform/build/rendered/. Exits 1 if any run failed or errored, or nothing was rendered.
+// terraform/build/rendered/, its iam_policies to terraform/build/rendered/iam/<role>.json and its
+// kms_key_policies to terraform/build/rendered/kms/<key>.json.
+// Exits 1 if any run failed or errored, or nothing was rendered.
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,6 +29,15 @@ for await (const line of createInterface({ input: process.stdin })) {
     for (const [name, definition] of Object.entries(outputs.state_machine_definitions?.value ?? {})) {
       writeFileSync(join(outDir, `${name}.json`), JSON.stringify(JSON.parse(definition), null, 2) + "\n");
       rendered++;
+    }
+    const policies = outputs.iam_policies?.value ?? {};
+    if (Object.keys(policies).length) mkdirSync(join(outDir, "iam"), { recursive: true });
+    for (const [role, policy] of Object.entries(policies)) {
+      writeFileSync(join(outDir, "iam", `${role}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
+    }
+    for (const [key, policy] of Object.entries(outputs.kms_key_policies?.value ?? {})) {
+      mkdirSync(join(outDir, "kms"), { recursive: true });
+      writeFileSync(join(outDir, "kms", `${key}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
     }
     const containers = outputs.task_definitions?.value;
     if (containers) {

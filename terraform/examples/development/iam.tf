@@ -1,6 +1,8 @@
 # What the development jobs may do: read freely; create only with dbrestore:managed=true in the
-# request; stop, detach, modify, rename or delete only what carries that tag. The shared
-# production snapshots are read through the production sharing key, via RDS and EC2 only.
+# request; stop, detach, modify, rename, tag or delete only what carries that tag. The managed tag
+# is put on a resource only by the call that creates it. The shared production snapshots are read
+# through the production sharing key, via RDS and EC2 only. Every call the jobs' tests make is
+# evaluated against these policies (deploy-tests IamSimulationIT, terraform/README.md).
 
 locals {
   region  = var.region
@@ -10,7 +12,13 @@ locals {
   managed_tag       = { test = "StringEquals", variable = "aws:ResourceTag/dbrestore:managed", values = ["true"] }
   managed_on_create = { test = "StringEquals", variable = "aws:RequestTag/dbrestore:managed", values = ["true"] }
 
-  aurora_restore_statements = [
+  # Tags a job sets on what it manages after creating it (rds:AddTagsToResource, ec2:CreateTags):
+  # never dbrestore:managed, which only the creating call carries.
+  later_tag_keys      = ["dbrestore:state", "dbrestore:masked", "dbrestore:expires-at", "dbrestore:replaced-by", "dbrestore:replaces", "dbrestore:sanity-checked", "dbrestore:label"]
+  only_later_tag_keys = { test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = local.later_tag_keys }
+  only_dbrestore_tags = { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = ["dbrestore:*"] }
+
+  aurora_restore_statements = concat([
     {
       sid       = "ReadRds"
       actions   = ["rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"]
@@ -18,14 +26,33 @@ locals {
     },
     {
       sid        = "CreateOnlyManaged"
-      actions    = ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
+      actions    = ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance"]
       resources  = ["${local.rds_arn}:cluster:*", "${local.rds_arn}:db:*"]
       conditions = [local.managed_on_create]
     },
     {
+      # RDS authorizes a create's tags as rds:AddTagsToResource on the new resource, and has no
+      # condition key telling them from a later AddTagsToResource (the service reference lists
+      # aws:RequestTag, aws:TagKeys, rds:TagsFromRequest, rds:req-tag for it). So the managed tag
+      # may be put only on the names a restore creates: the new cluster <target>-next and its
+      # instances <target>-next-<n>. Nothing else can be given the tag.
+      sid        = "TagOnCreate"
+      actions    = ["rds:AddTagsToResource"]
+      resources  = ["${local.rds_arn}:cluster:*-next", "${local.rds_arn}:db:*-next-*"]
+      conditions = [local.managed_on_create, local.only_dbrestore_tags]
+    },
+    {
+      # After the create: the swap, the state, masked and expiry tags, only on managed resources
+      # and never the managed tag itself.
+      sid        = "TagOnlyManaged"
+      actions    = ["rds:AddTagsToResource"]
+      resources  = ["${local.rds_arn}:cluster:*", "${local.rds_arn}:db:*"]
+      conditions = [local.managed_tag, local.only_later_tag_keys]
+    },
+    {
       # A restore also names the shared snapshot, the subnet group and the parameter groups.
       sid       = "RestoreFromSharedSnapshots"
-      actions   = ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance"]
+      actions   = ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance"]
       resources = ["arn:${local.partition}:rds:${local.region}:${var.production_account_id}:cluster-snapshot:dbrestore-*", "${local.rds_arn}:subgrp:*", "${local.rds_arn}:cluster-pg:*", "${local.rds_arn}:pg:*", "${local.rds_arn}:og:*", "${local.rds_arn}:secgrp:*"]
     },
     {
@@ -47,7 +74,12 @@ locals {
         { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
       ]
     },
-  ]
+    ], length(var.aurora_point_in_time_sources) == 0 ? [] : [{
+      # --source-cluster: a restore copies these development clusters at a point in time.
+      sid       = "PointInTimeSources"
+      actions   = ["rds:RestoreDBClusterToPointInTime"]
+      resources = [for c in var.aurora_point_in_time_sources : "${local.rds_arn}:cluster:${c}"]
+  }])
 
   mongo_restore_statements = [
     {

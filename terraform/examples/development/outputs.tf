@@ -39,3 +39,20 @@ output "notification_topic_arn" {
   description = "Failures are published here."
   value       = module.notifications.topic_arn
 }
+
+output "iam_policies" {
+  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam.test.mjs)."
+  value = merge(
+    {
+      "development-aurora-restore-task" = module.aurora_restore.task_role_policy
+      "development-mongo-restore-task"  = module.mongo_restore.task_role_policy
+      "development-atlas-restore-task"  = module.atlas_restore.task_role_policy
+      "development-temporary-sfn"       = module.temporary.role_policy
+      "development-teardown-sfn"        = module.teardown.role_policy
+      "development-teardown-scheduler"  = module.teardown.scheduler_role_policy
+      "development-cleanup-sfn"         = module.stop_tasks.role_policy
+    },
+    { for k, t in module.target : "development-${k}-sfn" => t.role_policy },
+    { for k, t in module.target : "development-${k}-scheduler" => t.scheduler_role_policy },
+  )
+}

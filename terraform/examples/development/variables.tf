@@ -16,6 +16,12 @@ variable "production_sharing_kms_key_arn" {
   default     = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
 }
 
+variable "aurora_point_in_time_sources" {
+  description = "Development clusters aurora-restore may copy at a point in time (restore --source-cluster); none by default."
+  type        = list(string)
+  default     = []
+}
+
 variable "image_registry" {
   description = "Registry holding the job images (dbrestore/<job>)."
   type        = string

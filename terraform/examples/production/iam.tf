@@ -1,6 +1,8 @@
 # What the production jobs may do. The shape everywhere: read freely, create only with the
-# dbrestore:managed=true tag in the request, change or delete only what carries that tag, and
-# share only with the development accounts.
+# dbrestore:managed=true tag in the request, change, tag or delete only what carries that tag (the
+# managed tag itself only in the creating call), and share only with the development accounts.
+# Every call the jobs' tests make is evaluated against these policies (deploy-tests
+# IamSimulationIT, terraform/README.md).
 
 locals {
   region            = var.region
@@ -9,7 +11,14 @@ locals {
   managed_tag       = { test = "StringEquals", variable = "aws:ResourceTag/dbrestore:managed", values = ["true"] }
   managed_on_create = { test = "StringEquals", variable = "aws:RequestTag/dbrestore:managed", values = ["true"] }
 
-  aurora_snapshot_statements = [
+  # Tags a job sets on what it manages after creating it: never dbrestore:managed.
+  later_tag_keys      = ["dbrestore:state", "dbrestore:masked", "dbrestore:expires-at", "dbrestore:sanity-checked", "dbrestore:label"]
+  only_later_tag_keys = { test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = local.later_tag_keys }
+  only_dbrestore_tags = { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = ["dbrestore:*"] }
+  # What mongo-mask-snapshot tags its working volume with after masking.
+  later_volume_tag_keys = ["dbrestore:masked", "dbrestore:rules-sha256", "dbrestore:manifest-*", "dbrestore:source-snapshot", "dbrestore:sanity-checked", "dbrestore:state"]
+
+  aurora_snapshot_statements = concat([
     {
       sid       = "ReadRds"
       actions   = ["rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"]
@@ -18,9 +27,28 @@ locals {
     {
       # The temporary cluster and its instance exist only with the managed tag.
       sid        = "CreateManagedTemporaryCluster"
-      actions    = ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance", "rds:CreateDBClusterSnapshot", "rds:AddTagsToResource"]
+      actions    = ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance", "rds:CreateDBClusterSnapshot"]
       resources  = ["${local.rds_arn}:cluster:dbrestore-*", "${local.rds_arn}:db:dbrestore-*", "${local.rds_arn}:cluster-snapshot:dbrestore-*", "${local.rds_arn}:subgrp:${var.masking_db_subnet_group}", "${local.rds_arn}:cluster-pg:*", "${local.rds_arn}:pg:*", "${local.rds_arn}:og:*"]
       conditions = [local.managed_on_create]
+    },
+    {
+      # RDS authorizes a create's tags as rds:AddTagsToResource on the new resource, and has no
+      # condition key telling them from a later AddTagsToResource (the service reference lists
+      # aws:RequestTag, aws:TagKeys, rds:TagsFromRequest, rds:req-tag for it). So the managed tag
+      # may be put only on the names the snapshot job creates: its temporary cluster
+      # dbrestore-mask-*, that cluster's instances, and the masked snapshots dbrestore-masked-*.
+      sid        = "TagOnCreate"
+      actions    = ["rds:AddTagsToResource"]
+      resources  = ["${local.rds_arn}:cluster:dbrestore-mask-*", "${local.rds_arn}:db:dbrestore-mask-*", "${local.rds_arn}:cluster-snapshot:dbrestore-masked-*"]
+      conditions = [local.managed_on_create, local.only_dbrestore_tags]
+    },
+    {
+      # After the create (the temporary cluster's expiry): only managed resources, never the
+      # managed tag itself.
+      sid        = "TagOnlyManaged"
+      actions    = ["rds:AddTagsToResource"]
+      resources  = ["${local.rds_arn}:cluster:dbrestore-*", "${local.rds_arn}:db:dbrestore-*", "${local.rds_arn}:cluster-snapshot:dbrestore-*"]
+      conditions = [local.managed_tag, local.only_later_tag_keys]
     },
     {
       # Restores read the source cluster's automated snapshots and the source cluster itself.
@@ -49,9 +77,18 @@ locals {
         { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
       ]
     },
-  ]
+    ], length(var.source_kms_key_arns) == 0 ? [] : [{
+      # The source clusters' snapshots encrypted with a customer-managed key: RDS decrypts them
+      # for the restore on the job's behalf (an AWS-managed aws/rds key needs no statement).
+      sid       = "DecryptSources"
+      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:CreateGrant"]
+      resources = var.source_kms_key_arns
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
+      ]
+  }])
 
-  mongo_snapshot_statements = [
+  mongo_snapshot_statements = concat([
     {
       sid       = "ReadEc2"
       actions   = ["ec2:DescribeSnapshots", "ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeSnapshotAttribute", "ec2:DescribeTags"]
@@ -87,13 +124,21 @@ locals {
     },
     {
       # CreateVolume reads the production volume's backup snapshot (the working copy; the blank
-      # published volume names no snapshot).
+      # published volume names no snapshot). AWS Backup and Data Lifecycle Manager snapshots carry
+      # no dbrestore tag: the snapshot is conditioned on its owner (this account, never a public or
+      # shared one) and, when mongo.source_volume_ids names them, on the volume it was taken of.
+      # Condition keys of CreateVolume's "snapshot" resource per AWS's service reference:
+      # aws:ResourceTag, ec2:Encrypted, ec2:Owner, ec2:ParentVolume (ARN), ec2:ResourceTag,
+      # ec2:SnapshotTime, ec2:VolumeSize.
       sid       = "ReadSourceSnapshots"
       actions   = ["ec2:CreateVolume"]
       resources = ["arn:${local.partition}:ec2:${local.region}::snapshot/*"]
-      conditions = [
-        { test = "StringEquals", variable = "ec2:ResourceTag/dbrestore:managed", values = ["true"] },
-      ]
+      conditions = concat(
+        [{ test = "StringEquals", variable = "ec2:Owner", values = [local.account_id] }],
+        length(var.mongo.source_volume_ids) == 0 ? [] : [
+          { test = "ArnEquals", variable = "ec2:ParentVolume", values = [for v in var.mongo.source_volume_ids : "${local.ec2_arn}:volume/${v}"] },
+        ],
+      )
     },
     {
       # CreateSnapshot reads our volume: the published volume holding the masked copy.
@@ -105,10 +150,22 @@ locals {
       ]
     },
     {
+      # The managed tag only in the creating call: ec2:CreateAction.
       sid        = "TagOnCreate"
       actions    = ["ec2:CreateTags"]
       resources  = ["${local.ec2_arn}:volume/*", "arn:${local.partition}:ec2:${local.region}::snapshot/*"]
       conditions = [{ test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateVolume", "CreateSnapshot"] }]
+    },
+    {
+      # After masking, the job records on its working volume what it did (masked, rules and
+      # manifest digests, sanity-checked): only on managed volumes, never the managed tag.
+      sid       = "TagManagedVolumes"
+      actions   = ["ec2:CreateTags"]
+      resources = ["${local.ec2_arn}:volume/*"]
+      conditions = [
+        local.managed_tag,
+        { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = local.later_volume_tag_keys },
+      ]
     },
     {
       # The masking instance, its working volumes and the blank published volumes carry the
@@ -157,7 +214,16 @@ locals {
         { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
       ]
     },
-  ]
+    ], length(var.source_kms_key_arns) == 0 ? [] : [{
+      # The production volume's backup snapshots encrypted with a customer-managed key: EC2
+      # decrypts them for the working copy on the job's behalf.
+      sid       = "DecryptSources"
+      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]
+      resources = var.source_kms_key_arns
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
+      ]
+  }])
 }
 
 # The key that encrypts every masked snapshot. Snapshots encrypted with the default aws/rds or

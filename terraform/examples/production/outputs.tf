@@ -28,3 +28,19 @@ output "notification_topic_arn" {
   description = "Failures are published here."
   value       = module.notifications.topic_arn
 }
+
+output "iam_policies" {
+  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam.test.mjs)."
+  value = {
+    "production-aurora-restore-task"        = module.aurora_restore.task_role_policy
+    "production-mongo-mask-snapshot-task"   = module.mongo_mask_snapshot.task_role_policy
+    "production-masked-snapshots-sfn"       = module.masked_snapshots.role_policy
+    "production-masked-snapshots-scheduler" = module.masked_snapshots.scheduler_role_policy
+    "production-cleanup-sfn"                = module.stop_tasks.role_policy
+  }
+}
+
+output "kms_key_policies" {
+  description = "Key policies of the keys this example creates, by key (the permission simulation evaluates KMS calls with them)."
+  value       = { "production-sharing" = aws_kms_key.sharing.policy }
+}

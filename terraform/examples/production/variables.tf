@@ -40,9 +40,10 @@ variable "task_security_group_ids" {
 }
 
 variable "mongo" {
-  description = "The production MongoDB data volume (by tag) and the masking rules; the dedicated masking instance is aws_instance.masking (masking-instance.tf)."
+  description = "The production MongoDB data volume (by tag) and the masking rules; the dedicated masking instance is aws_instance.masking (masking-instance.tf). source_volume_ids (optional): the production data volumes, the only ones whose backup snapshots the job may copy (ec2:ParentVolume); without them any snapshot this account owns."
   type = object({
     source_volume_tag = string
+    source_volume_ids = optional(list(string), [])
     rules             = optional(string, "/etc/dbrestore/rules/mongo.yaml")
   })
   default = {
@@ -112,6 +113,12 @@ variable "aurora_clusters" {
     { cluster = "orders", rules = "/etc/dbrestore/rules/orders.yaml" },
     { cluster = "customers", rules = "/etc/dbrestore/rules/customers.yaml" },
   ]
+}
+
+variable "source_kms_key_arns" {
+  description = "Customer-managed KMS keys the source Aurora clusters and the MongoDB source volumes (their backup snapshots) are encrypted with; the jobs decrypt their snapshots through RDS and EC2. None: the sources use the AWS-managed aws/rds and aws/ebs keys."
+  type        = list(string)
+  default     = []
 }
 
 variable "masking_db_subnet_group" {

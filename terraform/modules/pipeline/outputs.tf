@@ -47,3 +47,8 @@ output "schedule" {
     input      = aws_scheduler_schedule.this[0].target[0].input
   }, null)
 }
+
+output "scheduler_role_policy" {
+  description = "The scheduler role's policy document (JSON)."
+  value       = aws_iam_role_policy.scheduler.policy
+}

@@ -59,6 +59,11 @@ override_resource {
 run "render" {
   command = apply
 
+  # What the workflow tests restore from at a point in time (the permission simulation).
+  variables {
+    aurora_point_in_time_sources = ["monolith"]
+  }
+
   assert {
     condition     = alltrue([for d in values(output.state_machine_definitions) : can(jsondecode(d).States)])
     error_message = "Every rendered definition is JSON with States."

@@ -71,6 +71,16 @@ override_resource {
 run "render" {
   command = apply
 
+  # The sources' customer-managed key and the production MongoDB volume (the permission
+  # simulation decrypts with the one and copies the other's backup snapshots).
+  variables {
+    source_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"]
+    mongo = {
+      source_volume_tag = "dbrestore:source=mongo-data"
+      source_volume_ids = ["vol-0aaaaaaaaaaaaaaa1"]
+    }
+  }
+
   assert {
     condition     = alltrue([for d in values(output.state_machine_definitions) : can(jsondecode(d).States)])
     error_message = "Every rendered definition is JSON with States."

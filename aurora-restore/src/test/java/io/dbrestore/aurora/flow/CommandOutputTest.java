@@ -55,7 +55,7 @@ class CommandOutputTest {
           .build();
 
   @TempDir Path dir;
-  final FakeRds rds = new FakeRds(Clock.systemUTC());
+  final FakeRds rds = new FakeRds(Clock.systemUTC()).as("development-aurora-restore-task");
   AwsTestProperties properties;
 
   @BeforeEach

@@ -58,6 +58,71 @@ final class FakeRds implements RdsPort {
   private int crashAfterIndex = -1;
   private int mutations;
 
+  /**
+   * The role whose policy authorizes this fake's calls (terraform/build/rendered/iam/): restores
+   * run in development, masked snapshots in production. Null: nothing is recorded (tests of the SDK
+   * adapter alone make calls no job makes).
+   */
+  String role;
+
+  /** Records this fake's calls as made by {@code role} (see {@link #role}). */
+  FakeRds as(String role) {
+    this.role = role;
+    return this;
+  }
+
+  /** Records one call for the permission simulation (see {@link AwsCallLog}). */
+  private void record(
+      String action, Map<String, String> requestTags, AwsCallLog.Resource... resources) {
+    if (role == null) {
+      return;
+    }
+    AwsCallLog.record(role, action, List.of(resources), requestTags);
+    if (action.startsWith("rds:Create") || action.startsWith("rds:Restore")) {
+      // Tags in a create call are authorized as rds:AddTagsToResource on the new resource too.
+      if (requestTags != null && !requestTags.isEmpty()) {
+        AwsCallLog.record(role, "rds:AddTagsToResource", List.of(resources[0]), requestTags);
+      }
+    }
+  }
+
+  /**
+   * What RDS asks KMS on the caller's behalf when it restores: decrypt with the source's key (a
+   * snapshot's), encrypt with the new cluster's key (--kms-key), grants for both.
+   */
+  private void recordKms(String sourceKey, String targetKey) {
+    if (role == null) {
+      return;
+    }
+    if (sourceKey != null) {
+      for (String action : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
+        AwsCallLog.record(role, action, List.of(resource(sourceKey, Map.of())), null);
+      }
+    }
+    if (targetKey != null) {
+      for (String action :
+          List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
+        AwsCallLog.record(role, action, List.of(resource(targetKey, Map.of())), null);
+      }
+    }
+  }
+
+  private static AwsCallLog.Resource resource(String arn, Map<String, String> tags) {
+    return new AwsCallLog.Resource(arn, tags == null ? null : Map.copyOf(tags));
+  }
+
+  private List<AwsCallLog.Resource> clusterSpecResources(ClusterSpec spec) {
+    List<AwsCallLog.Resource> r = new ArrayList<>();
+    r.add(resource(arn("cluster", spec.clusterId()), null));
+    if (spec.dbSubnetGroup() != null) {
+      r.add(resource(arn("subgrp", spec.dbSubnetGroup()), Map.of()));
+    }
+    if (spec.clusterParameterGroup() != null) {
+      r.add(resource(arn("cluster-pg", spec.clusterParameterGroup()), Map.of()));
+    }
+    return r;
+  }
+
   /** Called on every describe of a cluster, instance or snapshot: (id, status). */
   BiConsumer<String, String> onDescribe = (id, status) -> {};
 
@@ -212,6 +277,10 @@ final class FakeRds implements RdsPort {
   @Override
   public Optional<Cluster> cluster(String id) {
     C c = clusters.get(id);
+    record(
+        "rds:DescribeDBClusters",
+        null,
+        resource(arn("cluster", id), c == null ? Map.of() : c.tags));
     if (c == null) {
       return Optional.empty();
     }
@@ -222,12 +291,14 @@ final class FakeRds implements RdsPort {
 
   @Override
   public List<Cluster> clusters() {
+    record("rds:DescribeDBClusters", null, resource("*", Map.of()));
     return clusters.values().stream().map(this::view).toList();
   }
 
   @Override
   public Optional<Instance> instance(String id) {
     I i = instances.get(id);
+    record("rds:DescribeDBInstances", null, resource(arn("db", id), i == null ? Map.of() : i.tags));
     if (i == null) {
       return Optional.empty();
     }
@@ -243,6 +314,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public List<Snapshot> snapshots(SnapshotType type, String clusterId) {
+    record("rds:DescribeDBClusterSnapshots", null, resource("*", Map.of()));
     return snapshots.values().stream()
         .filter(s -> s.type().equals(type.apiValue))
         .filter(s -> clusterId == null || clusterId.equals(s.clusterId()))
@@ -253,6 +325,10 @@ final class FakeRds implements RdsPort {
   @Override
   public Optional<Snapshot> snapshot(String idOrArn) {
     Snapshot s = snapshots.get(idOrArn);
+    record(
+        "rds:DescribeDBClusterSnapshots",
+        null,
+        s == null ? resource("*", Map.of()) : resource(s.arn(), s.tags()));
     if (s == null) {
       return Optional.empty();
     }
@@ -301,6 +377,10 @@ final class FakeRds implements RdsPort {
 
   @Override
   public Cluster restoreFromSnapshot(Snapshot snapshot, ClusterSpec spec) {
+    List<AwsCallLog.Resource> r = clusterSpecResources(spec);
+    r.add(resource(snapshot.arn(), snapshot.tags()));
+    record("rds:RestoreDBClusterFromSnapshot", spec.tags(), r.toArray(AwsCallLog.Resource[]::new));
+    recordKms(snapshot.kmsKeyId(), spec.kmsKeyId());
     C c = restored(spec);
     Cluster v = view(c);
     mutated(
@@ -311,6 +391,11 @@ final class FakeRds implements RdsPort {
 
   @Override
   public Cluster restoreToPointInTime(String sourceClusterId, Instant time, ClusterSpec spec) {
+    List<AwsCallLog.Resource> r = clusterSpecResources(spec);
+    C source = clusters.get(sourceClusterId);
+    r.add(resource(arn("cluster", sourceClusterId), source == null ? Map.of() : source.tags));
+    record("rds:RestoreDBClusterToPointInTime", spec.tags(), r.toArray(AwsCallLog.Resource[]::new));
+    recordKms(null, spec.kmsKeyId());
     C c = restored(spec);
     Cluster v = view(c);
     mutated("RestoreDBClusterToPointInTime", spec.clusterId() + " from " + sourceClusterId);
@@ -325,6 +410,12 @@ final class FakeRds implements RdsPort {
       String engine,
       String parameterGroup,
       Map<String, String> tags) {
+    C parent = clusters.get(clusterId);
+    record(
+        "rds:CreateDBInstance",
+        tags,
+        resource(arn("db", id), null),
+        resource(arn("cluster", clusterId), parent == null ? Map.of() : parent.tags));
     if (instances.containsKey(id)) {
       throw new IllegalStateException("DBInstanceAlreadyExists " + id);
     }
@@ -349,6 +440,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void setMasterPassword(String clusterId, String password) {
+    recordOnCluster("rds:ModifyDBCluster", clusterId);
     existing(clusterId).status = "resetting-master-credentials";
     passwords.add(password);
     onPassword.accept(password);
@@ -357,6 +449,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void setDeletionProtection(String clusterId, boolean on) {
+    recordOnCluster("rds:ModifyDBCluster", clusterId);
     C c = existing(clusterId);
     c.protection = on;
     c.status = "modifying";
@@ -365,6 +458,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void renameCluster(String id, String newId) {
+    recordOnCluster("rds:ModifyDBCluster", id);
     C c = existing(id);
     if (clusters.containsKey(newId)) {
       throw new IllegalStateException("DBClusterAlreadyExistsFault " + newId);
@@ -385,6 +479,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void renameInstance(String id, String newId) {
+    recordOnInstance("rds:ModifyDBInstance", id);
     I i = instances.remove(id);
     if (i == null || instances.containsKey(newId)) {
       throw new IllegalStateException("cannot rename instance " + id + " to " + newId);
@@ -399,6 +494,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void deleteInstance(String id) {
+    recordOnInstance("rds:DeleteDBInstance", id);
     I i = instances.get(id);
     if (i == null) {
       throw new IllegalStateException("DBInstanceNotFound " + id);
@@ -409,6 +505,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void deleteCluster(String id) {
+    recordOnCluster("rds:DeleteDBCluster", id);
     C c = existing(id);
     if (c.protection) {
       throw new IllegalStateException("InvalidParameterCombination: deletion protection is on");
@@ -426,6 +523,12 @@ final class FakeRds implements RdsPort {
 
   @Override
   public Snapshot createSnapshot(String snapshotId, String clusterId, Map<String, String> tags) {
+    C source = clusters.get(clusterId);
+    record(
+        "rds:CreateDBClusterSnapshot",
+        tags,
+        resource(arn("cluster-snapshot", snapshotId), null),
+        resource(arn("cluster", clusterId), source == null ? Map.of() : source.tags));
     existing(clusterId);
     if (snapshots.containsKey(snapshotId)) {
       throw new IllegalStateException("DBClusterSnapshotAlreadyExistsFault " + snapshotId);
@@ -449,6 +552,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void shareSnapshot(String snapshotId, List<String> accounts) {
+    recordOnSnapshot("rds:ModifyDBClusterSnapshotAttribute", snapshotId);
     sharedWith.computeIfAbsent(snapshotId, k -> new ArrayList<>());
     for (String a : accounts) {
       if (!sharedWith.get(snapshotId).contains(a)) {
@@ -460,6 +564,7 @@ final class FakeRds implements RdsPort {
 
   @Override
   public void deleteSnapshot(String snapshotId) {
+    recordOnSnapshot("rds:DeleteDBClusterSnapshot", snapshotId);
     if (snapshots.remove(snapshotId) == null) {
       throw new IllegalStateException("DBClusterSnapshotNotFoundFault " + snapshotId);
     }
@@ -469,6 +574,13 @@ final class FakeRds implements RdsPort {
   @Override
   public void addTags(String arn, Map<String, String> tags) {
     String id = arn.substring(arn.lastIndexOf(':') + 1);
+    Map<String, String> now;
+    try {
+      now = tagsNow(arn);
+    } catch (RuntimeException e) {
+      now = Map.of();
+    }
+    record("rds:AddTagsToResource", tags, resource(arn, now));
     if (arn.contains(":cluster:")) {
       existing(id).tags.putAll(tags);
     } else if (arn.contains(":cluster-snapshot:")) {
@@ -494,8 +606,39 @@ final class FakeRds implements RdsPort {
     mutated("AddTagsToResource", id + " " + tags.keySet());
   }
 
+  private void recordOnCluster(String action, String id) {
+    C c = clusters.get(id);
+    record(action, null, resource(arn("cluster", id), c == null ? Map.of() : c.tags));
+  }
+
+  private void recordOnInstance(String action, String id) {
+    I i = instances.get(id);
+    record(action, null, resource(arn("db", id), i == null ? Map.of() : i.tags));
+  }
+
+  private void recordOnSnapshot(String action, String id) {
+    Snapshot s = snapshots.get(id);
+    record(
+        action,
+        null,
+        resource(
+            s == null ? arn("cluster-snapshot", id) : s.arn(), s == null ? Map.of() : s.tags()));
+  }
+
   @Override
   public Map<String, String> tags(String arn) {
+    Map<String, String> now;
+    try {
+      now = tagsNow(arn);
+    } catch (RuntimeException e) {
+      record("rds:ListTagsForResource", null, resource(arn, Map.of()));
+      throw e;
+    }
+    record("rds:ListTagsForResource", null, resource(arn, now));
+    return now;
+  }
+
+  private Map<String, String> tagsNow(String arn) {
     String id = arn.substring(arn.lastIndexOf(':') + 1);
     if (arn.contains(":cluster:")) {
       C c = clusters.get(id);

@@ -43,7 +43,7 @@ class RestoreWorkflowTest {
   static final String EXECUTION = "arn:aws:states:eu-west-1:222222222222:execution:develop:night-1";
   static final String SNAP = FakeRds.SHARED_SNAPSHOT;
 
-  final FakeRds rds = new FakeRds(CLOCK);
+  final FakeRds rds = new FakeRds(CLOCK).as("development-aurora-restore-task");
   final List<String> maskedHosts = new ArrayList<>();
   final List<String> sqlRuns = new ArrayList<>();
   Cancellation cancellation = new Cancellation();

@@ -184,7 +184,7 @@ class SnapshotMaskingTest {
       s.execute("CREATE SCHEMA app");
       seed(admin);
     }
-    FakeRds rds = new FakeRds(new SteppingClock(NOW));
+    FakeRds rds = new FakeRds(new SteppingClock(NOW)).as("production-aurora-restore-task");
     rds.endpointPort = postgres.getPort();
     rds.endpointDatabase = "postgres";
     rds.onPassword =
@@ -218,7 +218,7 @@ class SnapshotMaskingTest {
       s.execute("CREATE DATABASE app");
       seed(admin);
     }
-    FakeRds rds = new FakeRds(new SteppingClock(NOW));
+    FakeRds rds = new FakeRds(new SteppingClock(NOW)).as("production-aurora-restore-task");
     rds.endpointHost = "127.0.0.1";
     rds.endpointPort = mariadbPort;
     rds.endpointEngine = "aurora-mysql";
@@ -248,7 +248,7 @@ class SnapshotMaskingTest {
         INSERT INTO public.settings VALUES ('mail.host', 'mailpit.develop')
           ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;
         """);
-    FakeRds rds = new FakeRds(new SteppingClock(NOW));
+    FakeRds rds = new FakeRds(new SteppingClock(NOW)).as("development-aurora-restore-task");
     rds.endpointPort = postgres.getPort();
     rds.endpointDatabase = "postgres";
     rds.endpointUser = "postgres";

@@ -37,7 +37,7 @@ class SnapshotWorkflowTest {
   static final String TEMP = Names.maskingCluster("app", "night-1");
 
   final SteppingClock clock = new SteppingClock(NOW);
-  final FakeRds rds = new FakeRds(clock);
+  final FakeRds rds = new FakeRds(clock).as("production-aurora-restore-task");
   final List<String> masked = new ArrayList<>();
   Cancellation cancellation = new Cancellation();
   boolean verificationFails;

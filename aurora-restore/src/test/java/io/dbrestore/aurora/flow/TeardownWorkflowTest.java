@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class TeardownWorkflowTest {
   static final Instant NOW = Instant.parse("2026-11-25T04:00:00Z");
   final SteppingClock clock = new SteppingClock(NOW);
-  final FakeRds rds = new FakeRds(clock);
+  final FakeRds rds = new FakeRds(clock).as("development-aurora-restore-task");
 
   TeardownWorkflowTest() {
     rds.addCluster(

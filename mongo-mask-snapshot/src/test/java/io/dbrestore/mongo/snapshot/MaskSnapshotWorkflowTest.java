@@ -58,6 +58,7 @@ class MaskSnapshotWorkflowTest {
   static final String PUBLISHED_DEVICE = "/dev/sdg";
   static final String COPY_USER = "admin.dbrestore-copy";
   static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/masking";
+  static final String SOURCE_KMS = "arn:aws:kms:eu-west-1:111111111111:key/source";
   static final String KEY = "workflow-test-key-0123456789abcdefghijklmn";
   static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(40, 80, 10, 10, 10);
   static final Timeouts FAST =
@@ -120,6 +121,7 @@ class MaskSnapshotWorkflowTest {
   FakeEc2 fakeEc2() {
     publishedMongod = new UsersOverlay(Mongod.of(publishedServer.uri()), COPY_USER);
     return new FakeEc2(ACCOUNT)
+        .as("production-mongo-mask-snapshot-task")
         .host(new MongoHost(client), DEVICE)
         .host(publishedHost(), PUBLISHED_DEVICE);
   }
@@ -147,6 +149,9 @@ class MaskSnapshotWorkflowTest {
             "backup",
             Map.of(),
             production);
+    // Production's backups are encrypted with its own customer-managed key (the permission
+    // simulation: the job decrypts them through EC2).
+    ec2.snapshotKey(sourceSnapshot, SOURCE_KMS);
   }
 
   static Request request(String runId) {

@@ -100,7 +100,7 @@ class RestoreWorkflowTest {
   @BeforeEach
   void world() {
     new MongoHost(client).load(yesterday);
-    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2 = new FakeEc2(DEV).as("development-mongo-restore-task").host(new MongoHost(client), DEVICE);
     ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
     oldVolume =
         ec2.addVolume("eu-west-1a", Map.of(Tags.MANAGED, "true"), yesterday, INSTANCE, DEVICE);
@@ -213,7 +213,7 @@ class RestoreWorkflowTest {
 
   @Test
   void tooOld_refusesWithZeroMutatingCalls() {
-    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2 = new FakeEc2(DEV).as("development-mongo-restore-task").host(new MongoHost(client), DEVICE);
     ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
     ec2.addVolume("eu-west-1a", Map.of(Tags.MANAGED, "true"), yesterday, INSTANCE, DEVICE);
     shared(NOW.minus(Duration.ofHours(40)), description(manifest), masked);
@@ -238,7 +238,7 @@ class RestoreWorkflowTest {
 
   @Test
   void unmanagedOldVolume_refusesWithZeroMutatingCalls() {
-    ec2 = new FakeEc2(DEV).host(new MongoHost(client), DEVICE);
+    ec2 = new FakeEc2(DEV).as("development-mongo-restore-task").host(new MongoHost(client), DEVICE);
     ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
     ec2.addVolume("eu-west-1a", Map.of(), yesterday, INSTANCE, DEVICE);
     shared(NOW.minus(Duration.ofHours(1)), description(manifest), masked);

@@ -121,7 +121,7 @@ public final class FakeEc2 implements Ec2Port {
     final Instant start;
     final String description;
     final Map<String, String> tags = new LinkedHashMap<>();
-    final String kmsKeyId;
+    String kmsKeyId;
     final Data data;
     final Set<String> shared = new LinkedHashSet<>();
     int remaining;
@@ -173,6 +173,84 @@ public final class FakeEc2 implements Ec2Port {
 
   public FakeEc2(String account) {
     this.account = account;
+  }
+
+  // ---- the permission simulation ----------------------------------------------------------
+
+  /** The role whose policy authorizes the calls (terraform/build/rendered/iam/); null: none. */
+  private String role;
+
+  /**
+   * Records every call that changes something to target/aws-calls/ec2.jsonl as made by {@code role}
+   * (see {@link AwsCallLog}); changes nothing else.
+   */
+  public FakeEc2 as(String role) {
+    this.role = role;
+    return this;
+  }
+
+  private String volumeArn(String id) {
+    return "arn:aws:ec2:eu-west-1:" + account + ":volume/" + id;
+  }
+
+  private String instanceArn(String id) {
+    return "arn:aws:ec2:eu-west-1:" + account + ":instance/" + id;
+  }
+
+  private static String snapshotArn(String id) {
+    return "arn:aws:ec2:eu-west-1::snapshot/" + id;
+  }
+
+  private static AwsCallLog.Resource res(String arn, Map<String, String> tags, String... context) {
+    Map<String, String> c = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < context.length; i += 2) {
+      if (context[i + 1] != null) {
+        c.put(context[i], context[i + 1]);
+      }
+    }
+    return new AwsCallLog.Resource(arn, tags == null ? null : Map.copyOf(tags), c);
+  }
+
+  private Map<String, String> tagsOf(String resourceId) {
+    if (volumes.containsKey(resourceId)) {
+      return volumes.get(resourceId).tags;
+    }
+    if (snapshots.containsKey(resourceId)) {
+      return snapshots.get(resourceId).tags;
+    }
+    if (instances.containsKey(resourceId)) {
+      return instances.get(resourceId).tags;
+    }
+    return Map.of();
+  }
+
+  private String arnOf(String resourceId) {
+    if (resourceId.startsWith("snap-")) {
+      return snapshotArn(resourceId);
+    }
+    return resourceId.startsWith("i-") ? instanceArn(resourceId) : volumeArn(resourceId);
+  }
+
+  private void record(String action, Map<String, String> requestTags, AwsCallLog.Resource... r) {
+    if (role != null) {
+      AwsCallLog.record(role, action, List.of(r), requestTags);
+    }
+  }
+
+  /** What EC2 asks KMS on the caller's behalf: decrypt the source, encrypt the new volume. */
+  private void recordKms(String sourceKey, String targetKey) {
+    String via = "ec2.eu-west-1.amazonaws.com";
+    if (sourceKey != null) {
+      for (String action : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
+        record(action, null, res(sourceKey, Map.of(), "kms:ViaService", via));
+      }
+    }
+    if (targetKey != null) {
+      for (String action :
+          List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
+        record(action, null, res(targetKey, Map.of(), "kms:ViaService", via));
+      }
+    }
   }
 
   // ---- set-up ------------------------------------------------------------------------------
@@ -240,6 +318,12 @@ public final class FakeEc2 implements Ec2Port {
     s.tags.putAll(tags);
     snapshots.put(s.id, s);
     return s.id;
+  }
+
+  /** The snapshot is encrypted with this customer-managed key (a backup's, as AWS Backup makes). */
+  public FakeEc2 snapshotKey(String snapshotId, String kmsKeyId) {
+    snapshots.get(snapshotId).kmsKeyId = kmsKeyId;
+    return this;
   }
 
   /** Volumes created from now on stay {@code creating}. */
@@ -364,6 +448,15 @@ public final class FakeEc2 implements Ec2Port {
       throw new Crash("the process is dead (" + c + ")");
     }
     calls.add(c);
+    if (!mutating) {
+      // Reads: Describe* authorize on "*"; DescribeSnapshotAttribute on the snapshot.
+      record(
+          "ec2:" + action,
+          null,
+          action.equals("DescribeSnapshotAttribute")
+              ? res(snapshotArn(target), tagsOf(target))
+              : res("*", Map.of()));
+    }
     if (mutating) {
       mutations++;
       if (mutations == crashAt && !crashAfter) {
@@ -546,6 +639,7 @@ public final class FakeEc2 implements Ec2Port {
         "StopInstances",
         instanceId,
         () -> {
+          record("ec2:StopInstances", null, res(instanceArn(instanceId), tagsOf(instanceId)));
           Inst i = inst(instanceId);
           if (i.state.equals("running") || i.state.equals("pending")) {
             i.state = "stopping";
@@ -563,6 +657,7 @@ public final class FakeEc2 implements Ec2Port {
         "StartInstances",
         instanceId,
         () -> {
+          record("ec2:StartInstances", null, res(instanceArn(instanceId), tagsOf(instanceId)));
           Inst i = inst(instanceId);
           if (i.state.equals("stopped")) {
             for (String v : i.devices.values()) {
@@ -602,6 +697,39 @@ public final class FakeEc2 implements Ec2Port {
         "CreateVolume",
         spec.snapshotId() == null ? "blank" : spec.snapshotId(),
         () -> {
+          Snap from = spec.snapshotId() == null ? null : snapshots.get(spec.snapshotId());
+          AwsCallLog.Resource volume =
+              res(
+                  volumeArn("vol-new"),
+                  null,
+                  "ec2:Encrypted",
+                  "true",
+                  "ec2:KmsKeyId",
+                  spec.kmsKeyId());
+          if (from == null) {
+            record("ec2:CreateVolume", spec.tags(), volume);
+          } else {
+            record(
+                "ec2:CreateVolume",
+                spec.tags(),
+                volume,
+                res(
+                    snapshotArn(from.id),
+                    from.tags,
+                    "ec2:Owner",
+                    from.owner,
+                    "ec2:ParentVolume",
+                    from.volumeId == null
+                        ? null
+                        : "arn:aws:ec2:eu-west-1:" + from.owner + ":volume/" + from.volumeId));
+          }
+          if (!spec.tags().isEmpty()) {
+            record(
+                "ec2:CreateTags",
+                spec.tags(),
+                res(volumeArn("vol-new"), null, "ec2:CreateAction", "CreateVolume"));
+          }
+          recordKms(from == null ? null : from.kmsKeyId, spec.kmsKeyId());
           created.add(spec);
           for (Vol v : volumes.values()) {
             if (spec.clientToken() != null && spec.clientToken().equals(v.clientToken)) {
@@ -661,6 +789,11 @@ public final class FakeEc2 implements Ec2Port {
         "AttachVolume",
         volumeId,
         () -> {
+          record(
+              "ec2:AttachVolume",
+              null,
+              res(instanceArn(instanceId), tagsOf(instanceId)),
+              res(volumeArn(volumeId), tagsOf(volumeId)));
           Vol v = vol(volumeId);
           Inst i = inst(instanceId);
           if (!v.state.equals("available")) {
@@ -687,6 +820,11 @@ public final class FakeEc2 implements Ec2Port {
         "DetachVolume",
         volumeId,
         () -> {
+          record(
+              "ec2:DetachVolume",
+              null,
+              res(volumeArn(volumeId), tagsOf(volumeId)),
+              res(instanceArn(instanceId), tagsOf(instanceId)));
           Vol v = vol(volumeId);
           if (v.attachedTo == null) {
             return;
@@ -707,6 +845,7 @@ public final class FakeEc2 implements Ec2Port {
         "DeleteVolume",
         volumeId,
         () -> {
+          record("ec2:DeleteVolume", null, res(volumeArn(volumeId), tagsOf(volumeId)));
           Vol v = volumes.get(volumeId);
           if (v == null) {
             return;
@@ -764,6 +903,17 @@ public final class FakeEc2 implements Ec2Port {
         "CreateSnapshot",
         volumeId,
         () -> {
+          record(
+              "ec2:CreateSnapshot",
+              tags,
+              res(snapshotArn("snap-new"), null, "ec2:ParentVolume", volumeArn(volumeId)),
+              res(volumeArn(volumeId), tagsOf(volumeId)));
+          if (!tags.isEmpty()) {
+            record(
+                "ec2:CreateTags",
+                tags,
+                res(snapshotArn("snap-new"), null, "ec2:CreateAction", "CreateSnapshot"));
+          }
           Vol v = vol(volumeId);
           if (v.attachedTo != null && inst(v.attachedTo).state.equals("running")) {
             throw refused("test fake", "snapshot of a volume under a running mongod");
@@ -782,7 +932,17 @@ public final class FakeEc2 implements Ec2Port {
     mutate(
         "ModifySnapshotAttribute",
         snapshotId,
-        () -> snapshots.get(snapshotId).shared.addAll(accounts));
+        () -> {
+          record(
+              "ec2:ModifySnapshotAttribute",
+              null,
+              res(
+                  snapshotArn(snapshotId),
+                  tagsOf(snapshotId),
+                  "ec2:Add/userId",
+                  String.join(",", accounts)));
+          snapshots.get(snapshotId).shared.addAll(accounts);
+        });
   }
 
   @Override
@@ -793,7 +953,13 @@ public final class FakeEc2 implements Ec2Port {
 
   @Override
   public void deleteSnapshot(String snapshotId) {
-    mutate("DeleteSnapshot", snapshotId, () -> snapshots.remove(snapshotId));
+    mutate(
+        "DeleteSnapshot",
+        snapshotId,
+        () -> {
+          record("ec2:DeleteSnapshot", null, res(snapshotArn(snapshotId), tagsOf(snapshotId)));
+          snapshots.remove(snapshotId);
+        });
   }
 
   @Override
@@ -817,6 +983,7 @@ public final class FakeEc2 implements Ec2Port {
         "CreateTags",
         resourceId,
         () -> {
+          record("ec2:CreateTags", tags, res(arnOf(resourceId), tagsOf(resourceId)));
           if (volumes.containsKey(resourceId)) {
             volumes.get(resourceId).tags.putAll(tags);
           } else if (snapshots.containsKey(resourceId)) {
