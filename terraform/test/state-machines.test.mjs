@@ -80,13 +80,15 @@ async function run(name, input, handlers, { retryZero = true } = {}) {
 const EXECUTION = "arn:aws:states:eu-west-1:444455556666:execution:dbrestore-develop:run-1";
 const ENTERED = "2026-01-10T03:00:00.000Z";
 // The stop-tasks machine finds a pipeline's tasks by the startedBy the pipeline computed with
-// States.Hash(execution ARN, 'SHA-1'). aws-local-stepfunctions' own SHA-1 is wrong for inputs
-// longer than one block, so the expected value comes from the same engine (both sides agree),
-// not from node:crypto.
+// States.Hash(execution ARN, 'MD5'). The expected value comes from the same engine (both sides
+// agree). ECS: startedBy takes "Up to 36 letters (uppercase and lowercase), numbers, hyphens (-),
+// forward slash (/), and underscores (_)" (RunTask/StartTask API reference): MD5's 32 hex
+// characters fit, SHA-1's 40 do not.
 const STARTED_BY = await new StateMachine({
   StartAt: "H",
-  States: { H: { Type: "Pass", Parameters: { "h.$": "States.Hash($.x, 'SHA-1')" }, End: true } },
+  States: { H: { Type: "Pass", Parameters: { "h.$": "States.Hash($.x, 'MD5')" }, End: true } },
 }).run({ x: EXECUTION }).result.then((r) => r.h);
+assert.match(STARTED_BY, /^[A-Za-z0-9\/_-]{1,36}$/, "a startedBy ECS accepts");
 
 /** Evaluates a JSONata state's Arguments the way Step Functions does ({% expr %} strings). */
 async function evaluateJsonata(template, input) {
@@ -129,11 +131,34 @@ describe("every job step", () => {
         assert.equal(vars.DBRESTORE_EXECUTION_ARN, "$$.Execution.Id");
         assert.ok(state.HeartbeatSeconds >= 180, "HeartbeatSeconds at least 3x the job's 60 s heartbeat");
         assert.ok(state.TimeoutSeconds > state.HeartbeatSeconds);
-        assert.equal(state.Parameters["StartedBy.$"], "States.Hash($$.Execution.Id, 'SHA-1')", "the stop-tasks machine finds tasks by startedBy");
+        assert.equal(state.Parameters["StartedBy.$"], "States.Hash($$.Execution.Id, 'MD5')", "the stop-tasks machine finds tasks by startedBy");
+        assert.equal(vars.DBRESTORE_HEARTBEAT_TIMEOUT_SECONDS, String(state.HeartbeatSeconds), "the job cancels itself when its heartbeats fail this long");
         for (const retrier of state.Retry) {
           for (const error of retrier.ErrorEquals) assert.ok(!NEVER_RETRIED.includes(error), `${error} is never retried`);
         }
         assert.ok(state.Catch.some((c) => c.ErrorEquals.includes("States.ALL")), "every failure is caught and notified");
+      });
+    }
+  }
+});
+
+describe("every notification", () => {
+  // SNS Publish: Subject "must be ASCII text that begins with a letter, number, or punctuation
+  // mark; must not include line breaks or control characters; and must be less than 100
+  // characters long" (SNS API reference). A subject built from a cluster, database or error name
+  // could pass that and make the publish fail, and the alert vanish: subjects are fixed.
+  for (const [name, definition] of Object.entries(definitions)) {
+    const publishes = [];
+    allStates(definition.States, (stateName, state) => {
+      if (state.Resource === "arn:aws:states:::sns:publish") publishes.push([stateName, state]);
+    });
+    for (const [stateName, state] of publishes) {
+      test(`${name} ${stateName}: a fixed subject under 100 characters`, () => {
+        assert.equal(state.Parameters["Subject.$"], undefined, "no subject computed from the input");
+        const subject = state.Parameters.Subject;
+        assert.equal(typeof subject, "string");
+        assert.ok(subject.length < 100, subject);
+        assert.match(subject, /^[\x21-\x7e][\x20-\x7e]*$/, "ASCII, no control characters");
       });
     }
   }
@@ -193,7 +218,7 @@ describe("development restore pipeline (develop)", () => {
     assert.equal(calls.filter((c) => c.state === "Microservice").length, 2);
     const notes = calls.filter((c) => c.request.TopicArn);
     assert.equal(notes.length, 1);
-    assert.match(notes[0].request.Subject, /mongodb failed \(REFUSED\)/);
+    assert.equal(notes[0].request.Subject, "dbrestore develop: mongodb failed");
     assert.match(notes[0].request.Message, /REFUSED/);
     assert.match(notes[0].request.Message, /logs: https:\/\/logs\.example\/mongo-restore/);
     assert.ok(notes[0].request.Subject.length <= 100, "SNS subjects are at most 100 characters");
@@ -338,7 +363,9 @@ describe("stop-tasks (dbrestore-cleanup): stopping an execution stops its work",
       assert.equal(error, undefined, error?.message);
       const list = calls.find((c) => c.state === "ListTasks").request;
       assert.equal(list.StartedBy, STARTED_BY, "the same startedBy the pipelines set");
-      assert.equal(list.DesiredStatus, "RUNNING");
+      // "When you specify startedBy as the filter, it must be the only filter that you use."
+      // (ECS ListTasks API reference)
+      assert.deepEqual(Object.keys(list).sort(), ["Cluster", "MaxResults", "StartedBy"]);
       const stops = calls.filter((c) => c.state === "StopTask").map((c) => c.request);
       assert.deepEqual(stops.map((s) => s.Task).sort(), tasks);
       assert.match(stops[0].Reason, /ended ABORTED/);

@@ -50,6 +50,8 @@ module "notifications" {
 module "aurora_restore" {
   source = "../../modules/ecs-job"
 
+  sentry_environment = "development"
+
   name   = "aurora-restore"
   image  = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
   cpu    = 1024
@@ -65,6 +67,8 @@ module "aurora_restore" {
 module "mongo_restore" {
   source = "../../modules/ecs-job"
 
+  sentry_environment = "development"
+
   name                 = "mongo-restore"
   image                = "${var.image_registry}/dbrestore/mongo-restore:${var.image_tag}"
   environment          = local.guard_environment
@@ -75,6 +79,8 @@ module "mongo_restore" {
 
 module "atlas_restore" {
   source = "../../modules/ecs-job"
+
+  sentry_environment = "development"
 
   name                 = "atlas-restore"
   image                = "${var.image_registry}/dbrestore/atlas-restore:${var.image_tag}"

@@ -47,6 +47,8 @@ module "notifications" {
 module "aurora_restore" {
   source = "../../modules/ecs-job"
 
+  sentry_environment = "production"
+
   name                 = "aurora-restore"
   image                = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
   cpu                  = 4096
@@ -59,6 +61,8 @@ module "aurora_restore" {
 
 module "mongo_mask_snapshot" {
   source = "../../modules/ecs-job"
+
+  sentry_environment = "production"
 
   name                 = "mongo-mask-snapshot"
   image                = "${var.image_registry}/dbrestore/mongo-mask-snapshot:${var.image_tag}"

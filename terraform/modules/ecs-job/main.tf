@@ -17,6 +17,7 @@ locals {
     {
       DBRESTORE_HEARTBEAT_SECONDS = tostring(var.heartbeat_seconds)
       DBRESTORE_LOG_FORMAT        = "json"
+      SENTRY_ENVIRONMENT          = var.sentry_environment
     },
     var.environment,
   )

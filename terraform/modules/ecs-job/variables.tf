@@ -90,6 +90,16 @@ variable "environment" {
   }
 }
 
+variable "sentry_environment" {
+  description = "SENTRY_ENVIRONMENT of the job's Sentry events (production, development, …): without it every failure would be reported as production's."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,63}$", var.sentry_environment))
+    error_message = "sentry_environment must be lower-case letters, digits and hyphens (e.g. production, development)."
+  }
+}
+
 variable "secrets" {
   description = "Environment variables injected from Secrets Manager (or SSM Parameter Store) by the execution role: variable name => secret ARN, optionally with a JSON key suffix (\"arn:...:secret:x-AbCdEf:dsn::\"). E.g. SENTRY_DSN."
   type        = map(string)

@@ -30,7 +30,9 @@ locals {
   #   input_environment further DBRESTORE_* variables from the input (name => JSONPath)
   #   result_selector, result_path, next   the task state's output and successor (null: End)
   #   failure_result    the FAILED result's name in a branch or Map item; null: a top-level step
-  #   subject, message  the notification (States.Format)
+  #   subject, message  the notification: a fixed subject (SNS takes fewer than 100 characters,
+  #                     and a long cluster or error name must not make the alert vanish), the
+  #                     details in the message (States.Format)
   job_step_defaults = {
     comment           = null
     command           = null
@@ -59,7 +61,7 @@ locals {
         )
         result_selector = { name = "mongodb", status = "DONE", "result.$" = "$" }
         failure_result  = { name = "mongodb" }
-        subject         = "States.Format('dbrestore ${local.target}: mongodb failed ({})', $.error.Error)"
+        subject         = "dbrestore ${local.target}: mongodb failed"
         message         = "States.Format('dbrestore ${local.target}: the mongodb masked snapshot failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       AuroraCluster = {
@@ -70,7 +72,7 @@ locals {
         result_path     = "$.outcome"
         next            = "AuroraClusterDone"
         failure_result  = { "name.$" = "$.cluster.cluster" }
-        subject         = "States.Format('dbrestore ${local.target}: aurora {} failed ({})', $.cluster.cluster, $.error.Error)"
+        subject         = "dbrestore ${local.target}: aurora snapshot failed"
         message         = "States.Format('dbrestore ${local.target}: the masked snapshot of Aurora cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
@@ -84,7 +86,7 @@ locals {
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.auroraSnapshot" }
         result_selector   = { name = "aurora", status = "DONE", "result.$" = "$" }
         failure_result    = { name = "aurora" }
-        subject           = "States.Format('dbrestore ${local.target}: aurora failed ({})', $.error.Error)"
+        subject           = "dbrestore ${local.target}: aurora failed"
         message           = "States.Format('dbrestore ${local.target}: the aurora branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       MongoDB = {
@@ -95,7 +97,7 @@ locals {
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.mongoSnapshot" }
         result_selector   = { name = "mongodb", status = "DONE", "result.$" = "$" }
         failure_result    = { name = "mongodb" }
-        subject           = "States.Format('dbrestore ${local.target}: mongodb failed ({})', $.error.Error)"
+        subject           = "dbrestore ${local.target}: mongodb failed"
         message           = "States.Format('dbrestore ${local.target}: the mongodb branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       Atlas = {
@@ -106,7 +108,7 @@ locals {
         input_environment = { DBRESTORE_SNAPSHOT_ID = "$.config.atlasSnapshotId" }
         result_selector   = { name = "atlas", status = "DONE", "result.$" = "$" }
         failure_result    = { name = "atlas" }
-        subject           = "States.Format('dbrestore ${local.target}: atlas failed ({})', $.error.Error)"
+        subject           = "dbrestore ${local.target}: atlas failed"
         message           = "States.Format('dbrestore ${local.target}: the atlas branch failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
       Microservice = {
@@ -117,7 +119,7 @@ locals {
         result_path     = "$.outcome"
         next            = "MicroserviceDone"
         failure_result  = { "name.$" = "$.cluster.cluster" }
-        subject         = "States.Format('dbrestore ${local.target}: {} failed ({})', $.cluster.cluster, $.error.Error)"
+        subject         = "dbrestore ${local.target}: microservice cluster failed"
         message         = "States.Format('dbrestore ${local.target}: the microservice cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
@@ -132,7 +134,7 @@ locals {
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.snapshot" }
         result_path       = "$.restore"
         next              = "ScheduleTeardown"
-        subject           = "States.Format('dbrestore {}: temporary database failed ({})', $.config.name, $.error.Error)"
+        subject           = "dbrestore: temporary database failed"
         message           = "States.Format('dbrestore {}: the temporary database failed with {}. {} | execution: {} | a cluster tagged with an expiry is removed by the daily teardown sweep', $.config.name, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
@@ -146,7 +148,7 @@ locals {
         input_environment = { DBRESTORE_CLUSTER = "$.config.cluster" }
         result_path       = "$.teardown"
         next              = "Done"
-        subject           = "States.Format('dbrestore teardown failed ({})', $.error.Error)"
+        subject           = "dbrestore: teardown failed"
         message           = "States.Format('dbrestore: tearing down [{}] failed with {}. {} | execution: {}', $.config.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
@@ -167,7 +169,7 @@ locals {
           Cluster              = var.ecs.cluster_arn
           TaskDefinition       = try(var.jobs[s.job].task_definition_arn, null)
           NetworkConfiguration = local.network
-          "StartedBy.$"        = "States.Hash($$.Execution.Id, 'SHA-1')"
+          "StartedBy.$"        = "States.Hash($$.Execution.Id, 'MD5')"
           PropagateTags        = "TASK_DEFINITION"
           Tags                 = [{ Key = "dbrestore:execution", "Value.$" = "$$.Execution.Id" }]
           Overrides = {
@@ -182,6 +184,7 @@ locals {
                     merge({ Name = "DBRESTORE_TARGET" }, { for k, v in { Value = s.target_path == null ? local.target : null, "Value.$" = s.target_path } : k => v if v != null }),
                     { Name = "DBRESTORE_TIMEOUT", Value = local.job_timeouts[s.timeout] },
                     { Name = "DBRESTORE_DRY_RUN", "Value.$" = "States.Format('{}', $.config.dryRun)" },
+                    { Name = "DBRESTORE_HEARTBEAT_TIMEOUT_SECONDS", Value = tostring(var.heartbeat_seconds) },
                   ],
                   [for variable, path in s.input_environment : { Name = variable, "Value.$" = path }],
                 )
@@ -206,7 +209,7 @@ locals {
       Resource = "arn:aws:states:::sns:publish"
       Parameters = {
         TopicArn    = var.notification_topic_arn
-        "Subject.$" = s.subject
+        Subject     = s.subject
         "Message.$" = s.message
       }
       ResultPath = null

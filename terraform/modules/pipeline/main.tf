@@ -46,7 +46,7 @@ locals {
   # retrier set to 0 attempts is left out.
   retry = [for retrier in [
     {
-      ErrorEquals     = ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException", "ECS.LimitExceededException", "ECS.ServiceUnavailableException"]
+      ErrorEquals     = ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException"]
       IntervalSeconds = 30
       MaxAttempts     = var.retry.infrastructure_max_attempts
       BackoffRate     = 2

@@ -149,6 +149,13 @@ run "development_changes_only_managed_resources" {
     condition     = module.aurora_restore.container_definition.environment[index(module.aurora_restore.container_definition.environment[*].name, "DBRESTORE_PROTECTED_ACCOUNT")].value == "111122223333"
     error_message = "The production account is protected from every destructive call."
   }
+
+  assert {
+    condition = alltrue([for job in [module.aurora_restore, module.mongo_restore, module.atlas_restore] :
+      job.container_definition.environment[index(job.container_definition.environment[*].name, "SENTRY_ENVIRONMENT")].value == "development"
+    ])
+    error_message = "Development failures reach Sentry as development's, not production's."
+  }
 }
 
 run "mongod_instance_creates_development_users" {
