@@ -73,6 +73,62 @@ class DockerfileIT {
     assertThat(root.resolve("examples/rules.yaml")).exists();
   }
 
+  /**
+   * Every path the task definitions mount (the writable /tmp beside a read-only root file system)
+   * is a VOLUME of the image, created and given to the image's USER before it is declared. ECS,
+   * bind mounts: "By default, the volume permissions are set to 0755 and the owner as root. These
+   * permissions can be customized in the Dockerfile." (Amazon ECS developer guide, "Use bind mounts
+   * with Amazon ECS"). Without that, the job (UID 10001) cannot write /tmp on Fargate.
+   */
+  @Test
+  void taskDefinitionMounts_areVolumesOfTheImage_ownedByItsUser() throws IOException {
+    List<String> runtime = runtimeStage();
+    String user =
+        runtime.stream()
+            .filter(l -> l.startsWith("USER "))
+            .reduce((a, b) -> b)
+            .orElseThrow()
+            .substring(5)
+            .strip()
+            .split(":")[0];
+    List<String> mounted = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try (Stream<Path> files = Files.list(Repo.rendered())) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith("containers-")).toList()) {
+        json.readTree(file.toFile())
+            .forEach(
+                container -> {
+                  assertThat(container.path("user").isMissingNode())
+                      .as("%s: the task runs as the image's USER", file.getFileName())
+                      .isTrue();
+                  container
+                      .path("mountPoints")
+                      .forEach(m -> mounted.add(m.path("containerPath").asText()));
+                });
+      }
+    }
+    assertThat(mounted).as("rendered task definitions with mount points").contains("/tmp");
+    for (String path : mounted.stream().distinct().toList()) {
+      int volume = -1;
+      for (int i = 0; i < runtime.size(); i++) {
+        String l = runtime.get(i);
+        if (l.startsWith("VOLUME ") && l.contains("\"" + path + "\"")) {
+          volume = i;
+        }
+      }
+      assertThat(volume).as("VOLUME [\"%s\"] in the runtime stage", path).isNotNegative();
+      List<String> before = runtime.subList(0, volume);
+      assertThat(before)
+          .as("%s owned by the image's USER (%s) before it is declared a VOLUME", path, user)
+          .anyMatch(
+              l ->
+                  l.startsWith("RUN ")
+                      && l.matches(
+                          ".*chown\\s+" + user + "(:\\S+)?\\s+(\\S+\\s+)*" + path + "(\\s.*|$)"));
+    }
+  }
+
   @TestFactory
   Stream<DynamicTest> entrypointAnswersHelpOnTheBuiltJar() throws IOException {
     List<String> entrypoint = entrypoint();
