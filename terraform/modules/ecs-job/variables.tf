@@ -46,9 +46,18 @@ variable "memory" {
   type        = number
   default     = 2048
 
+  # Supported task CPU and memory values for Fargate tasks (ECS developer guide).
   validation {
-    condition     = var.memory >= 512 && var.memory <= 122880 && var.memory % 512 == 0
-    error_message = "memory must be a multiple of 512 MiB between 512 and 122880 that Fargate allows for the chosen cpu."
+    condition = (
+      var.cpu == 256 ? contains([512, 1024, 2048], var.memory) :
+      var.cpu == 512 ? var.memory >= 1024 && var.memory <= 4096 && var.memory % 1024 == 0 :
+      var.cpu == 1024 ? var.memory >= 2048 && var.memory <= 8192 && var.memory % 1024 == 0 :
+      var.cpu == 2048 ? var.memory >= 4096 && var.memory <= 16384 && var.memory % 1024 == 0 :
+      var.cpu == 4096 ? var.memory >= 8192 && var.memory <= 30720 && var.memory % 1024 == 0 :
+      var.cpu == 8192 ? var.memory >= 16384 && var.memory <= 61440 && var.memory % 4096 == 0 :
+      var.memory >= 32768 && var.memory <= 122880 && var.memory % 8192 == 0
+    )
+    error_message = "memory must be one Fargate allows for the chosen cpu: 256: 512, 1024 or 2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720 (steps of 1024); 8192: 16384-61440 (steps of 4096); 16384: 32768-122880 (steps of 8192)."
   }
 }
 
