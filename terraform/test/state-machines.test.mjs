@@ -336,6 +336,28 @@ describe("temporary database and teardown", () => {
     assert.equal(calls.length, 0);
   });
 
+  test("a dry run restores nothing for real and leaves no schedule behind", async () => {
+    const { error, calls } = await run("development-temporary", { name: "tmp-loadtest", dryRun: true }, { Restore: done("aurora-restore") });
+    assert.equal(error, undefined, error?.message);
+    assert.equal(env(calls.find((c) => c.state === "Restore").request, "DBRESTORE_DRY_RUN"), "true");
+    assert.deepEqual(calls.map((c) => c.state), ["Restore"], "no CreateSchedule (a disabled one-time schedule would stay forever)");
+  });
+
+  for (const [why, input] of [
+    ["a fractional ttlHours", { name: "tmp-loadtest", ttlHours: 1.5 }],
+    ["a ttlHours given as text", { name: "tmp-loadtest", ttlHours: "24" }],
+    ["a ttlHours of 0", { name: "tmp-loadtest", ttlHours: 0 }],
+    ["two hyphens in a row (not an RDS identifier)", { name: "tmp--loadtest" }],
+    ["a trailing hyphen (not an RDS identifier)", { name: "tmp-loadtest-" }],
+    ["no name", {}],
+  ]) {
+    test(`${why} is refused before anything runs`, async () => {
+      const { error, calls } = await run("development-temporary", input, {});
+      assert.equal(error?.name, "INVALID_INPUT", JSON.stringify(input));
+      assert.equal(calls.length, 0);
+    });
+  }
+
   test("teardown of the named cluster; {} sweeps every expired one", async () => {
     const one = await run("development-teardown", { cluster: "tmp-loadtest" }, { Teardown: done("aurora-restore") });
     assert.equal(one.error, undefined);

@@ -133,7 +133,7 @@ locals {
         target_path       = "$.config.name"
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.snapshot" }
         result_path       = "$.restore"
-        next              = "ScheduleTeardown"
+        next              = "ScheduleOrDryRun"
         subject           = "dbrestore: temporary database failed"
         message           = "States.Format('dbrestore {}: the temporary database failed with {}. {} | execution: {} | a cluster tagged with an expiry is removed by the daily teardown sweep', $.config.name, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
