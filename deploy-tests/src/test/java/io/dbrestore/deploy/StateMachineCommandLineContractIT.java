@@ -55,6 +55,7 @@ class StateMachineCommandLineContractIT {
           JobMain.TASK_TOKEN_VARIABLE,
           JobMain.EXECUTION_VARIABLE,
           JobMain.HEARTBEAT_VARIABLE,
+          JobMain.HEARTBEAT_TIMEOUT_VARIABLE,
           JobMain.GRACE_VARIABLE,
           "DBRESTORE_LOG_FORMAT");
 
