@@ -328,6 +328,7 @@ describe("temporary database and teardown", () => {
     assert.equal(schedule.State, "ENABLED");
     assert.deepEqual(JSON.parse(schedule.Target.Input), { cluster: "tmp-loadtest" });
     assert.match(schedule.Target.Arn, /stateMachine:dbrestore-teardown$/);
+    assert.match(schedule.Target.DeadLetterConfig?.Arn ?? "", /^arn:aws:sqs:/, "what the scheduler cannot deliver lands in the dead-letter queue");
   });
 
   test("a name outside tmp-* is refused before anything runs", async () => {

@@ -123,6 +123,8 @@ module "target" {
   }
 
   notification_topic_arn = module.notifications.topic_arn
+
+  schedule_dead_letter_queue_arn = module.notifications.schedule_dead_letter_queue_arn
   schedule = {
     expression  = each.value.schedule
     timezone    = "Europe/Berlin"
@@ -141,6 +143,8 @@ module "teardown" {
   ecs                    = local.network
   jobs                   = local.jobs
   notification_topic_arn = module.notifications.topic_arn
+
+  schedule_dead_letter_queue_arn = module.notifications.schedule_dead_letter_queue_arn
 
   # The daily sweep: every temporary database whose expiry passed, should a one-time schedule
   # have been lost.
@@ -162,6 +166,8 @@ module "temporary" {
   jobs                   = local.jobs
   source_account         = var.production_account_id
   notification_topic_arn = module.notifications.topic_arn
+
+  schedule_dead_letter_queue_arn = module.notifications.schedule_dead_letter_queue_arn
 
   temporary = {
     source_cluster_name         = var.monolith_source_cluster

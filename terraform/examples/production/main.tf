@@ -92,6 +92,8 @@ module "masked_snapshots" {
   }
   notification_topic_arn = module.notifications.topic_arn
 
+  schedule_dead_letter_queue_arn = module.notifications.schedule_dead_letter_queue_arn
+
   masked_snapshots = {
     share_with = var.development_account_ids
     mongo = {

@@ -25,3 +25,29 @@ resource "aws_sns_topic_subscription" "email" {
   protocol  = "email"
   endpoint  = each.value
 }
+
+# Dead letters of the schedules: an event EventBridge Scheduler could not deliver after its
+# retries (the pipeline was not started: a missing permission, a deleted state machine,
+# throttling) lands here instead of vanishing, and the alarm below tells the failure topic.
+resource "aws_sqs_queue" "schedule_dead_letters" {
+  name                      = "${var.name}-schedule-dead-letters"
+  message_retention_seconds = 1209600 # 14 days, the maximum
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "schedule_dead_letters" {
+  alarm_name          = "${var.name}-schedule-dead-letters"
+  alarm_description   = "EventBridge Scheduler could not start a dbrestore pipeline (see the messages in ${aws_sqs_queue.schedule_dead_letters.name}): that run did not happen."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.schedule_dead_letters.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  tags                = var.tags
+}

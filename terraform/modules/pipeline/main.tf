@@ -100,6 +100,7 @@ locals {
     aurora_concurrency         = try(var.masked_snapshots.aurora.concurrency, 4)
     teardown_state_machine_arn = try(var.temporary.teardown_state_machine_arn, "")
     scheduler_role_arn         = try(var.temporary.teardown_scheduler_role_arn, "")
+    dead_letter_queue_arn      = var.schedule_dead_letter_queue_arn
     schedule_group             = try(var.temporary.schedule_group, "default")
     default_ttl_hours          = try(var.temporary.default_ttl_hours, 24)
     max_ttl_hours              = try(var.temporary.max_ttl_hours, 720)
@@ -286,12 +287,22 @@ resource "aws_iam_role_policy" "scheduler" {
   role = aws_iam_role.scheduler.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid      = "StartPipeline"
-      Effect   = "Allow"
-      Action   = ["states:StartExecution"]
-      Resource = [aws_sfn_state_machine.this.arn]
-    }]
+    Statement = [
+      {
+        Sid      = "StartPipeline"
+        Effect   = "Allow"
+        Action   = ["states:StartExecution"]
+        Resource = [aws_sfn_state_machine.this.arn]
+      },
+      {
+        # What it cannot deliver goes to the dead-letter queue (the scheduler sends it with this
+        # role).
+        Sid      = "DeadLetters"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [var.schedule_dead_letter_queue_arn]
+      },
+    ]
   })
 }
 
@@ -316,6 +327,10 @@ resource "aws_scheduler_schedule" "this" {
     retry_policy {
       maximum_retry_attempts       = 10
       maximum_event_age_in_seconds = 3600
+    }
+
+    dead_letter_config {
+      arn = var.schedule_dead_letter_queue_arn
     }
   }
 }

@@ -79,6 +79,16 @@ variable "notification_topic_arn" {
   type        = string
 }
 
+variable "schedule_dead_letter_queue_arn" {
+  description = "SQS queue for the events EventBridge Scheduler cannot deliver after its retries (the pipeline's schedule, the temporary pipeline's one-time teardown schedules): a run that was not started is never silent. The notifications module makes one, with an alarm to the failure topic."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.schedule_dead_letter_queue_arn))
+    error_message = "schedule_dead_letter_queue_arn must be an SQS queue ARN (the notifications module's schedule_dead_letter_queue_arn)."
+  }
+}
+
 variable "notification_kms_key_arn" {
   description = "KMS key of the notification topic when it is encrypted with a customer-managed key."
   type        = string

@@ -12,6 +12,9 @@ mock_provider "aws" {
   mock_resource "aws_ecs_cluster" {
     defaults = { arn = "arn:aws:ecs:eu-west-1:444455556666:cluster/dbrestore" }
   }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:444455556666:dbrestore-development-failures-schedule-dead-letters" }
+  }
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:444455556666:dbrestore-development-failures" }
   }
@@ -116,6 +119,11 @@ run "schedules" {
   assert {
     condition     = output.schedules["teardown"].state == "ENABLED" && output.schedules["teardown"].input == "{}"
     error_message = "The daily teardown sweep runs with {}."
+  }
+
+  assert {
+    condition     = alltrue([for t in ["develop", "edge", "report", "release", "teardown"] : output.schedules[t].dead_letter_queue_arn == module.notifications.schedule_dead_letter_queue_arn])
+    error_message = "What EventBridge Scheduler cannot deliver goes to the dead-letter queue (and its alarm), never silently nowhere."
   }
 }
 
