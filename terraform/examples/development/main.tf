@@ -85,7 +85,7 @@ module "atlas_restore" {
   name                 = "atlas-restore"
   image                = "${var.image_registry}/dbrestore/atlas-restore:${var.image_tag}"
   cpu                  = 256
-  memory               = 512
+  memory               = 1024
   environment          = local.guard_environment
   secrets              = local.secrets
   task_role_statements = local.atlas_restore_statements

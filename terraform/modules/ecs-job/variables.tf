@@ -46,6 +46,14 @@ variable "memory" {
   type        = number
   default     = 2048
 
+  # The jobs are JVMs whose heap is 75% of the task's memory: 512 MiB would leave 128 MiB for
+  # metaspace, code cache, thread stacks and direct buffers, and the task would be killed for
+  # memory instead of failing with an OutOfMemoryError it can report.
+  validation {
+    condition     = var.memory >= 1024
+    error_message = "memory must be at least 1024 MiB: the JVM's heap takes 75% of it (-XX:MaxRAMPercentage=75) and needs room beside it."
+  }
+
   # Supported task CPU and memory values for Fargate tasks (ECS developer guide).
   validation {
     condition = (

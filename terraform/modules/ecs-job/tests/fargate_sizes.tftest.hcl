@@ -34,8 +34,19 @@ run "smallest_pair_plans" {
   command = plan
   variables {
     cpu    = 256
+    memory = 1024
+  }
+}
+
+# A Fargate pair, but too small for a JVM job: 75% heap (-XX:MaxRAMPercentage=75) leaves 128 MiB
+# for metaspace, code cache, thread stacks and direct buffers, and the task is killed for memory.
+run "too_little_memory_for_a_jvm" {
+  command = plan
+  variables {
+    cpu    = 256
     memory = 512
   }
+  expect_failures = [var.memory]
 }
 
 run "too_much_memory_for_the_cpu" {
