@@ -2,6 +2,7 @@ package io.dbrestore.aurora.flow;
 
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.runtime.contract.Tags;
+import io.dbrestore.runtime.testing.AwsCallLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.function.BiConsumer;
  * the ARN, as in RDS). Every mutating call is logged; a crash can be injected after any of them.
  */
 final class FakeRds implements RdsPort {
+  private static final AwsCallLog CALLS = new AwsCallLog("aurora-restore");
+
   static final String ACCOUNT = "222222222222";
   static final String PROD = "111111111111";
 
@@ -77,11 +80,11 @@ final class FakeRds implements RdsPort {
     if (role == null) {
       return;
     }
-    AwsCallLog.record(role, action, List.of(resources), requestTags);
+    CALLS.record(role, action, List.of(resources), requestTags);
     if (action.startsWith("rds:Create") || action.startsWith("rds:Restore")) {
       // Tags in a create call are authorized as rds:AddTagsToResource on the new resource too.
       if (requestTags != null && !requestTags.isEmpty()) {
-        AwsCallLog.record(role, "rds:AddTagsToResource", List.of(resources[0]), requestTags);
+        CALLS.record(role, "rds:AddTagsToResource", List.of(resources[0]), requestTags);
       }
     }
   }
@@ -96,13 +99,13 @@ final class FakeRds implements RdsPort {
     }
     if (sourceKey != null) {
       for (String action : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
-        AwsCallLog.record(role, action, List.of(resource(sourceKey, Map.of())), null);
+        CALLS.record(role, action, List.of(resource(sourceKey, Map.of())), null);
       }
     }
     if (targetKey != null) {
       for (String action :
           List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
-        AwsCallLog.record(role, action, List.of(resource(targetKey, Map.of())), null);
+        CALLS.record(role, action, List.of(resource(targetKey, Map.of())), null);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.dbrestore.mongo.ec2.testing;
 
 import io.dbrestore.mongo.ec2.Ec2Port;
+import io.dbrestore.runtime.testing.AwsCallLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  * into the host, and when it stops, the host's data is saved back into that volume.
  */
 public final class FakeEc2 implements Ec2Port {
+  private static final AwsCallLog CALLS = new AwsCallLog("ec2");
+
   /** A simulated process death. */
   public static final class Crash extends Error {
     private static final long serialVersionUID = 1L;
@@ -233,7 +236,7 @@ public final class FakeEc2 implements Ec2Port {
 
   private void record(String action, Map<String, String> requestTags, AwsCallLog.Resource... r) {
     if (role != null) {
-      AwsCallLog.record(role, action, List.of(r), requestTags);
+      CALLS.record(role, action, List.of(r), requestTags);
     }
   }
 
