@@ -28,17 +28,13 @@ public final class AwsCallLog {
 
   private final Path file;
 
-  /** The log {@code target/aws-calls/<name>.jsonl}, emptied the first time this JVM opens it. */
+  /**
+   * The log {@code target/aws-calls/<name>.jsonl}, emptied when this JVM records its first call
+   * there (not before: a later JVM of the same build that records nothing, such as a jar IT that
+   * uses the fake without naming a role, must leave the tests' record alone).
+   */
   public AwsCallLog(String name) {
     this.file = Path.of("target", "aws-calls", name + ".jsonl");
-    if (STARTED.add(file)) {
-      try {
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file); // one JVM, one record: no calls of an earlier build
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 
   /**
@@ -67,6 +63,10 @@ public final class AwsCallLog {
     }
     synchronized (AwsCallLog.class) {
       try {
+        if (STARTED.add(file)) {
+          Files.createDirectories(file.getParent());
+          Files.deleteIfExists(file); // one JVM, one record: no calls of an earlier build
+        }
         Files.writeString(
             file,
             line,
