@@ -45,6 +45,10 @@ if (existsSync(join(kmsDir, "production-sharing.json"))) {
     readFileSync(join(kmsDir, "production-sharing.json"), "utf8"),
   );
 }
+const DEVELOPMENT_KEY = "arn:aws:kms:eu-west-1:444455556666:key/11111111-2222-3333-4444-555555555555";
+if (existsSync(join(kmsDir, "development-restores.json"))) {
+  KEY_POLICIES[DEVELOPMENT_KEY] = JSON.parse(readFileSync(join(kmsDir, "development-restores.json"), "utf8"));
+}
 function keyPolicy(keyArn) {
   const account = keyArn.split(":")[4];
   return (
@@ -76,14 +80,16 @@ function envOf(role) {
 }
 
 // The fakes' KMS keys as the keys the examples name: development restores the shared snapshots
-// (encrypted with production's sharing key); production decrypts its sources (a customer-managed
-// key, source_kms_key_arns in its test) and encrypts with the sharing key (--kms-key). A key the
-// examples never name (a test's own --kms-key in development) is not evaluated (counted as
-// skipped).
+// (encrypted with production's sharing key) re-encrypted with its own key (--kms-key, the
+// pipeline's kms_key_arn); production decrypts its sources (a customer-managed key,
+// source_kms_key_arns in its test) and encrypts with the sharing key (--kms-key). A key the
+// examples never name is not evaluated (counted as skipped).
 const SHARING_KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555";
 const KEYS = {
   development: {
     [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/k`]: SHARING_KEY,
+    [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION_MONGO}:key/k`]: SHARING_KEY,
+    [`arn:aws:kms:eu-west-1:${FAKE_SELF}:key/dev`]: DEVELOPMENT_KEY,
   },
   production: {
     [`arn:aws:kms:eu-west-1:${FAKE_PRODUCTION}:key/share`]: SHARING_KEY,
@@ -296,6 +302,25 @@ for (const [role, resources] of touched) {
     const decision = await decide(role, action, arn, tags, { [MANAGED]: "true" });
     if (decision === "Allowed") {
       failures.add(`escalation ${role} ${action} ${shortArn(arn)} request[${MANAGED}]: Allowed on a resource without ${MANAGED}`);
+    }
+  }
+}
+
+// development copies never encrypt with production's sharing key: neither KMS encryption with it
+// nor a volume created under it (restores re-encrypt with the development key, --kms-key).
+for (const role of Object.keys(policies).filter((r) => /^development-(aurora|mongo)-restore-task$/.test(r))) {
+  const via = role.includes("mongo") ? "ec2.eu-west-1.amazonaws.com" : "rds.eu-west-1.amazonaws.com";
+  for (const action of ["kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKey", "kms:ReEncryptTo"]) {
+    checks++;
+    if ((await decide(role, action, SHARING_KEY, null, null, { "kms:ViaService": via })) === "Allowed") {
+      failures.add(`sharing-key ${role} ${action}: Allowed to encrypt with production's sharing key`);
+    }
+  }
+  if (role.includes("mongo")) {
+    checks++;
+    const volume = `arn:aws:ec2:eu-west-1:${FAKE_SELF}:volume/vol-0new`;
+    if ((await decide(role, "ec2:CreateVolume", volume, null, { [MANAGED]: "true" }, { "ec2:KmsKeyId": SHARING_KEY })) === "Allowed") {
+      failures.add(`sharing-key ${role} ec2:CreateVolume: Allowed to create a volume encrypted with production's sharing key`);
     }
   }
 }

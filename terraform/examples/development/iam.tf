@@ -136,3 +136,28 @@ locals {
     },
   ]
 }
+
+# The key every restored cluster and volume is re-encrypted with (the pipelines' kms_key_arn,
+# the jobs' --kms-key): development copies never depend on production's sharing key, which
+# production may rotate or revoke. AWS's default key policy: this account's IAM policies decide
+# (the restore roles may use it through RDS and EC2 only).
+resource "aws_kms_key" "restores" {
+  description         = "dbrestore: development clusters and volumes restored from masked snapshots"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministers"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "restores" {
+  name          = "alias/dbrestore-restores"
+  target_key_id = aws_kms_key.restores.key_id
+}

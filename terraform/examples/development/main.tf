@@ -102,6 +102,7 @@ module "target" {
   ecs            = local.network
   jobs           = local.jobs
   source_account = var.production_account_id
+  kms_key_arn    = aws_kms_key.restores.arn
 
   restore = {
     aurora = {
@@ -165,6 +166,7 @@ module "temporary" {
   ecs                    = local.network
   jobs                   = local.jobs
   source_account         = var.production_account_id
+  kms_key_arn            = aws_kms_key.restores.arn
   notification_topic_arn = module.notifications.topic_arn
 
   schedule_dead_letter_queue_arn = module.notifications.schedule_dead_letter_queue_arn

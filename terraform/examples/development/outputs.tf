@@ -41,7 +41,7 @@ output "notification_topic_arn" {
 }
 
 output "iam_policies" {
-  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam.test.mjs)."
+  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam-check.mjs)."
   value = merge(
     {
       "development-aurora-restore-task" = module.aurora_restore.task_role_policy
@@ -55,4 +55,9 @@ output "iam_policies" {
     { for k, t in module.target : "development-${k}-sfn" => t.role_policy },
     { for k, t in module.target : "development-${k}-scheduler" => t.scheduler_role_policy },
   )
+}
+
+output "kms_key_policies" {
+  description = "Key policies of the keys this example creates, by key (the permission simulation evaluates KMS calls with them)."
+  value       = { "development-restores" = aws_kms_key.restores.policy }
 }

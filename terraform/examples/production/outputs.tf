@@ -30,7 +30,7 @@ output "notification_topic_arn" {
 }
 
 output "iam_policies" {
-  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam.test.mjs)."
+  description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam-check.mjs)."
   value = {
     "production-aurora-restore-task"        = module.aurora_restore.task_role_policy
     "production-mongo-mask-snapshot-task"   = module.mongo_mask_snapshot.task_role_policy

@@ -159,6 +159,30 @@ variable "source_account" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "Development workflows (restore, temporary): a KMS key of this account that the restored Aurora clusters and MongoDB volumes are re-encrypted with (--kms-key), so that no environment depends on production's sharing key, which production may rotate or revoke. Required when the pipeline restores Aurora or MongoDB."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (or alias) of this account."
+  }
+
+  validation {
+    condition     = var.kms_key_arn == null || var.source_account == null || try(split(":", var.kms_key_arn)[4] != var.source_account, true)
+    error_message = "kms_key_arn is a key of the production (source) account: give a key of this development account, so that the restored copies do not depend on production's key."
+  }
+
+  validation {
+    condition = var.kms_key_arn != null || !(
+      var.workflow == "temporary" ||
+      (var.workflow == "restore" && (try(var.restore.aurora, null) != null || try(var.restore.mongo, null) != null || length(try(var.restore.microservices, [])) > 0))
+    )
+    error_message = "kms_key_arn is required to restore Aurora or MongoDB: a key of this account the restored copies are re-encrypted with (restored without one, they keep depending on production's sharing key)."
+  }
+}
+
 variable "max_age" {
   description = "Development workflows: refuse (exit 3) a masked snapshot older than this (job duration, e.g. 36h)."
   type        = string

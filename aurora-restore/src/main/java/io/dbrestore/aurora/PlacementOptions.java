@@ -30,7 +30,10 @@ public class PlacementOptions {
   @Option(
       names = "--kms-key",
       paramLabel = "<arn>",
-      description = "Customer-managed KMS key the new cluster is encrypted with.")
+      description =
+          "KMS key the new cluster is encrypted with. snapshot: a customer-managed key (the"
+              + " sharing key); restore: a key of this account, required for a snapshot shared by"
+              + " another account (alias/aws/rds will do).")
   String kmsKey;
 
   @Option(
@@ -64,13 +67,6 @@ public class PlacementOptions {
   }
 
   void check() {
-    if (kmsKey != null && kmsKey.matches("(?i).*alias/aws/rds$")) {
-      throw JobException.invalidInput(
-          "--kms-key "
-              + kmsKey
-              + " is the AWS-managed RDS key: snapshots encrypted with it"
-              + " cannot be shared; give a customer-managed key");
-    }
     for (String sg : securityGroups) {
       if (!sg.matches("sg-[0-9a-f]{8,17}")) {
         throw JobException.invalidInput(

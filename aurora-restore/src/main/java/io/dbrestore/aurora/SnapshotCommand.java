@@ -121,6 +121,13 @@ public final class SnapshotCommand extends JobCommand {
           "--kms-key is required: the masked snapshot must be encrypted with a customer-managed"
               + " key to be shared");
     }
+    if (placement.kmsKey.matches("(?i).*alias/aws/rds$")) {
+      throw JobException.invalidInput(
+          "--kms-key "
+              + placement.kmsKey
+              + " is the AWS-managed RDS key: snapshots encrypted with it"
+              + " cannot be shared; give a customer-managed key");
+    }
     if (publish.shareWith.isEmpty()) {
       LOG.warn("no --share-with: the masked snapshot stays in this account");
     }

@@ -8,6 +8,7 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.snapshot.RestoreKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -163,6 +164,14 @@ public final class RestoreWorkflow {
     } else {
       context.step("choose-source");
       source = sources.forRestore(request.source(), sql.rulesSha256() != null);
+      if (source.snapshot() != null) {
+        RestoreKey.check(
+            request.kmsKey(),
+            source.snapshot().id(),
+            source.snapshot().account(),
+            context.callerAccount(),
+            "alias/aws/rds");
+      }
       context.step("remove-leftovers");
       swap.removeLeftovers();
     }

@@ -189,7 +189,14 @@ class CommandOutputTest {
     targetAndSharedSnapshot();
 
     JsonNode result =
-        result(restore("--source-cluster-name", "app", "--source-account", FakeRds.PROD));
+        result(
+            restore(
+                "--source-cluster-name",
+                "app",
+                "--source-account",
+                FakeRds.PROD,
+                "--kms-key",
+                "alias/aws/rds"));
 
     assertThat(keys(result)).containsExactlyElementsOf(restoreKeys());
     assertThat(result.get("cluster").asText()).isEqualTo("develop-app");
@@ -251,7 +258,9 @@ class CommandOutputTest {
     targetAndSharedSnapshot();
 
     Instant before = Instant.now();
-    JsonNode result = result(restore("--source-cluster-name", "app", "--ttl", "48h"));
+    JsonNode result =
+        result(
+            restore("--source-cluster-name", "app", "--ttl", "48h", "--kms-key", "alias/aws/rds"));
     Instant after = Instant.now();
 
     assertThat(keys(result)).containsExactlyElementsOf(restoreKeys("expiresAt"));
@@ -268,7 +277,9 @@ class CommandOutputTest {
         Map.of(Tags.MANAGED, "true", Tags.RUN_ID, "night-1", Tags.STATE, Tags.STATE_READY),
         "develop-app-1");
 
-    JsonNode result = result(restore("--source-cluster-name", "app", "--ttl", "48h"));
+    JsonNode result =
+        result(
+            restore("--source-cluster-name", "app", "--ttl", "48h", "--kms-key", "alias/aws/rds"));
 
     assertThat(keys(result)).containsExactlyElementsOf(restoreKeys("ttl"));
     assertThat(result.get("source").isNull()).isTrue();

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * serving a stateful RDS; the sequence of calls is checked.
  */
 class RestoreSwapJarIT {
+  static final String DEV_KEY = "arn:aws:kms:eu-west-1:222222222222:key/dev";
+
   static final FakeRdsServer SERVER = new FakeRdsServer();
 
   @RegisterExtension
@@ -62,6 +64,8 @@ class RestoreSwapJarIT {
             "app",
             "--source-account",
             FakeRds.PROD,
+            "--kms-key",
+            DEV_KEY,
             "--instance-class",
             "db.r6g.large",
             "--poll-interval",
@@ -110,6 +114,10 @@ class RestoreSwapJarIT {
             r -> {
               Map<String, String> p = FakeRdsServer.form(r.getBodyAsString());
               String action = p.get("Action");
+              if ("RestoreDBClusterFromSnapshot".equals(action)) {
+                // On the wire: re-encrypted with this account's key, not production's.
+                assertThat(p.get("KmsKeyId")).isEqualTo(DEV_KEY);
+              }
               if (mutating.contains(action)) {
                 String detail =
                     p.getOrDefault(

@@ -105,6 +105,11 @@ class RestoreWorkflowTest {
 
   static RestoreWorkflow.Request request(
       RestoreWorkflow.Strategy strategy, RestoreWorkflow.Source source) {
+    return request(strategy, source, "arn:aws:kms:eu-west-1:222222222222:key/dev");
+  }
+
+  static RestoreWorkflow.Request request(
+      RestoreWorkflow.Strategy strategy, RestoreWorkflow.Source source, String kmsKey) {
     return new RestoreWorkflow.Request(
         "develop-app",
         strategy,
@@ -115,7 +120,7 @@ class RestoreWorkflowTest {
         null,
         "dev-subnets",
         List.of("sg-0123456789abcdef0"),
-        "arn:aws:kms:eu-west-1:222222222222:key/dev",
+        kmsKey,
         true,
         null,
         null);
@@ -251,6 +256,58 @@ class RestoreWorkflowTest {
         .extracting(e -> ((JobException) e).exitCode())
         .isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(rds.mutations()).isEmpty();
+  }
+
+  static final RestoreWorkflow.Source SHARED =
+      new RestoreWorkflow.Source(
+          null, FakeRds.PROD, "dbrestore-masked", "app", Duration.ofHours(36), null, null);
+
+  @Test
+  void sharedSnapshot_withoutKmsKey_isInvalidInput_beforeAnyChange() {
+    // Restored without a key of its own, the cluster would stay encrypted with production's
+    // sharing key and break the day production rotates it or revokes the grant.
+    assertThatThrownBy(
+            () ->
+                run(
+                    contextBuilder(EXECUTION).build(),
+                    request(RestoreWorkflow.Strategy.SWAP, SHARED, null)))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("--kms-key is required")
+        .hasMessageContaining("shared by account " + FakeRds.PROD)
+        .hasMessageContaining("alias/aws/rds will do")
+        .extracting(e -> ((JobException) e).exitCode())
+        .isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(rds.mutations()).isEmpty();
+  }
+
+  @Test
+  void sharedSnapshot_withTheSharingAccountsKey_isInvalidInput_beforeAnyChange() {
+    String productionKey = "arn:aws:kms:eu-west-1:" + FakeRds.PROD + ":key/k";
+
+    assertThatThrownBy(
+            () ->
+                run(
+                    contextBuilder(EXECUTION).build(),
+                    request(RestoreWorkflow.Strategy.SWAP, SHARED, productionKey)))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("--kms-key " + productionKey + " is a key of account " + FakeRds.PROD)
+        .extracting(e -> ((JobException) e).exitCode())
+        .isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(rds.mutations()).isEmpty();
+  }
+
+  @Test
+  void sharedSnapshot_isReencryptedWithThisAccountsKey() throws Exception {
+    run(
+        contextBuilder(EXECUTION).build(),
+        request(RestoreWorkflow.Strategy.SWAP, SHARED, "alias/aws/rds"));
+
+    assertThat(rds.mutations())
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .startsWith("RestoreDBClusterFromSnapshot develop-app-next")
+                    .endsWith("kms=alias/aws/rds"));
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.snapshot.RestoreKey;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,12 @@ public final class RestoreWorkflow {
     context.step("find-snapshot");
     Snapshot snapshot = findSnapshot();
     context.resource("snapshot", snapshot.id());
+    RestoreKey.check(
+        request.kmsKey(),
+        snapshot.id(),
+        snapshot.ownerId(),
+        context.callerAccount(),
+        "alias/aws/ebs");
     Verification verification = Verification.of(snapshot);
 
     context.step("inspect");

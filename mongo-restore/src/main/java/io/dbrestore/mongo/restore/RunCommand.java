@@ -46,8 +46,9 @@ public final class RunCommand extends JobCommand {
       names = "--kms-key",
       paramLabel = "<arn>",
       description =
-          "Encrypt the new volume with this key of the development account. Default: the"
-              + " snapshot's key (this account needs a grant on it).")
+          "Encrypt the new volume with this key of the development account; required for a"
+              + " snapshot shared by another account (alias/aws/ebs will do), so that the"
+              + " environment never depends on production's sharing key.")
   String kmsKey;
 
   @Override

@@ -118,6 +118,8 @@ class MongoRestoreDryRunJarIT {
                 "i-0123456789abcdef0",
                 "--source-account",
                 "999999999999",
+                "--kms-key",
+                "alias/aws/ebs",
                 "--mongo-uri",
                 "mongodb://dbrestore:not-used@127.0.0.1:1/",
                 "--volume-initialization-rate",

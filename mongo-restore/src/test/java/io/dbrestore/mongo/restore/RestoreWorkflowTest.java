@@ -109,11 +109,19 @@ class RestoreWorkflowTest {
 
   String shared(Instant start, String description, FakeEc2.Data data) {
     String id = ec2.addSnapshot(null, PROD, start, description, Map.of(), data);
+    // Encrypted with production's sharing key, as the masking job leaves it.
+    ec2.snapshotKey(id, "arn:aws:kms:eu-west-1:" + PROD + ":key/k");
     ec2.share(id, DEV);
     return id;
   }
 
+  static final String DEV_KEY = "arn:aws:kms:eu-west-1:" + DEV + ":key/dev";
+
   static Request request(String snapshotId) {
+    return request(snapshotId, DEV_KEY);
+  }
+
+  static Request request(String snapshotId, String kmsKey) {
     return new Request(
         "run-1",
         INSTANCE,
@@ -122,7 +130,7 @@ class RestoreWorkflowTest {
         snapshotId == null ? PROD : null,
         Duration.ofHours(36),
         "main",
-        null,
+        kmsKey,
         "gp3",
         null);
   }
@@ -237,6 +245,32 @@ class RestoreWorkflowTest {
   }
 
   @Test
+  void sharedSnapshot_withoutKmsKey_isInvalidInput_withZeroMutatingCalls() {
+    // Without a key of its own the volume would stay encrypted with production's sharing key.
+    shared(NOW.minus(Duration.ofHours(1)), description(manifest), masked);
+
+    assertThatThrownBy(() -> run(context(), request(null, null)))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("--kms-key is required")
+        .hasMessageContaining("shared by account " + PROD)
+        .hasMessageContaining("alias/aws/ebs will do");
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void sharedSnapshot_withTheSharingAccountsKey_isInvalidInput_withZeroMutatingCalls() {
+    shared(NOW.minus(Duration.ofHours(1)), description(manifest), masked);
+    String productionKey = "arn:aws:kms:eu-west-1:" + PROD + ":key/k";
+
+    assertThatThrownBy(() -> run(context(), request(null, productionKey)))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("is a key of account " + PROD);
+    assertThat(ec2.mutatingCalls()).isEmpty();
+  }
+
+  @Test
   void unmanagedOldVolume_refusesWithZeroMutatingCalls() {
     ec2 = new FakeEc2(DEV).as("development-mongo-restore-task").host(new MongoHost(client), DEVICE);
     ec2.addInstance(INSTANCE, "eu-west-1a", "running", Map.of(Tags.MANAGED, "true"));
@@ -324,7 +358,7 @@ class RestoreWorkflowTest {
                 PROD,
                 Duration.ofHours(36),
                 "main",
-                null,
+                DEV_KEY,
                 "gp3",
                 null));
 
@@ -344,7 +378,8 @@ class RestoreWorkflowTest {
         .containsExactly(
             "[dry-run] would call ec2:CreateVolume to create a gp3 volume from "
                 + snapshot
-                + " in eu-west-1a",
+                + " in eu-west-1a, encrypted with "
+                + DEV_KEY,
             "[dry-run] would call ec2:StopInstances to stop ec2 instance " + INSTANCE,
             "[dry-run] would call ec2:DetachVolume to detach ec2 volume "
                 + oldVolume
