@@ -1,7 +1,8 @@
 # What the development jobs may do: read freely; create only with dbrestore:managed=true in the
 # request; stop, detach, modify, rename, tag or delete only what carries that tag. The managed tag
 # is put on a resource only by the call that creates it. The shared production snapshots are read
-# through the production sharing key, via RDS and EC2 only. Every call the jobs' tests make is
+# through the production sharing key and re-encrypted with this account's key (aws_kms_key.restores),
+# via RDS and EC2 only. Every call the jobs' tests make is
 # evaluated against these policies (deploy-tests IamSimulationIT, terraform/README.md).
 
 locals {
@@ -17,6 +18,12 @@ locals {
   later_tag_keys      = ["dbrestore:state", "dbrestore:masked", "dbrestore:expires-at", "dbrestore:replaced-by", "dbrestore:replaces", "dbrestore:sanity-checked", "dbrestore:label"]
   only_later_tag_keys = { test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = local.later_tag_keys }
   only_dbrestore_tags = { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = ["dbrestore:*"] }
+
+  # Production's sharing key is only read (RDS and EC2 decrypt the shared snapshot with it); the
+  # restored copy is encrypted with this account's key (GenerateDataKey*, ReEncryptTo), so no
+  # development environment depends on the production key.
+  sharing_key_actions = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]
+  restore_key_actions = ["kms:DescribeKey", "kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey*", "kms:CreateGrant"]
 
   aurora_restore_statements = concat([
     {
@@ -67,9 +74,18 @@ locals {
       resources = [var.master_password_secret_arn]
     },
     {
-      sid       = "UseSharedSnapshotKey"
-      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"]
+      # Decrypt only: restores are re-encrypted with the development key (--kms-key).
+      sid       = "ReadSharedSnapshotKey"
+      actions   = local.sharing_key_actions
       resources = [var.production_sharing_kms_key_arn]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
+      ]
+    },
+    {
+      sid       = "UseDevelopmentKey"
+      actions   = local.restore_key_actions
+      resources = [aws_kms_key.restores.arn]
       conditions = [
         { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
       ]
@@ -93,10 +109,14 @@ locals {
       resources = ["*"]
     },
     {
-      sid        = "CreateOnlyManagedVolumes"
-      actions    = ["ec2:CreateVolume"]
-      resources  = ["${local.ec2_arn}:volume/*"]
-      conditions = [local.managed_on_create]
+      # Managed, and encrypted with the development key: never with production's sharing key.
+      sid       = "CreateOnlyManagedVolumes"
+      actions   = ["ec2:CreateVolume"]
+      resources = ["${local.ec2_arn}:volume/*"]
+      conditions = [
+        local.managed_on_create,
+        { test = "StringEquals", variable = "ec2:KmsKeyId", values = [aws_kms_key.restores.arn] },
+      ]
     },
     {
       sid       = "CreateFromSharedSnapshots"
@@ -119,9 +139,17 @@ locals {
       conditions = [local.managed_tag]
     },
     {
-      sid       = "UseSharedSnapshotKey"
-      actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant"]
+      sid       = "ReadSharedSnapshotKey"
+      actions   = local.sharing_key_actions
       resources = [var.production_sharing_kms_key_arn]
+      conditions = [
+        { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
+      ]
+    },
+    {
+      sid       = "UseDevelopmentKey"
+      actions   = local.restore_key_actions
+      resources = [aws_kms_key.restores.arn]
       conditions = [
         { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
       ]

@@ -246,8 +246,9 @@ resource "aws_kms_key" "sharing" {
         Sid       = "DevelopmentRestores"
         Effect    = "Allow"
         Principal = { AWS = [for a in var.development_account_ids : "arn:${local.partition}:iam::${a}:root"] }
-        Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
-        Resource  = "*"
+        # Decrypt only: development re-encrypts every restored copy with a key of its own.
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"]
+        Resource = "*"
         Condition = {
           StringEquals = {
             "kms:CallerAccount" = var.development_account_ids
