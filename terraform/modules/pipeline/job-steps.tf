@@ -82,7 +82,7 @@ locals {
         job               = "aurora-restore"
         timeout           = "aurora"
         comment           = "The monolith's Aurora cluster, from the newest masked snapshot shared by production."
-        command           = local.restore_aurora == null ? null : concat(["restore", "--cluster", local.restore_aurora.cluster, "--source-cluster-name", local.restore_aurora.source_cluster_name, "--strategy", local.restore_aurora.strategy, "--source-account", local.source_account, "--max-age", var.max_age, "--kms-key", coalesce(var.kms_key_arn, "-")], local.restore_aurora.extra_args)
+        command           = local.restore_aurora == null ? null : concat(["restore", "--cluster", local.restore_aurora.cluster, "--source-cluster-name", local.restore_aurora.source_cluster_name, "--strategy", local.restore_aurora.strategy, "--source-account", local.source_account, "--max-age", local.max_age, "--wait-for-snapshot", local.wait, "--kms-key", coalesce(var.kms_key_arn, "-")], local.restore_aurora.extra_args)
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.auroraSnapshot" }
         result_selector   = { name = "aurora", status = "DONE", "result.$" = "$" }
         failure_result    = { name = "aurora" }
@@ -93,7 +93,7 @@ locals {
         job               = "mongo-restore"
         timeout           = "mongo"
         comment           = "The monolith's MongoDB on EC2, from the newest masked EBS snapshot shared by production."
-        command           = local.restore_mongo == null ? null : concat(["run", "--instance", local.restore_mongo.instance_id, "--mongo-uri-secret", local.restore_mongo.mongo_uri_secret_arn, "--source-account", local.source_account, "--max-age", var.max_age, "--kms-key", coalesce(var.kms_key_arn, "-")], local.restore_mongo.extra_args)
+        command           = local.restore_mongo == null ? null : concat(["run", "--instance", local.restore_mongo.instance_id, "--mongo-uri-secret", local.restore_mongo.mongo_uri_secret_arn, "--source-account", local.source_account, "--max-age", local.max_age, "--wait-for-snapshot", local.wait, "--kms-key", coalesce(var.kms_key_arn, "-")], local.restore_mongo.extra_args)
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.mongoSnapshot" }
         result_selector   = { name = "mongodb", status = "DONE", "result.$" = "$" }
         failure_result    = { name = "mongodb" }
@@ -114,7 +114,7 @@ locals {
       Microservice = {
         job             = "aurora-restore"
         timeout         = "aurora"
-        command_path    = "States.Array('restore', '--cluster', $.cluster.cluster, '--source-cluster-name', $.cluster.source, '--strategy', $.cluster.strategy, '--source-account', '${local.source_account}', '--max-age', '${var.max_age}', '--kms-key', '${coalesce(var.kms_key_arn, "-")}')"
+        command_path    = "States.Array('restore', '--cluster', $.cluster.cluster, '--source-cluster-name', $.cluster.source, '--strategy', $.cluster.strategy, '--source-account', '${local.source_account}', '--max-age', '${local.max_age}', '--wait-for-snapshot', '${local.wait}', '--kms-key', '${coalesce(var.kms_key_arn, "-")}')"
         result_selector = { status = "DONE", "result.$" = "$" }
         result_path     = "$.outcome"
         next            = "MicroserviceDone"
@@ -129,7 +129,7 @@ locals {
         job               = "aurora-restore"
         timeout           = "aurora"
         comment           = "Restore the newest masked snapshot of the monolith's Aurora cluster as a new cluster tagged with its expiry."
-        command_path      = var.temporary == null ? null : "States.Array('restore', '--cluster', $.config.name, '--ttl', States.Format('{}h', $.config.ttlHours), '--source-cluster-name', '${var.temporary.source_cluster_name}', '--source-account', '${local.source_account}', '--max-age', '${var.max_age}', '--kms-key', '${coalesce(var.kms_key_arn, "-")}'%{for a in var.temporary.extra_args}, '${a}'%{endfor})"
+        command_path      = var.temporary == null ? null : "States.Array('restore', '--cluster', $.config.name, '--ttl', States.Format('{}h', $.config.ttlHours), '--source-cluster-name', '${var.temporary.source_cluster_name}', '--source-account', '${local.source_account}', '--max-age', '${local.max_age}', '--kms-key', '${coalesce(var.kms_key_arn, "-")}'%{for a in var.temporary.extra_args}, '${a}'%{endfor})"
         target_path       = "$.config.name"
         input_environment = { DBRESTORE_SNAPSHOT = "$.config.snapshot" }
         result_path       = "$.restore"

@@ -29,6 +29,10 @@ locals {
   jobs_used = local.workflow_jobs[var.workflow]
   jobs      = { for k in local.jobs_used : k => var.jobs[k] if contains(keys(var.jobs), k) }
 
+  # Yesterday's masked snapshot is about 24h old when a nightly restore runs: refused below 24h.
+  max_age = coalesce(var.max_age, var.workflow == "temporary" ? "36h" : "20h")
+  wait    = "${var.wait_for_snapshot_minutes}m"
+
   # A job stops itself 10 minutes before Step Functions would give up on it.
   job_timeouts = { for k, v in var.timeouts : k => "${floor((v - 600) / 60)}m" }
 
@@ -116,7 +120,7 @@ locals {
     try(var.temporary.source_cluster_name, []),
     try(var.temporary.extra_args, []),
     var.source_account == null ? [] : [var.source_account],
-    var.max_age,
+    local.max_age,
   ])
 
   # The YAML template, rendered, then normalised to JSON (the form Step Functions stores).

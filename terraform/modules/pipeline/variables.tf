@@ -184,13 +184,29 @@ variable "kms_key_arn" {
 }
 
 variable "max_age" {
-  description = "Development workflows: refuse (exit 3) a masked snapshot older than this (job duration, e.g. 36h)."
+  description = "Development workflows: refuse (exit 3) a masked snapshot older than this (job duration, e.g. 20h). null: 20h for restore (shorter than the day between two production snapshots, so yesterday's is never restored silently), 36h for temporary (created at any hour)."
   type        = string
-  default     = "36h"
+  default     = null
 
   validation {
-    condition     = can(regex("^[0-9]+[smhd]$", var.max_age))
-    error_message = "max_age must be a duration like 36h or 2d."
+    condition     = var.max_age == null || can(regex("^[0-9]+[smhd]$", var.max_age))
+    error_message = "max_age must be a duration like 20h or 2d."
+  }
+}
+
+variable "wait_for_snapshot_minutes" {
+  description = "workflow = restore: when the newest masked snapshot is older than max_age (production has not finished tonight's yet), the jobs look again every minute for this long before refusing (--wait-for-snapshot); the target keeps its data if none comes. Counts against the step's timeout."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.wait_for_snapshot_minutes >= 0 && floor(var.wait_for_snapshot_minutes) == var.wait_for_snapshot_minutes
+    error_message = "wait_for_snapshot_minutes must be a whole number of minutes, 0 or more."
+  }
+
+  validation {
+    condition     = var.wait_for_snapshot_minutes * 60 <= min(var.timeouts.aurora, var.timeouts.mongo) / 2
+    error_message = "wait_for_snapshot_minutes must leave at least half of the Aurora and MongoDB step timeouts (var.timeouts) for the restore itself."
   }
 }
 

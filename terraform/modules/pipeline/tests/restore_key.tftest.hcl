@@ -86,3 +86,27 @@ run "atlas_only_needs_no_key" {
     }
   }
 }
+
+# Tonight's snapshot, not yesterday's: a nightly restore refuses a masked snapshot older than 20h
+# (yesterday's is about 24h old when it runs) and waits for tonight's while production still masks.
+run "restore_waits_for_tonights_snapshot" {
+  command = plan
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:444455556666:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = strcontains(local.definition, "\"--max-age\",\"20h\",\"--wait-for-snapshot\",\"120m\"")
+    error_message = "The nightly restore refuses yesterday's snapshot (20h) and waits up to two hours for tonight's."
+  }
+}
+
+run "a_wait_longer_than_half_the_step_is_refused" {
+  command = plan
+  variables {
+    kms_key_arn               = "arn:aws:kms:eu-west-1:444455556666:key/11111111-2222-3333-4444-555555555555"
+    wait_for_snapshot_minutes = 200
+    timeouts                  = { mongo = 18000, aurora = 21600 }
+  }
+  expect_failures = [var.wait_for_snapshot_minutes]
+}

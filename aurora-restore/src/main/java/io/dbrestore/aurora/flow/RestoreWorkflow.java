@@ -52,7 +52,28 @@ public final class RestoreWorkflow {
       String sourceClusterName,
       Duration maxAge,
       String sourceCluster,
-      String pointInTime) {}
+      String pointInTime,
+      Duration waitForSnapshot) {
+
+    public Source(
+        String snapshot,
+        String sourceAccount,
+        String prefix,
+        String sourceClusterName,
+        Duration maxAge,
+        String sourceCluster,
+        String pointInTime) {
+      this(
+          snapshot,
+          sourceAccount,
+          prefix,
+          sourceClusterName,
+          maxAge,
+          sourceCluster,
+          pointInTime,
+          Duration.ZERO);
+    }
+  }
 
   /** The target and how to build it. */
   public record Request(

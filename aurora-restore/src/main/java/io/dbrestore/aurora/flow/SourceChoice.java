@@ -8,6 +8,7 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
@@ -30,6 +31,8 @@ public final class SourceChoice {
    * @param needsMasking whether the data may hold personal data (not a masked snapshot)
    */
   record Chosen(Snapshot snapshot, String name, boolean needsMasking) {}
+
+  private static final String HINT = "the target keeps its data: check the production snapshot job";
 
   private final JobContext context;
   private final RdsPort rds;
@@ -122,33 +125,30 @@ public final class SourceChoice {
       return requireFresh(s, from);
     }
     Pattern pattern = Names.maskedSnapshotPattern(from.prefix(), from.sourceClusterName());
-    Snapshot newest =
-        choice
-            .newest(
-                rds.snapshots(SnapshotType.SHARED, null).stream()
-                    .filter(
-                        s ->
-                            from.sourceAccount() == null
-                                || from.sourceAccount().equals(s.account()))
-                    .filter(s -> pattern.matcher(s.name()).matches())
-                    .toList())
-            .orElseThrow(
-                () ->
-                    JobException.refused(
-                        "no-masked-snapshot",
-                        "no masked snapshot named "
-                            + pattern.pattern()
-                            + " is shared with this account"
-                            + (from.sourceAccount() == null
-                                ? ""
-                                : " from account " + from.sourceAccount())
-                            + "; check the production snapshot job"));
-    return requireFresh(newest, from);
+    return choice.awaitFresh(
+        () ->
+            rds.snapshots(SnapshotType.SHARED, null).stream()
+                .filter(
+                    s -> from.sourceAccount() == null || from.sourceAccount().equals(s.account()))
+                .filter(s -> pattern.matcher(s.name()).matches())
+                .toList(),
+        from.maxAge(),
+        from.waitForSnapshot(),
+        Duration.ofMinutes(1),
+        context.waiter(),
+        () ->
+            JobException.refused(
+                "no-masked-snapshot",
+                "no masked snapshot named "
+                    + pattern.pattern()
+                    + " is shared with this account"
+                    + (from.sourceAccount() == null ? "" : " from account " + from.sourceAccount())
+                    + "; check the production snapshot job"),
+        HINT);
   }
 
   private Snapshot requireFresh(Snapshot s, RestoreWorkflow.Source from) {
-    return choice.requireFresh(
-        s, from.maxAge(), "the target keeps its data: check the production snapshot job");
+    return choice.requireFresh(s, from.maxAge(), HINT);
   }
 
   /**

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.wait.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SnapshotChoiceTest {
@@ -54,5 +58,144 @@ class SnapshotChoiceTest {
     assertThat(choice.requireFresh(young, Duration.ofHours(36), "")).isSameAs(young);
     assertThat(choice.requireFresh(undated, Duration.ofHours(36), "")).isSameAs(undated);
     assertThat(choice.requireFresh(ancient, null, "")).isSameAs(ancient);
+  }
+
+  // --- awaitFresh: development scheduled while production still masks -----------------------
+
+  /** A clock that the waiter's sleeps move forward. */
+  static final class SteppingClock extends Clock {
+    Instant now = NOW;
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  final SteppingClock clock = new SteppingClock();
+  final List<String> progress = new ArrayList<>();
+  final Waiter waiter =
+      new Waiter(
+          new Cancellation(),
+          clock,
+          d -> clock.now = clock.now.plus(d),
+          null,
+          Duration.ofHours(1),
+          progress::add);
+  final SnapshotChoice<Snap> waiting =
+      new SnapshotChoice<>(Snap::name, Snap::created, Snap::done, clock);
+  final Snap yesterdays = new Snap("yesterday", NOW.minus(Duration.ofHours(25)), true);
+  static final Supplier<JobException> NONE = () -> JobException.refused("none", "no snapshot");
+
+  @Test
+  void awaitFresh_whenTonightsArrivesDuringTheWait_restoresTonights_notYesterdays() {
+    List<Integer> lists = new ArrayList<>();
+    Supplier<java.util.Collection<Snap>> candidates =
+        () -> {
+          lists.add(1);
+          // Tonight's masked snapshot is finished 90 minutes into the wait.
+          return clock.now.isBefore(NOW.plus(Duration.ofMinutes(90)))
+              ? List.of(yesterdays, new Snap("tonight", NOW.minus(Duration.ofMinutes(5)), false))
+              : List.of(yesterdays, new Snap("tonight", NOW.minus(Duration.ofMinutes(5)), true));
+        };
+
+    Snap chosen =
+        waiting.awaitFresh(
+            candidates,
+            Duration.ofHours(20),
+            Duration.ofHours(3),
+            Duration.ofMinutes(1),
+            waiter,
+            NONE,
+            "hint");
+
+    assertThat(chosen.name()).isEqualTo("tonight");
+    assertThat(lists).hasSize(91);
+    assertThat(progress.get(0))
+        .isEqualTo(
+            "waiting for a masked snapshot younger than --max-age 20h (--wait-for-snapshot 3h):"
+                + " the newest, yesterday, is 25h old after 0s");
+  }
+
+  @Test
+  void awaitFresh_whenNothingNewArrives_refusesYesterdaysAfterTheWait_withItsAge() {
+    assertThatThrownBy(
+            () ->
+                waiting.awaitFresh(
+                    () -> List.of(yesterdays),
+                    Duration.ofHours(20),
+                    Duration.ofHours(2),
+                    Duration.ofMinutes(1),
+                    waiter,
+                    NONE,
+                    "the target keeps its data"))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("snapshot-too-old"))
+        .hasMessage(
+            "the newest masked snapshot yesterday is 27h old (--max-age 20h); the target keeps its"
+                + " data");
+    assertThat(clock.now).isEqualTo(NOW.plus(Duration.ofHours(2)));
+  }
+
+  @Test
+  void awaitFresh_withoutWaiting_looksOnce() {
+    List<Integer> lists = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                waiting.awaitFresh(
+                    () -> {
+                      lists.add(1);
+                      return List.of(yesterdays);
+                    },
+                    Duration.ofHours(20),
+                    Duration.ZERO,
+                    Duration.ofMinutes(1),
+                    waiter,
+                    NONE,
+                    ""))
+        .isInstanceOfSatisfying(
+            JobException.class, e -> assertThat(e.kind()).isEqualTo("snapshot-too-old"));
+    assertThat(lists).hasSize(1);
+    assertThat(clock.now).isEqualTo(NOW);
+  }
+
+  @Test
+  void awaitFresh_whenAFreshOneIsThere_takesItAtOnce_andWhenNoneEver_isNone() {
+    Snap fresh = new Snap("fresh", NOW.minus(Duration.ofHours(2)), true);
+    assertThat(
+            waiting.awaitFresh(
+                () -> List.of(yesterdays, fresh),
+                Duration.ofHours(20),
+                Duration.ofHours(3),
+                Duration.ofMinutes(1),
+                waiter,
+                NONE,
+                ""))
+        .isSameAs(fresh);
+    assertThat(clock.now).isEqualTo(NOW);
+
+    assertThatThrownBy(
+            () ->
+                waiting.awaitFresh(
+                    List::of,
+                    Duration.ofHours(20),
+                    Duration.ofMinutes(30),
+                    Duration.ofMinutes(1),
+                    waiter,
+                    NONE,
+                    ""))
+        .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.kind()).isEqualTo("none"));
+    assertThat(clock.now).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
   }
 }

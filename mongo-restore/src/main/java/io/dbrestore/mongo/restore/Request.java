@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param sourceAccount the production account that shares the masked snapshots (when not named)
  * @param maxAge how old the newest masked snapshot may be (when not named)
  * @param label which kind of masked snapshot ({@code mongo-mask-snapshot --label})
- * @param kmsKey the key the new volume is encrypted with; null for the snapshot's
+ * @param kmsKey the key the new volume is encrypted with (required for another account's snapshot)
  * @param volumeType the EBS type of the new volume
  * @param initializationRate provisioned initialization rate of the new volume, or null
+ * @param waitForSnapshot how long to wait for a masked snapshot younger than maxAge
  */
 public record Request(
     String runId,
@@ -26,4 +27,31 @@ public record Request(
     String label,
     String kmsKey,
     String volumeType,
-    Integer initializationRate) {}
+    Integer initializationRate,
+    Duration waitForSnapshot) {
+
+  public Request(
+      String runId,
+      String instanceId,
+      String device,
+      String snapshotId,
+      String sourceAccount,
+      Duration maxAge,
+      String label,
+      String kmsKey,
+      String volumeType,
+      Integer initializationRate) {
+    this(
+        runId,
+        instanceId,
+        device,
+        snapshotId,
+        sourceAccount,
+        maxAge,
+        label,
+        kmsKey,
+        volumeType,
+        initializationRate,
+        Duration.ZERO);
+  }
+}

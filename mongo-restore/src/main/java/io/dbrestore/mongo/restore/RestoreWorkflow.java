@@ -17,6 +17,7 @@ import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.snapshot.RestoreKey;
 import io.dbrestore.runtime.snapshot.SnapshotChoice;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,23 +154,23 @@ public final class RestoreWorkflow {
     SnapshotChoice<Snapshot> choice =
         new SnapshotChoice<>(
             Snapshot::id, Snapshot::startTime, s -> s.state().equals("completed"), context.clock());
-    Snapshot newest =
-        choice
-            .newest(
-                ec2.findSnapshots(
-                    new SnapshotQuery(
-                        List.of(request.sourceAccount()), null, Map.of(), prefix + "*")))
-            .orElseThrow(
-                () ->
-                    JobException.refused(
-                        "snapshot-missing",
-                        "no masked snapshot '"
-                            + request.label()
-                            + "' shared from account "
-                            + request.sourceAccount()
-                            + "; did tonight's mongo-mask-snapshot run succeed and share it?"));
-    return choice.requireFresh(
-        newest, request.maxAge(), "check the production job, or name a snapshot with --snapshot");
+    return choice.awaitFresh(
+        () ->
+            ec2.findSnapshots(
+                new SnapshotQuery(List.of(request.sourceAccount()), null, Map.of(), prefix + "*")),
+        request.maxAge(),
+        request.waitForSnapshot(),
+        Duration.ofMinutes(1),
+        context.waiter(),
+        () ->
+            JobException.refused(
+                "snapshot-missing",
+                "no masked snapshot '"
+                    + request.label()
+                    + "' shared from account "
+                    + request.sourceAccount()
+                    + "; did tonight's mongo-mask-snapshot run succeed and share it?"),
+        "check the production job, or name a snapshot with --snapshot");
   }
 
   /** The volume an earlier attempt of this run restored, if it is still there. */

@@ -81,7 +81,8 @@ public final class RunCommand extends JobCommand {
             label,
             kmsKey,
             instance.volumeType,
-            instance.volumeInitializationRate);
+            instance.volumeInitializationRate,
+            source.waitForSnapshot());
     return new RestoreWorkflow(
             context,
             instance.ec2(context, RestoreWorkflow.JOB),
