@@ -370,6 +370,69 @@ describe("temporary database and teardown", () => {
   });
 });
 
+describe("the run input: one schema per workflow, enforced before any task starts", () => {
+  const INPUTS = join(dirname(fileURLToPath(import.meta.url)), "..", "modules", "pipeline", "inputs");
+  const README = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "README.md"), "utf8");
+  const pipelines = {
+    "development-develop": ["restore", {}],
+    "development-temporary": ["temporary", { name: "tmp-loadtest" }],
+    "development-teardown": ["teardown", {}],
+    "production-masked-snapshots": ["masked-snapshots", {}],
+  };
+  const wrongValue = { boolean: "true", string: 42, integer: "24" };
+
+  for (const [name, [workflow, valid]] of Object.entries(pipelines)) {
+    const schema = JSON.parse(readFileSync(join(INPUTS, `${workflow}.schema.json`), "utf8"));
+
+    test(`${name}: a key the schema does not declare is refused, naming the input and what it takes`, async () => {
+      // The release restore's typo: auroraSnapshotId for auroraSnapshot restored the newest
+      // snapshot instead of the one QA chose, because unknown keys were merged and dropped.
+      const input = { ...valid, auroraSnapshotId: "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:qa-pick" };
+      const { error, calls } = await run(name, input, {});
+      assert.equal(error?.name, "INVALID_INPUT");
+      assert.equal(calls.length, 0, "no task started");
+      assert.match(error.message, /auroraSnapshotId/, "the input is quoted");
+      for (const key of Object.keys(schema.properties)) {
+        assert.ok(error.message.includes(`${key} (${schema.properties[key].type})`), `${error.message} names ${key}`);
+      }
+    });
+
+    for (const [key, property] of Object.entries(schema.properties)) {
+      test(`${name}: ${key} of the wrong type is refused before anything runs`, async () => {
+        const { error, calls } = await run(name, { ...valid, [key]: wrongValue[property.type] }, {});
+        assert.equal(error?.name, "INVALID_INPUT");
+        assert.equal(calls.length, 0);
+      });
+    }
+
+    test(`${name}: the defaults are the schema's`, () => {
+      const defaults = definitions[name].States.Defaults.Parameters.defaults;
+      assert.deepEqual(Object.keys(defaults).sort(), Object.keys(schema.properties).sort());
+      for (const [key, property] of Object.entries(schema.properties)) {
+        if ("default" in property && key !== "ttlHours") assert.deepEqual(defaults[key], property.default, key);
+      }
+    });
+
+    test(`terraform/README.md shows inputs/${workflow}.schema.json as it is`, () => {
+      const marker = `<!-- inputs/${workflow}.schema.json -->`;
+      const at = README.indexOf(marker);
+      assert.ok(at >= 0, `README has ${marker}`);
+      const block = README.slice(at).match(/```json\n([\s\S]*?)```/);
+      assert.deepEqual(JSON.parse(block[1]), schema);
+    });
+  }
+
+  test("the README's examples pass the state machines' checks", async () => {
+    const examples = [...README.matchAll(/<!-- example: ([a-z-]+) -->\s*```json\n([\s\S]*?)```/g)];
+    assert.ok(examples.length >= 3, "examples found");
+    for (const [, name, text] of examples) {
+      const { error, calls } = await run(name, JSON.parse(text), new Proxy({}, { get: () => done("any") }));
+      assert.notEqual(error?.name, "INVALID_INPUT", `${name} ${text}: ${error?.message}`);
+      assert.ok(calls.length > 0, `${name}: a task started`);
+    }
+  });
+});
+
 describe("stop-tasks (dbrestore-cleanup): stopping an execution stops its work", () => {
   for (const name of ["development-cleanup", "production-cleanup"]) {
     test(`${name}: lists the execution's tasks by startedBy and stops each`, async () => {

@@ -89,6 +89,68 @@ locals {
     try(length(var.masked_snapshots.aurora.clusters), 0) == 0 ? "" : "a",
   ]))
 
+  # The run input: one JSON Schema per workflow (inputs/<workflow>.schema.json) is the one source
+  # for the defaults, the first states' checks (unknown keys, types) and the operator CLI's
+  # validation. The temporary pipeline's TTL bounds come from var.temporary.
+  schema_file = jsondecode(file("${path.module}/inputs/${var.workflow}.schema.json"))
+  input_schema = merge(local.schema_file, {
+    properties = merge(local.schema_file.properties, var.workflow != "temporary" ? {} : {
+      ttlHours = merge(local.schema_file.properties.ttlHours, {
+        default = try(var.temporary.default_ttl_hours, 24)
+        maximum = try(var.temporary.max_ttl_hours, 720)
+      })
+    })
+  })
+  input_keys     = sort(keys(local.input_schema.properties))
+  input_defaults = { for k, p in local.input_schema.properties : k => try(p.default, "") }
+  # Step Functions' JSONPath cannot list an object's keys, but `$.config.*` lists its values: the
+  # input merged over the defaults has exactly as many as the schema has keys unless it carries
+  # one the pipeline does not take.
+  input_type_checks = [for k in local.input_keys : merge(
+    { Variable = "$.config.${k}" },
+    { string = { IsString = true }, boolean = { IsBoolean = true }, integer = { IsNumeric = true }, number = { IsNumeric = true } }[local.input_schema.properties[k].type],
+  )]
+  input_takes = join(", ", [for k in local.input_keys : "${k} (${local.input_schema.properties[k].type})"])
+  input_states = {
+    ListInputValues = {
+      Type       = "Pass"
+      Comment    = "The run input is checked against inputs/${var.workflow}.schema.json before anything runs: no key it does not declare, every value of its type."
+      Parameters = { "values.$" = "$.config.*" }
+      ResultPath = "$.inputCheck"
+      Next       = "CountInputKeys"
+    }
+    CountInputKeys = {
+      Type       = "Pass"
+      Parameters = { "keys.$" = "States.ArrayLength($.inputCheck.values)" }
+      ResultPath = "$.inputCheck"
+      Next       = "CheckInputKeys"
+    }
+    CheckInputKeys = {
+      Type = "Choice"
+      Choices = [{
+        And  = concat([{ Variable = "$.inputCheck.keys", NumericEquals = length(local.input_keys) }], local.input_type_checks)
+        Next = local.input_next
+      }]
+      Default = "DescribeInvalidInput"
+    }
+    DescribeInvalidInput = {
+      Type       = "Pass"
+      Parameters = { "cause.$" = "States.Format('INVALID_INPUT: the input {} has a key this pipeline does not take or a value of the wrong type; it takes: ${local.input_takes}. See terraform/README.md (run input) or use dbrestore run', States.JsonToString($$.Execution.Input))" }
+      Next       = "InvalidInputKeys"
+    }
+    InvalidInputKeys = {
+      Type      = "Fail"
+      Error     = "INVALID_INPUT"
+      CausePath = "$.cause"
+    }
+  }
+  input_next = {
+    "restore"          = "Restore"
+    "temporary"        = "Measure"
+    "teardown"         = "Teardown"
+    "masked-snapshots" = "Snapshots"
+  }[var.workflow]
+
   template_vars = {
     target                     = local.target
     execution_timeout_seconds  = var.execution_timeout_seconds
@@ -108,6 +170,8 @@ locals {
     schedule_group             = try(var.temporary.schedule_group, "default")
     default_ttl_hours          = try(var.temporary.default_ttl_hours, 24)
     max_ttl_hours              = try(var.temporary.max_ttl_hours, 720)
+    input_defaults             = local.input_defaults
+    input_states               = local.input_states
   }
 
   # Values the templates put inside intrinsic-function string literals ('...'): they must not
