@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The entry point of every job: parses the command line, then runs the chosen {@link JobCommand}
@@ -106,12 +107,21 @@ public final class JobMain {
       cli.addSubcommand("preflight", new PreflightCommand());
     }
     applyConventions(cli);
+    if (!cli.getCommandSpec().optionsMap().containsKey("-v")) {
+      // -v anywhere: before the command as after it.
+      cli.getCommandSpec()
+          .addOption(
+              OptionSpec.builder("-v", "--verbose")
+                  .description("Also print stack traces of failures.")
+                  .arity("0")
+                  .type(boolean.class)
+                  .build());
+    }
     EnvDefaults.install(cli, env);
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler(
-        (ex, args) -> session.invalidInput(ex.getCommandLine(), ex.getMessage(), ex));
+    cli.setParameterExceptionHandler((ex, args) -> session.invalidInput(ex, args));
     cli.setExecutionStrategy(session::execute);
     return cli;
   }

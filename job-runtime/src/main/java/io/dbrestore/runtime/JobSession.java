@@ -2,6 +2,7 @@ package io.dbrestore.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbrestore.runtime.aws.AwsClients;
+import io.dbrestore.runtime.cli.CliErrors;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.guard.GuardPolicy;
 import io.dbrestore.runtime.lifecycle.Cancellation;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,7 @@ import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -45,6 +48,10 @@ final class JobSession implements AutoCloseable {
   private final PrintWriter out;
   private final PrintWriter err;
   private boolean verbose;
+  // The command that runs and its arguments: an invalid-input message about an option whose
+  // value came from the environment names the variable.
+  private CommandSpec leafCommand;
+  private List<String> arguments = List.of();
   private final RunContext run;
   private SentryReporter sentry = SentryReporter.disabled();
   private AwsClients aws;
@@ -84,6 +91,10 @@ final class JobSession implements AutoCloseable {
     return JobMain.blankToNull(env.get(JobMain.TASK_TOKEN_VARIABLE));
   }
 
+  int invalidInput(ParameterException ex, String[] args) {
+    return invalidInput(ex.getCommandLine(), CliErrors.describe(ex, List.of(args), env), ex);
+  }
+
   int invalidInput(CommandLine commandLine, String message, Exception ex) {
     String fullName = commandLine.getCommandSpec().qualifiedName();
     String line =
@@ -108,13 +119,16 @@ final class JobSession implements AutoCloseable {
     while (leaf.hasSubcommand()) {
       leaf = leaf.subcommand();
     }
+    leafCommand = leaf.commandSpec();
+    arguments = parseResult.originalArgs();
+    verbose = verbose || parseResult.hasMatchedOption("-v");
     Object command = leaf.commandSpec().userObject();
     if (!(command instanceof JobCommand jobCommand)) {
       try {
         return new CommandLine.RunLast().execute(parseResult);
       } catch (CommandLine.ExecutionException e) {
         if (e.getCause() instanceof ParameterException pe) {
-          return invalidInput(pe.getCommandLine(), pe.getMessage(), pe);
+          return invalidInput(pe.getCommandLine(), CliErrors.describe(pe, arguments, env), pe);
         }
         throw e;
       }
@@ -271,6 +285,9 @@ final class JobSession implements AutoCloseable {
 
   private int fail(Failure failure, boolean log) {
     String message = failure.redactedMessage();
+    if (failure.code() == ExitCode.INVALID_INPUT && leafCommand != null) {
+      message = CliErrors.withVariables(message, leafCommand, arguments, env);
+    }
     err.println(job + ": " + message);
     if (verbose && failure.error() != null) {
       StringWriter trace = new StringWriter();

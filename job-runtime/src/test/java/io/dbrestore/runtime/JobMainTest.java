@@ -57,10 +57,61 @@ class JobMainTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines()).hasSize(1);
-    assertThat(run.err())
-        .startsWith("fixture: Unknown option: '--no-such-flag'")
-        .contains("--help");
+    assertThat(run.err()).startsWith("fixture: unknown option '--no-such-flag'").contains("--help");
     assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void mistypedCommand_isNamed_withTheClosestOne() {
+    Run run = Run.of(FIXTURE, "succed", "--value", "v1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).hasSize(1);
+    assertThat(run.err())
+        .startsWith("fixture: unknown command 'succed'; did you mean succeed?; choose one of");
+  }
+
+  @Test
+  void mistypedOption_isNamed_withTheClosestOne() {
+    Run run = Run.of(FIXTURE, "succeed", "--valeu", "v1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("fixture: unknown option '--valeu'; did you mean --value?");
+  }
+
+  @Test
+  void mistypedRequiredOption_saysBothAtOnce_theTypoAndWhatIsMissing() {
+    Run run = Run.of(FIXTURE, "delete-volume", "--volume-i", "vol-1", "--target-allowlist", "x");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).hasSize(1);
+    assertThat(run.err())
+        .contains("unknown option '--volume-i'; did you mean --volume-id?")
+        .contains("Missing required option: '--volume-id=<id>'");
+  }
+
+  @Test
+  void badValueFromTheEnvironment_namesTheVariable() {
+    Run run = Run.of(FIXTURE, Map.of("DBRESTORE_TIMEOUT", "soon"), "succeed");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("'--timeout' (from DBRESTORE_TIMEOUT)")
+        .contains("'soon' is not a duration");
+  }
+
+  @Test
+  void badValueOnTheCommandLine_doesNotBlameTheEnvironment() {
+    Run run = Run.of(FIXTURE, Map.of("DBRESTORE_TIMEOUT", "1h"), "succeed", "--timeout", "soon");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'soon' is not a duration").doesNotContain("DBRESTORE_TIMEOUT");
+  }
+
+  @Test
+  void verbose_isAcceptedBeforeOrAfterTheCommand() {
+    assertThat(Run.of(FIXTURE, "-v", "succeed").exitCode()).isZero();
+    assertThat(Run.of(FIXTURE, "succeed", "-v").exitCode()).isZero();
   }
 
   @Test
@@ -85,7 +136,10 @@ class JobMainTest {
     Run run = Run.of(FIXTURE, Map.of("DBRESTORE_TARGET_ALLOWLIST", "dev-("), "succeed");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--target-allowlist 'dev-(' is not a valid regular expression");
+    assertThat(run.err())
+        .contains(
+            "--target-allowlist (from DBRESTORE_TARGET_ALLOWLIST) 'dev-(' is not a valid regular"
+                + " expression");
   }
 
   @Test

@@ -49,7 +49,7 @@ public abstract class JobCliContract {
 
     assertThat(run.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(run.errLines()).hasSize(1);
-    assertThat(run.err()).startsWith(jobName() + ": Unknown option: '--no-such-flag'");
+    assertThat(run.err()).startsWith(jobName() + ": unknown option '--no-such-flag'");
   }
 
   @Test

@@ -71,6 +71,6 @@ public abstract class JobJarContract {
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().strip().split("\\R")).hasSize(1);
-    assertThat(r.err()).startsWith(jobName() + ": Unknown option: '--no-such-flag'");
+    assertThat(r.err()).startsWith(jobName() + ": unknown option '--no-such-flag'");
   }
 }
