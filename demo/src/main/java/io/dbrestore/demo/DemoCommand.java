@@ -17,6 +17,7 @@ import io.dbrestore.masking.rules.RulesLoader;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
+import io.dbrestore.runtime.LocalOnly;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.testsupport.InProcessMongo;
 import io.dbrestore.testsupport.SyntheticShop;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.bson.Document;
-import org.bson.json.JsonWriterSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
       "Prints documents before and after, one person's e-mail masked alike in both databases, the"
           + " summaries and the throughput."
     })
-public final class DemoCommand extends JobCommand {
+public final class DemoCommand extends JobCommand implements LocalOnly {
   static final String DEMO_KEY = "dbrestore-demo-key-not-secret-0123456789abcdef";
 
   @Option(
@@ -131,10 +131,6 @@ public final class DemoCommand extends JobCommand {
               .getCollection("orders")
               .find(Filters.exists("items.gift"))
               .first();
-      out.println();
-      out.println("Before masking:");
-      print(out, "shop.customers", customerBefore);
-      print(out, "shop.orders", orderBefore);
       out.flush();
 
       context.step("mask");
@@ -160,23 +156,27 @@ public final class DemoCommand extends JobCommand {
               + " be published; the production copy is only read). It holds: %s.%n",
           published.port(), String.join(", ", client.listDatabaseNames().into(new ArrayList<>())));
       out.println();
-      out.println("After masking:");
-      print(
-          out,
-          "shop.customers",
-          client
-              .getDatabase("shop")
-              .getCollection("customers")
-              .find(Filters.eq("_id", customerBefore.get("_id")))
-              .first());
-      print(
-          out,
-          "shop.orders",
-          client
-              .getDatabase("shop")
-              .getCollection("orders")
-              .find(Filters.eq("_id", orderBefore.get("_id")))
-              .first());
+      out.println("Before and after masking, field by field:");
+      out.println();
+      out.print(
+          BeforeAfter.render(
+              "shop.customers",
+              customerBefore,
+              client
+                  .getDatabase("shop")
+                  .getCollection("customers")
+                  .find(Filters.eq("_id", customerBefore.get("_id")))
+                  .first()));
+      out.println();
+      out.print(
+          BeforeAfter.render(
+              "shop.orders",
+              orderBefore,
+              client
+                  .getDatabase("shop")
+                  .getCollection("orders")
+                  .find(Filters.eq("_id", orderBefore.get("_id")))
+                  .first()));
       out.println();
       out.print(SummaryTable.render(result.collections(), result.seconds()));
       long documents = result.manifest().values().stream().mapToLong(Long::longValue).sum();
@@ -238,17 +238,6 @@ public final class DemoCommand extends JobCommand {
       }
       return RulesLoader.parse(
           "examples/rules.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
-  }
-
-  private static void print(PrintWriter out, String where, Document d) {
-    if (d == null) {
-      return;
-    }
-    out.println("  " + where + ":");
-    String json = d.toJson(JsonWriterSettings.builder().indent(true).build());
-    for (String line : json.split("\n")) {
-      out.println("    " + line);
     }
   }
 

@@ -28,7 +28,12 @@ final class PostgresDemo {
 
   static Outcome run(MaskingPlan plan, List<String> emails, int parallelism, PrintWriter out)
       throws IOException, SQLException {
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+    try (EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            // The server's own start-up and shutdown lines are not the demo's story.
+            .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+            .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+            .start()) {
       String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
       try (Connection c = postgres.getPostgresDatabase().getConnection();
           Statement s = c.createStatement()) {
@@ -89,7 +94,7 @@ final class PostgresDemo {
         throw MaskingInputs.toJobException(e);
       }
       out.println();
-      out.print(SummaryTable.render(result.collections(), result.seconds()));
+      out.print(SummaryTable.renderTables(result.collections(), result.seconds()));
       out.println();
       String masked;
       try (Connection c = postgres.getPostgresDatabase().getConnection();

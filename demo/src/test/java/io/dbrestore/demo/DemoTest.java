@@ -14,12 +14,26 @@ class DemoTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("Before masking:", "After masking:", "shop.customers", "crm.customers")
+        .contains("Before and after masking, field by field:", "shop.customers", "crm.customers")
+        .containsPattern("\\n  email +user[^ ]*@mail\\.test +[a-z0-9]+@example\\.com\\n")
         .contains("the same pseudonym: joins across databases keep working")
         .contains("Personal values left anywhere in the database: 0.")
         .contains("It holds: ")
         .doesNotContainPattern("It holds: [^\\n]*(admin|local)")
         .contains("\"sameEmailPseudonymInBothDatabases\":true");
+  }
+
+  @Test
+  void demo_help_showsOnlyTheDemosOwnOptions_andStderrHasNoDatabaseChatter() {
+    Run help = Run.of(Demo.entryPoint(), Map.of(), "--help");
+
+    assertThat(help.out())
+        .contains("--customers", "--rules", "--parallelism")
+        .doesNotContain("--target-allowlist", "--protected-account", "--dry-run", "preflight");
+
+    Run run = Run.of(Demo.entryPoint(), Map.of(), "--customers", "200", "--parallelism", "2");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("zonky", "initdb", "postmaster", "created shop.");
   }
 
   @Test

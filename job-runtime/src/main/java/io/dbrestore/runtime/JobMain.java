@@ -103,7 +103,8 @@ public final class JobMain {
   CommandLine commandLine(
       Map<String, String> env, PrintWriter out, PrintWriter err, JobSession session) {
     CommandLine cli = new CommandLine(topCommand.get());
-    if (!cli.getSubcommands().containsKey("preflight")) {
+    if (!cli.getSubcommands().containsKey("preflight")
+        && !(cli.getCommand() instanceof LocalOnly)) {
       cli.addSubcommand("preflight", new PreflightCommand());
     }
     applyConventions(cli);
@@ -134,6 +135,14 @@ public final class JobMain {
     spec.usageMessage().showDefaultValues(false);
     spec.usageMessage().exitCodeListHeading("%nExit codes:%n");
     spec.usageMessage().exitCodeList(ExitCode.helpList());
+    if (cli.getCommand() instanceof LocalOnly) {
+      for (OptionSpec option : spec.options().toArray(new OptionSpec[0])) {
+        if (LocalOnly.HIDDEN_OPTIONS.contains(option.longestName())) {
+          spec.remove(option);
+          spec.addOption(option.toBuilder().hidden(true).build());
+        }
+      }
+    }
     for (CommandLine sub : cli.getSubcommands().values()) {
       applyConventions(sub);
     }

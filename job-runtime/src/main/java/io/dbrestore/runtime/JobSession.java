@@ -140,6 +140,9 @@ final class JobSession implements AutoCloseable {
     verbose = verbose || command.common.verbose;
     dryRun = command.common.dryRun;
     LogSetup.configure(env, verbose);
+    if (command instanceof LocalOnly) {
+      LogSetup.quiet(verbose);
+    }
     if (command.common.target != null) {
       run.target(command.common.target);
     }

@@ -19,4 +19,16 @@ public final class LogSetup {
     Logger sdk = context.getLogger("software.amazon.awssdk");
     sdk.setLevel(verbose ? Level.INFO : Level.WARN);
   }
+
+  /**
+   * A local command on a terminal tells its own story on stdout: only warnings and errors are
+   * logged (no embedded database's start-up chatter, no progress INFO lines), unless verbose.
+   */
+  public static void quiet(boolean verbose) {
+    if (verbose || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
+    context.getLogger("io.dbrestore").setLevel(Level.WARN);
+  }
 }

@@ -92,7 +92,10 @@ public class MaskingOptions {
     if (samples != null) {
       printSamples(out, samples, unit);
     }
-    out.print(SummaryTable.render(result.collections(), result.seconds()));
+    out.print(
+        "rows".equals(unit)
+            ? SummaryTable.renderTables(result.collections(), result.seconds())
+            : SummaryTable.render(result.collections(), result.seconds()));
     out.flush();
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("rulesSha256", plan.rules().sha256());
