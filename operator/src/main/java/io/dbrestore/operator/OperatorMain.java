@@ -15,6 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -100,8 +101,16 @@ public final class OperatorMain {
       message = e.getMessage();
     } else if (t instanceof ParameterException e) {
       code = ExitCode.INVALID_INPUT;
+      String suggestion = "";
+      if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        suggestion = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+      }
       message =
-          e.getMessage().replaceAll("[\\r\\n]+", " ").trim() + " (see '" + command + " --help')";
+          e.getMessage().replaceAll("[\\r\\n]+", " ").trim()
+              + suggestion
+              + " (see '"
+              + command
+              + " --help')";
     } else if (t instanceof SdkClientException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("Unable to load region")) {

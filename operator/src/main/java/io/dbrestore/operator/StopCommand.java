@@ -16,16 +16,20 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /** {@code stop <execution-arn>}: stops a run and confirms that its ECS tasks stopped. */
@@ -86,7 +90,13 @@ final class StopCommand extends OperatorCommand {
     }
     String region = options.region != null ? options.region : Text.region(executionArn);
     SfnClient sfn = session.sfn(region);
-    DescribeExecutionResponse before = sfn.describeExecution(b -> b.executionArn(executionArn));
+    DescribeExecutionResponse before;
+    try {
+      before = sfn.describeExecution(b -> b.executionArn(executionArn));
+    } catch (ExecutionDoesNotExistException e) {
+      throw JobException.invalidInput(
+          "no execution " + executionArn + " (check the ARN, your AWS account and --region)");
+    }
     boolean stopped = false;
     if (before.status() == ExecutionStatus.RUNNING
         || before.status() == ExecutionStatus.PENDING_REDRIVE) {
@@ -112,7 +122,16 @@ final class StopCommand extends OperatorCommand {
     Map<String, Task> tasks = new LinkedHashMap<>();
     Instant deadline = session.clock.instant().plus(timeout);
     while (true) {
-      poll(session, ecs, startedBy, tasks);
+      try {
+        poll(session, ecs, startedBy, tasks);
+      } catch (ClusterNotFoundException e) {
+        throw JobException.invalidInput(
+            "no ECS cluster "
+                + cluster
+                + " in "
+                + region
+                + ": pass the one the pipelines run their tasks in with --cluster");
+      }
       List<Task> running =
           tasks.values().stream().filter(t -> !"STOPPED".equals(t.lastStatus())).toList();
       if (running.isEmpty()) {
@@ -166,7 +185,7 @@ final class StopCommand extends OperatorCommand {
       DescribeTasksResponse described = ecs.describeTasks(b -> b.cluster(cluster).tasks(chunk));
       for (Task t : described.tasks()) {
         Task previous = tasks.put(t.taskArn(), t);
-        if (previous == null || !previous.lastStatus().equals(t.lastStatus())) {
+        if (previous == null || !Objects.equals(previous.lastStatus(), t.lastStatus())) {
           say(
               session,
               "task "
@@ -178,16 +197,13 @@ final class StopCommand extends OperatorCommand {
         }
       }
       // A task ECS no longer knows has long stopped.
-      described
-          .failures()
-          .forEach(
-              f -> {
-                Task gone = Task.builder().taskArn(f.arn()).lastStatus("STOPPED").build();
-                if (tasks.put(f.arn(), gone) == null
-                    || !"STOPPED".equals(tasks.get(f.arn()).lastStatus())) {
-                  say(session, "task " + id(gone) + ": gone (" + f.reason() + ")");
-                }
-              });
+      for (Failure f : described.failures()) {
+        Task gone = Task.builder().taskArn(f.arn()).lastStatus("STOPPED").build();
+        Task previous = tasks.put(f.arn(), gone);
+        if (previous == null || !"STOPPED".equals(previous.lastStatus())) {
+          say(session, "task " + id(gone) + ": gone (" + f.reason() + ")");
+        }
+      }
     }
   }
 

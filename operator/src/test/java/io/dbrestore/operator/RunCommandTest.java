@@ -339,6 +339,16 @@ class RunCommandTest {
     assertThat(r.err()).startsWith("dbrestore run: Missing required parameter: '<pipeline>'");
   }
 
+  @Test
+  void aMistypedFlagGetsTheClosestOne() {
+    Fakes.Result r = Fakes.run("run", "release", "--aurora-snapshot-id", "x");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("dbrestore run: Unknown options: '--aurora-snapshot-id', 'x'")
+        .contains("did you mean --aurora-snapshot");
+    nothingSentToAws();
+  }
+
   private JsonNode startExecutionRequest() throws Exception {
     List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests =
         aws.findAll(sfnCalled("StartExecution"));

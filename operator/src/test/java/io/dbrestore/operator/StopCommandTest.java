@@ -165,6 +165,57 @@ class StopCommandTest {
   }
 
   @Test
+  void aTaskEcsNoLongerKnowsCountsAsStoppedAndAnUnknownClusterIsInvalidInput() {
+    runningExecution();
+    aws.stubFor(
+        ecs("ListTasks")
+            .inScenario("list")
+            .whenScenarioStateIs(STARTED)
+            .willSetStateTo("gone")
+            .willReturn(ecsJson("{\"taskArns\":[\"" + TASK + "\"]}")));
+    aws.stubFor(
+        ecs("ListTasks")
+            .inScenario("list")
+            .whenScenarioStateIs("gone")
+            .willReturn(ecsJson("{\"taskArns\":[]}")));
+    aws.stubFor(
+        ecs("DescribeTasks")
+            .inScenario("describe")
+            .whenScenarioStateIs(STARTED)
+            .willSetStateTo("missing")
+            .willReturn(ecsJson(tasks("RUNNING", null))));
+    aws.stubFor(
+        ecs("DescribeTasks")
+            .inScenario("describe")
+            .whenScenarioStateIs("missing")
+            .willReturn(
+                ecsJson(
+                    "{\"tasks\":[],\"failures\":[{\"arn\":\""
+                        + TASK
+                        + "\",\"reason\":\"MISSING\"}]}")));
+
+    Fakes.Result r = Fakes.run("stop", ARN, "--wait");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("task 0a1b2c3d4e5f: gone (MISSING)");
+
+    aws.resetAll();
+    runningExecution();
+    aws.stubFor(
+        ecs("ListTasks")
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/x-amz-json-1.1")
+                    .withBody(
+                        "{\"__type\":\"ClusterNotFoundException\",\"message\":\"Cluster not"
+                            + " found.\"}")));
+    Fakes.Result noCluster = Fakes.run("stop", ARN, "--cluster", "nope");
+    assertThat(noCluster.exitCode()).isEqualTo(2);
+    assertThat(noCluster.err()).contains("no ECS cluster nope in eu-west-1");
+  }
+
+  @Test
   void somethingThatIsNotAnExecutionArnIsRefused() {
     Fakes.Result r = Fakes.run("stop", "manual-alice-20261201-143000");
     assertThat(r.exitCode()).isEqualTo(2);
