@@ -1,0 +1,94 @@
+package io.dbrestore.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbrestore.runtime.aws.AwsClients;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.SfnClientBuilder;
+
+/** One invocation of the operator CLI: its environment, outputs, clock and AWS clients. */
+final class Session implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Fewer attempts than a job's: a person is waiting, and a retry is one command away. */
+  static final AwsClients.Settings AWS =
+      new AwsClients.Settings(4, Duration.ofMinutes(1), Duration.ofSeconds(20));
+
+  /** Waits between polls; tests pass one that only moves their clock. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  final Map<String, String> env;
+  final PrintWriter out;
+  final PrintWriter err;
+  final Clock clock;
+  final Sleeper sleeper;
+  private AwsClients aws;
+
+  Session(Map<String, String> env, PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  private synchronized AwsClients aws() {
+    if (aws == null) {
+      aws = new AwsClients(AWS, false);
+    }
+    return aws;
+  }
+
+  /** Step Functions in {@code region}, or the SDK's default region when it is null. */
+  SfnClient sfn(String region) {
+    return aws()
+        .client(
+            SfnClient.class,
+            () -> {
+              SfnClientBuilder b = SfnClient.builder();
+              if (region != null && !region.isBlank()) {
+                b.region(Region.of(region));
+              }
+              return b;
+            });
+  }
+
+  /** ECS in {@code region}, or the SDK's default region when it is null. */
+  EcsClient ecs(String region) {
+    return aws()
+        .client(
+            EcsClient.class,
+            () -> {
+              EcsClientBuilder b = EcsClient.builder();
+              if (region != null && !region.isBlank()) {
+                b.region(Region.of(region));
+              }
+              return b;
+            });
+  }
+
+  /** Who runs this, for execution names: $USER, reduced to what an execution name may hold. */
+  String user() {
+    String user = env.getOrDefault("USER", env.getOrDefault("USERNAME", ""));
+    user = user.replaceAll("[^A-Za-z0-9_-]", "");
+    if (user.isEmpty()) {
+      return "operator";
+    }
+    return user.length() > 40 ? user.substring(0, 40) : user;
+  }
+
+  @Override
+  public void close() {
+    if (aws != null) {
+      aws.close();
+    }
+  }
+}
