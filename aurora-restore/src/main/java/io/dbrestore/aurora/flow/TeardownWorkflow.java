@@ -1,15 +1,16 @@
 package io.dbrestore.aurora.flow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
-import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,16 @@ public final class TeardownWorkflow {
    * @param deleted the clusters whose deletion it started (and waited for)
    * @param notYetExpired managed clusters with an expiry still ahead
    */
-  public record Result(List<String> deleted, List<String> notYetExpired) {}
+  /**
+   * @param deleted the clusters deleted by this run
+   * @param notYetExpired (a sweep) managed temporary clusters whose expiry has not passed
+   * @param alreadyGone (a named cluster) it did not exist: deleted earlier, by hand or by an early
+   *     teardown, before its one-time schedule fired — nothing to do, and nothing to alert about
+   */
+  public record Result(
+      List<String> deleted,
+      List<String> notYetExpired,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> alreadyGone) {}
 
   private final JobContext context;
   private final RdsPort rds;
@@ -47,12 +57,15 @@ public final class TeardownWorkflow {
     List<Cluster> doomed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Instant now = context.clock().instant();
+    List<String> gone = new ArrayList<>();
     if (cluster != null) {
-      Cluster c =
-          rds.cluster(cluster)
-              .orElseThrow(
-                  () -> JobException.invalidInput("--cluster " + cluster + " does not exist"));
-      doomed.add(c);
+      Optional<Cluster> c = rds.cluster(cluster);
+      if (c.isPresent()) {
+        doomed.add(c.get());
+      } else {
+        LOG.warn("cluster {} does not exist (already deleted?): nothing to tear down", cluster);
+        gone.add(cluster);
+      }
     } else {
       for (Cluster c : rds.clusters()) {
         String expires = c.tags().get(Tags.EXPIRES_AT);
@@ -86,6 +99,6 @@ public final class TeardownWorkflow {
     for (String id : deleted) {
       steps.awaitClusterGone(id);
     }
-    return new Result(deleted, kept);
+    return new Result(deleted, kept, gone);
   }
 }

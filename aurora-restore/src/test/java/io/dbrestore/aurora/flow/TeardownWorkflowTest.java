@@ -82,4 +82,15 @@ class TeardownWorkflowTest {
 
     assertThat(rds.clusters).doesNotContainKey("tmp-load-2");
   }
+
+  @Test
+  void namedCluster_alreadyGone_isDone_notAFailure_withZeroMutatingCalls() {
+    // Deleted early (by hand, or by a teardown run before its expiry): the one-time schedule
+    // that fires later must not fail and alert.
+    TeardownWorkflow.Result result = teardown("tmp-.*", "tmp-deleted-earlier");
+
+    assertThat(result.deleted()).isEmpty();
+    assertThat(result.alreadyGone()).containsExactly("tmp-deleted-earlier");
+    assertThat(rds.mutations()).isEmpty();
+  }
 }
