@@ -368,6 +368,28 @@ describe("temporary database and teardown", () => {
     const sweep = await run("development-teardown", {}, { Teardown: done("aurora-restore") });
     assert.equal(env(sweep.calls[0].request, "DBRESTORE_CLUSTER"), "", "no --cluster: every managed cluster whose expiry passed");
   });
+
+  test("a temporary cluster torn down by name: its one-time schedule is deleted, so it does not fire later", async () => {
+    const deleted = async () => ({});
+    const one = await run("development-teardown", { cluster: "tmp-loadtest" }, { Teardown: done("aurora-restore"), DeleteTeardownSchedule: deleted });
+    assert.equal(one.error, undefined);
+    const del = one.calls.find((c) => c.state === "DeleteTeardownSchedule");
+    assert.ok(del, "DeleteSchedule called");
+    assert.equal(del.request.Name, "teardown-tmp-loadtest");
+    assert.equal(del.request.GroupName, "default");
+
+    const gone = await run("development-teardown", { cluster: "tmp-loadtest" }, {
+      Teardown: done("aurora-restore"),
+      DeleteTeardownSchedule: async () => { throw jobError("Scheduler.ResourceNotFoundException", "Schedule teardown-tmp-loadtest does not exist."); },
+    });
+    assert.equal(gone.error, undefined, "the schedule that started this execution deleted itself: fine");
+
+    for (const input of [{}, { cluster: "tmp-loadtest", dryRun: true }]) {
+      const other = await run("development-teardown", input, { Teardown: done("aurora-restore") });
+      assert.equal(other.error, undefined);
+      assert.deepEqual(other.calls.map((c) => c.state), ["Teardown"], `${JSON.stringify(input)}: no schedule to delete`);
+    }
+  });
 });
 
 describe("the run input: one schema per workflow, enforced before any task starts", () => {

@@ -147,7 +147,7 @@ locals {
         target_path       = "$.config.cluster"
         input_environment = { DBRESTORE_CLUSTER = "$.config.cluster" }
         result_path       = "$.teardown"
-        next              = "Done"
+        next              = "DeleteScheduleOrDone"
         subject           = "dbrestore: teardown failed"
         message           = "States.Format('dbrestore: tearing down [{}] failed with {}. {} | execution: {}', $.config.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }

@@ -170,6 +170,7 @@ locals {
     schedule_group             = try(var.temporary.schedule_group, "default")
     default_ttl_hours          = try(var.temporary.default_ttl_hours, 24)
     max_ttl_hours              = try(var.temporary.max_ttl_hours, 720)
+    one_time_schedule_group    = var.one_time_schedule_group
     input_defaults             = local.input_defaults
     input_states               = local.input_states
   }
@@ -303,6 +304,13 @@ locals {
         Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
       },
     ] : s if !(var.workflow != "temporary")],
+    [for s in [{
+      # A temporary cluster torn down by name: its one-time schedule is deleted too.
+      Sid      = "DeleteTeardownSchedule"
+      Effect   = "Allow"
+      Action   = ["scheduler:DeleteSchedule"]
+      Resource = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${var.one_time_schedule_group}/teardown-tmp-*"]
+    }] : s if var.workflow == "teardown"],
   )
 }
 

@@ -330,6 +330,17 @@ variable "temporary" {
   default = null
 }
 
+variable "one_time_schedule_group" {
+  description = "workflow = teardown: the EventBridge Scheduler group of the temporary pipeline's one-time schedules (teardown-<cluster>; its temporary.schedule_group): tearing a temporary cluster down by name deletes its schedule, so it does not fire later."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[0-9a-zA-Z-_.]{1,64}$", var.one_time_schedule_group))
+    error_message = "one_time_schedule_group must be a schedule group name (letters, digits, - _ .)."
+  }
+}
+
 variable "schedule" {
   description = "EventBridge Scheduler schedule that starts the pipeline, e.g. cron(0 1 * * ? *) or rate(14 days); null for none (started by hand). input is the execution input; \"{}\" is the normal run."
   type = object({
