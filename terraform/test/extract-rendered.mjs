@@ -1,10 +1,13 @@
 // Reads `terraform test -json -verbose` on stdin: prints each run's result, and writes the
 // outputs of the run named "render" (state_machine_definitions, task_definitions) to
 // terraform/build/rendered/, its iam_policies to terraform/build/rendered/iam/<role>.json and its
-// kms_key_policies to terraform/build/rendered/kms/<key>.json.
+// kms_key_policies to terraform/build/rendered/kms/<key>.json, its schedule_targets into
+// terraform/build/rendered/simulation/schedules.json (both examples') and its job_roles to
+// terraform/build/rendered/simulation/roles-<example>.json (not at the top level, where every
+// other *.json is taken for a state machine).
 // Exits 1 if any run failed or errored, or nothing was rendered.
 import { createInterface } from "node:readline";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [outDir, example] = process.argv.slice(2);
@@ -38,6 +41,19 @@ for await (const line of createInterface({ input: process.stdin })) {
     for (const [key, policy] of Object.entries(outputs.kms_key_policies?.value ?? {})) {
       mkdirSync(join(outDir, "kms"), { recursive: true });
       writeFileSync(join(outDir, "kms", `${key}.json`), JSON.stringify(JSON.parse(policy), null, 2) + "\n");
+    }
+    const schedules = outputs.schedule_targets?.value;
+    const simulation = join(outDir, "simulation");
+    if (schedules) {
+      mkdirSync(simulation, { recursive: true });
+      const file = join(simulation, "schedules.json");
+      const all = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+      writeFileSync(file, JSON.stringify({ ...all, ...schedules }, null, 2) + "\n");
+    }
+    const roles = outputs.job_roles?.value;
+    if (roles) {
+      mkdirSync(simulation, { recursive: true });
+      writeFileSync(join(simulation, `roles-${example}.json`), JSON.stringify(roles, null, 2) + "\n");
     }
     const containers = outputs.task_definitions?.value;
     if (containers) {

@@ -12,6 +12,11 @@
 //               existing resource the role's calls touched, the tag taken off, and a resource of a
 //               name the jobs never create).
 //
+// Then, from what the examples render (terraform/build/rendered/): the state machines' roles (each
+// Task state's calls, iam:PassRole of the jobs' roles), the task roles reading the secrets the
+// state machines and the task definitions name, the execution roles (image, logs, container
+// secrets) and the recurring schedules' scheduler roles (allow, and deny on what is not theirs).
+//
 // Usage: node iam-check.mjs <rendered/iam dir> <calls.jsonl>...
 // Prints one JSON object: { calls, checks, failures: [ "<expectation> <role> <action> <resource>
 // ..." ] }. Exit code 0 whatever the failures (the caller compares them with the known ones);
@@ -331,6 +336,38 @@ for (const role of Object.keys(policies).filter((r) => /^development-(aurora|mon
 // allowed; a task definition or a cluster the machine does not name must be denied.
 const renderedDir = join(iamDir, "..");
 let machines = 0;
+const secrets = []; // { role, arn, allow }: secretsmanager:GetSecretValue by a task role
+function readRendered(file) {
+  return existsSync(join(renderedDir, file)) ? JSON.parse(readFileSync(join(renderedDir, file), "utf8")) : null;
+}
+const JOB_ROLES = { development: readRendered("simulation/roles-development.json"), production: readRendered("simulation/roles-production.json") };
+const CONTAINERS = { development: readRendered("containers-development.json"), production: readRendered("containers-production.json") };
+
+/** A Secrets Manager reference without its :json-key:version-stage:version-id suffix. */
+function secretArn(ref) {
+  return ref.split(":").slice(0, 7).join(":");
+}
+
+/** The secret ARNs a container override passes after a --*-secret option (literals only). */
+function passedSecrets(override) {
+  const found = [];
+  if (Array.isArray(override.Command)) {
+    override.Command.forEach((arg, i) => {
+      if (/^--[a-z0-9-]*-secret$/.test(arg) && typeof override.Command[i + 1] === "string") found.push(override.Command[i + 1]);
+    });
+  } else if (typeof override["Command.$"] === "string") {
+    for (const m of override["Command.$"].matchAll(/'(--[a-z0-9-]*-secret)',\s*'(arn:[^']+)'/g)) found.push(m[2]);
+  }
+  return found;
+}
+
+async function check(role, e) {
+  checks++;
+  const decision = await decide(role, e.action, e.arn, null, e.requestTags ?? null, e.context ?? {});
+  const where = `${role} ${e.action} ${shortArn(e.arn) || e.arn} ${JSON.stringify(e.context ?? {})}`;
+  if (e.allow && decision !== "Allowed") failures.add(`allow ${where}: ${decision}`);
+  else if (!e.allow && decision === "Allowed") failures.add(`deny ${where}: Allowed`);
+}
 function tasks(states, out = []) {
   for (const state of Object.values(states ?? {})) {
     if (state.Type === "Task") out.push(state);
@@ -353,6 +390,7 @@ for (const file of readdirSync(renderedDir).filter((f) => /^(development|product
   const ecsCluster = `arn:aws:ecs:eu-west-1:${account}:cluster/dbrestore`;
   const definition = JSON.parse(readFileSync(join(renderedDir, file), "utf8"));
   const expected = [];
+  const jobs = new Set();
   for (const state of tasks(definition.States)) {
     const args = state.Arguments ?? state.Parameters ?? {};
     const literal = (key) => (typeof args[key] === "string" && !args[key].startsWith("{%") ? args[key] : undefined);
@@ -360,6 +398,15 @@ for (const file of readdirSync(renderedDir).filter((f) => /^(development|product
     if (resource.startsWith("arn:aws:states:::ecs:runTask")) {
       const cluster = literal("Cluster") ?? ecsCluster;
       const taskDefinition = literal("TaskDefinition");
+      // The job: the task definition family dbrestore-<job>. Its task role reads every secret the
+      // command line names (--*-secret); another secret is denied.
+      const job = taskDefinition.match(/task-definition\/dbrestore-([^:]+)/)?.[1];
+      jobs.add(job);
+      for (const override of args.Overrides?.ContainerOverrides ?? []) {
+        for (const secret of passedSecrets(override)) {
+          secrets.push({ role: `${env}-${job}-task`, arn: secretArn(secret), allow: true });
+        }
+      }
       expected.push({ action: "ecs:RunTask", arn: taskDefinition, context: { "ecs:cluster": cluster }, allow: true });
       expected.push({ action: "ecs:RunTask", arn: taskDefinition.replace(/task-definition\/[^:]+/, "task-definition/someone-else"), context: { "ecs:cluster": cluster }, allow: false });
       expected.push({ action: "ecs:RunTask", arn: taskDefinition, context: { "ecs:cluster": cluster.replace(/cluster\/.*/, "cluster/other") }, allow: false });
@@ -395,19 +442,101 @@ for (const file of readdirSync(renderedDir).filter((f) => /^(development|product
       }
     }
   }
+  // iam:PassRole: the task and execution roles of the jobs it runs, only to ECS tasks; another
+  // job's roles and another role denied.
+  if (jobs.size) {
+    if (!JOB_ROLES[env]) failures.add(`allow ${role} iam:PassRole: no rendered job roles (simulation/roles-${env}.json)`);
+    for (const [job, roles] of Object.entries(JOB_ROLES[env] ?? {})) {
+      for (const arn of [roles.task_role_arn, roles.execution_role_arn]) {
+        expected.push({ action: "iam:PassRole", arn, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, allow: jobs.has(job) });
+        if (jobs.has(job)) expected.push({ action: "iam:PassRole", arn, context: { "iam:PassedToService": "ec2.amazonaws.com" }, allow: false });
+      }
+    }
+    expected.push({ action: "iam:PassRole", arn: `arn:aws:iam::${account}:role/someone-else`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, allow: false });
+  }
   const seen = new Set();
   for (const e of expected) {
     const key = JSON.stringify(e);
     if (seen.has(key)) continue;
     seen.add(key);
-    checks++;
-    const decision = await decide(role, e.action, e.arn, null, e.requestTags ?? null, e.context ?? {});
-    if (e.allow && decision !== "Allowed") {
-      failures.add(`allow ${role} ${e.action} ${shortArn(e.arn)} ${JSON.stringify(e.context ?? {})}: ${decision}`);
-    } else if (!e.allow && decision === "Allowed") {
-      failures.add(`deny ${role} ${e.action} ${shortArn(e.arn)} ${JSON.stringify(e.context ?? {})}: Allowed`);
-    }
+    await check(role, e);
   }
 }
 
-console.log(JSON.stringify({ calls: calls.size, machines, checks, skipped, failures: [...failures].sort() }, null, 2));
+// --- the task roles: the secrets the state machines pass (--*-secret) and the task definitions
+// name (environment variables *_SECRET), each read with the job's task role; another denied ------
+for (const env of ["development", "production"]) {
+  for (const [job, container] of Object.entries(CONTAINERS[env] ?? {})) {
+    for (const v of container.environment ?? []) {
+      if (/_SECRET$/.test(v.name) && v.value.startsWith("arn:")) secrets.push({ role: `${env}-${job}-task`, arn: secretArn(v.value), allow: true });
+    }
+  }
+}
+for (const role of new Set(secrets.map((s) => s.role))) {
+  const account = ACCOUNTS[envOf(role)].self;
+  secrets.push({ role, arn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:dbrestore/someone-else-AbCdEf`, allow: false });
+}
+const seenSecrets = new Set();
+for (const e of secrets) {
+  const key = JSON.stringify(e);
+  if (seenSecrets.has(key)) continue;
+  seenSecrets.add(key);
+  await check(e.role, { action: "secretsmanager:GetSecretValue", arn: e.arn, allow: e.allow });
+}
+
+// --- the execution roles: ECS pulls the image, writes the job's log group, injects its secrets
+// (the container definitions as deployed); another repository, log group or secret denied --------
+for (const env of ["development", "production"]) {
+  const account = ACCOUNTS[env].self;
+  const containers = CONTAINERS[env] ?? {};
+  const logGroups = Object.values(containers).map((c) => c.logConfiguration.options["awslogs-group"]);
+  const stream = (group) => `arn:aws:logs:eu-west-1:${account}:log-group:${group}:log-stream:x`;
+  for (const [job, container] of Object.entries(containers)) {
+    const role = `${env}-${job}-execution`;
+    const expected = [{ action: "ecr:GetAuthorizationToken", arn: "*", allow: true }];
+    // A private ECR image <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@digest].
+    const image = container.image.match(/^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)/);
+    if (image) {
+      const repository = `arn:aws:ecr:${image[2]}:${image[1]}:repository/${image[3]}`;
+      for (const action of ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]) {
+        expected.push({ action, arn: repository, allow: true });
+        expected.push({ action, arn: repository.replace(/repository\/.*/, "repository/someone-else"), allow: false });
+      }
+    }
+    const group = container.logConfiguration.options["awslogs-group"];
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
+      expected.push({ action, arn: stream(group), allow: true });
+      for (const other of [...logGroups.filter((g) => g !== group), "/dbrestore/jobs/someone-else"]) {
+        expected.push({ action, arn: stream(other), allow: false });
+      }
+    }
+    for (const secret of container.secrets ?? []) {
+      if (secret.valueFrom.split(":")[2] === "ssm") expected.push({ action: "ssm:GetParameters", arn: secret.valueFrom, allow: true });
+      else expected.push({ action: "secretsmanager:GetSecretValue", arn: secretArn(secret.valueFrom), allow: true });
+    }
+    expected.push({ action: "secretsmanager:GetSecretValue", arn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:dbrestore/someone-else-AbCdEf`, allow: false });
+    for (const e of expected) await check(role, e);
+  }
+}
+
+// --- the scheduler roles: each recurring schedule starts its own state machine (another denied)
+// and sends what it cannot deliver to its dead-letter queue --------------------------------------
+const schedules = readRendered("simulation/schedules.json") ?? {};
+if (!Object.keys(schedules).length) failures.add("allow scheduler: no rendered schedule targets (simulation/schedules.json)");
+for (const [name, schedule] of Object.entries(schedules)) {
+  const { role, state_machine_arn: target, dead_letter_queue_arn: queue } = schedule;
+  const account = ACCOUNTS[envOf(role)].self;
+  const others = Object.values(schedules)
+    .filter((o) => envOf(o.role) === envOf(role) && o.state_machine_arn !== target)
+    .map((o) => o.state_machine_arn);
+  const expected = [
+    { action: "states:StartExecution", arn: target, allow: true },
+    ...[...new Set(others), `arn:aws:states:eu-west-1:${account}:stateMachine:someone-else`].map((arn) => ({ action: "states:StartExecution", arn, allow: false })),
+    { action: "sqs:SendMessage", arn: queue, allow: true },
+    { action: "sqs:SendMessage", arn: `arn:aws:sqs:eu-west-1:${account}:someone-else`, allow: false },
+  ];
+  if (!target || !queue) failures.add(`allow ${role}: the schedule ${name} has no target or no dead-letter queue`);
+  for (const e of expected) await check(role, e);
+}
+
+console.log(JSON.stringify({ calls: calls.size, machines, schedules: Object.keys(schedules).length, checks, skipped, failures: [...failures].sort() }, null, 2));

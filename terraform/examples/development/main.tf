@@ -17,6 +17,12 @@ locals {
     DBRESTORE_PROTECTED_ACCOUNT = var.production_account_id
   }
   secrets = var.sentry_dsn_secret_arn == null ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn }
+  # The images' ECR repositories (dbrestore/<job> of the registry's account and region): the
+  # execution roles may pull only from them. null when image_registry is not ECR (public images).
+  ecr_registry = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com$", var.image_registry), null)
+  ecr_repository_arns = { for job in ["aurora-restore", "mongo-restore", "atlas-restore"] :
+    job => local.ecr_registry == null ? null : "arn:${local.partition}:ecr:${local.ecr_registry[1]}:${local.ecr_registry[0]}:repository/dbrestore/${job}"
+  }
   network = {
     cluster_arn        = aws_ecs_cluster.this.arn
     subnet_ids         = var.subnet_ids
@@ -52,10 +58,11 @@ module "aurora_restore" {
 
   sentry_environment = "development"
 
-  name   = "aurora-restore"
-  image  = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
-  cpu    = 1024
-  memory = 2048
+  name               = "aurora-restore"
+  image              = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
+  ecr_repository_arn = local.ecr_repository_arns["aurora-restore"]
+  cpu                = 1024
+  memory             = 2048
   environment = merge(local.guard_environment, {
     DBRESTORE_MASTER_PASSWORD_SECRET = var.master_password_secret_arn
   })
@@ -71,6 +78,7 @@ module "mongo_restore" {
 
   name                 = "mongo-restore"
   image                = "${var.image_registry}/dbrestore/mongo-restore:${var.image_tag}"
+  ecr_repository_arn   = local.ecr_repository_arns["mongo-restore"]
   environment          = local.guard_environment
   secrets              = local.secrets
   task_role_statements = local.mongo_restore_statements
@@ -84,6 +92,7 @@ module "atlas_restore" {
 
   name                 = "atlas-restore"
   image                = "${var.image_registry}/dbrestore/atlas-restore:${var.image_tag}"
+  ecr_repository_arn   = local.ecr_repository_arns["atlas-restore"]
   cpu                  = 256
   memory               = 1024
   environment          = local.guard_environment

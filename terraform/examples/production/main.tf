@@ -19,6 +19,12 @@ locals {
     DBRESTORE_MASKING_KEY_SECRET = var.masking_key_secret_arn
   })
   secrets = var.sentry_dsn_secret_arn == null ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn }
+  # The images' ECR repositories (dbrestore/<job> of the registry's account and region): the
+  # execution roles may pull only from them. null when image_registry is not ECR (public images).
+  ecr_registry = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com$", var.image_registry), null)
+  ecr_repository_arns = { for job in ["aurora-restore", "mongo-mask-snapshot"] :
+    job => local.ecr_registry == null ? null : "arn:${local.partition}:ecr:${local.ecr_registry[1]}:${local.ecr_registry[0]}:repository/dbrestore/${job}"
+  }
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -51,6 +57,7 @@ module "aurora_restore" {
 
   name                 = "aurora-restore"
   image                = "${var.image_registry}/dbrestore/aurora-restore:${var.image_tag}"
+  ecr_repository_arn   = local.ecr_repository_arns["aurora-restore"]
   cpu                  = 4096
   memory               = 8192
   environment          = local.masking_environment
@@ -66,6 +73,7 @@ module "mongo_mask_snapshot" {
 
   name                 = "mongo-mask-snapshot"
   image                = "${var.image_registry}/dbrestore/mongo-mask-snapshot:${var.image_tag}"
+  ecr_repository_arn   = local.ecr_repository_arns["mongo-mask-snapshot"]
   cpu                  = 4096
   memory               = 8192
   environment          = local.masking_environment

@@ -24,6 +24,25 @@ output "sharing_kms_key_arn" {
   value       = aws_kms_key.sharing.arn
 }
 
+output "schedule_targets" {
+  description = "What each recurring schedule starts (its target), with which role (by its iam_policies name) and where undeliverable events go (the permission simulation)."
+  value = {
+    "production-masked-snapshots" = {
+      role                  = "production-masked-snapshots-scheduler"
+      state_machine_arn     = module.masked_snapshots.schedule.target_arn
+      dead_letter_queue_arn = module.masked_snapshots.schedule.dead_letter_queue_arn
+    }
+  }
+}
+
+output "job_roles" {
+  description = "Task and execution role ARNs of each job (the permission simulation: what the state machines pass to ECS)."
+  value = {
+    for k, j in { "aurora-restore" = module.aurora_restore, "mongo-mask-snapshot" = module.mongo_mask_snapshot } :
+    k => { task_role_arn = j.task_role_arn, execution_role_arn = j.execution_role_arn }
+  }
+}
+
 output "notification_topic_arn" {
   description = "Failures are published here."
   value       = module.notifications.topic_arn
@@ -32,11 +51,13 @@ output "notification_topic_arn" {
 output "iam_policies" {
   description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam-check.mjs)."
   value = {
-    "production-aurora-restore-task"        = module.aurora_restore.task_role_policy
-    "production-mongo-mask-snapshot-task"   = module.mongo_mask_snapshot.task_role_policy
-    "production-masked-snapshots-sfn"       = module.masked_snapshots.role_policy
-    "production-masked-snapshots-scheduler" = module.masked_snapshots.scheduler_role_policy
-    "production-cleanup-sfn"                = module.stop_tasks.role_policy
+    "production-aurora-restore-task"           = module.aurora_restore.task_role_policy
+    "production-mongo-mask-snapshot-task"      = module.mongo_mask_snapshot.task_role_policy
+    "production-aurora-restore-execution"      = module.aurora_restore.execution_role_policy
+    "production-mongo-mask-snapshot-execution" = module.mongo_mask_snapshot.execution_role_policy
+    "production-masked-snapshots-sfn"          = module.masked_snapshots.role_policy
+    "production-masked-snapshots-scheduler"    = module.masked_snapshots.scheduler_role_policy
+    "production-cleanup-sfn"                   = module.stop_tasks.role_policy
   }
 }
 

@@ -43,6 +43,11 @@ output "task_role_policy" {
   value       = aws_iam_role_policy.task.policy
 }
 
+output "execution_role_policy" {
+  description = "The execution role's policy document (JSON)."
+  value       = aws_iam_role_policy.execution.policy
+}
+
 output "task_size" {
   description = "CPU units and memory (MiB) of the task."
   value       = { cpu = aws_ecs_task_definition.this.cpu, memory = aws_ecs_task_definition.this.memory }

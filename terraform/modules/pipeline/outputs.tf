@@ -39,12 +39,13 @@ output "schedule_state" {
 }
 
 output "schedule" {
-  description = "The recurring schedule as deployed (expression, timezone, state, input, dead-letter queue), or null."
+  description = "The recurring schedule as deployed (expression, timezone, state, input, target state machine, dead-letter queue), or null."
   value = try({
     expression            = aws_scheduler_schedule.this[0].schedule_expression
     timezone              = aws_scheduler_schedule.this[0].schedule_expression_timezone
     state                 = aws_scheduler_schedule.this[0].state
     input                 = aws_scheduler_schedule.this[0].target[0].input
+    target_arn            = aws_scheduler_schedule.this[0].target[0].arn
     dead_letter_queue_arn = try(aws_scheduler_schedule.this[0].target[0].dead_letter_config[0].arn, null)
   }, null)
 }

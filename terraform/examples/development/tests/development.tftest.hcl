@@ -51,6 +51,63 @@ override_resource {
   values = { arn = "arn:aws:ecs:eu-west-1:444455556666:task-definition/dbrestore-atlas-restore:2" }
 }
 override_resource {
+  target = module.aurora_restore.aws_iam_role.task
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-aurora-restore-task" }
+}
+override_resource {
+  target = module.aurora_restore.aws_iam_role.execution
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-aurora-restore-execution" }
+}
+override_resource {
+  target = module.aurora_restore.aws_cloudwatch_log_group.this
+  values = { arn = "arn:aws:logs:eu-west-1:444455556666:log-group:/dbrestore/jobs/aurora-restore" }
+}
+override_resource {
+  target = module.mongo_restore.aws_iam_role.task
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-mongo-restore-task" }
+}
+override_resource {
+  target = module.mongo_restore.aws_iam_role.execution
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-mongo-restore-execution" }
+}
+override_resource {
+  target = module.mongo_restore.aws_cloudwatch_log_group.this
+  values = { arn = "arn:aws:logs:eu-west-1:444455556666:log-group:/dbrestore/jobs/mongo-restore" }
+}
+override_resource {
+  target = module.atlas_restore.aws_iam_role.task
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-atlas-restore-task" }
+}
+override_resource {
+  target = module.atlas_restore.aws_iam_role.execution
+  values = { arn = "arn:aws:iam::444455556666:role/dbrestore-atlas-restore-execution" }
+}
+override_resource {
+  target = module.atlas_restore.aws_cloudwatch_log_group.this
+  values = { arn = "arn:aws:logs:eu-west-1:444455556666:log-group:/dbrestore/jobs/atlas-restore" }
+}
+# Each pipeline its own state machine ARN (the permission simulation denies starting another).
+override_resource {
+  target = module.target["develop"].aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-develop" }
+}
+override_resource {
+  target = module.target["edge"].aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-edge" }
+}
+override_resource {
+  target = module.target["report"].aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-report" }
+}
+override_resource {
+  target = module.target["release"].aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-release" }
+}
+override_resource {
+  target = module.temporary.aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-temporary" }
+}
+override_resource {
   target = module.teardown.aws_sfn_state_machine.this
   values = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-teardown" }
 }
@@ -62,9 +119,11 @@ override_resource {
 run "render" {
   command = apply
 
-  # What the workflow tests restore from at a point in time (the permission simulation).
+  # What the workflow tests restore from at a point in time (the permission simulation), and a
+  # container secret with a JSON key (the execution role reads the secret itself).
   variables {
     aurora_point_in_time_sources = ["monolith"]
+    sentry_dsn_secret_arn        = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/sentry-dsn-AbCdEf:dsn::"
   }
 
   assert {

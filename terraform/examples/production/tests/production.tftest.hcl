@@ -70,14 +70,24 @@ override_resource {
   target = module.mongo_mask_snapshot.aws_iam_role.execution
   values = { arn = "arn:aws:iam::111122223333:role/dbrestore-mongo-mask-snapshot-execution" }
 }
+override_resource {
+  target = module.aurora_restore.aws_cloudwatch_log_group.this
+  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/dbrestore/jobs/aurora-restore" }
+}
+override_resource {
+  target = module.mongo_mask_snapshot.aws_cloudwatch_log_group.this
+  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/dbrestore/jobs/mongo-mask-snapshot" }
+}
 
 run "render" {
   command = apply
 
   # The sources' customer-managed key and the production MongoDB volume (the permission
-  # simulation decrypts with the one and copies the other's backup snapshots).
+  # simulation decrypts with the one and copies the other's backup snapshots); the Sentry DSN
+  # container secret (the execution role injects it).
   variables {
-    source_kms_key_arns = ["arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"]
+    source_kms_key_arns   = ["arn:aws:kms:eu-west-1:111122223333:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"]
+    sentry_dsn_secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/sentry-dsn-AbCdEf"
     mongo = {
       source_volume_tag = "dbrestore:source=mongo-data"
       source_volume_ids = ["vol-0aaaaaaaaaaaaaaa1"]
