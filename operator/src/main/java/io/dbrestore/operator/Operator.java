@@ -3,16 +3,23 @@ package io.dbrestore.operator;
 import io.dbrestore.runtime.JobGroup;
 import picocli.CommandLine.Command;
 
-/** The operator's command line: {@code ./dbrestore run|status|stop}. */
+/** The operator's command line: {@code ./dbrestore run|status|logs|stop|temp}. */
 @Command(
     name = "dbrestore",
-    subcommands = {RunCommand.class, StatusCommand.class, StopCommand.class},
+    subcommands = {
+      RunCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      StopCommand.class,
+      TempCommand.class
+    },
     description = {
-      "Start, watch and stop the pipelines' runs (Step Functions executions and their ECS tasks)"
-          + " with your own AWS credentials.",
+      "Start, watch, read the logs of and stop the pipelines' runs (Step Functions executions and"
+          + " their ECS tasks), and manage temporary databases, with your own AWS credentials.",
       "",
-      "'run' starts a pipeline with typed, validated input; 'status' shows the last runs; 'stop'"
-          + " stops a run and confirms its tasks stopped."
+      "'run' starts a pipeline with typed, validated input; 'status' shows the last runs; 'logs'"
+          + " shows a run's log lines; 'stop' stops a run and confirms its tasks stopped; 'temp'"
+          + " creates, lists, extends and deletes temporary databases."
     })
 public final class Operator extends JobGroup {
   public static OperatorMain entryPoint() {

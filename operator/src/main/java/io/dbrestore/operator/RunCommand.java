@@ -62,9 +62,25 @@ final class RunCommand extends OperatorCommand {
 
   @Override
   protected int execute(Session session) throws Exception {
-    String workflow = Pipelines.workflow(pipeline);
-    InputSchema schema = InputSchema.load(workflow);
+    InputSchema schema = InputSchema.load(Pipelines.workflow(pipeline));
     ObjectNode input = input(schema, session);
+    return start(session, options, pipeline, input, wait, pollInterval);
+  }
+
+  /**
+   * Starts {@code pipeline} with {@code input}, already validated, prints the execution and its
+   * console link and, with {@code wait}, follows it to its exit code: {@code run}, and the commands
+   * that run a pipeline for the operator ({@code temp create}, {@code temp delete}).
+   */
+  static int start(
+      Session session,
+      OperatorOptions options,
+      String pipeline,
+      ObjectNode input,
+      boolean wait,
+      Duration pollInterval)
+      throws Exception {
+    String workflow = Pipelines.workflow(pipeline);
     SfnClient sfn = session.sfn(options.region);
     StateMachineListItem machine = Pipelines.find(sfn, options.prefix, pipeline);
     String name =

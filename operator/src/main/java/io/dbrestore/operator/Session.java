@@ -6,9 +6,16 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.EcsClientBuilder;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.SfnClientBuilder;
 
@@ -68,6 +75,35 @@ final class Session implements AutoCloseable {
             EcsClient.class,
             () -> {
               EcsClientBuilder b = EcsClient.builder();
+              if (region != null && !region.isBlank()) {
+                b.region(Region.of(region));
+              }
+              return b;
+            });
+  }
+
+  /** CloudWatch Logs in {@code region}, or the SDK's default region when it is null. */
+  CloudWatchLogsClient logs(String region) {
+    return client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder, region);
+  }
+
+  /** RDS in {@code region}, or the SDK's default region when it is null. */
+  RdsClient rds(String region) {
+    return client(RdsClient.class, RdsClient::builder, region);
+  }
+
+  /** EventBridge Scheduler in {@code region}, or the SDK's default region when it is null. */
+  SchedulerClient scheduler(String region) {
+    return client(SchedulerClient.class, SchedulerClient::builder, region);
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
+      C client(Class<C> type, Supplier<B> builder, String region) {
+    return aws()
+        .client(
+            type,
+            () -> {
+              B b = builder.get();
               if (region != null && !region.isBlank()) {
                 b.region(Region.of(region));
               }

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
           + " after the timeout with it)."
     })
 final class StopCommand extends OperatorCommand {
-  private static final Pattern EXECUTION_ARN =
+  static final Pattern EXECUTION_ARN =
       Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:execution:[^:]+:[^:]+");
 
   @Parameters(

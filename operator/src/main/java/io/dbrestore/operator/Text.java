@@ -1,5 +1,8 @@
 package io.dbrestore.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -24,6 +27,19 @@ final class Text {
       }
     }
     return "";
+  }
+
+  /** A JSON text as a tree; a missing node when it is not JSON (a plain log line, no output). */
+  static JsonNode json(String s) {
+    if (s == null || s.isBlank()) {
+      return MissingNode.getInstance();
+    }
+    try {
+      JsonNode node = Session.JSON.readTree(s);
+      return node == null ? MissingNode.getInstance() : node;
+    } catch (IOException e) {
+      return MissingNode.getInstance();
+    }
   }
 
   /** {@code 45s}, {@code 12m05s}, {@code 1h02m}, {@code 2d03h}. */

@@ -1,6 +1,7 @@
 package io.dbrestore.operator;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -19,8 +20,9 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
- * WireMock speaking Step Functions (JSON 1.0) and ECS (JSON 1.1), and the operator CLI run
- * in-process on a clock that moves only when it "sleeps".
+ * WireMock speaking Step Functions (JSON 1.0), ECS and CloudWatch Logs (JSON 1.1) and RDS (the
+ * query protocol: form-encoded POST, XML), and the operator CLI run in-process on a clock that
+ * moves only when it "sleeps".
  */
 final class Fakes {
   static final String ACCOUNT = "123456789012";
@@ -72,6 +74,50 @@ final class Fakes {
   static RequestPatternBuilder ecsCalled(String operation) {
     return postRequestedFor(urlEqualTo("/"))
         .withHeader("X-Amz-Target", equalTo("AmazonEC2ContainerServiceV20141113." + operation));
+  }
+
+  static MappingBuilder logs(String operation) {
+    return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("Logs_20140328." + operation));
+  }
+
+  static RequestPatternBuilder logsCalled(String operation) {
+    return postRequestedFor(urlEqualTo("/"))
+        .withHeader("X-Amz-Target", equalTo("Logs_20140328." + operation));
+  }
+
+  /** An RDS action: a form-encoded POST naming it. */
+  static MappingBuilder rds(String action) {
+    return post(urlEqualTo("/")).withRequestBody(containing("Action=" + action + "&"));
+  }
+
+  static RequestPatternBuilder rdsCalled(String action) {
+    return postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=" + action + "&"));
+  }
+
+  /** An RDS response: {@code <Action>Response><Action>Result>body</...>}. */
+  static ResponseDefinitionBuilder xml(String action, String result) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "text/xml")
+        .withBody(
+            "<"
+                + action
+                + "Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><"
+                + action
+                + "Result>"
+                + result
+                + "</"
+                + action
+                + "Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></"
+                + action
+                + "Response>");
+  }
+
+  static ResponseDefinitionBuilder json11(String body) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/x-amz-json-1.1")
+        .withBody(body);
   }
 
   static ResponseDefinitionBuilder json(String body) {
