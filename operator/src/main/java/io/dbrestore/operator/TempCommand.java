@@ -316,6 +316,13 @@ final class TempCommand extends JobGroup {
     @ArgGroup(exclusive = true, multiplicity = "1")
     NewExpiry expiry;
 
+    @Option(
+        names = "--max-hours",
+        paramLabel = "<n>",
+        defaultValue = "720",
+        description = "Refuse an expiry further than this from now. Default: 720 (the pipeline's).")
+    long maxHours;
+
     @picocli.CommandLine.Mixin Group group = new Group();
 
     @Override
@@ -366,6 +373,15 @@ final class TempCommand extends JobGroup {
         throw JobException.invalidInput(
             "the new expiry " + moved + " has passed; give a later --until or use --hours");
       }
+      if (moved.isAfter(now.plus(Duration.ofHours(maxHours)))) {
+        throw JobException.invalidInput(
+            "the new expiry "
+                + moved
+                + " is more than "
+                + maxHours
+                + "h from now (the temporary pipeline's maximum time to live; --max-hours to"
+                + " change it); nothing was changed");
+      }
 
       SchedulerClient scheduler = session.scheduler(options.region);
       String scheduleName = SCHEDULE_PREFIX + name;
@@ -394,20 +410,42 @@ final class TempCommand extends JobGroup {
         newExpression = "at(" + Text.time(newExpiry, zone, "yyyy-MM-dd'T'HH:mm:ss") + ")";
         String expression = newExpression;
         // UpdateSchedule replaces the whole schedule: everything GetSchedule returned goes back.
-        scheduler.updateSchedule(
-            b ->
-                b.name(s.name())
-                    .groupName(s.groupName())
-                    .description(s.description())
-                    .scheduleExpression(expression)
-                    .scheduleExpressionTimezone(s.scheduleExpressionTimezone())
-                    .startDate(s.startDate())
-                    .endDate(s.endDate())
-                    .state(s.state())
-                    .kmsKeyArn(s.kmsKeyArn())
-                    .flexibleTimeWindow(s.flexibleTimeWindow())
-                    .target(s.target())
-                    .actionAfterCompletion(s.actionAfterCompletion()));
+        try {
+          scheduler.updateSchedule(
+              b ->
+                  b.name(s.name())
+                      .groupName(s.groupName())
+                      .description(s.description())
+                      .scheduleExpression(expression)
+                      .scheduleExpressionTimezone(s.scheduleExpressionTimezone())
+                      .startDate(s.startDate())
+                      .endDate(s.endDate())
+                      .state(s.state())
+                      .kmsKeyArn(s.kmsKeyArn())
+                      .flexibleTimeWindow(s.flexibleTimeWindow())
+                      .target(s.target())
+                      .actionAfterCompletion(s.actionAfterCompletion()));
+        } catch (RuntimeException e) {
+          // The tag moved but the schedule did not: it would still delete the cluster at the old
+          // time. Say so, and how to finish (--until is idempotent; --hours would add again).
+          throw new JobException(
+              ExitCode.FAULT,
+              "schedule-not-moved",
+              "the tag now says "
+                  + newExpiry
+                  + " but schedule "
+                  + scheduleName
+                  + " could not be moved and still fires at "
+                  + oldExpression
+                  + ", deleting the cluster then ("
+                  + e.getMessage()
+                  + "); run 'temp extend "
+                  + name
+                  + " --until "
+                  + newExpiry
+                  + "' again",
+              e);
+        }
       }
 
       if (options.json) {

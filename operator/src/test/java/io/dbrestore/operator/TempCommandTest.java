@@ -260,6 +260,48 @@ class TempCommandTest {
   }
 
   @Test
+  void extendBeyondTheMaximumTimeToLive_isRefusedWithoutWriting() {
+    stubCluster(
+        "tmp-qa", "dbrestore:managed", "true", "dbrestore:expires-at", "2026-12-02T14:00:00Z");
+
+    Fakes.Result r = Fakes.run("temp", "extend", "tmp-qa", "--hours", "2000");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("is more than 720h from now").contains("nothing was changed");
+    aws.verify(0, rdsCalled("AddTagsToResource"));
+    aws.verify(0, putRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void extendWhoseScheduleCannotBeMoved_saysTheClusterStillGoesAtTheOldTime() {
+    stubCluster(
+        "tmp-qa", "dbrestore:managed", "true", "dbrestore:expires-at", "2026-12-02T14:00:00Z");
+    aws.stubFor(
+        get(urlPathEqualTo("/schedules/teardown-tmp-qa"))
+            .willReturn(
+                restJson(
+                    200,
+                    "{\"Name\":\"teardown-tmp-qa\",\"GroupName\":\"default\","
+                        + "\"ScheduleExpression\":\"at(2026-12-02T14:00:00)\","
+                        + "\"ScheduleExpressionTimezone\":\"UTC\",\"State\":\"ENABLED\","
+                        + "\"FlexibleTimeWindow\":{\"Mode\":\"OFF\"},\"Target\":"
+                        + TARGET
+                        + "}")));
+    aws.stubFor(
+        put(urlPathEqualTo("/schedules/teardown-tmp-qa"))
+            .willReturn(
+                restJson(403, "{\"Message\":\"not authorized\"}")
+                    .withHeader("x-amzn-ErrorType", "AccessDeniedException")));
+
+    Fakes.Result r = Fakes.run("temp", "extend", "tmp-qa", "--hours", "24");
+
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err())
+        .contains("still fires at at(2026-12-02T14:00:00)")
+        .contains("--until 2026-12-03T14:00:00Z");
+  }
+
+  @Test
   void extendTakesHoursOrUntilNotBoth() {
     Fakes.Result r =
         Fakes.run("temp", "extend", "tmp-qa", "--hours", "1", "--until", "2026-12-05T08:00:00Z");
