@@ -77,7 +77,10 @@ class RunCommandTest {
             "run");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--source-account '12' is not a 12-digit AWS account id");
+    assertThat(r.err())
+        .contains(
+            "--source-account (from DBRESTORE_SOURCE_ACCOUNT) '12' is not a 12-digit AWS account"
+                + " id");
   }
 
   @Test
