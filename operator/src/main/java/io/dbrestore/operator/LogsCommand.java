@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -116,23 +115,10 @@ final class LogsCommand extends OperatorCommand {
 
   @Override
   protected int execute(Session session) throws Exception {
-    if (!StopCommand.EXECUTION_ARN.matcher(executionArn).matches()) {
-      throw JobException.invalidInput(
-          "'"
-              + executionArn
-              + "' is not an execution ARN"
-              + " (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)");
-    }
-    String region = options.region != null ? options.region : Text.region(executionArn);
+    String region = StopCommand.region(options, executionArn);
     SfnClient sfn = session.sfn(region);
     CloudWatchLogsClient logs = session.logs(region);
-    DescribeExecutionResponse execution;
-    try {
-      execution = sfn.describeExecution(b -> b.executionArn(executionArn));
-    } catch (ExecutionDoesNotExistException e) {
-      throw JobException.invalidInput(
-          "no execution " + executionArn + " (check the ARN, your AWS account and --region)");
-    }
+    DescribeExecutionResponse execution = StopCommand.describe(sfn, executionArn);
     while (true) {
       readHistory(sfn);
       boolean ended =

@@ -47,6 +47,28 @@ final class StopCommand extends OperatorCommand {
   static final Pattern EXECUTION_ARN =
       Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:execution:[^:]+:[^:]+");
 
+  /** The region of an execution (--region, else the ARN's); exit 2 for what is not an ARN. */
+  static String region(OperatorOptions options, String executionArn) {
+    if (!EXECUTION_ARN.matcher(executionArn).matches()) {
+      throw JobException.invalidInput(
+          "'"
+              + executionArn
+              + "' is not an execution ARN"
+              + " (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)");
+    }
+    return options.region != null ? options.region : Text.region(executionArn);
+  }
+
+  /** The execution; exit 2 when this account and region have none of that ARN. */
+  static DescribeExecutionResponse describe(SfnClient sfn, String executionArn) {
+    try {
+      return sfn.describeExecution(b -> b.executionArn(executionArn));
+    } catch (ExecutionDoesNotExistException e) {
+      throw JobException.invalidInput(
+          "no execution " + executionArn + " (check the ARN, your AWS account and --region)");
+    }
+  }
+
   @Parameters(
       index = "0",
       paramLabel = "<execution-arn>",
@@ -81,22 +103,9 @@ final class StopCommand extends OperatorCommand {
 
   @Override
   protected int execute(Session session) throws Exception {
-    if (!EXECUTION_ARN.matcher(executionArn).matches()) {
-      throw JobException.invalidInput(
-          "'"
-              + executionArn
-              + "' is not an execution ARN"
-              + " (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)");
-    }
-    String region = options.region != null ? options.region : Text.region(executionArn);
+    String region = region(options, executionArn);
     SfnClient sfn = session.sfn(region);
-    DescribeExecutionResponse before;
-    try {
-      before = sfn.describeExecution(b -> b.executionArn(executionArn));
-    } catch (ExecutionDoesNotExistException e) {
-      throw JobException.invalidInput(
-          "no execution " + executionArn + " (check the ARN, your AWS account and --region)");
-    }
+    DescribeExecutionResponse before = describe(sfn, executionArn);
     boolean stopped = false;
     if (before.status() == ExecutionStatus.RUNNING
         || before.status() == ExecutionStatus.PENDING_REDRIVE) {
