@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,21 +51,26 @@ final class RunCommand extends OperatorCommand {
       description = "The input as a JSON object; typed flags override its keys.")
   String inputJson;
 
-  @Option(names = "--wait", description = "Follow the execution until it ends.")
-  boolean wait;
+  @Mixin Follow follow = new Follow();
 
-  @Option(
-      names = "--poll-interval",
-      hidden = true,
-      defaultValue = "5s",
-      converter = DurationConverter.class)
-  Duration pollInterval;
+  /** --wait and its poll interval: run, and the temp commands that start a pipeline. */
+  static final class Follow {
+    @Option(names = "--wait", description = "Follow the execution until it ends.")
+    boolean wait;
+
+    @Option(
+        names = "--poll-interval",
+        hidden = true,
+        defaultValue = "5s",
+        converter = DurationConverter.class)
+    Duration pollInterval;
+  }
 
   @Override
   protected int execute(Session session) throws Exception {
     InputSchema schema = InputSchema.load(Pipelines.workflow(pipeline));
     ObjectNode input = input(schema, session);
-    return start(session, options, pipeline, input, wait, pollInterval);
+    return start(session, options, pipeline, input, follow);
   }
 
   /**
@@ -73,12 +79,7 @@ final class RunCommand extends OperatorCommand {
    * that run a pipeline for the operator ({@code temp create}, {@code temp delete}).
    */
   static int start(
-      Session session,
-      OperatorOptions options,
-      String pipeline,
-      ObjectNode input,
-      boolean wait,
-      Duration pollInterval)
+      Session session, OperatorOptions options, String pipeline, ObjectNode input, Follow follow)
       throws Exception {
     String workflow = Pipelines.workflow(pipeline);
     SfnClient sfn = session.sfn(options.region);
@@ -108,14 +109,14 @@ final class RunCommand extends OperatorCommand {
       session.out.println("  console:   " + link);
       session.out.flush();
     }
-    if (!wait) {
+    if (!follow.wait) {
       if (options.json) {
         session.out.println(Session.JSON.writeValueAsString(result));
       }
       return ExitCode.DONE.code();
     }
     ExecutionWatch.Outcome outcome =
-        new ExecutionWatch(sfn, session, options.json ? null : session.out, pollInterval)
+        new ExecutionWatch(sfn, session, options.json ? null : session.out, follow.pollInterval)
             .watch(arn);
     ExitCode code = outcome.exitCode();
     if (options.json) {

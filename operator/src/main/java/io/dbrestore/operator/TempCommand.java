@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.JobGroup;
-import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import java.time.Duration;
@@ -83,19 +82,6 @@ final class TempCommand extends JobGroup {
     }
   }
 
-  /** The options of the commands that start a pipeline. */
-  static class Start {
-    @Option(names = "--wait", description = "Follow the execution until it ends.")
-    boolean wait;
-
-    @Option(
-        names = "--poll-interval",
-        hidden = true,
-        defaultValue = "5s",
-        converter = DurationConverter.class)
-    Duration pollInterval;
-  }
-
   @Command(
       name = "create",
       description = {
@@ -126,7 +112,7 @@ final class TempCommand extends JobGroup {
         description = "The job prints its plan and changes nothing.")
     Boolean dryRun;
 
-    @picocli.CommandLine.Mixin Start start = new Start();
+    @picocli.CommandLine.Mixin RunCommand.Follow follow = new RunCommand.Follow();
 
     @Override
     protected int execute(Session session) throws Exception {
@@ -149,7 +135,7 @@ final class TempCommand extends JobGroup {
       if (!problems.isEmpty()) {
         throw JobException.invalidInput(String.join("\n", problems));
       }
-      return RunCommand.start(session, options, "temporary", input, start.wait, start.pollInterval);
+      return RunCommand.start(session, options, "temporary", input, follow);
     }
   }
 
@@ -163,13 +149,13 @@ final class TempCommand extends JobGroup {
     @Parameters(index = "0", paramLabel = "<name>", description = "tmp-<name>: the cluster.")
     String name;
 
-    @picocli.CommandLine.Mixin Start start = new Start();
+    @picocli.CommandLine.Mixin RunCommand.Follow follow = new RunCommand.Follow();
 
     @Override
     protected int execute(Session session) throws Exception {
       checkName(name);
       ObjectNode input = Session.JSON.createObjectNode().put("cluster", name);
-      return RunCommand.start(session, options, "teardown", input, start.wait, start.pollInterval);
+      return RunCommand.start(session, options, "teardown", input, follow);
     }
   }
 

@@ -10,13 +10,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import io.dbrestore.runtime.testing.MovingClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
@@ -46,7 +43,7 @@ final class Fakes {
                 clock,
                 d -> {
                   sleeps[0]++;
-                  clock.now = clock.now.plus(d);
+                  clock.advance(d);
                 })
             .run(
                 Map.of("USER", "alice"),
@@ -166,33 +163,5 @@ final class Fakes {
         + (error == null ? "" : ",\"error\":\"" + error + "\"")
         + (cause == null ? "" : ",\"cause\":\"" + cause + "\"")
         + "}";
-  }
-
-  /** A clock that moves only when told. */
-  static final class MovingClock extends Clock {
-    Instant now;
-
-    MovingClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
   }
 }

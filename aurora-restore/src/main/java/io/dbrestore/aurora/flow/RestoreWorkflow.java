@@ -53,27 +53,7 @@ public final class RestoreWorkflow {
       Duration maxAge,
       String sourceCluster,
       String pointInTime,
-      Duration waitForSnapshot) {
-
-    public Source(
-        String snapshot,
-        String sourceAccount,
-        String prefix,
-        String sourceClusterName,
-        Duration maxAge,
-        String sourceCluster,
-        String pointInTime) {
-      this(
-          snapshot,
-          sourceAccount,
-          prefix,
-          sourceClusterName,
-          maxAge,
-          sourceCluster,
-          pointInTime,
-          Duration.ZERO);
-    }
-  }
+      Duration waitForSnapshot) {}
 
   /** The target and how to build it. */
   public record Request(

@@ -100,7 +100,14 @@ class RestoreWorkflowTest {
     return request(
         strategy,
         new RestoreWorkflow.Source(
-            null, FakeRds.PROD, "dbrestore-masked", "app", Duration.ofHours(36), null, null));
+            null,
+            FakeRds.PROD,
+            "dbrestore-masked",
+            "app",
+            Duration.ofHours(36),
+            null,
+            null,
+            Duration.ZERO));
   }
 
   static RestoreWorkflow.Request request(
@@ -221,7 +228,9 @@ class RestoreWorkflowTest {
   @Test
   void pointInTime_masksBeforeTheTargetIsReachable() throws Exception {
     rds.addCluster("monolith", Map.of());
-    var source = new RestoreWorkflow.Source(null, null, null, null, null, "monolith", "latest");
+    var source =
+        new RestoreWorkflow.Source(
+            null, null, null, null, null, "monolith", "latest", Duration.ZERO);
 
     run(contextBuilder(EXECUTION).build(), request(RestoreWorkflow.Strategy.SWAP, source));
 
@@ -238,7 +247,8 @@ class RestoreWorkflowTest {
   @Test
   void unmaskedSameAccountSnapshot_withoutRules_isInvalidInput_beforeAnyChange() {
     rds.addSnapshot("prod-copy", FakeRds.ACCOUNT, "manual", "monolith", NOW, Map.of());
-    var source = new RestoreWorkflow.Source("prod-copy", null, null, null, null, null, null);
+    var source =
+        new RestoreWorkflow.Source("prod-copy", null, null, null, null, null, null, Duration.ZERO);
 
     assertThatThrownBy(
             () ->
@@ -260,7 +270,14 @@ class RestoreWorkflowTest {
 
   static final RestoreWorkflow.Source SHARED =
       new RestoreWorkflow.Source(
-          null, FakeRds.PROD, "dbrestore-masked", "app", Duration.ofHours(36), null, null);
+          null,
+          FakeRds.PROD,
+          "dbrestore-masked",
+          "app",
+          Duration.ofHours(36),
+          null,
+          null,
+          Duration.ZERO);
 
   @Test
   void sharedSnapshot_withoutKmsKey_isInvalidInput_beforeAnyChange() {
@@ -314,7 +331,14 @@ class RestoreWorkflowTest {
   void snapshotOlderThanMaxAge_isRefused_andNothingChanges() {
     var source =
         new RestoreWorkflow.Source(
-            null, FakeRds.PROD, "dbrestore-masked", "app", Duration.ofHours(2), null, null);
+            null,
+            FakeRds.PROD,
+            "dbrestore-masked",
+            "app",
+            Duration.ofHours(2),
+            null,
+            null,
+            Duration.ZERO);
 
     assertThatThrownBy(
             () ->

@@ -273,7 +273,8 @@ class SnapshotMaskingTest {
     RestoreWorkflow.Request request =
         RestoreWorkflowTest.request(
             RestoreWorkflow.Strategy.SWAP,
-            new RestoreWorkflow.Source(null, null, null, null, null, "monolith", "latest"));
+            new RestoreWorkflow.Source(
+                null, null, null, null, null, "monolith", "latest", Duration.ZERO));
 
     new RestoreWorkflow(
             context,

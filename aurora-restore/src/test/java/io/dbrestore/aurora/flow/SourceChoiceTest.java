@@ -23,7 +23,7 @@ class SourceChoiceTest {
 
   static RestoreWorkflow.Source newestOf(String account) {
     return new RestoreWorkflow.Source(
-        null, account, "dbrestore-masked", "app", Duration.ofHours(36), null, null);
+        null, account, "dbrestore-masked", "app", Duration.ofHours(36), null, null, Duration.ZERO);
   }
 
   @Test
@@ -72,7 +72,8 @@ class SourceChoiceTest {
     RdsPort.Snapshot s =
         rds.addSnapshot("copy", FakeRds.ACCOUNT, "manual", "app", NOW, Map.of(Tags.MASKED, "true"));
     rds.snapshots.put(s.id(), FakeRds.withStatus(s, "creating"));
-    var named = new RestoreWorkflow.Source("copy", null, null, null, null, null, null);
+    var named =
+        new RestoreWorkflow.Source("copy", null, null, null, null, null, null, Duration.ZERO);
 
     assertThatThrownBy(() -> sources.forRestore(named, true))
         .isInstanceOf(JobException.class)

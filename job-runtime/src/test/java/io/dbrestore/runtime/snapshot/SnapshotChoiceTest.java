@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.testing.MovingClock;
 import io.dbrestore.runtime.wait.Waiter;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,36 +63,11 @@ class SnapshotChoiceTest {
 
   // --- awaitFresh: development scheduled while production still masks -----------------------
 
-  /** A clock that the waiter's sleeps move forward. */
-  static final class SteppingClock extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
-  final SteppingClock clock = new SteppingClock();
+  final MovingClock clock = new MovingClock(NOW);
   final List<String> progress = new ArrayList<>();
   final Waiter waiter =
       new Waiter(
-          new Cancellation(),
-          clock,
-          d -> clock.now = clock.now.plus(d),
-          null,
-          Duration.ofHours(1),
-          progress::add);
+          new Cancellation(), clock, clock::advance, null, Duration.ofHours(1), progress::add);
   final SnapshotChoice<Snap> waiting =
       new SnapshotChoice<>(Snap::name, Snap::created, Snap::done, clock);
   final Snap yesterdays = new Snap("yesterday", NOW.minus(Duration.ofHours(25)), true);
@@ -104,7 +80,7 @@ class SnapshotChoiceTest {
         () -> {
           lists.add(1);
           // Tonight's masked snapshot is finished 90 minutes into the wait.
-          return clock.now.isBefore(NOW.plus(Duration.ofMinutes(90)))
+          return clock.instant().isBefore(NOW.plus(Duration.ofMinutes(90)))
               ? List.of(yesterdays, new Snap("tonight", NOW.minus(Duration.ofMinutes(5)), false))
               : List.of(yesterdays, new Snap("tonight", NOW.minus(Duration.ofMinutes(5)), true));
         };
@@ -144,7 +120,7 @@ class SnapshotChoiceTest {
         .hasMessage(
             "the newest masked snapshot yesterday is 27h old (--max-age 20h); the target keeps its"
                 + " data");
-    assertThat(clock.now).isEqualTo(NOW.plus(Duration.ofHours(2)));
+    assertThat(clock.instant()).isEqualTo(NOW.plus(Duration.ofHours(2)));
   }
 
   @Test
@@ -167,7 +143,7 @@ class SnapshotChoiceTest {
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.kind()).isEqualTo("snapshot-too-old"));
     assertThat(lists).hasSize(1);
-    assertThat(clock.now).isEqualTo(NOW);
+    assertThat(clock.instant()).isEqualTo(NOW);
   }
 
   @Test
@@ -183,7 +159,7 @@ class SnapshotChoiceTest {
                 NONE,
                 ""))
         .isSameAs(fresh);
-    assertThat(clock.now).isEqualTo(NOW);
+    assertThat(clock.instant()).isEqualTo(NOW);
 
     assertThatThrownBy(
             () ->
@@ -196,6 +172,6 @@ class SnapshotChoiceTest {
                     NONE,
                     ""))
         .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.kind()).isEqualTo("none"));
-    assertThat(clock.now).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
+    assertThat(clock.instant()).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
   }
 }

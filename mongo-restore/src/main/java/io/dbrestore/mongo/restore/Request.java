@@ -28,30 +28,4 @@ public record Request(
     String kmsKey,
     String volumeType,
     Integer initializationRate,
-    Duration waitForSnapshot) {
-
-  public Request(
-      String runId,
-      String instanceId,
-      String device,
-      String snapshotId,
-      String sourceAccount,
-      Duration maxAge,
-      String label,
-      String kmsKey,
-      String volumeType,
-      Integer initializationRate) {
-    this(
-        runId,
-        instanceId,
-        device,
-        snapshotId,
-        sourceAccount,
-        maxAge,
-        label,
-        kmsKey,
-        volumeType,
-        initializationRate,
-        Duration.ZERO);
-  }
-}
+    Duration waitForSnapshot) {}

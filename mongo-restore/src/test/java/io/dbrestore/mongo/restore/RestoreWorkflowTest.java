@@ -132,7 +132,8 @@ class RestoreWorkflowTest {
         "main",
         kmsKey,
         "gp3",
-        null);
+        null,
+        Duration.ZERO);
   }
 
   static TestJobContext context() {
@@ -360,7 +361,8 @@ class RestoreWorkflowTest {
                 "main",
                 DEV_KEY,
                 "gp3",
-                null));
+                null,
+                Duration.ZERO));
 
     assertThat(result.deletedVolumes()).hasSize(1);
     assertThat(ec2.volumeIds()).containsExactly(result.volumeId());
