@@ -100,9 +100,11 @@ public final class RestoreCommand extends JobCommand {
 
   @Option(
       names = "--rules",
-      paramLabel = "<file>",
-      description = "Masking rules; required when the source is not a masked snapshot.")
-  Path rules;
+      paramLabel = "<file|s3://bucket/key>",
+      description =
+          "Masking rules (a file or a versioned S3 object); required when the source is not a"
+              + " masked snapshot.")
+  String rules;
 
   @Option(
       names = "--masking-key-secret",
@@ -186,7 +188,7 @@ public final class RestoreCommand extends JobCommand {
     MaskingPlan plan = null;
     if (rules != null) {
       context.step("load-rules");
-      plan = MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
+      plan = MaskingInputs.plan(context, rules, MaskingInputs.key(context, maskingKeySecret));
     }
     SqlSteps sql =
         new JdbcSqlSteps(

@@ -39,4 +39,9 @@ public final class DryRunSqlSteps implements SqlSteps {
   public String rulesSha256() {
     return real.rulesSha256();
   }
+
+  @Override
+  public String rulesVersion() {
+    return real.rulesVersion();
+  }
 }

@@ -83,6 +83,11 @@ public final class JdbcSqlSteps implements SqlSteps {
   }
 
   @Override
+  public String rulesVersion() {
+    return plan == null ? null : plan.rules().version();
+  }
+
+  @Override
   public Optional<MaskingResult> mask(SqlEndpoint endpoint) throws SQLException {
     if (plan == null) {
       throw new IllegalStateException("no masking rules were given");

@@ -52,6 +52,7 @@ public final class SnapshotWorkflow {
    * @param source the backup it was restored from; {@code (adopted)} when a re-run found its
    *     masking cluster, the snapshot's tag when it found its snapshot
    * @param deletedSnapshots this source's masked snapshots deleted beyond the retention
+   * @param rulesVersion the S3 version of the rules object, null for a rules file in the image
    * @param manifest rows per table ({@code schema.table}) in the masked snapshot
    */
   public record Result(
@@ -60,6 +61,7 @@ public final class SnapshotWorkflow {
       String sourceCluster,
       String source,
       String rulesSha256,
+      String rulesVersion,
       List<String> sharedWith,
       List<String> deletedSnapshots,
       int tables,
@@ -185,6 +187,7 @@ public final class SnapshotWorkflow {
         request.sourceCluster(),
         sourceName,
         sql.rulesSha256(),
+        sql.rulesVersion(),
         request.shareWith(),
         deleted,
         manifest.size(),
@@ -290,6 +293,9 @@ public final class SnapshotWorkflow {
     tags.put(Tags.MASKED, "true");
     if (sql.rulesSha256() != null) {
       tags.put(Tags.RULES_SHA256, sql.rulesSha256());
+    }
+    if (sql.rulesVersion() != null) {
+      tags.put(Tags.RULES_VERSION, sql.rulesVersion());
     }
     Optional<Map<String, String>> manifestTags = new Manifest(manifest).tagsIfTheyFit();
     if (manifestTags.isPresent()) {

@@ -23,4 +23,9 @@ public interface SqlSteps {
 
   /** The rules' SHA-256 (hex), for tags; null when there are no rules. */
   String rulesSha256();
+
+  /** The S3 version of the rules object ({@code --rules s3://…}); null for a file. */
+  default String rulesVersion() {
+    return null;
+  }
 }

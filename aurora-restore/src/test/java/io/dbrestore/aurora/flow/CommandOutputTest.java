@@ -479,6 +479,7 @@ class CommandOutputTest {
             "sourceCluster",
             "source",
             "rulesSha256",
+            "rulesVersion",
             "sharedWith",
             "deletedSnapshots",
             "tables",
@@ -490,6 +491,7 @@ class CommandOutputTest {
     assertThat(result.get("sourceCluster").asText()).isEqualTo("app");
     assertThat(result.get("source").asText()).isEqualTo("rds:app-2026-11-25-00-30");
     assertThat(result.get("rulesSha256").asText()).hasSize(64);
+    assertThat(result.get("rulesVersion").isNull()).as("a rules file has no version").isTrue();
     assertThat(result.get("sharedWith").toString()).isEqualTo("[\"333333333333\"]");
     assertThat(result.get("deletedSnapshots").toString()).isEqualTo("[]");
     assertThat(result.get("tables").isInt()).isTrue();

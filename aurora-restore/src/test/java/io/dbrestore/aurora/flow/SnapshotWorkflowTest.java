@@ -115,6 +115,11 @@ class SnapshotWorkflowTest {
       public String rulesSha256() {
         return "0123abcd";
       }
+
+      @Override
+      public String rulesVersion() {
+        return "rules-v9";
+      }
     };
   }
 
@@ -199,7 +204,8 @@ class SnapshotWorkflowTest {
         .containsEntry(Tags.MASKED, "true")
         .containsEntry(Tags.SOURCE, "app")
         .containsEntry(Tags.SOURCE_SNAPSHOT, "rds:app-2026-11-25-00-30")
-        .containsEntry(Tags.RULES_SHA256, "0123abcd");
+        .containsEntry(Tags.RULES_SHA256, "0123abcd")
+        .containsEntry(Tags.RULES_VERSION, "rules-v9");
     assertThat(Manifest.fromTags(s.id(), s.tags()).map(Manifest::counts))
         .contains(Map.of("public.users", 300L, "public.orders", 1200L));
     // Retention 3: the new one and the two newest earlier ones stay.

@@ -39,6 +39,12 @@ public final class Tags {
   /** SHA-256 of the masking rules the data was masked with. */
   public static final String RULES_SHA256 = "dbrestore:rules-sha256";
 
+  /**
+   * The version of the S3 object the masking rules were read from ({@code --rules s3://…}); absent
+   * when they came from a file in the image.
+   */
+  public static final String RULES_VERSION = "dbrestore:rules-version";
+
   /** {@code true} once the data it holds is masked and verified. */
   public static final String MASKED = "dbrestore:masked";
 

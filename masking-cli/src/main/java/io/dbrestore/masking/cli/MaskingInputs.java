@@ -55,6 +55,18 @@ public final class MaskingInputs {
     } catch (RulesException e) {
       throw JobException.invalidInput(e.getMessage());
     }
+    return plan(rules, key);
+  }
+
+  /**
+   * The plan for the rules at {@code --rules}: a file, or a versioned S3 object ({@link
+   * RulesLocation}).
+   */
+  public static MaskingPlan plan(JobContext context, String rules, MaskingKey key) {
+    return plan(RulesLocation.parse(rules).load(context), key);
+  }
+
+  public static MaskingPlan plan(Rules rules, MaskingKey key) {
     try {
       return MaskingPlan.compile(rules, key);
     } catch (MaskingException e) {

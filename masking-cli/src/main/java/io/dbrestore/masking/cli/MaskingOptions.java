@@ -24,10 +24,12 @@ import picocli.CommandLine.Option;
 public class MaskingOptions {
   @Option(
       names = "--rules",
-      paramLabel = "<file>",
+      paramLabel = "<file|s3://bucket/key>",
       required = true,
-      description = "The masking rules (YAML; see docs/rules.md).")
-  public Path rules;
+      description =
+          "The masking rules (YAML; see docs/rules.md): a file, or a versioned S3 object"
+              + " (s3://bucket/key, optionally ?versionId=…), whose version is recorded.")
+  public String rules;
 
   @Option(
       names = "--parallelism",
@@ -64,7 +66,7 @@ public class MaskingOptions {
       throw JobException.invalidInput(
           "--parallelism must be between 1 and 256, got " + parallelism);
     }
-    return MaskingInputs.plan(rules, MaskingInputs.key(context, maskingKeySecret));
+    return MaskingInputs.plan(context, rules, MaskingInputs.key(context, maskingKeySecret));
   }
 
   /** A bar on a terminal, a log line every 10 seconds otherwise (CloudWatch). */
@@ -99,6 +101,7 @@ public class MaskingOptions {
     out.flush();
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("rulesSha256", plan.rules().sha256());
+    output.put("rules", RulesLocation.describe(plan.rules()));
     output.put("verified", result.verified());
     output.put(unit + "Masked", result.documentsMasked());
     output.put("seconds", Math.round(result.seconds() * 10) / 10.0);

@@ -16,10 +16,22 @@ import java.util.Optional;
  * @param source where it was loaded from, for messages
  * @param sha256 hex SHA-256 of the file's bytes: checkpoints are tied to it, so a changed rules
  *     file never resumes a copy half-masked under the old one
+ * @param version the version of the object the rules were read from (an S3 version ID), or null for
+ *     a local file
  */
-public record Rules(String source, String sha256, Policy policy, Map<String, Database> databases) {
+public record Rules(
+    String source, String sha256, String version, Policy policy, Map<String, Database> databases) {
   public Rules {
     databases = ordered(databases);
+  }
+
+  public Rules(String source, String sha256, Policy policy, Map<String, Database> databases) {
+    this(source, sha256, null, policy, databases);
+  }
+
+  /** The same rules, read from the given version of their object. */
+  public Rules withVersion(String objectVersion) {
+    return new Rules(source, sha256, objectVersion, policy, databases);
   }
 
   /** What to do with what the rules do not mention. */

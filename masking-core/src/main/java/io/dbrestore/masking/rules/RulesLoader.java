@@ -64,6 +64,15 @@ public final class RulesLoader {
     } catch (IOException e) {
       throw new RulesException(source + ": cannot read the file: " + e.getMessage(), e);
     }
+    return load(source, bytes);
+  }
+
+  /**
+   * The same, from the bytes of a file read elsewhere (an S3 object): {@code source} names it in
+   * messages, and the digest is of these bytes.
+   */
+  public static Rules load(String source, byte[] bytes) {
+    Objects.requireNonNull(source, "source");
     if (bytes.length == 0) {
       throw new RulesException(source + ": file is empty");
     }

@@ -105,6 +105,9 @@ final class MaskCopy {
     Map<String, String> tags = new LinkedHashMap<>(manifest.toTags());
     tags.put(Tags.MASKED, "true");
     tags.put(Tags.RULES_SHA256, request.rulesSha256());
+    if (request.rulesVersion() != null) {
+      tags.put(Tags.RULES_VERSION, request.rulesVersion());
+    }
     tags.put(Tags.SOURCE_SNAPSHOT, sourceSnapshotId);
     ec2.tag(target.id(), tags);
     return new MaskedCopy(target.id(), sourceSnapshotId, manifest, summary);

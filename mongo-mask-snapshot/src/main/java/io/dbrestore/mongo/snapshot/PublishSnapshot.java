@@ -101,6 +101,9 @@ final class PublishSnapshot {
         Tags.createdBy(MaskSnapshotWorkflow.JOB, request.runId(), Tags.ROLE_MASKED_SNAPSHOT);
     tags.put(Tags.SOURCE_SNAPSHOT, copy.sourceSnapshotId());
     tags.put(Tags.RULES_SHA256, request.rulesSha256());
+    if (request.rulesVersion() != null) {
+      tags.put(Tags.RULES_VERSION, request.rulesVersion());
+    }
     tags.put(Tags.LABEL, request.label());
     tags.putAll(copy.manifest().toTags());
     String description =

@@ -18,6 +18,7 @@ import java.util.List;
  * @param label names this kind of masked snapshot in its description, for the restore to find
  * @param minCountRatio the sanity check's threshold against the previous masked snapshot
  * @param rulesSha256 the masking rules' digest, tagged on what was masked with them
+ * @param rulesVersion the S3 version of the rules object, tagged beside it; null for a file
  * @param publishedDevice the device of the blank volume the copy is masked into (the one published)
  * @param databases the databases the rules declare: the only ones the published copy may hold
  *     beside admin, config and local
@@ -36,5 +37,6 @@ public record Request(
     String label,
     double minCountRatio,
     String rulesSha256,
+    String rulesVersion,
     String publishedDevice,
     List<String> databases) {}

@@ -120,6 +120,7 @@ public final class RunCommand extends JobCommand {
             label,
             minCountRatio,
             plan.rules().sha256(),
+            plan.rules().version(),
             published.publishedDevice,
             List.copyOf(plan.databases().keySet()));
     return new MaskSnapshotWorkflow(

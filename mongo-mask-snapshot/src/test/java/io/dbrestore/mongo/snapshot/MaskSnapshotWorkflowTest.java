@@ -58,6 +58,10 @@ class MaskSnapshotWorkflowTest {
   static final String PUBLISHED_DEVICE = "/dev/sdg";
   static final String COPY_USER = "admin.dbrestore-copy";
   static final String KMS = "arn:aws:kms:eu-west-1:111111111111:key/masking";
+
+  /** The S3 version of the rules object (--rules s3://…), recorded on the masked snapshot. */
+  static final String RULES_VERSION = "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
+
   static final String SOURCE_KMS = "arn:aws:kms:eu-west-1:111111111111:key/source";
   static final String KEY = "workflow-test-key-0123456789abcdefghijklmn";
   static final SyntheticShop.Sizes SIZES = new SyntheticShop.Sizes(40, 80, 10, 10, 10);
@@ -169,6 +173,7 @@ class MaskSnapshotWorkflowTest {
         "main",
         0.5,
         plan.rules().sha256(),
+        RULES_VERSION,
         PUBLISHED_DEVICE,
         List.copyOf(plan.databases().keySet()));
   }
@@ -189,6 +194,7 @@ class MaskSnapshotWorkflowTest {
         s.label(),
         s.minCountRatio(),
         s.rulesSha256(),
+        s.rulesVersion(),
         s.publishedDevice(),
         s.databases());
   }
@@ -257,7 +263,8 @@ class MaskSnapshotWorkflowTest {
         .containsEntry(Tags.MANAGED, "true")
         .containsEntry(Tags.RUN_ID, "run-1")
         .containsEntry(Tags.SOURCE_SNAPSHOT, sourceSnapshot)
-        .containsEntry(Tags.RULES_SHA256, plan.rules().sha256());
+        .containsEntry(Tags.RULES_SHA256, plan.rules().sha256())
+        .containsEntry(Tags.RULES_VERSION, RULES_VERSION);
     Manifest manifest = Manifest.fromTags(result.snapshotId(), tags).orElseThrow();
     assertThat(manifest.counts()).isEqualTo(result.manifest());
     assertThat(manifest.counts()).containsEntry("shop.customers", (long) SIZES.customers());
@@ -665,6 +672,7 @@ class MaskSnapshotWorkflowTest {
         s.label(),
         s.minCountRatio(),
         s.rulesSha256(),
+        s.rulesVersion(),
         s.publishedDevice(),
         s.databases());
   }
@@ -778,6 +786,7 @@ class MaskSnapshotWorkflowTest {
                         "main",
                         0.5,
                         plan.rules().sha256(),
+                        null,
                         PUBLISHED_DEVICE,
                         List.copyOf(plan.databases().keySet()))))
         .isInstanceOfSatisfying(
@@ -814,6 +823,7 @@ class MaskSnapshotWorkflowTest {
                 "main",
                 0.5,
                 s.rulesSha256(),
+                s.rulesVersion(),
                 s.publishedDevice(),
                 s.databases()));
 
@@ -927,6 +937,8 @@ class MaskSnapshotWorkflowTest {
                 + ", dbrestore:manifest-1=eNqrrgUAAXUA+Q==, dbrestore:masked=true,"
                 + " dbrestore:rules-sha256="
                 + rules
+                + ", dbrestore:rules-version="
+                + RULES_VERSION
                 + ", dbrestore:source-snapshot="
                 + sourceSnapshot
                 + "}",
