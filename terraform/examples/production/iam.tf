@@ -16,7 +16,7 @@ locals {
   only_later_tag_keys = { test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = local.later_tag_keys }
   only_dbrestore_tags = { test = "ForAllValues:StringLike", variable = "aws:TagKeys", values = ["dbrestore:*"] }
   # What mongo-mask-snapshot tags its working volume with after masking.
-  later_volume_tag_keys = ["dbrestore:masked", "dbrestore:rules-sha256", "dbrestore:manifest-*", "dbrestore:source-snapshot", "dbrestore:sanity-checked", "dbrestore:state"]
+  later_volume_tag_keys = ["dbrestore:masked", "dbrestore:rules-sha256", "dbrestore:rules-version", "dbrestore:manifest-*", "dbrestore:source-snapshot", "dbrestore:sanity-checked", "dbrestore:state"]
 
   aurora_snapshot_statements = concat([
     {
@@ -86,7 +86,7 @@ locals {
       conditions = [
         { test = "StringEquals", variable = "kms:ViaService", values = ["rds.${local.region}.amazonaws.com"] },
       ]
-  }])
+  }], local.rules_statements)
 
   mongo_snapshot_statements = concat([
     {
@@ -223,7 +223,14 @@ locals {
       conditions = [
         { test = "StringEquals", variable = "kms:ViaService", values = ["ec2.${local.region}.amazonaws.com"] },
       ]
-  }])
+  }], local.rules_statements)
+
+  # Rules read from the versioned bucket (rules.tf): any version of its objects, nothing else.
+  rules_statements = var.rules_bucket_name == null ? [] : [{
+    sid       = "ReadMaskingRules"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["arn:${local.partition}:s3:::${var.rules_bucket_name}/*"]
+  }]
 }
 
 # The key that encrypts every masked snapshot. Snapshots encrypted with the default aws/rds or
