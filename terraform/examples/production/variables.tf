@@ -168,3 +168,38 @@ variable "notification_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "rules_bucket_name" {
+  description = "A versioned S3 bucket for the masking rules (rules.tf): the jobs may then be given --rules s3://<bucket>/<key> in mongo.rules and aurora_clusters[*].rules. null: the rules are files in the images."
+  type        = string
+  default     = null
+}
+
+variable "drift" {
+  description = "The daytime rules drift check (drift.tf): `rules diff`, read-only, against a MongoDB secondary (mongo_uri_secret_arn: a secret holding a URI with readPreference=secondary) and Aurora readers (jdbc_url of the reader endpoint, credentials_secret_arn: a read-only user's username and password), with the rules the nightly run uses; what the rules do not declare is published with a ready patch. The tasks need network access to those endpoints (task_security_group_ids). null: no drift check."
+  type = object({
+    schedule_expression  = optional(string, "cron(0 13 ? * MON-FRI *)")
+    mongo_uri_secret_arn = optional(string)
+    mongo_sample         = optional(number)
+    aurora = optional(list(object({
+      cluster                = string
+      jdbc_url               = string
+      credentials_secret_arn = string
+    })), [])
+  })
+  default = {
+    mongo_uri_secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/mongo-secondary-uri-AbCdEf"
+    aurora = [
+      {
+        cluster                = "monolith"
+        jdbc_url               = "jdbc:postgresql://monolith.cluster-ro-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/app"
+        credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/monolith-reader-AbCdEf"
+      },
+    ]
+  }
+
+  validation {
+    condition     = var.drift == null || alltrue([for c in try(var.drift.aurora, []) : contains([for a in var.aurora_clusters : a.cluster], c.cluster)])
+    error_message = "drift.aurora[*].cluster must name a cluster of aurora_clusters (its rules are the ones checked)."
+  }
+}
