@@ -306,6 +306,60 @@ describe("production masked snapshots", () => {
   });
 });
 
+describe("production rules drift, by day", () => {
+  const PATCH = "databases:\n  shop:\n    collections:\n      customers:\n        fields:\n          marketing_opt_in: keep  # review: boolean values\n";
+  const clean = async () => ({ drift: false, patch: "", undeclared: [], stale: [] });
+  const drifted = async () => ({ drift: true, patch: PATCH, undeclared: [{ database: "shop", collection: "customers", path: "marketing_opt_in" }], stale: [] });
+
+  test("read-only rules diff against the secondary and each reader, with the nightly rules; no drift, no notification", async () => {
+    const { error, output, calls } = await run("production-drift", {}, { MongoDB: clean, AuroraCluster: clean, "arn:aws:states:::sns:publish": published() });
+    assert.equal(error, undefined, error?.message);
+    assert.deepEqual(calls.filter((c) => c.request.TopicArn), []);
+    const mongo = calls.find((c) => c.state === "MongoDB").request.Overrides.ContainerOverrides[0].Command;
+    assert.deepEqual(mongo.slice(0, 2), ["rules", "diff"]);
+    assert.ok(mongo.includes("--exit-zero"), "drift is a finding, not a failure of the task");
+    assert.match(mongo[mongo.indexOf("--uri-secret") + 1], /secret:dbrestore\/mongo-secondary-uri-/);
+    assert.equal(mongo[mongo.indexOf("--rules") + 1], "/etc/dbrestore/rules/mongo.yaml", "the rules the nightly masking uses");
+    const aurora = calls.filter((c) => c.state === "AuroraCluster").map((c) => c.request.Overrides.ContainerOverrides[0].Command);
+    assert.equal(aurora.length, 1);
+    assert.deepEqual(aurora[0].slice(0, 2), ["rules", "diff"]);
+    assert.match(aurora[0][aurora[0].indexOf("--jdbc-url") + 1], /^jdbc:postgresql:\/\/monolith\.cluster-ro-/);
+    assert.equal(aurora[0][aurora[0].indexOf("--rules") + 1], "/etc/dbrestore/rules/monolith.yaml");
+    assert.ok(aurora[0].includes("--credentials-secret"));
+    assert.equal(output.anyFailed, false);
+  });
+
+  test("drift found: the patch is published, the execution succeeds and names what drifted", async () => {
+    const { error, output, calls } = await run("production-drift", {}, { MongoDB: drifted, AuroraCluster: drifted, "arn:aws:states:::sns:publish": published() });
+    assert.equal(error, undefined, error?.message);
+    const notes = calls.filter((c) => c.request.TopicArn).map((c) => c.request);
+    assert.equal(notes.length, 2, "one message per drifted database");
+    for (const n of notes) {
+      assert.ok(n.Subject.length < 100, n.Subject);
+      assert.match(n.Subject, /rules drift/);
+      assert.ok(n.Message.includes(PATCH), "the message carries the patch as the job wrote it");
+      assert.match(n.Message, /execution: arn:aws:states:/);
+    }
+    assert.match(notes.find((n) => /monolith/.test(n.Message)).Message, /rules\/monolith\.yaml/);
+    assert.deepEqual(output.branches.map((b) => b.status).sort(), ["DONE", "DRIFT"]);
+    assert.deepEqual(output.branches.find((b) => b.name === "aurora").items, [{ name: "monolith", status: "DRIFT" }]);
+  });
+
+  test("a check that cannot run is notified with its exit code and fails the execution; the other branch still reports", async () => {
+    const { error, calls } = await run("production-drift", {}, {
+      MongoDB: async () => { throw jobError("INVALID_INPUT", "cannot connect to the secondary | logs: https://logs.example/m"); },
+      AuroraCluster: drifted,
+      "arn:aws:states:::sns:publish": published(),
+    });
+    assert.equal(error.name, "dbrestore.BranchesFailed");
+    assert.match(error.message, /mongodb/);
+    const messages = calls.filter((c) => c.request.TopicArn).map((c) => c.request.Message);
+    assert.equal(messages.length, 2);
+    assert.ok(messages.some((m) => /INVALID_INPUT/.test(m)));
+    assert.ok(messages.some((m) => m.includes(PATCH)));
+  });
+});
+
 describe("temporary database and teardown", () => {
   test("restores tmp-<name> with its TTL, then a one-time self-deleting schedule runs teardown", async () => {
     const { error, calls } = await run(
@@ -400,6 +454,7 @@ describe("the run input: one schema per workflow, enforced before any task start
     "development-temporary": ["temporary", { name: "tmp-loadtest" }],
     "development-teardown": ["teardown", {}],
     "production-masked-snapshots": ["masked-snapshots", {}],
+    "production-drift": ["drift", {}],
   };
   const wrongValue = { boolean: "true", string: 42, integer: "24" };
 

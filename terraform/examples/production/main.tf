@@ -62,7 +62,7 @@ module "aurora_restore" {
   memory               = 8192
   environment          = local.masking_environment
   secrets              = local.secrets
-  task_role_statements = local.aurora_snapshot_statements
+  task_role_statements = concat(local.aurora_snapshot_statements, local.drift_aurora_statements)
   tags                 = local.tags
 }
 
@@ -78,7 +78,7 @@ module "mongo_mask_snapshot" {
   memory               = 8192
   environment          = local.masking_environment
   secrets              = merge(local.secrets, { DBRESTORE_MONGO_URI = var.mongo_uri_secret_arn })
-  task_role_statements = local.mongo_snapshot_statements
+  task_role_statements = concat(local.mongo_snapshot_statements, local.drift_mongo_statements)
   tags                 = local.tags
 }
 
@@ -134,7 +134,7 @@ module "masked_snapshots" {
 module "stop_tasks" {
   source = "../../modules/stop-tasks"
 
-  state_machine_arns = [module.masked_snapshots.state_machine_arn]
+  state_machine_arns = concat([module.masked_snapshots.state_machine_arn], module.drift[*].state_machine_arn)
   ecs_cluster_arns   = [aws_ecs_cluster.this.arn]
   tags               = local.tags
 }

@@ -1,9 +1,9 @@
 output "state_machine_definitions" {
   description = "Every rendered state-machine definition of this account, by state machine (JSON)."
-  value = {
+  value = merge({
     "production-masked-snapshots" = module.masked_snapshots.definition
     "production-cleanup"          = module.stop_tasks.definition
-  }
+  }, { for m in module.drift : "production-drift" => m.definition })
 }
 
 output "task_definitions" {
@@ -26,13 +26,17 @@ output "sharing_kms_key_arn" {
 
 output "schedule_targets" {
   description = "What each recurring schedule starts (its target), with which role (by its iam_policies name) and where undeliverable events go (the permission simulation)."
-  value = {
+  value = merge({
     "production-masked-snapshots" = {
       role                  = "production-masked-snapshots-scheduler"
       state_machine_arn     = module.masked_snapshots.schedule.target_arn
       dead_letter_queue_arn = module.masked_snapshots.schedule.dead_letter_queue_arn
     }
-  }
+    }, { for m in module.drift : "production-drift" => {
+      role                  = "production-drift-scheduler"
+      state_machine_arn     = m.schedule.target_arn
+      dead_letter_queue_arn = m.schedule.dead_letter_queue_arn
+  } })
 }
 
 output "job_roles" {
@@ -50,7 +54,7 @@ output "notification_topic_arn" {
 
 output "iam_policies" {
   description = "Every role's policy document (JSON), by role, as deployed: for review and the permission simulation (terraform/test/iam-check.mjs)."
-  value = {
+  value = merge({
     "production-aurora-restore-task"           = module.aurora_restore.task_role_policy
     "production-mongo-mask-snapshot-task"      = module.mongo_mask_snapshot.task_role_policy
     "production-aurora-restore-execution"      = module.aurora_restore.execution_role_policy
@@ -58,7 +62,10 @@ output "iam_policies" {
     "production-masked-snapshots-sfn"          = module.masked_snapshots.role_policy
     "production-masked-snapshots-scheduler"    = module.masked_snapshots.scheduler_role_policy
     "production-cleanup-sfn"                   = module.stop_tasks.role_policy
-  }
+    }, merge([for m in module.drift : {
+      "production-drift-sfn"       = m.role_policy
+      "production-drift-scheduler" = m.scheduler_role_policy
+  }]...))
 }
 
 output "kms_key_policies" {

@@ -19,6 +19,7 @@ locals {
   restore_aurora  = try(var.restore.aurora, null)
   restore_mongo   = try(var.restore.mongo, null)
   restore_atlas   = try(var.restore.atlas, null)
+  drift_mongo     = var.workflow == "drift" ? try(var.drift.mongo, null) : null
 
   # What differs between job steps, by workflow and step name (what a step leaves out takes its
   # value from job_step_defaults):
@@ -74,6 +75,38 @@ locals {
         failure_result  = { "name.$" = "$.cluster.cluster" }
         subject         = "dbrestore ${local.target}: aurora snapshot failed"
         message         = "States.Format('dbrestore ${local.target}: the masked snapshot of Aurora cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
+      }
+    }
+
+    # By day, read-only: `rules diff` against a secondary / a reader. --exit-zero: drift is this
+    # step's finding, not its failure; the template publishes the patch when drift is true.
+    drift = {
+      MongoDB = {
+        job     = "mongo-mask-snapshot"
+        timeout = "mongo"
+        comment = "What the production MongoDB (a secondary) holds that the rules do not declare: read-only; the result carries the YAML patch."
+        command = local.drift_mongo == null ? null : concat(
+          ["rules", "diff", "--uri-secret", local.drift_mongo.uri_secret_arn, "--rules", local.drift_mongo.rules, "--exit-zero"],
+          local.drift_mongo.sample == null ? [] : ["--sample", tostring(local.drift_mongo.sample)],
+          local.drift_mongo.extra_args,
+        )
+        result_selector = { status = "DONE", "drift.$" = "$.drift", "patch.$" = "$.patch" }
+        result_path     = "$.outcome"
+        next            = "MongoDBFound"
+        failure_result  = { name = "mongodb" }
+        subject         = "dbrestore ${local.target}: mongodb drift check failed"
+        message         = "States.Format('dbrestore ${local.target}: the rules drift check of mongodb failed with {}. {} | execution: {}', $.error.Error, $.error.Cause, $$.Execution.Id)"
+      }
+      AuroraCluster = {
+        job             = "aurora-restore"
+        timeout         = "aurora"
+        command_path    = "States.Array('rules', 'diff', '--jdbc-url', $.cluster.jdbcUrl, '--credentials-secret', $.cluster.credentialsSecret, '--rules', $.cluster.rules, '--exit-zero')"
+        result_selector = { status = "DONE", "drift.$" = "$.drift", "patch.$" = "$.patch" }
+        result_path     = "$.outcome"
+        next            = "AuroraClusterFound"
+        failure_result  = { "name.$" = "$.cluster.cluster" }
+        subject         = "dbrestore ${local.target}: aurora drift check failed"
+        message         = "States.Format('dbrestore ${local.target}: the rules drift check of Aurora cluster {} failed with {}. {} | execution: {}', $.cluster.cluster, $.error.Error, $.error.Cause, $$.Execution.Id)"
       }
     }
 

@@ -23,6 +23,10 @@ locals {
       try(var.restore.mongo, null) == null ? "" : "mongo-restore",
       try(var.restore.atlas, null) == null ? "" : "atlas-restore",
     ])
+    "drift" = compact([
+      try(var.drift.mongo, null) == null ? "" : "mongo-mask-snapshot",
+      length(try(var.drift.aurora, [])) == 0 ? "" : "aurora-restore",
+    ])
     "temporary" = ["aurora-restore"]
     "teardown"  = ["aurora-restore"]
   }
@@ -83,6 +87,10 @@ locals {
     try(var.restore.mongo, null) == null ? "" : "m",
     try(var.restore.atlas, null) == null ? "" : "t",
     length(var.restore.microservices) == 0 ? "" : "s",
+  ]))
+  drift_branches = var.drift == null ? 0 : length(compact([
+    try(var.drift.mongo, null) == null ? "" : "m",
+    length(try(var.drift.aurora, [])) == 0 ? "" : "a",
   ]))
   snapshot_branches = var.masked_snapshots == null ? 0 : length(compact([
     try(var.masked_snapshots.mongo, null) == null ? "" : "m",
@@ -149,6 +157,7 @@ locals {
     "temporary"        = "Measure"
     "teardown"         = "Teardown"
     "masked-snapshots" = "Snapshots"
+    "drift"            = "Drift"
   }[var.workflow]
 
   template_vars = {
@@ -161,7 +170,12 @@ locals {
     atlas                      = local.restore_atlas
     microservices              = [for m in try(var.restore.microservices, []) : { cluster = m.cluster, source = m.source_cluster_name, strategy = m.strategy }]
     microservice_concurrency   = try(var.restore.microservice_concurrency, 4)
-    branch_count               = var.workflow == "masked-snapshots" ? local.snapshot_branches : local.restore_branches
+    branch_count               = lookup({ "masked-snapshots" = local.snapshot_branches, "drift" = local.drift_branches }, var.workflow, local.restore_branches)
+    drift_mongo                = var.workflow == "drift" ? try(var.drift.mongo, null) : null
+    drift_clusters             = [for c in try(var.drift.aurora, []) : { cluster = c.cluster, rules = c.rules, jdbcUrl = c.jdbc_url, credentialsSecret = c.credentials_secret_arn }]
+    drift_concurrency          = try(var.drift.concurrency, 2)
+    notification_topic_arn     = var.notification_topic_arn
+    notify_retry               = local.notify_retry
     aurora_clusters            = [for c in try(var.masked_snapshots.aurora.clusters, []) : { cluster = c.cluster, rules = c.rules, instanceClass = c.instance_class }]
     aurora_concurrency         = try(var.masked_snapshots.aurora.concurrency, 4)
     teardown_state_machine_arn = try(var.temporary.teardown_state_machine_arn, "")
@@ -183,6 +197,8 @@ locals {
     try(var.masked_snapshots.aurora.kms_key_arn, []),
     try(var.masked_snapshots.share_with, []),
     try(var.temporary.source_cluster_name, []),
+    try(var.drift.mongo.rules, []),
+    [for c in try(var.drift.aurora, []) : [c.cluster, c.rules, c.credentials_secret_arn]],
     try(var.temporary.extra_args, []),
     var.source_account == null ? [] : [var.source_account],
     local.max_age,
@@ -221,9 +237,10 @@ resource "aws_sfn_state_machine" "this" {
       condition = (
         (var.workflow != "restore" || (var.restore != null && local.restore_branches > 0 && var.source_account != null)) &&
         (var.workflow != "masked-snapshots" || (var.masked_snapshots != null && local.snapshot_branches > 0)) &&
+        (var.workflow != "drift" || (var.drift != null && local.drift_branches > 0)) &&
         (var.workflow != "temporary" || (var.temporary != null && var.source_account != null))
       )
-      error_message = "workflow ${var.workflow} needs its configuration: restore needs var.restore with at least one branch and var.source_account; masked-snapshots needs var.masked_snapshots with mongo or aurora clusters; temporary needs var.temporary and var.source_account."
+      error_message = "workflow ${var.workflow} needs its configuration: restore needs var.restore with at least one branch and var.source_account; masked-snapshots needs var.masked_snapshots with mongo or aurora clusters; drift needs var.drift with mongo or aurora; temporary needs var.temporary and var.source_account."
     }
     precondition {
       condition     = alltrue([for v in local.literal_values : can(regex("^[^'{}\\\\\\s]+$", v))])

@@ -20,12 +20,12 @@ variable "name_prefix" {
 }
 
 variable "workflow" {
-  description = "Which state machine: masked-snapshots (production: MongoDB and Aurora masked snapshots), restore (development: one target), temporary (development: a temporary database with a TTL), teardown (development: delete temporary databases)."
+  description = "Which state machine: masked-snapshots (production: MongoDB and Aurora masked snapshots), drift (production, by day: which fields and columns the rules do not declare yet), restore (development: one target), temporary (development: a temporary database with a TTL), teardown (development: delete temporary databases)."
   type        = string
 
   validation {
-    condition     = contains(["masked-snapshots", "restore", "temporary", "teardown"], var.workflow)
-    error_message = "workflow must be one of masked-snapshots, restore, temporary, teardown."
+    condition     = contains(["masked-snapshots", "drift", "restore", "temporary", "teardown"], var.workflow)
+    error_message = "workflow must be one of masked-snapshots, drift, restore, temporary, teardown."
   }
 }
 
@@ -205,7 +205,7 @@ variable "wait_for_snapshot_minutes" {
   }
 
   validation {
-    condition     = var.wait_for_snapshot_minutes * 60 <= min(var.timeouts.aurora, var.timeouts.mongo) / 2
+    condition     = var.workflow != "restore" || var.wait_for_snapshot_minutes * 60 <= min(var.timeouts.aurora, var.timeouts.mongo) / 2
     error_message = "wait_for_snapshot_minutes must leave at least half of the Aurora and MongoDB step timeouts (var.timeouts) for the restore itself."
   }
 }
@@ -384,4 +384,34 @@ variable "tags" {
   description = "Tags of every resource the module creates."
   type        = map(string)
   default     = {}
+}
+
+variable "drift" {
+  description = "workflow = drift: `rules diff` by day, read-only, against a MongoDB secondary and Aurora readers with the production rules; each branch that finds something the rules do not declare publishes the ready-to-review YAML patch to the notification topic, hours before the nightly masking would refuse it. mongo.uri_secret_arn: a secret holding a MongoDB URI that reads from a secondary (readPreference=secondary); sample: documents per collection (null: full scan). aurora[*].jdbc_url: the reader endpoint (jdbc:postgresql://<cluster>.cluster-ro-…:5432/<db> or jdbc:mysql://…); credentials_secret_arn: a secret with username and password of a read-only user."
+  type = object({
+    mongo = optional(object({
+      uri_secret_arn = string
+      rules          = string
+      sample         = optional(number)
+      extra_args     = optional(list(string), [])
+    }))
+    aurora = optional(list(object({
+      cluster                = string
+      rules                  = string
+      jdbc_url               = string
+      credentials_secret_arn = string
+    })), [])
+    concurrency = optional(number, 2)
+  })
+  default = null
+
+  validation {
+    condition     = var.drift == null || alltrue([for c in try(var.drift.aurora, []) : can(regex("^jdbc:(postgresql|mysql|mariadb)://[^'{}\\\\\\s]+$", c.jdbc_url))])
+    error_message = "drift.aurora[*].jdbc_url must be a jdbc:postgresql://, jdbc:mysql:// or jdbc:mariadb:// URL of the reader endpoint (no quotes, braces or blanks)."
+  }
+
+  validation {
+    condition     = coalesce(try(var.drift.mongo.sample, null), 1) >= 1
+    error_message = "drift.mongo.sample must be at least 1 document per collection, or null for a full scan."
+  }
 }
