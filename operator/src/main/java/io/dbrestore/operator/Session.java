@@ -37,14 +37,35 @@ final class Session implements AutoCloseable {
   final PrintWriter err;
   final Clock clock;
   final Sleeper sleeper;
+
+  /** Whether stdout is a terminal: {@code run --wait} then redraws a live view in place. */
+  final boolean terminal;
+
   private AwsClients aws;
 
-  Session(Map<String, String> env, PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper) {
+  Session(
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      Clock clock,
+      Sleeper sleeper,
+      boolean terminal) {
     this.env = env;
     this.out = out;
     this.err = err;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.terminal = terminal;
+  }
+
+  /** The terminal's width: $COLUMNS when the shell exports it, else 80. */
+  int columns() {
+    try {
+      int c = Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
+      return c > 0 ? c : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
   }
 
   private synchronized AwsClients aws() {
