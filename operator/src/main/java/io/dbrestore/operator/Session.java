@@ -12,6 +12,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -111,6 +112,11 @@ final class Session implements AutoCloseable {
   /** RDS in {@code region}, or the SDK's default region when it is null. */
   RdsClient rds(String region) {
     return client(RdsClient.class, RdsClient::builder, region);
+  }
+
+  /** EC2 in {@code region}, or the SDK's default region when it is null. */
+  Ec2Client ec2(String region) {
+    return client(Ec2Client.class, Ec2Client::builder, region);
   }
 
   /** EventBridge Scheduler in {@code region}, or the SDK's default region when it is null. */
