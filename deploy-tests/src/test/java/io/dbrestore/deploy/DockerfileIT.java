@@ -19,9 +19,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * No Docker engine runs here, so this checks what can be checked of docker/Dockerfile: for every
- * job, each COPY source exists (the jar copied from the build stage is the one {@code ./mvnw -pl
- * <job> -am package} produces), the runtime stage runs as a non-root user, and its ENTRYPOINT, run
- * on the built jar, answers {@code --help}.
+ * job and the operator, each COPY source exists (the jar copied from the build stage is the one
+ * {@code ./mvnw -pl <job> -am package} produces), the runtime stage runs as a non-root user, and
+ * its ENTRYPOINT, run on the built jar, answers {@code --help}.
  */
 class DockerfileIT {
   private static final List<String> JOBS = Repo.jobs();
@@ -33,33 +33,47 @@ class DockerfileIT {
 
   @TestFactory
   Stream<DynamicTest> copySourcesAreProducedByTheBuild() {
-    return JOBS.stream()
-        .map(
-            job ->
-                DynamicTest.dynamicTest(
-                    job,
-                    () -> {
-                      String buildWorkdir = "/build";
-                      int copies = 0;
-                      for (String line : runtimeStage()) {
-                        Matcher m = COPY.matcher(substitute(line, job));
-                        if (!m.matches()) {
-                          continue;
-                        }
-                        copies++;
-                        String source = m.group(3);
-                        Path local =
-                            m.group(2) != null
-                                ? root.resolve(relativeTo(buildWorkdir, source))
-                                : root.resolve(source);
-                        assertThat(local)
-                            .as("COPY %s of the %s image (%s)", source, job, line)
-                            .exists();
-                      }
-                      assertThat(copies)
-                          .as("the runtime stage copies the jar and the rules")
-                          .isGreaterThanOrEqualTo(2);
-                    }));
+    return JOBS.stream().map(job -> DynamicTest.dynamicTest(job, () -> copySourcesExist(job)));
+  }
+
+  private void copySourcesExist(String job) {
+    String buildWorkdir = "/build";
+    int copies = 0;
+    for (String line : runtimeStage()) {
+      Matcher m = COPY.matcher(substitute(line, job));
+      if (!m.matches()) {
+        continue;
+      }
+      copies++;
+      String source = m.group(3);
+      Path local =
+          m.group(2) != null
+              ? root.resolve(relativeTo(buildWorkdir, source))
+              : root.resolve(source);
+      assertThat(local).as("COPY %s of the %s image (%s)", source, job, line).exists();
+    }
+    assertThat(copies)
+        .as("the runtime stage copies the jar and the rules")
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  /**
+   * The operator's command line is an image too: the same Dockerfile with {@code JOB=operator}
+   * (same base, same non-root user), whose jar the build produces and whose ENTRYPOINT answers
+   * {@code --help}; build-all.sh builds it after the jobs, and the build context keeps the
+   * run-input schemas the operator's jar carries though it leaves the rest of terraform/ out.
+   */
+  @Test
+  void operatorImage_fromTheSameDockerfile_builtByBuildAll() throws Exception {
+    copySourcesExist("operator");
+    answersHelp("operator", "Usage: dbrestore");
+    assertThat(Files.readAllLines(root.resolve("docker/build-all.sh")))
+        .as("build-all.sh builds the jobs of the one list, then the operator")
+        .anyMatch(l -> l.strip().matches("for job in \\$jobs operator; do"));
+    List<String> ignored = Files.readAllLines(root.resolve(".dockerignore"));
+    assertThat(ignored).contains("terraform", "!terraform/modules/pipeline/inputs");
+    assertThat(Files.readString(root.resolve("operator/pom.xml")))
+        .contains("<directory>${project.basedir}/../terraform/modules/pipeline/inputs</directory>");
   }
 
   @Test
@@ -137,42 +151,38 @@ class DockerfileIT {
         .contains("-XX:+ExitOnOutOfMemoryError")
         .anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="));
     return JOBS.stream()
-        .map(
-            job ->
-                DynamicTest.dynamicTest(
-                    job,
-                    () -> {
-                      Path jar = root.resolve(job + "/target/" + job + ".jar");
-                      assertThat(jar).as("built by package").exists();
-                      List<String> command = new ArrayList<>();
-                      for (String arg : entrypoint) {
-                        if (arg.equals("java")) {
-                          command.add(
-                              Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                        } else if (arg.equals("/app/job.jar")) {
-                          command.add(jar.toString());
-                        } else {
-                          command.add(arg);
-                        }
-                      }
-                      command.add("--help");
-                      Path out = Files.createTempFile("entrypoint", ".out");
-                      try {
-                        ProcessBuilder pb =
-                            new ProcessBuilder(command)
-                                .redirectErrorStream(true)
-                                .redirectOutput(out.toFile());
-                        pb.environment().remove("DBRESTORE_TASK_TOKEN");
-                        pb.environment().remove("SENTRY_DSN");
-                        Process p = pb.start();
-                        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("finished").isTrue();
-                        String output = Files.readString(out, StandardCharsets.UTF_8);
-                        assertThat(p.exitValue()).as(output).isZero();
-                        assertThat(output).contains("Usage: " + job);
-                      } finally {
-                        Files.deleteIfExists(out);
-                      }
-                    }));
+        .map(job -> DynamicTest.dynamicTest(job, () -> answersHelp(job, "Usage: " + job)));
+  }
+
+  /** The ENTRYPOINT run on the jar {@code package} built, with --help: exit 0 and the usage. */
+  private void answersHelp(String job, String usage) throws IOException, InterruptedException {
+    Path jar = root.resolve(job + "/target/" + job + ".jar");
+    assertThat(jar).as("built by package").exists();
+    List<String> command = new ArrayList<>();
+    for (String arg : entrypoint()) {
+      if (arg.equals("java")) {
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      } else if (arg.equals("/app/job.jar")) {
+        command.add(jar.toString());
+      } else {
+        command.add(arg);
+      }
+    }
+    command.add("--help");
+    Path out = Files.createTempFile("entrypoint", ".out");
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+      pb.environment().remove("DBRESTORE_TASK_TOKEN");
+      pb.environment().remove("SENTRY_DSN");
+      Process p = pb.start();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("finished").isTrue();
+      String output = Files.readString(out, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(output).isZero();
+      assertThat(output).contains(usage);
+    } finally {
+      Files.deleteIfExists(out);
+    }
   }
 
   private List<String> entrypoint() throws IOException {

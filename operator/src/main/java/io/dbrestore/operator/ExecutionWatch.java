@@ -4,8 +4,10 @@ import io.dbrestore.runtime.ExitCode;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -43,7 +45,9 @@ final class ExecutionWatch {
   private final PrintWriter lines;
   private final Duration interval;
   private final Map<Long, String> stateOf = new HashMap<>();
+  private final List<HistoryEvent> history = new ArrayList<>();
   private long lastEvent;
+  private LiveView live;
 
   /** {@code lines} null: print nothing (JSON output). */
   ExecutionWatch(SfnClient sfn, Session session, PrintWriter lines, Duration interval) {
@@ -53,14 +57,72 @@ final class ExecutionWatch {
     this.interval = interval;
   }
 
+  /**
+   * Instead of a line per event, a view of each branch redrawn in place on {@code terminal} (see
+   * {@link ProgressView}), at least every second between polls.
+   */
+  ExecutionWatch live(PrintWriter terminal, String title, int columns) {
+    this.live = new LiveView(terminal, title, columns);
+    return this;
+  }
+
   Outcome watch(String executionArn) throws InterruptedException {
     while (true) {
       DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
       printNewEvents(executionArn);
-      if (d.status() != ExecutionStatus.RUNNING && d.status() != ExecutionStatus.PENDING_REDRIVE) {
+      boolean ended =
+          d.status() != ExecutionStatus.RUNNING && d.status() != ExecutionStatus.PENDING_REDRIVE;
+      if (live != null) {
+        live.draw(history, session.clock.instant());
+      }
+      if (ended) {
         return new Outcome(d.statusAsString(), d.error(), d.cause());
       }
-      session.sleeper.sleep(interval);
+      if (live == null) {
+        session.sleeper.sleep(interval);
+        continue;
+      }
+      // Redraw between polls: the spinner turns and the times count up.
+      Duration left = interval;
+      Duration tick = Duration.ofSeconds(1);
+      while (left.compareTo(tick) > 0) {
+        session.sleeper.sleep(tick);
+        left = left.minus(tick);
+        live.draw(history, session.clock.instant());
+      }
+      session.sleeper.sleep(left);
+    }
+  }
+
+  /** A frame redrawn in place: the cursor goes back up over the last one, each line is cleared. */
+  static final class LiveView {
+    private final PrintWriter out;
+    private final String title;
+    private final int columns;
+    private int drawn;
+    private int tick;
+
+    LiveView(PrintWriter out, String title, int columns) {
+      this.out = out;
+      this.title = title;
+      this.columns = Math.max(20, columns);
+    }
+
+    void draw(List<HistoryEvent> events, Instant now) {
+      List<String> frame = ProgressView.frame(title, events, now, tick++);
+      StringBuilder b = new StringBuilder();
+      if (drawn > 0) {
+        b.append("\033[").append(drawn).append('A');
+      }
+      for (String line : frame) {
+        // Longer than the terminal, a line would wrap and the cursor go back up too few lines.
+        String shown = line.length() >= columns ? line.substring(0, columns - 2) + "…" : line;
+        b.append('\r').append("\033[2K").append(shown).append('\n');
+      }
+      b.append("\033[J");
+      out.print(b);
+      out.flush();
+      drawn = frame.size();
     }
   }
 
@@ -78,6 +140,7 @@ final class ExecutionWatch {
           continue;
         }
         newest = Math.max(newest, e.id());
+        history.add(e);
         String state =
             e.stateEnteredEventDetails() != null
                 ? e.stateEnteredEventDetails().name()
@@ -86,7 +149,7 @@ final class ExecutionWatch {
           stateOf.put(e.id(), state);
         }
         String line = line(e, state);
-        if (line != null && lines != null) {
+        if (line != null && lines != null && live == null) {
           lines.println(Text.time(timestamp(e), session.clock.getZone(), "HH:mm:ss") + " " + line);
           lines.flush();
         }

@@ -29,12 +29,27 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 public final class OperatorMain {
   private Clock clock = Clock.systemDefaultZone();
   private Session.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+  private Boolean terminal;
 
   /** For tests: a fixed clock and a sleeper that does not sleep. */
   OperatorMain time(Clock value, Session.Sleeper sleep) {
     this.clock = value;
     this.sleeper = sleep;
     return this;
+  }
+
+  /** For tests: whether stdout is taken for a terminal (by default, whether it is one). */
+  OperatorMain terminal(boolean value) {
+    this.terminal = value;
+    return this;
+  }
+
+  /**
+   * Stdout is a terminal that takes cursor movement: Java 17 has a console only when stdin and
+   * stdout are terminals; TERM=dumb (an editor's shell, some CI) draws no cursor movement.
+   */
+  private static boolean isTerminal(Map<String, String> env) {
+    return System.console() != null && !"dumb".equals(env.get("TERM"));
   }
 
   public void main(String... args) {
@@ -46,7 +61,8 @@ public final class OperatorMain {
   public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
     LogSetup.configure(env, verbose);
-    try (Session session = new Session(env, out, err, clock, sleeper)) {
+    boolean tty = terminal != null ? terminal : isTerminal(env);
+    try (Session session = new Session(env, out, err, clock, sleeper, tty)) {
       CommandLine cli = new CommandLine(new Operator());
       InputFlags.install(cli.getSubcommands().get("run").getCommandSpec(), InputSchema.all());
       applyConventions(cli);

@@ -32,7 +32,10 @@ import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
       "Pipelines: develop, edge, report, release (and any other restore target) take the restore"
           + " input; temporary, teardown and masked-snapshots their own. Each typed flag says"
           + " which workflows take it.",
-      "With --wait: one line per step entered, succeeded or failed, then the run's exit code"
+      "With --wait: on a terminal, a live view of each branch (Parallel branch, Map item): its"
+          + " current step, running, done or failed with its error, and the time of each step and"
+          + " of the run; otherwise (or with --plain) one line per step entered, succeeded or"
+          + " failed. Then the run's exit code"
           + " (0 succeeded; a failed run's error when it is an exit-code name such as REFUSED,"
           + " else 1; 6 aborted; 4 timed out)."
     })
@@ -57,6 +60,13 @@ final class RunCommand extends OperatorCommand {
   static final class Follow {
     @Option(names = "--wait", description = "Follow the execution until it ends.")
     boolean wait;
+
+    @Option(
+        names = "--plain",
+        description =
+            "With --wait on a terminal: one line per step entered, succeeded or failed (as when"
+                + " the output is not a terminal) instead of the live view of each branch.")
+    boolean plain;
 
     @Option(
         names = "--poll-interval",
@@ -115,9 +125,12 @@ final class RunCommand extends OperatorCommand {
       }
       return ExitCode.DONE.code();
     }
-    ExecutionWatch.Outcome outcome =
-        new ExecutionWatch(sfn, session, options.json ? null : session.out, follow.pollInterval)
-            .watch(arn);
+    ExecutionWatch watch =
+        new ExecutionWatch(sfn, session, options.json ? null : session.out, follow.pollInterval);
+    if (session.terminal && !options.json && !follow.plain) {
+      watch.live(session.out, machine.name() + " " + name, session.columns());
+    }
+    ExecutionWatch.Outcome outcome = watch.watch(arn);
     ExitCode code = outcome.exitCode();
     if (options.json) {
       result.put("status", outcome.status());

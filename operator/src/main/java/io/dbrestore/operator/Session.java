@@ -12,6 +12,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -37,14 +38,35 @@ final class Session implements AutoCloseable {
   final PrintWriter err;
   final Clock clock;
   final Sleeper sleeper;
+
+  /** Whether stdout is a terminal: {@code run --wait} then redraws a live view in place. */
+  final boolean terminal;
+
   private AwsClients aws;
 
-  Session(Map<String, String> env, PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper) {
+  Session(
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      Clock clock,
+      Sleeper sleeper,
+      boolean terminal) {
     this.env = env;
     this.out = out;
     this.err = err;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.terminal = terminal;
+  }
+
+  /** The terminal's width: $COLUMNS when the shell exports it, else 80. */
+  int columns() {
+    try {
+      int c = Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
+      return c > 0 ? c : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
   }
 
   private synchronized AwsClients aws() {
@@ -90,6 +112,11 @@ final class Session implements AutoCloseable {
   /** RDS in {@code region}, or the SDK's default region when it is null. */
   RdsClient rds(String region) {
     return client(RdsClient.class, RdsClient::builder, region);
+  }
+
+  /** EC2 in {@code region}, or the SDK's default region when it is null. */
+  Ec2Client ec2(String region) {
+    return client(Ec2Client.class, Ec2Client::builder, region);
   }
 
   /** EventBridge Scheduler in {@code region}, or the SDK's default region when it is null. */

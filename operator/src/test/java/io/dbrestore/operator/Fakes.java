@@ -33,6 +33,15 @@ final class Fakes {
 
   /** Runs the CLI as USER=alice at {@link #NOW}. */
   static Result run(String... args) {
+    return run(false, args);
+  }
+
+  /** Runs the CLI as USER=alice at {@link #NOW}, its stdout taken for a terminal. */
+  static Result runOnTerminal(String... args) {
+    return run(true, args);
+  }
+
+  private static Result run(boolean terminal, String... args) {
     MovingClock clock = new MovingClock(NOW);
     int[] sleeps = {0};
     StringWriter out = new StringWriter();
@@ -45,6 +54,7 @@ final class Fakes {
                   sleeps[0]++;
                   clock.advance(d);
                 })
+            .terminal(terminal)
             .run(
                 Map.of("USER", "alice"),
                 new PrintWriter(out, true),

@@ -270,6 +270,78 @@ class RunCommandTest {
   }
 
   @Test
+  void onATerminalWaitRedrawsALiveViewInPlaceAndEndsWithTheOutcome() {
+    stubExecution(
+        "SUCCEEDED",
+        null,
+        null,
+        List.of(
+            "{\"id\":5,\"previousEventId\":4,\"type\":\"TaskSucceeded\",\"timestamp\":1796136000,"
+                + "\"taskSucceededEventDetails\":{\"resourceType\":\"ecs\",\"resource\":\"runTask\","
+                + "\"output\":\"{}\"}}",
+            "{\"id\":6,\"previousEventId\":5,\"type\":\"ExecutionSucceeded\","
+                + "\"timestamp\":1796136001,\"executionSucceededEventDetails\":{\"output\":\"{}\"}}"));
+
+    Fakes.Result r = Fakes.runOnTerminal("run", "release", "--wait", "--poll-interval", "3s");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    // No line per event: frames, each drawn over the last (cursor up, clear line, clear below).
+    assertThat(r.out()).doesNotContain("entered   Restore Aurora");
+    String[] frames = r.out().split("\u001b\\[J", -1);
+    // A frame per poll and per second between the two polls: 2 + 2; then nothing.
+    assertThat(frames).hasSize(5);
+    assertThat(frames[4]).isEmpty();
+    assertThat(frames[0])
+        .startsWith("started dbrestore-release (restore): " + NAME)
+        .endsWith(
+            "\r\u001b[2K"
+                + RELEASE
+                + " "
+                + NAME
+                + "  ⠋ running  0s\n"
+                + "\r\u001b[2K  Restore Aurora  ⠋ 0s\n");
+    assertThat(frames[1])
+        .isEqualTo(
+            "\u001b[2A\r\u001b[2K"
+                + RELEASE
+                + " "
+                + NAME
+                + "  ⠙ running  1s\n"
+                + "\r\u001b[2K  Restore Aurora  ⠙ 0s\n");
+    assertThat(frames[3])
+        .isEqualTo(
+            "\u001b[2A"
+                + "\r\u001b[2K"
+                + RELEASE
+                + " "
+                + NAME
+                + "  ✓ succeeded  10m01s\n"
+                + "\r\u001b[2K  Restore Aurora  ✓ 9m59s\n"
+                + "\r\u001b[2Kexecution SUCCEEDED after 10m01s; exit 0 (DONE)\n");
+    assertThat(r.sleeps()).isEqualTo(3);
+  }
+
+  @Test
+  void plainKeepsTheLinesOnATerminal() {
+    stubExecution(
+        "SUCCEEDED",
+        null,
+        null,
+        List.of(
+            "{\"id\":6,\"previousEventId\":4,\"type\":\"ExecutionSucceeded\","
+                + "\"timestamp\":1796136001,\"executionSucceededEventDetails\":{\"output\":\"{}\"}}"));
+
+    Fakes.Result r =
+        Fakes.runOnTerminal("run", "release", "--wait", "--plain", "--poll-interval", "1s");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).doesNotContain("\u001b");
+    assertThat(r.out().split("\\R"))
+        .endsWith("14:30:01 entered   Restore Aurora", "14:40:01 execution succeeded");
+  }
+
+  @Test
   void waitOnAFailedRunExitsWithItsExitCodeName() {
     stubExecution(
         "FAILED",
