@@ -16,7 +16,7 @@ final class Pipelines {
   /** The workflow whose input schema a pipeline takes. */
   static String workflow(String pipeline) {
     return switch (pipeline) {
-      case "temporary", "teardown", "masked-snapshots" -> pipeline;
+      case "temporary", "teardown", "masked-snapshots", "drift" -> pipeline;
       default -> "restore";
     };
   }

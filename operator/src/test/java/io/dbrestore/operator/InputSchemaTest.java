@@ -63,8 +63,25 @@ class InputSchemaTest {
                 JSON.readTree("{\"name\":\"tmp-qa-1\",\"ttlHours\":24.0,\"dryRun\":true}"),
                 Map.of()))
         .isEmpty();
-    assertThat(Stream.of("restore", "teardown", "masked-snapshots"))
+    assertThat(Stream.of("restore", "teardown", "masked-snapshots", "drift"))
         .allSatisfy(
             w -> assertThat(InputSchema.load(w).validate(JSON.readTree("{}"), Map.of())).isEmpty());
+  }
+
+  @Test
+  void everyWorkflowOfThePipelineModuleHasAPipelineName() throws Exception {
+    // The pipeline module's input schemas are the workflows; each is reachable by its pipeline
+    // name (dbrestore-<workflow>), restore also by any target's.
+    try (Stream<java.nio.file.Path> files =
+        java.nio.file.Files.list(
+            java.nio.file.Path.of("..", "terraform", "modules", "pipeline", "inputs"))) {
+      List<String> workflows =
+          files.map(f -> f.getFileName().toString().replace(".schema.json", "")).toList();
+      assertThat(workflows).contains("drift", "restore");
+      for (String w : workflows) {
+        assertThat(Pipelines.workflow(w)).as(w).isEqualTo(w);
+        assertThat(InputSchema.load(w).validate(JSON.readTree("{}"), Map.of())).as(w).isNotNull();
+      }
+    }
   }
 }
