@@ -48,9 +48,15 @@ public final class FixtureJob extends JobGroup {
     @Option(names = "--value", paramLabel = "<value>")
     String value = "ok";
 
+    @Option(names = "--refreshed", description = "Record Refreshed 1.")
+    boolean refreshed;
+
     @Override
     protected Object execute(JobContext context) {
       context.step("succeed");
+      if (refreshed) {
+        context.metrics().refreshed();
+      }
       context.resource("volume", "vol-0123");
       return Map.of("value", value, "count", 42);
     }
@@ -67,8 +73,15 @@ public final class FixtureJob extends JobGroup {
     @Option(names = "--kind", paramLabel = "<kind>")
     String kind = "snapshot-too-old";
 
+    @Option(names = "--masked", paramLabel = "<n>", description = "Record n items masked first.")
+    Long masked;
+
     @Override
     protected Object execute(JobContext context) {
+      if (masked != null) {
+        context.step("mask");
+        context.metrics().masking(masked, 2.0);
+      }
       context.step("check-snapshot");
       context.resource("snapshot", "snap-1");
       throw new JobException(ExitCode.of(code), kind, message);
