@@ -258,14 +258,14 @@ final class JobSession implements AutoCloseable {
 
   /**
    * Whether a run of {@code command} ends with EMF lines: not a dry run (it changes nothing; its
-   * seconds and successes would skew the real runs' figures), not preflight nor a local command
-   * (neither is a pipeline run), and only when the logs are JSON (a machine reads them: ECS, or
+   * seconds and successes would skew the real runs' figures), not a command that is no pipeline run
+   * (preflight, mask, the demo), and only when the logs are JSON (a machine reads them: ECS, or
    * DBRESTORE_LOG_FORMAT=json); a person at a terminal gets no JSON lines.
    */
   private boolean emitsMetrics(JobCommand command) {
     return !dryRun
+        && command.emitsMetrics()
         && !(command instanceof LocalOnly)
-        && !(command instanceof PreflightCommand)
         && LogEncoder.current() == LogEncoder.Format.JSON;
   }
 

@@ -86,6 +86,14 @@ class JobMetricsTest {
   }
 
   @Test
+  void aCommandThatIsNoPipelineRun_emitsNothing() {
+    Run run = Run.of(FixtureJob.entryPoint(), env(), "tool");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.metrics()).isEmpty();
+  }
+
+  @Test
   void onATerminal_textLogs_emitNothing() {
     Map<String, String> env = env();
     env.put("DBRESTORE_LOG_FORMAT", "text");

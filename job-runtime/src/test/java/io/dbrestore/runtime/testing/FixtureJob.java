@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
     name = "fixture",
     subcommands = {
       FixtureJob.Succeed.class,
+      FixtureJob.Tool.class,
       FixtureJob.Fail.class,
       FixtureJob.Leak.class,
       FixtureJob.WaitForever.class,
@@ -59,6 +60,21 @@ public final class FixtureJob extends JobGroup {
       }
       context.resource("volume", "vol-0123");
       return Map.of("value", value, "count", 42);
+    }
+  }
+
+  /** A command that is no pipeline run (as mask and preflight): its runs emit no metrics. */
+  @Command(name = "tool")
+  static final class Tool extends JobCommand {
+    @Override
+    protected boolean emitsMetrics() {
+      return false;
+    }
+
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("tool");
+      return Map.of();
     }
   }
 
