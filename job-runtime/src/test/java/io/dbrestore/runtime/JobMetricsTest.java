@@ -2,6 +2,7 @@ package io.dbrestore.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbrestore.runtime.metrics.EmfSpec;
 import io.dbrestore.runtime.testing.Emf;
@@ -9,10 +10,17 @@ import io.dbrestore.runtime.testing.FixtureJob;
 import io.dbrestore.runtime.testing.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The EMF lines every run ends with, written by the runtime (docs/metrics.md). */
 class JobMetricsTest {
@@ -142,6 +150,59 @@ class JobMetricsTest {
     List<String> failed = List.of(failedErr.toString().split("\\R"));
     assertThat(failed.get(0)).isEqualTo("fixture: " + FixtureJobMessages.TOO_OLD);
     assertThat(Emf.parse(failed.subList(1, failed.size())).value("ExitCode")).isEqualTo(3);
+  }
+
+  /**
+   * A real process, as ECS runs it (JSON logs, stdout and stderr to files): stdout is the result
+   * alone; every line on stderr is whole: a JSON log line, the one-line message, or an EMF object
+   * that meets the specification.
+   */
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
+  void aRealProcess_writesWholeLines(@TempDir Path dir) throws Exception {
+    for (String command : List.of("succeed", "fail")) {
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              javaBin,
+              "-cp",
+              System.getProperty("java.class.path"),
+              FixtureJob.class.getName(),
+              command);
+      builder.environment().put("DBRESTORE_LOG_FORMAT", "json");
+      builder.environment().put("DBRESTORE_TARGET", "develop");
+      builder.environment().remove("DBRESTORE_TASK_TOKEN");
+      builder.environment().remove("SENTRY_DSN");
+      Path stdout = dir.resolve(command + ".out");
+      Path stderr = dir.resolve(command + ".err");
+      Process process =
+          builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      List<String> emf = new ArrayList<>();
+      for (String line : Files.readAllLines(stderr)) {
+        if (line.startsWith("fixture: ")) {
+          continue; // the one-line message of a failure
+        }
+        JsonNode node = new ObjectMapper().readTree(line);
+        assertThat(node.has("level") || node.has("_aws")).as(line).isTrue();
+        if (node.has("_aws")) {
+          assertThat(EmfSpec.problems(line)).as(line).isEmpty();
+          emf.add(line);
+        }
+      }
+      Emf metrics = Emf.parse(emf);
+      assertThat(metrics.dimension("Target")).isEqualTo("develop");
+      if (command.equals("succeed")) {
+        assertThat(process.exitValue()).isZero();
+        assertThat(Files.readAllLines(stdout)).hasSize(1);
+        assertThat(metrics.value("Succeeded")).isEqualTo(1);
+      } else {
+        assertThat(process.exitValue()).isEqualTo(3);
+        assertThat(Files.readString(stdout)).isEmpty();
+        assertThat(metrics.value("ExitCode")).isEqualTo(3);
+      }
+    }
   }
 
   static final class FixtureJobMessages {
