@@ -91,12 +91,15 @@ final class RestoreWorkflow {
 
     context.step("restore");
     RestoreJobs.Started restore = jobs.startOrAdopt(snapshot, target);
+    // The snapshot restored: an adopted restore job's own, which may not be the one chosen.
+    context.metrics().snapshotAge(restore.snapshot().createdAt(), context.clock().instant());
 
     context.step("wait");
     Instant started = context.clock().instant();
     RestoreJob done = jobs.awaitFinished(restore);
     awaitIdle();
     long seconds = Duration.between(started, context.clock().instant()).toSeconds();
+    context.metrics().refreshed();
     return new Result(
         request.source().toString(),
         request.target().toString(),

@@ -39,8 +39,10 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.dbrestore.runtime.log.Redactor;
 import io.dbrestore.runtime.testing.AwsStubs;
 import io.dbrestore.runtime.testing.AwsWireMock;
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.testing.Run;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +131,44 @@ class RunCommandTest {
             .withRequestBody(equalTo("grant_type=client_credentials")));
     wm.verify(exactly(0), deleteRequestedFor(anyUrl()));
     assertThat(run.out() + run.err()).doesNotContain(CLIENT_SECRET).doesNotContain(TOKEN);
+  }
+
+  /** The EMF lines the run ends with (docs/metrics.md), as CloudWatch Logs gets them. */
+  @Test
+  void run_endsWithItsMetrics_refreshedAndTheSnapshotsAge() {
+    atlas.standard();
+    Instant before = Instant.now();
+
+    Run run = run(Map.of("DBRESTORE_TARGET", "develop"));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Emf emf = run.emf();
+    assertThat(emf.dimension("Job")).isEqualTo("atlas-restore");
+    assertThat(emf.dimension("Target")).isEqualTo("develop");
+    assertThat(emf.value("Succeeded")).isEqualTo(1);
+    assertThat(emf.value("ExitCode")).isZero();
+    assertThat(emf.value("Refreshed")).isEqualTo(1);
+    // The newest completed snapshot was taken at 2026-03-02T02:00:00Z.
+    long age = Duration.between(Instant.parse("2026-03-02T02:00:00Z"), before).toSeconds();
+    assertThat(emf.value("SnapshotAgeSeconds")).isBetween((double) age, age + 60.0);
+    assertThat(emf.declared()).doesNotContain("MaskedItems", "SnapshotPublished");
+    assertThat(emf.steps()).containsKeys("snapshot", "guard", "restore", "wait");
+  }
+
+  @Test
+  void refused_endsWithSucceeded0AndExitCode3_andNoRefreshed() {
+    Run run =
+        run(
+            Map.of("DBRESTORE_TARGET", "develop"),
+            "--protected-project",
+            TARGET_PROJECT.toUpperCase());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    Emf emf = run.emf();
+    assertThat(emf.dimension("Target")).isEqualTo("develop");
+    assertThat(emf.value("Succeeded")).isZero();
+    assertThat(emf.value("ExitCode")).isEqualTo(3);
+    assertThat(emf.has("Refreshed")).isFalse();
   }
 
   @Test

@@ -24,6 +24,15 @@ public abstract class JobCommand implements Callable<Integer> {
     return Duration.ofHours(6);
   }
 
+  /**
+   * Whether a run of this command ends with the job's CloudWatch metrics (docs/metrics.md): the
+   * pipeline's commands do; a tool a person runs against a database they reach (mask, preflight)
+   * does not, so that its runs never count as the job's.
+   */
+  protected boolean emitsMetrics() {
+    return true;
+  }
+
   @Override
   public final Integer call() {
     throw new IllegalStateException(

@@ -7,6 +7,7 @@ import io.dbrestore.runtime.guard.GuardPolicy;
 import io.dbrestore.runtime.guard.SafetyGuard;
 import io.dbrestore.runtime.lifecycle.Cancellation;
 import io.dbrestore.runtime.lifecycle.Cleanup;
+import io.dbrestore.runtime.metrics.RunMetrics;
 import io.dbrestore.runtime.report.RunContext;
 import io.dbrestore.runtime.wait.Waiter;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ public final class JobContext {
   private final Cancellation cancellation;
   private final Supplier<AwsClients> aws;
   private final GuardPolicy guardPolicy;
+  private final RunMetrics metrics;
   private volatile String account;
   private volatile SafetyGuard guard;
   private volatile String runId;
@@ -43,7 +45,8 @@ public final class JobContext {
       Clock clock,
       Cancellation cancellation,
       Supplier<AwsClients> aws,
-      GuardPolicy guardPolicy) {
+      GuardPolicy guardPolicy,
+      RunMetrics metrics) {
     this.run = run;
     this.env = env;
     this.out = out;
@@ -53,6 +56,7 @@ public final class JobContext {
     this.cancellation = cancellation;
     this.aws = aws;
     this.guardPolicy = guardPolicy;
+    this.metrics = metrics;
   }
 
   public RunContext run() {
@@ -63,6 +67,14 @@ public final class JobContext {
   public void step(String name) {
     cancellation.throwIfCancelled();
     run.step(name);
+  }
+
+  /**
+   * The run's figures for CloudWatch (docs/metrics.md): what a job records here is emitted with the
+   * run's own metrics when the run ends, even if it then fails. Numbers only.
+   */
+  public RunMetrics metrics() {
+    return metrics;
   }
 
   /** Records an AWS resource in play, for error reports. */

@@ -52,6 +52,7 @@ public final class JobMain {
   private final Supplier<Object> topCommand;
   private boolean processMode;
   private Clock clock = Clock.systemUTC();
+  private PrintWriter metrics;
 
   public JobMain(String job, Supplier<Object> topCommand) {
     this.job = job;
@@ -64,6 +65,16 @@ public final class JobMain {
    */
   public JobMain processMode() {
     this.processMode = true;
+    return this;
+  }
+
+  /**
+   * Where the run's CloudWatch metric lines (EMF) go instead of {@code err}, the default (in ECS,
+   * stderr, whose lines the awslogs driver sends to CloudWatch Logs). For tests and for embedding:
+   * keeps them apart from the one-line messages.
+   */
+  public JobMain metricsTo(PrintWriter sink) {
+    this.metrics = sink;
     return this;
   }
 
@@ -87,7 +98,9 @@ public final class JobMain {
   public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
     LogSetup.configure(env, verbose);
-    JobSession session = new JobSession(job, clock, processMode, env, out, err, verbose);
+    JobSession session =
+        new JobSession(
+            job, clock, processMode, env, out, err, metrics == null ? err : metrics, verbose);
     try {
       CommandLine cli = commandLine(env, out, err, session);
       return cli.execute(args);

@@ -11,6 +11,8 @@ import io.dbrestore.runtime.lifecycle.TaskToken;
 import io.dbrestore.runtime.log.LogEncoder;
 import io.dbrestore.runtime.log.LogSetup;
 import io.dbrestore.runtime.log.Redactor;
+import io.dbrestore.runtime.metrics.Metric;
+import io.dbrestore.runtime.metrics.RunMetrics;
 import io.dbrestore.runtime.report.RunContext;
 import io.dbrestore.runtime.report.SentryReporter;
 import io.dbrestore.runtime.report.TaskMetadata;
@@ -19,6 +21,7 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -47,6 +50,7 @@ final class JobSession implements AutoCloseable {
   private final Map<String, String> env;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final PrintWriter metricsOut;
   private boolean verbose;
   // The command that runs and its arguments: an invalid-input message about an option whose
   // value came from the environment names the variable.
@@ -57,6 +61,9 @@ final class JobSession implements AutoCloseable {
   private AwsClients aws;
   private boolean dryRun;
   private TaskToken token;
+  private final RunMetrics metrics = new RunMetrics();
+  // Whether this run's end writes its EMF lines; set once the command is known.
+  private boolean emitMetrics;
 
   JobSession(
       String job,
@@ -65,6 +72,7 @@ final class JobSession implements AutoCloseable {
       Map<String, String> env,
       PrintWriter out,
       PrintWriter err,
+      PrintWriter metricsOut,
       boolean verbose) {
     this.job = job;
     this.clock = clock;
@@ -72,6 +80,7 @@ final class JobSession implements AutoCloseable {
     this.env = env;
     this.out = out;
     this.err = err;
+    this.metricsOut = metricsOut;
     this.verbose = verbose;
     this.run =
         new RunContext(
@@ -147,16 +156,19 @@ final class JobSession implements AutoCloseable {
       run.target(command.common.target);
     }
     sentry = SentryReporter.start(env, job, VersionProvider.version());
+    Instant started = clock.instant();
+    emitMetrics = emitsMetrics(command);
 
     GuardPolicy policy;
     try {
       policy = guardPolicy(command);
     } catch (IllegalArgumentException e) {
-      return fail(new Failure(ExitCode.INVALID_INPUT, "invalid-input", e.getMessage(), e));
+      int code = fail(new Failure(ExitCode.INVALID_INPUT, "invalid-input", e.getMessage(), e));
+      emitMetrics(code, started);
+      return code;
     }
     Duration timeout =
         command.common.timeout != null ? command.common.timeout : command.defaultTimeout();
-    Instant started = clock.instant();
     Instant deadline = started.plus(timeout);
 
     Cancellation cancellation = new Cancellation();
@@ -197,6 +209,7 @@ final class JobSession implements AutoCloseable {
                   TimeUnit.MILLISECONDS));
     }
     run.task(TaskMetadata.read(env));
+    int code = ExitCode.FAULT.code();
     try {
       String taskToken = token();
       if (taskToken != null) {
@@ -211,7 +224,8 @@ final class JobSession implements AutoCloseable {
       }
       cancellation.throwIfCancelled();
       JobContext context =
-          new JobContext(run, env, out, dryRun, deadline, clock, cancellation, this::aws, policy);
+          new JobContext(
+              run, env, out, dryRun, deadline, clock, cancellation, this::aws, policy, metrics);
       LOG.info("{} started{}", job, dryRun ? " (dry run)" : "");
       Object result = command.execute(context);
       cancellation.unbindJobThread();
@@ -224,11 +238,12 @@ final class JobSession implements AutoCloseable {
       if (token != null) {
         token.succeed(json);
       }
-      return ExitCode.DONE.code();
+      code = ExitCode.DONE.code();
+      return code;
     } catch (Throwable t) {
       cancellation.unbindJobThread();
       Thread.interrupted();
-      int code = fail(Failure.classify(t, cancellation));
+      code = fail(Failure.classify(t, cancellation));
       if (t instanceof VirtualMachineError e) {
         // Reported what we could; a broken JVM must not carry on.
         throw e;
@@ -236,6 +251,62 @@ final class JobSession implements AutoCloseable {
       return code;
     } finally {
       timers.shutdownNow();
+      // After the task token's success or failure: the exit code is final.
+      emitMetrics(code, started);
+    }
+  }
+
+  /**
+   * Whether a run of {@code command} ends with EMF lines: not a dry run (it changes nothing; its
+   * seconds and successes would skew the real runs' figures), not a command that is no pipeline run
+   * (preflight, mask, the demo), and only when the logs are JSON (a machine reads them: ECS, or
+   * DBRESTORE_LOG_FORMAT=json); a person at a terminal gets no JSON lines.
+   */
+  private boolean emitsMetrics(JobCommand command) {
+    return !dryRun
+        && command.emitsMetrics()
+        && !(command instanceof LocalOnly)
+        && LogEncoder.current() == LogEncoder.Format.JSON;
+  }
+
+  /**
+   * Writes the run's CloudWatch Embedded Metric Format lines (docs/metrics.md), once: each is one
+   * JSON object on a line of its own, written whole, and the awslogs driver makes each line one log
+   * event, which CloudWatch Logs reads as EMF. They go where the one-line failure message goes
+   * (stderr, with the JSON log lines), never to stdout, which carries only the result JSON and the
+   * dry-run plan that the launcher and Step Functions read. Never through the logger: its encoder
+   * would wrap the object in a log line's JSON, and CloudWatch extracts metrics only from an event
+   * that is the EMF object itself.
+   */
+  private void emitMetrics(int code, Instant started) {
+    if (!emitMetrics) {
+      return;
+    }
+    emitMetrics = false;
+    try {
+      if (code == ExitCode.VERIFICATION_FAILED.code()
+          && !metrics.figures().containsKey(Metric.VERIFICATION_PASSED)) {
+        metrics.verification(false);
+      }
+      Map<String, Double> steps = new LinkedHashMap<>(run.stepSeconds());
+      steps.remove("done");
+      Instant now = clock.instant();
+      List<String> lines =
+          metrics.lines(
+              job,
+              run.target().orElse(null),
+              now,
+              Duration.between(started, now).toMillis() / 1000.0,
+              code,
+              steps);
+      for (String line : lines) {
+        // print + one flush: the whole line reaches the stream in one write.
+        metricsOut.print(line + "\n");
+        metricsOut.flush();
+      }
+    } catch (RuntimeException e) {
+      // The metrics must never change a run's outcome.
+      LOG.warn("could not write the run's metrics: {}", Redactor.redact(e.toString()));
     }
   }
 

@@ -28,6 +28,11 @@ public final class PreflightCommand extends JobCommand {
   }
 
   @Override
+  protected boolean emitsMetrics() {
+    return false;
+  }
+
+  @Override
   protected Object execute(JobContext context) {
     context.step("preflight");
     Map<String, Object> result = new LinkedHashMap<>();

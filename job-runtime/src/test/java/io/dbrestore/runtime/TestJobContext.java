@@ -3,6 +3,7 @@ package io.dbrestore.runtime;
 import io.dbrestore.runtime.aws.AwsClients;
 import io.dbrestore.runtime.guard.GuardPolicy;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.metrics.RunMetrics;
 import io.dbrestore.runtime.report.RunContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,8 +108,35 @@ public final class TestJobContext {
             clock,
             cancellation,
             aws,
-            new GuardPolicy(allowlist, protectedAccounts));
+            new GuardPolicy(allowlist, protectedAccounts),
+            new RunMetrics());
     context.fixCallerAccount(account);
     return context;
+  }
+
+  /**
+   * The EMF lines the runtime would write at the end of a workflow run in {@code context} that
+   * ended with {@code failure} (null: it succeeded), exit code classified as the runtime does; as
+   * {@code JobSession} writes them, but with RunSeconds 0 (the test clock decides no duration).
+   */
+  public static java.util.List<String> emfLines(JobContext context, Throwable failure) {
+    int code =
+        failure == null
+            ? ExitCode.DONE.code()
+            : Failure.classify(failure, context.cancellation()).code().code();
+    RunMetrics metrics = context.metrics();
+    if (code == ExitCode.VERIFICATION_FAILED.code()
+        && !metrics
+            .figures()
+            .containsKey(io.dbrestore.runtime.metrics.Metric.VERIFICATION_PASSED)) {
+      metrics.verification(false);
+    }
+    return metrics.lines(
+        context.run().job(),
+        context.run().target().orElse(null),
+        context.clock().instant(),
+        0,
+        code,
+        context.run().stepSeconds());
   }
 }

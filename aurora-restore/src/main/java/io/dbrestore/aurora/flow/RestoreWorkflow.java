@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dbrestore.aurora.rds.RdsPort;
 import io.dbrestore.aurora.rds.RdsPort.Cluster;
 import io.dbrestore.aurora.rds.RdsPort.ClusterSpec;
+import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.guard.Operation;
@@ -148,6 +149,7 @@ public final class RestoreWorkflow {
     if (current.isPresent() && readyByThisRun(current.get())) {
       LOG.info("cluster {} was already restored by this run", target);
       swap.deleteOld();
+      context.metrics().refreshed();
       return result(current.get(), current.get().tags().get(Tags.SOURCE_SNAPSHOT), false);
     }
     // A re-run that stopped after renaming its cluster into place goes on from there.
@@ -166,6 +168,7 @@ public final class RestoreWorkflow {
       context.step("choose-source");
       source = sources.forRestore(request.source(), sql.rulesSha256() != null);
       if (source.snapshot() != null) {
+        context.metrics().snapshotAge(source.snapshot().created(), context.clock().instant());
         RestoreKey.check(
             request.kmsKey(),
             source.snapshot().id(),
@@ -195,7 +198,11 @@ public final class RestoreWorkflow {
     if (source.needsMasking() && !renamedIn) {
       context.step("mask");
       // Tagged masked only when it was (a dry run masks nothing).
-      if (sql.mask(SqlEndpoint.of(restored, request.database(), password)).isPresent()) {
+      Optional<MaskingResult> masked =
+          sql.mask(SqlEndpoint.of(restored, request.database(), password));
+      if (masked.isPresent()) {
+        context.metrics().masking(masked.get().documentsMasked(), masked.get().seconds());
+        context.metrics().verification(masked.get().verified());
         rds.addTags(restored.arn(), Map.of(Tags.MASKED, "true"));
       }
     }
@@ -211,6 +218,7 @@ public final class RestoreWorkflow {
     context.step("finish");
     rds.addTags(live.arn(), Map.of(Tags.STATE, Tags.STATE_READY));
     swap.deleteOld();
+    context.metrics().refreshed();
     return result(live, source.name(), true);
   }
 

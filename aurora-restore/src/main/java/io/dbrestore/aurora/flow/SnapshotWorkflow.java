@@ -140,6 +140,9 @@ public final class SnapshotWorkflow {
         source =
             sources.forSnapshot(
                 request.sourceCluster(), request.sourceSnapshot(), request.pointInTime());
+        if (source != null) {
+          context.metrics().snapshotAge(source.created(), context.clock().instant());
+        }
       }
       sourceName = source == null ? "(adopted)" : source.name();
 
@@ -171,6 +174,8 @@ public final class SnapshotWorkflow {
       rds.shareSnapshot(snapshot.id(), request.shareWith());
       LOG.info("shared {} with {}", snapshot.id(), request.shareWith());
     }
+    // Made and shared: published, whatever the clean-up after it does.
+    context.metrics().snapshotPublished();
 
     context.step("delete-masking-cluster");
     Optional<Cluster> temp = rds.cluster(tempId);
@@ -271,11 +276,13 @@ public final class SnapshotWorkflow {
   private Map<String, Long> mask(Cluster temp, String password) throws Exception {
     Optional<MaskingResult> result = sql.mask(SqlEndpoint.of(temp, request.database(), password));
     result.ifPresent(
-        r ->
-            LOG.info(
-                "masked and verified {} tables ({} rows changed)",
-                r.manifest().size(),
-                r.documentsMasked()));
+        r -> {
+          LOG.info(
+              "masked and verified {} tables ({} rows changed)",
+              r.manifest().size(),
+              r.documentsMasked());
+          context.metrics().masking(r.documentsMasked(), r.seconds()).verification(r.verified());
+        });
     return result.map(MaskingResult::manifest).orElse(Map.of());
   }
 

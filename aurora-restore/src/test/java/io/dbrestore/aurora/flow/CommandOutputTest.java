@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static io.dbrestore.runtime.testing.AwsStubs.callerIdentity;
 import static io.dbrestore.runtime.testing.AwsStubs.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.dbrestore.aurora.AuroraRestore;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.testing.AwsTestProperties;
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,13 +76,17 @@ class CommandOutputTest {
   }
 
   Run run(String allowlist, String... args) {
+    Run run = Run.of(AuroraRestore.entryPoint(), env(allowlist), args);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run;
+  }
+
+  static Map<String, String> env(String allowlist) {
     Map<String, String> env = new HashMap<>();
     env.put("DBRESTORE_EXECUTION_ARN", EXECUTION);
     env.put("DBRESTORE_TARGET_ALLOWLIST", allowlist);
     env.put("DBRESTORE_MASKING_KEY", "k".repeat(40));
-    Run run = Run.of(AuroraRestore.entryPoint(), env, args);
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    return run;
+    return env;
   }
 
   /** {@code restore --cluster develop-app} (allowed with -next and -old) with these arguments. */
@@ -251,6 +257,77 @@ class CommandOutputTest {
             "DeleteDBInstance develop-app-old-1",
             "ListTagsForResource " + ARN + "cluster:develop-app-old",
             "DeleteDBCluster develop-app-old");
+  }
+
+  /** The EMF lines the run ends with (docs/metrics.md), as CloudWatch Logs gets them. */
+  @Test
+  void restore_endsWithItsMetrics_refreshedFromASnapshotTwoHoursOld() {
+    targetAndSharedSnapshot();
+    Map<String, String> env = env("develop-app(-next|-old)?");
+    env.put("DBRESTORE_TARGET", "develop");
+
+    Run run =
+        Run.of(
+            AuroraRestore.entryPoint(),
+            env,
+            "restore",
+            "--cluster",
+            "develop-app",
+            "--poll-interval",
+            "PT0.01S",
+            "--source-cluster-name",
+            "app",
+            "--kms-key",
+            "alias/aws/rds");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Emf emf = run.emf();
+    assertThat(emf.dimension("Job")).isEqualTo("aurora-restore");
+    assertThat(emf.dimension("Target")).isEqualTo("develop");
+    assertThat(emf.value("Succeeded")).isEqualTo(1);
+    assertThat(emf.value("ExitCode")).isZero();
+    assertThat(emf.value("Refreshed")).isEqualTo(1);
+    assertThat(emf.value("SnapshotAgeSeconds")).isCloseTo(7200, within(120.0));
+    // The shared snapshot was masked in production: nothing to mask here, nothing published.
+    assertThat(emf.declared())
+        .doesNotContain("MaskedItems", "VerificationPassed", "SnapshotPublished");
+    assertThat(emf.steps())
+        .containsKeys("inspect", "choose-source", "restore", "swap-in", "finish");
+  }
+
+  @Test
+  void restore_refused_endsWithSucceeded0AndExitCode3_andNoRefreshed() {
+    targetAndSharedSnapshot();
+    Map<String, String> env = env("nothing-matches");
+    env.put("DBRESTORE_TARGET", "develop");
+
+    Run run =
+        Run.of(
+            AuroraRestore.entryPoint(),
+            env,
+            "restore",
+            "--cluster",
+            "develop-app",
+            "--source-cluster-name",
+            "app",
+            "--kms-key",
+            "alias/aws/rds");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+    Emf emf = run.emf();
+    assertThat(emf.dimension("Target")).isEqualTo("develop");
+    assertThat(emf.value("Succeeded")).isZero();
+    assertThat(emf.value("ExitCode")).isEqualTo(3);
+    assertThat(emf.has("Refreshed")).isFalse();
+  }
+
+  @Test
+  void restore_dryRun_emitsNoMetrics() {
+    targetAndSharedSnapshot();
+
+    Run run = restore("--source-cluster-name", "app", "--kms-key", "alias/aws/rds", "--dry-run");
+
+    assertThat(run.metrics()).isEmpty();
   }
 
   @Test

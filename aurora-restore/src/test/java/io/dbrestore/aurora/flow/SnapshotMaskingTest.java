@@ -11,6 +11,7 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.TestJobContext;
 import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.wait.Backoff;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -108,6 +109,9 @@ class SnapshotMaskingTest {
     }
   }
 
+  /** The context of the last {@link #snapshot} run. */
+  JobContext context;
+
   SnapshotWorkflow.Result snapshot(FakeRds rds) throws Exception {
     rds.addCluster("app", Map.of());
     rds.addSnapshot(
@@ -117,8 +121,9 @@ class SnapshotMaskingTest {
         "app",
         NOW.minus(Duration.ofMinutes(30)),
         Map.of());
-    JobContext context =
+    context =
         TestJobContext.builder()
+            .job("aurora-restore")
             .clock(new SteppingClock(NOW))
             .account(FakeRds.ACCOUNT)
             .allowlist("dbrestore-mask(ed)?-app-.*")
@@ -199,6 +204,18 @@ class SnapshotMaskingTest {
 
     SnapshotWorkflow.Result result = snapshot(rds);
 
+    // The EMF line the run ends with (docs/metrics.md): the masking's figures, published.
+    Emf emf = Emf.parse(TestJobContext.emfLines(context, null));
+    assertThat(emf.dimension("Job")).isEqualTo("aurora-restore");
+    assertThat(emf.dimension("Target")).isEqualTo("-");
+    assertThat(emf.value("MaskedItems")).isEqualTo(250);
+    assertThat(emf.value("MaskingSeconds")).isGreaterThanOrEqualTo(0);
+    assertThat(emf.value("VerificationPassed")).isEqualTo(1);
+    assertThat(emf.value("SnapshotPublished")).isEqualTo(1);
+    // The automated snapshot was taken 30 minutes before the run (the test clock steps by 1 s).
+    assertThat(emf.value("SnapshotAgeSeconds")).isBetween(1800.0, 1900.0);
+    assertThat(emf.has("Refreshed")).isFalse();
+    assertThat(emf.steps()).containsKeys("choose-source", "restore", "mask", "share");
     try (Connection c = postgres.getPostgresDatabase().getConnection()) {
       assertMasked(c, rds, result);
     }
@@ -253,8 +270,9 @@ class SnapshotMaskingTest {
     rds.endpointDatabase = "postgres";
     rds.endpointUser = "postgres";
     rds.addCluster("monolith", Map.of());
-    JobContext context =
+    context =
         TestJobContext.builder()
+            .job("aurora-restore")
             .clock(new SteppingClock(NOW))
             .account(FakeRds.ACCOUNT)
             .allowlist("develop-app(-next|-old)?")

@@ -2,6 +2,7 @@ package io.dbrestore.runtime.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.testing.FixtureJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,11 @@ class SigtermTest {
       assertThat(marker).hasContent("cleanup ran");
       assertThat(took).isLessThan(Duration.ofSeconds(25));
       assertThat(Files.readString(stderrFile)).contains("fixture: stopped by SIGTERM");
+      // The cancelled run still ends with its metrics (docs/metrics.md).
+      List<String> emf =
+          Files.readAllLines(stderrFile).stream().filter(l -> l.startsWith("{\"_aws\"")).toList();
+      assertThat(Emf.parse(emf).value("ExitCode")).isEqualTo(6);
+      assertThat(Emf.parse(emf).steps()).containsKey("wait");
     } finally {
       process.destroyForcibly();
     }

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
     name = "fixture",
     subcommands = {
       FixtureJob.Succeed.class,
+      FixtureJob.Tool.class,
       FixtureJob.Fail.class,
       FixtureJob.Leak.class,
       FixtureJob.WaitForever.class,
@@ -48,11 +49,32 @@ public final class FixtureJob extends JobGroup {
     @Option(names = "--value", paramLabel = "<value>")
     String value = "ok";
 
+    @Option(names = "--refreshed", description = "Record Refreshed 1.")
+    boolean refreshed;
+
     @Override
     protected Object execute(JobContext context) {
       context.step("succeed");
+      if (refreshed) {
+        context.metrics().refreshed();
+      }
       context.resource("volume", "vol-0123");
       return Map.of("value", value, "count", 42);
+    }
+  }
+
+  /** A command that is no pipeline run (as mask and preflight): its runs emit no metrics. */
+  @Command(name = "tool")
+  static final class Tool extends JobCommand {
+    @Override
+    protected boolean emitsMetrics() {
+      return false;
+    }
+
+    @Override
+    protected Object execute(JobContext context) {
+      context.step("tool");
+      return Map.of();
     }
   }
 
@@ -67,8 +89,15 @@ public final class FixtureJob extends JobGroup {
     @Option(names = "--kind", paramLabel = "<kind>")
     String kind = "snapshot-too-old";
 
+    @Option(names = "--masked", paramLabel = "<n>", description = "Record n items masked first.")
+    Long masked;
+
     @Override
     protected Object execute(JobContext context) {
+      if (masked != null) {
+        context.step("mask");
+        context.metrics().masking(masked, 2.0);
+      }
       context.step("check-snapshot");
       context.resource("snapshot", "snap-1");
       throw new JobException(ExitCode.of(code), kind, message);

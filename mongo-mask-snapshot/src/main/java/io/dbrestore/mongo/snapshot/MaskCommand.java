@@ -56,6 +56,11 @@ public final class MaskCommand extends JobCommand {
   @Mixin ChunkOptions chunks;
 
   @Override
+  protected boolean emitsMetrics() {
+    return false; // a tool for a database a person reaches, not a pipeline run
+  }
+
+  @Override
   protected Duration defaultTimeout() {
     return Duration.ofHours(8);
   }

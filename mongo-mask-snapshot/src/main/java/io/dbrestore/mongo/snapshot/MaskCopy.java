@@ -92,6 +92,10 @@ final class MaskCopy {
                 destination ->
                     source.onCopy(what, s -> masker.mask(context, s, destination)).orElseThrow())
             .orElse(NOT_MASKED);
+    if (result != NOT_MASKED) {
+      context.metrics().masking(result.documentsMasked(), result.seconds());
+      context.metrics().verification(result.verified());
+    }
     context.step("drop-users");
     published.dropUsersAndRoles(request.databases());
     context.step("prove-blank");

@@ -119,7 +119,9 @@ public final class MaskSnapshotWorkflow {
         publish.stop(instance.id(), true);
       } else {
         Snapshot source = prepare.source(working);
+        context.metrics().snapshotAge(source.startTime(), context.clock().instant());
         PrepareCopy.Volumes volumes = prepare.run(instance, working, published, source);
+        context.metrics().dataGiB(volumes.working().sizeGiB());
         copy = mask.run(volumes.working(), volumes.published(), source.id());
         publish.stop(instance.id(), false);
       }

@@ -125,6 +125,8 @@ final class PublishSnapshot {
     steps.awaitSnapshot(snapshotId);
     context.step("share");
     share(snapshotId);
+    // Made and shared: published, whatever the clean-up after it does.
+    context.metrics().snapshotPublished();
     context.step("cleanup");
     String workingId = cleanUpVolumes(Tags.ROLE_WORKING_VOLUME);
     String publishedId = cleanUpVolumes(Tags.ROLE_PUBLISHED_VOLUME);

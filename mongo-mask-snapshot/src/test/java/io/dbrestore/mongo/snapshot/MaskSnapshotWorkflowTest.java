@@ -2,6 +2,7 @@ package io.dbrestore.mongo.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -28,12 +29,15 @@ import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.testsupport.InProcessMongo;
 import io.dbrestore.testsupport.SyntheticShop;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -326,6 +330,32 @@ class MaskSnapshotWorkflowTest {
             "DetachVolume",
             "DeleteVolume");
     assertThat(publishedMongod.drops()).containsExactly(withAdmin(plan.databases().keySet()));
+  }
+
+  /** The EMF lines the run ends with (docs/metrics.md). */
+  @Test
+  void run_endsWithItsMetrics_maskedVerifiedAndPublished() {
+    JobContext context =
+        context().clock(Clock.fixed(Instant.parse("2026-03-01T05:00:00Z"), ZoneOffset.UTC)).build();
+
+    MaskSnapshotWorkflow.Result result = run(context);
+
+    Emf emf = Emf.parse(TestJobContext.emfLines(context, null));
+    assertThat(emf.dimension("Job")).isEqualTo("mongo-mask-snapshot");
+    assertThat(emf.dimension("Target")).isEqualTo("-");
+    assertThat(emf.value("Succeeded")).isEqualTo(1);
+    assertThat(emf.value("SnapshotPublished")).isEqualTo(1);
+    assertThat(emf.value("VerificationPassed")).isEqualTo(1);
+    assertThat(emf.value("MaskedItems"))
+        .isEqualTo(((Number) result.masking().get("documentsMasked")).doubleValue())
+        .isPositive();
+    assertThat(emf.value("MaskingSeconds")).isNotNegative();
+    // The newest production backup was taken at 01:00; the run began at 05:00.
+    assertThat(emf.value("SnapshotAgeSeconds")).isEqualTo(4 * 3600);
+    // The working volume restored from it: the fake's volumes from a snapshot are 100 GiB.
+    assertThat(emf.value("DataBytes")).isEqualTo(100.0 * 1024 * 1024 * 1024);
+    assertThat(emf.has("Refreshed")).isFalse();
+    assertThat(emf.steps()).containsKeys("inspect", "mask", "share", "cleanup");
   }
 
   @Test
@@ -840,12 +870,20 @@ class MaskSnapshotWorkflowTest {
         Map.of(),
         FakeEc2.Data.EMPTY);
 
-    assertThatThrownBy(() -> run(context().build()))
+    JobContext context = context().build();
+    Throwable failure = catchThrowable(() -> run(context));
+    assertThat(failure)
         .isInstanceOfSatisfying(
             JobException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
         .hasMessageContaining("holds no documents");
     assertThat(ec2.mutatingCalls().stream().map(FakeEc2.Call::action))
         .doesNotContain("CreateSnapshot");
+    // The EMF lines the failed run ends with (docs/metrics.md).
+    Emf emf = Emf.parse(TestJobContext.emfLines(context, failure));
+    assertThat(emf.value("Succeeded")).isZero();
+    assertThat(emf.value("ExitCode")).isEqualTo(3);
+    assertThat(emf.has("SnapshotAgeSeconds")).isTrue();
+    assertThat(emf.declared()).doesNotContain("SnapshotPublished", "MaskedItems");
   }
 
   @Test

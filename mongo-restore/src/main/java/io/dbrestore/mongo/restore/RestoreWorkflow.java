@@ -85,6 +85,7 @@ public final class RestoreWorkflow {
     context.step("find-snapshot");
     Snapshot snapshot = findSnapshot();
     context.resource("snapshot", snapshot.id());
+    context.metrics().snapshotAge(snapshot.startTime(), context.clock().instant());
     RestoreKey.check(
         request.kmsKey(),
         snapshot.id(),
@@ -104,15 +105,25 @@ public final class RestoreWorkflow {
     context.step("create-volume");
     Volume volume = restored.isPresent() ? adopt(restored.get()) : create(snapshot, instance, old);
     context.resource("volume", volume.id());
+    context.metrics().dataGiB(volume.sizeGiB());
 
     Manifest manifest;
     try {
       swapIn(instance.id(), volume.id());
       context.step("verify");
-      manifest = verification.verify(mongod);
+      try {
+        manifest = verification.verify(mongod);
+      } catch (JobException e) {
+        // The check's verdict (a refusal): the copy is not what production masked.
+        context.metrics().verification(false);
+        throw e;
+      }
+      context.metrics().verification(true);
     } catch (RuntimeException e) {
       throw rollback.after(e, instance.id(), old, volume.id());
     }
+    // The masked copy is in place and verified: the target is refreshed.
+    context.metrics().refreshed();
 
     context.step("delete-previous-volume");
     boolean deleted = false;

@@ -2,6 +2,7 @@ package io.dbrestore.mongo.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -22,6 +23,7 @@ import io.dbrestore.runtime.contract.Manifest;
 import io.dbrestore.runtime.contract.Tags;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.lifecycle.Cancellation;
+import io.dbrestore.runtime.testing.Emf;
 import io.dbrestore.runtime.wait.Backoff;
 import io.dbrestore.testsupport.InProcessMongo;
 import io.dbrestore.testsupport.SyntheticShop;
@@ -143,8 +145,12 @@ class RestoreWorkflowTest {
         .clock(Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
+  /** The context of the last {@link #run}, for its EMF lines. */
+  JobContext last;
+
   RestoreWorkflow.Result run(TestJobContext context, Request request) {
     JobContext built = context.build();
+    last = built;
     return new RestoreWorkflow(
             built,
             InstanceOptions.ec2(built, ec2),
@@ -194,6 +200,25 @@ class RestoreWorkflowTest {
             "AttachVolume",
             "StartInstances",
             "DeleteVolume");
+  }
+
+  /** The EMF lines the run ends with (docs/metrics.md). */
+  @Test
+  void run_endsWithItsMetrics_refreshedFromASnapshotFourHoursOld() {
+    run(context().env("DBRESTORE_TARGET", "develop"), request(null));
+
+    Emf emf = Emf.parse(TestJobContext.emfLines(last, null));
+    assertThat(emf.dimension("Job")).isEqualTo("mongo-restore");
+    assertThat(emf.dimension("Target")).isEqualTo("develop");
+    assertThat(emf.value("Succeeded")).isEqualTo(1);
+    assertThat(emf.value("ExitCode")).isZero();
+    assertThat(emf.value("Refreshed")).isEqualTo(1);
+    assertThat(emf.value("VerificationPassed")).isEqualTo(1);
+    assertThat(emf.value("SnapshotAgeSeconds")).isEqualTo(4 * 3600);
+    // The fake's volumes from a snapshot are 100 GiB.
+    assertThat(emf.value("DataBytes")).isEqualTo(100.0 * 1024 * 1024 * 1024);
+    assertThat(emf.declared()).doesNotContain("MaskedItems", "SnapshotPublished");
+    assertThat(emf.steps()).containsKeys("find-snapshot", "create-volume", "swap-volume", "verify");
   }
 
   @Test
@@ -300,7 +325,8 @@ class RestoreWorkflowTest {
     snapshot =
         shared(NOW.minus(Duration.ofHours(1)), description(manifest), new FakeEc2.Data(half));
 
-    assertThatThrownBy(this::run)
+    Throwable failure = catchThrowable(this::run);
+    assertThat(failure)
         .isInstanceOfSatisfying(
             JobException.class,
             e -> {
@@ -311,6 +337,13 @@ class RestoreWorkflowTest {
         .hasMessageContaining(
             "rolled back: " + INSTANCE + " runs on its previous volume " + oldVolume);
     assertOnYesterdaysVolume();
+    // The EMF lines the failed run ends with (docs/metrics.md).
+    Emf emf = Emf.parse(TestJobContext.emfLines(last, failure));
+    assertThat(emf.value("Succeeded")).isZero();
+    assertThat(emf.value("ExitCode")).isEqualTo(3);
+    assertThat(emf.value("VerificationPassed")).isZero();
+    assertThat(emf.value("SnapshotAgeSeconds")).isEqualTo(3600);
+    assertThat(emf.has("Refreshed")).isFalse();
     assertThat(ec2.instanceState(INSTANCE)).isEqualTo("running");
     assertThat(client.getDatabase("shop").getCollection("marker").countDocuments()).isEqualTo(1);
     assertThat(ec2.volumeIds()).hasSize(2);
