@@ -32,8 +32,19 @@ locals {
   sentry_enabled     = var.sentry != null
   sentry_environment = try(coalesce(var.sentry.environment, var.environment), var.environment)
 
-  # https://<public key>[:<secret key>]@<host>[/<path>]/<project id>
-  sentry_dsn   = local.sentry_enabled ? trimspace(data.aws_secretsmanager_secret_version.sentry_dsn[0].secret_string) : null
+  # The DSN secret as the jobs' container definitions name it: the secret's ARN, optionally with
+  # ECS's :<json key>:<version stage>:<version id> suffix.
+  sentry_reference = split(":", try(var.sentry.dsn_secret_arn, ""))
+  sentry_secret = local.sentry_enabled ? {
+    id            = join(":", slice(local.sentry_reference, 0, 7))
+    json_key      = try(local.sentry_reference[7], "")
+    version_stage = try(local.sentry_reference[8], "") == "" ? null : local.sentry_reference[8]
+    version_id    = try(local.sentry_reference[9], "") == "" ? null : local.sentry_reference[9]
+  } : null
+  sentry_secret_string = local.sentry_enabled ? data.aws_secretsmanager_secret_version.sentry_dsn[0].secret_string : null
+  # https://<public key>[:<secret key>]@<host>[/<path>]/<project id>; with a JSON key, that key of
+  # the secret's JSON object (a secret that is no JSON object is taken as the DSN itself).
+  sentry_dsn   = local.sentry_enabled ? trimspace(local.sentry_secret.json_key == "" ? local.sentry_secret_string : try(tostring(jsondecode(local.sentry_secret_string)[local.sentry_secret.json_key]), local.sentry_secret_string)) : null
   sentry_parts = local.sentry_enabled ? try(regex("^(https?)://([0-9A-Za-z]+)(?::[0-9A-Za-z]+)?@([A-Za-z0-9.-]+(?::[0-9]+)?)((?:/[A-Za-z0-9._~-]+)*)/([0-9]+)/?$", local.sentry_dsn), null) : null
   # The store endpoint takes one event as JSON (the envelope endpoint would need newline-separated
   # headers, which an input transformer cannot produce reliably).
@@ -184,8 +195,10 @@ locals {
 }
 
 data "aws_secretsmanager_secret_version" "sentry_dsn" {
-  count     = local.sentry_enabled ? 1 : 0
-  secret_id = var.sentry.dsn_secret_arn
+  count         = local.sentry_enabled ? 1 : 0
+  secret_id     = local.sentry_secret.id
+  version_stage = local.sentry_secret.version_stage
+  version_id    = local.sentry_secret.version_id
 }
 
 # The connection keeps the X-Sentry-Auth header (built from the DSN's public key) in a secret that

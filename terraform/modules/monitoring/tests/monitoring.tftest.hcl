@@ -296,6 +296,27 @@ run "without_sentry_no_rules_no_connection" {
   }
 }
 
+run "a_json_key_of_the_secret_is_read" {
+  command = apply
+  variables {
+    sentry = { dsn_secret_arn = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/sentry-AbCdEf:dsn::" }
+  }
+  override_data {
+    target = data.aws_secretsmanager_secret_version.sentry_dsn[0]
+    values = { secret_string = "{\"dsn\": \"https://fedcba9876543210fedcba9876543210@sentry.example.com/sentry/7\"}" }
+  }
+
+  assert {
+    condition     = data.aws_secretsmanager_secret_version.sentry_dsn[0].secret_id == "arn:aws:secretsmanager:eu-west-1:444455556666:secret:dbrestore/sentry-AbCdEf" && data.aws_secretsmanager_secret_version.sentry_dsn[0].version_stage == null
+    error_message = "The secret is read by its ARN without ECS's JSON-key suffix."
+  }
+
+  assert {
+    condition     = nonsensitive(aws_cloudwatch_event_api_destination.sentry[0].invocation_endpoint) == "https://sentry.example.com/sentry/api/7/store/"
+    error_message = "The DSN is the JSON key the reference names; a self-hosted Sentry's path prefix is kept."
+  }
+}
+
 run "a_secret_without_a_dsn_is_refused" {
   command = plan
   override_data {
