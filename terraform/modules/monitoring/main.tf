@@ -196,6 +196,7 @@ locals {
             [for a in aws_cloudwatch_metric_alarm.executions : a.arn],
             [aws_cloudwatch_metric_alarm.stop_tasks.arn],
             [for a in aws_cloudwatch_metric_alarm.masking : a.arn],
+            [for a in aws_cloudwatch_metric_alarm.sentry_dead_letters : a.arn],
           )
         }
       },

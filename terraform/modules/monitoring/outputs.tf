@@ -9,12 +9,13 @@ output "dashboard_body" {
 }
 
 output "alarm_names" {
-  description = "Every alarm's name, by kind: freshness (by metric/job/target), executions (by pipeline), stop_tasks, masking (by job/target)."
+  description = "Every alarm's name, by kind: freshness (by metric/job/target), executions (by pipeline), stop_tasks, masking (by job/target), sentry (undelivered events; null without sentry)."
   value = {
     freshness  = { for k, a in aws_cloudwatch_metric_alarm.freshness : k => a.alarm_name }
     executions = { for k, a in aws_cloudwatch_metric_alarm.executions : k => a.alarm_name }
     stop_tasks = aws_cloudwatch_metric_alarm.stop_tasks.alarm_name
     masking    = { for k, a in aws_cloudwatch_metric_alarm.masking : k => a.alarm_name }
+    sentry     = try(aws_cloudwatch_metric_alarm.sentry_dead_letters[0].alarm_name, null)
   }
 }
 

@@ -266,6 +266,54 @@ resource "aws_cloudwatch_event_target" "sentry" {
     maximum_retry_attempts       = 10
     maximum_event_age_in_seconds = 3600
   }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.sentry_dead_letters[0].arn
+  }
+}
+
+# What EventBridge could not deliver to Sentry after its retries (Sentry down, the key revoked, a
+# body Sentry refused) lands here instead of vanishing, and the alarm below tells the topic. The
+# messages are the original events (with their container overrides): kept in this account, 14 days.
+resource "aws_sqs_queue" "sentry_dead_letters" {
+  count                     = local.sentry_enabled ? 1 : 0
+  name                      = "${local.name}-sentry-dead-letters"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue_policy" "sentry_dead_letters" {
+  count     = local.sentry_enabled ? 1 : 0
+  queue_url = aws_sqs_queue.sentry_dead_letters[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "SentryRulesDeadLetters"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["sqs:SendMessage"]
+      Resource  = aws_sqs_queue.sentry_dead_letters[0].arn
+      Condition = { ArnEquals = { "aws:SourceArn" = [for r in aws_cloudwatch_event_rule.sentry : r.arn] } }
+    }]
+  })
+}
+
+resource "aws_cloudwatch_metric_alarm" "sentry_dead_letters" {
+  count               = local.sentry_enabled ? 1 : 0
+  alarm_name          = "${local.name}-sentry-undelivered"
+  alarm_description   = "dbrestore ${var.environment}: EventBridge could not deliver a failure to Sentry (the events are in ${aws_sqs_queue.sentry_dead_letters[0].name}). See docs/operations.md, \"Alarms\"."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.sentry_dead_letters[0].name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.notification_topic_arn]
+  tags                = var.tags
 }
 
 resource "aws_iam_role" "sentry_events" {

@@ -24,6 +24,9 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::444455556666:role/dbrestore-development-sentry-events" }
   }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:444455556666:dbrestore-development-sentry-dead-letters", id = "https://sqs.eu-west-1.amazonaws.com/444455556666/dbrestore-development-sentry-dead-letters" }
+  }
   mock_resource "aws_cloudwatch_metric_alarm" {
     defaults = { arn = "arn:aws:cloudwatch:eu-west-1:444455556666:alarm:mock" }
   }
@@ -222,8 +225,8 @@ run "dashboard_body_is_valid_and_covers_the_metrics" {
   }
 
   assert {
-    condition     = length(one([for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : w.properties.alarms if w.type == "alarm"])) == 2 + 2 + 1
-    error_message = "The alarm widget lists every alarm (2 freshness, 2 execution, stop-tasks)."
+    condition     = length(one([for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : w.properties.alarms if w.type == "alarm"])) == 2 + 2 + 1 + 1
+    error_message = "The alarm widget lists every alarm (2 freshness, 2 execution, stop-tasks, Sentry undelivered)."
   }
 }
 
@@ -279,6 +282,23 @@ run "sentry_posts_to_the_store_endpoint_with_the_public_key" {
   }
 
   assert {
+    condition     = alltrue([for t in aws_cloudwatch_event_target.sentry : t.dead_letter_config[0].arn == aws_sqs_queue.sentry_dead_letters[0].arn && t.retry_policy[0].maximum_event_age_in_seconds == 3600])
+    error_message = "What cannot be delivered within an hour goes to the dead-letter queue."
+  }
+
+  assert {
+    condition = alltrue([
+      jsondecode(aws_sqs_queue_policy.sentry_dead_letters[0].policy).Statement[0].Principal.Service == "events.amazonaws.com",
+      toset(jsondecode(aws_sqs_queue_policy.sentry_dead_letters[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"]) == toset([for r in aws_cloudwatch_event_rule.sentry : r.arn]),
+      aws_cloudwatch_metric_alarm.sentry_dead_letters[0].dimensions == tomap({ QueueName = aws_sqs_queue.sentry_dead_letters[0].name }),
+      aws_cloudwatch_metric_alarm.sentry_dead_letters[0].metric_name == "ApproximateNumberOfMessagesVisible",
+      aws_cloudwatch_metric_alarm.sentry_dead_letters[0].threshold == 0 && aws_cloudwatch_metric_alarm.sentry_dead_letters[0].comparison_operator == "GreaterThanThreshold",
+      aws_cloudwatch_metric_alarm.sentry_dead_letters[0].alarm_actions == toset([var.notification_topic_arn]),
+    ])
+    error_message = "Only the Sentry rules may send to the dead-letter queue, and a message in it alarms to the topic."
+  }
+
+  assert {
     condition     = !strcontains(jsonencode(output.sentry_event_rules), "DBRESTORE_TASK_TOKEN") && !strcontains(jsonencode(output.sentry_event_rules), "command")
     error_message = "Neither the task token nor the command line is forwarded to Sentry."
   }
@@ -291,7 +311,7 @@ run "without_sentry_no_rules_no_connection" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.sentry) == 0 && length(aws_cloudwatch_event_connection.sentry) == 0 && length(aws_iam_role.sentry_events) == 0 && length(output.sentry_event_rules) == 0
+    condition     = length(aws_cloudwatch_event_rule.sentry) == 0 && length(aws_cloudwatch_event_connection.sentry) == 0 && length(aws_iam_role.sentry_events) == 0 && length(aws_sqs_queue.sentry_dead_letters) == 0 && length(output.sentry_event_rules) == 0
     error_message = "Without sentry nothing is sent anywhere."
   }
 }
