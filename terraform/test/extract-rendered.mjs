@@ -4,7 +4,8 @@
 // kms_key_policies to terraform/build/rendered/kms/<key>.json, its schedule_targets into
 // terraform/build/rendered/simulation/schedules.json (both examples') and its job_roles to
 // terraform/build/rendered/simulation/roles-<example>.json (not at the top level, where every
-// other *.json is taken for a state machine).
+// other *.json is taken for a state machine), and its sentry_event_rules (the monitoring module's
+// EventBridge rules to Sentry) to terraform/build/rendered/sentry/<example>.json.
 // Exits 1 if any run failed or errored, or nothing was rendered.
 import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -54,6 +55,11 @@ for await (const line of createInterface({ input: process.stdin })) {
     if (roles) {
       mkdirSync(simulation, { recursive: true });
       writeFileSync(join(simulation, `roles-${example}.json`), JSON.stringify(roles, null, 2) + "\n");
+    }
+    const sentryRules = outputs.sentry_event_rules?.value;
+    if (sentryRules && Object.keys(sentryRules).length) {
+      mkdirSync(join(outDir, "sentry"), { recursive: true });
+      writeFileSync(join(outDir, "sentry", `${example}.json`), JSON.stringify(sentryRules, null, 2) + "\n");
     }
     const containers = outputs.task_definitions?.value;
     if (containers) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline checks of everything under terraform/: formatting, init + validate of every module and
 # example, `terraform test` (mocked AWS provider), the rendered state machines through
-# asl-validator and aws-local-stepfunctions. Rendered definitions land in
+# asl-validator and aws-local-stepfunctions, the Sentry rules' input transformers on AWS's sample
+# events. Rendered definitions land in
 # terraform/build/rendered/ for the contract test (deploy-tests).
 #
 # Uses a local filesystem mirror of the hashicorp/aws provider when the machine has one
@@ -101,6 +102,9 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   npm ci --no-audit --no-fund --loglevel=error --engine-strict=false
 fi
 node --import ./polyfill.mjs --test --test-reporter=spec state-machines.test.mjs || fail "state-machine tests"
+# The monitoring module's EventBridge rules to Sentry: patterns and input transformers applied to
+# AWS's sample events (terraform/build/rendered/sentry/, from the examples' render runs).
+node --import ./polyfill.mjs --test --test-reporter=spec sentry-events.test.mjs || fail "Sentry event tests"
 
 if ((failures)); then
   echo "terraform/test/run.sh: $failures check(s) failed" >&2

@@ -33,6 +33,17 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_event_rule" {
     defaults = { arn = "arn:aws:events:eu-west-1:444455556666:rule/mock" }
   }
+  # The Sentry DSN the monitoring module reads (made up), and the ARNs its EventBridge resources
+  # check each other's against.
+  mock_data "aws_secretsmanager_secret_version" {
+    defaults = { secret_string = "https://0123456789abcdef0123456789abcdef@o123456.ingest.sentry.io/4500000000000001" }
+  }
+  mock_resource "aws_cloudwatch_event_connection" {
+    defaults = { arn = "arn:aws:events:eu-west-1:444455556666:connection/dbrestore-development-sentry/0f0f0f0f-1111-2222-3333-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_event_api_destination" {
+    defaults = { arn = "arn:aws:events:eu-west-1:444455556666:api-destination/dbrestore-development-sentry/0f0f0f0f-1111-2222-3333-444444444444" }
+  }
   mock_resource "aws_sfn_state_machine" {
     defaults = { arn = "arn:aws:states:eu-west-1:444455556666:stateMachine:dbrestore-pipeline" }
   }
