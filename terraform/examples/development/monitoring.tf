@@ -3,11 +3,12 @@
 # pipeline or of the stop-tasks machine failed; Sentry events for failures outside the jobs (a task
 # that did not start, a container killed).
 #
-# The alarms read the jobs' EMF metric Refreshed (namespace dbrestore, dimensions Job and Target).
-# Assumed Target values: aurora-restore restore emits the restored cluster (the monolith's and each
-# microservice cluster), mongo-restore the instance, atlas-restore the Atlas cluster. A Refreshed
-# alarm whose Target the job never emits stays in ALARM (no datapoint breaches): check the
-# dashboard after the first night. Only targets with an enabled schedule are watched (release is
+# The alarms read the jobs' EMF metric Refreshed (namespace dbrestore, dimensions Job and Target):
+# Target is the pipeline's target (DBRESTORE_TARGET: develop, edge, ...) for every step of it, so
+# there is one alarm per target and job — "no aurora-restore restore of develop succeeded in 28
+# hours". A single microservice cluster that failed while the monolith's succeeded is not this
+# alarm's: its execution failed (dbrestore.BranchesFailed), which the execution alarm and the
+# branch's notification report. Only targets with an enabled schedule are watched (release is
 # started by hand).
 
 variable "refresh_max_age_hours" {
@@ -33,10 +34,9 @@ module "monitoring" {
   ecs_cluster_arn              = aws_ecs_cluster.this.arn
 
   freshness = flatten([for name, t in local.nightly_targets : concat(
-    [{ metric = "Refreshed", job = "aurora-restore", target = t.aurora_cluster, max_age_hours = var.refresh_max_age_hours }],
-    [for m in t.microservices : { metric = "Refreshed", job = "aurora-restore", target = m.cluster, max_age_hours = var.refresh_max_age_hours }],
-    t.mongo_instance == null ? [] : [{ metric = "Refreshed", job = "mongo-restore", target = t.mongo_instance, max_age_hours = var.refresh_max_age_hours }],
-    t.atlas_cluster == null ? [] : [{ metric = "Refreshed", job = "atlas-restore", target = t.atlas_cluster, max_age_hours = var.refresh_max_age_hours }],
+    t.aurora_cluster == null && length(t.microservices) == 0 ? [] : [{ metric = "Refreshed", job = "aurora-restore", target = name, max_age_hours = var.refresh_max_age_hours }],
+    t.mongo_instance == null ? [] : [{ metric = "Refreshed", job = "mongo-restore", target = name, max_age_hours = var.refresh_max_age_hours }],
+    t.atlas_cluster == null ? [] : [{ metric = "Refreshed", job = "atlas-restore", target = name, max_age_hours = var.refresh_max_age_hours }],
   )])
 
   sentry = var.sentry_dsn_secret_arn == null ? null : { dsn_secret_arn = var.sentry_dsn_secret_arn }

@@ -3,11 +3,11 @@
 # pipeline or of the stop-tasks machine failed, and when masking trends past the morning deadline;
 # Sentry events for failures outside the jobs (a task that did not start, a container killed).
 #
-# The alarms read the jobs' EMF metrics (namespace dbrestore, dimensions Job and Target). Assumed
-# Target values: aurora-restore snapshot emits the source cluster's name (one per Map item),
-# mongo-mask-snapshot the pipeline's target, "production". A SnapshotPublished alarm whose Target
-# the job never emits stays in ALARM (no datapoint breaches): check the dashboard after the first
-# night.
+# The alarms read the jobs' EMF metrics (namespace dbrestore, dimensions Job and Target): Target is
+# the pipeline's target, "production", for every step (each Aurora cluster of the Map too), so
+# "not published" is per job: no Aurora masked snapshot at all, or no MongoDB one, in 26 hours. One
+# Aurora cluster failing while the others succeed fails the execution (dbrestore.BranchesFailed):
+# the execution alarm and the branch's notification report it.
 
 variable "snapshot_max_age_hours" {
   description = "A masked snapshot must have been made and shared within this many hours (2-168), per Aurora cluster and for MongoDB; nightly runs: 26 leaves two hours' slack for a slow night."
@@ -26,19 +26,19 @@ module "monitoring" {
 
   environment                  = "production"
   notification_topic_arn       = module.notifications.topic_arn
-  pipelines                    = { "masked-snapshots" = module.masked_snapshots.state_machine_arn }
+  pipelines                    = merge({ "masked-snapshots" = module.masked_snapshots.state_machine_arn }, { for m in module.drift : "drift" => m.state_machine_arn })
   stop_tasks_state_machine_arn = module.stop_tasks.state_machine_arn
   ecs_cluster_arn              = aws_ecs_cluster.this.arn
 
   freshness = concat(
-    [for c in var.aurora_clusters : { metric = "SnapshotPublished", job = "aurora-restore", target = c.cluster, max_age_hours = var.snapshot_max_age_hours }],
+    length(var.aurora_clusters) == 0 ? [] : [{ metric = "SnapshotPublished", job = "aurora-restore", target = "production", max_age_hours = var.snapshot_max_age_hours }],
     [{ metric = "SnapshotPublished", job = "mongo-mask-snapshot", target = "production", max_age_hours = var.snapshot_max_age_hours }],
   )
 
   masking = {
     budget_minutes = var.masking_budget_minutes
     series = concat(
-      [for c in var.aurora_clusters : { job = "aurora-restore", target = c.cluster }],
+      length(var.aurora_clusters) == 0 ? [] : [{ job = "aurora-restore", target = "production" }],
       [{ job = "mongo-mask-snapshot", target = "production" }],
     )
   }
