@@ -222,14 +222,8 @@ public final class RestoreCommand extends JobCommand implements Preflighted {
    */
   @Override
   public void preflight(Preflight p) {
-    RestoreWorkflow.Request request;
-    try {
-      request = request();
-      p.ok("options", "valid");
-    } catch (JobException e) {
-      p.failed("options", e.getMessage());
-      return;
-    }
+    // Options that the command would reject are exit 2, as for the command.
+    RestoreWorkflow.Request request = request();
     JobContext context = p.context();
     for (String c : List.of(cluster, Names.next(cluster), Names.old(cluster))) {
       p.guardAllows(Operation.DELETE, "cluster", c);

@@ -118,14 +118,8 @@ public final class SnapshotCommand extends JobCommand implements Preflighted {
    */
   @Override
   public void preflight(Preflight p) {
-    SnapshotWorkflow.Request request;
-    try {
-      request = request();
-      p.ok("options", "valid");
-    } catch (JobException e) {
-      p.failed("options", e.getMessage());
-      return;
-    }
+    // Options that the command would reject are exit 2, as for the command.
+    SnapshotWorkflow.Request request = request();
     JobContext context = p.context();
     p.guardAllows(
         Operation.DELETE, "cluster", Names.maskingCluster(sourceCluster, context.runId()));

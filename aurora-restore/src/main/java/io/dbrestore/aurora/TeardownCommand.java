@@ -9,7 +9,6 @@ import io.dbrestore.aurora.rds.SdkRds;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.contract.Tags;
-import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.preflight.Check.Status;
 import io.dbrestore.runtime.preflight.Preflight;
@@ -48,12 +47,7 @@ public final class TeardownCommand extends JobCommand implements Preflighted {
   @Override
   public void preflight(Preflight p) {
     if (cluster != null) {
-      try {
-        Names.clusterId("--cluster", cluster);
-      } catch (JobException e) {
-        p.failed("options", e.getMessage());
-        return;
-      }
+      Names.clusterId("--cluster", cluster);
     }
     RdsPort rds = new SdkRds(p.aws().client(RdsClient.class, RdsClient::builder));
     if (cluster != null) {

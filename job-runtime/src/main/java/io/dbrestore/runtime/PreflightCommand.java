@@ -1,5 +1,6 @@
 package io.dbrestore.runtime;
 
+import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.preflight.Preflight;
 import io.dbrestore.runtime.preflight.PreflightOptions;
 import io.dbrestore.runtime.preflight.Preflighted;
@@ -52,6 +53,12 @@ public final class PreflightCommand extends JobCommand {
       if (checks != null) {
         try {
           checks.preflight(preflight);
+        } catch (JobException e) {
+          if (e.exitCode() == ExitCode.INVALID_INPUT) {
+            // Options the command would reject: exit 2, as the command's own.
+            throw e;
+          }
+          preflight.failed("preflight of " + command, e.getMessage());
         } catch (Exception e) {
           preflight.check(
               "preflight of " + command,
