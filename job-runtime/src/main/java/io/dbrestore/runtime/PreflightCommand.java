@@ -54,8 +54,8 @@ public final class PreflightCommand extends JobCommand {
         try {
           checks.preflight(preflight);
         } catch (JobException e) {
-          if (e.exitCode() == ExitCode.INVALID_INPUT) {
-            // Options the command would reject: exit 2, as the command's own.
+          if (e.exitCode() == ExitCode.INVALID_INPUT || e.exitCode() == ExitCode.FAULT) {
+            // Options the command would reject: exit 2, as the command's own; a bug: exit 1.
             throw e;
           }
           preflight.failed("preflight of " + command, e.getMessage());

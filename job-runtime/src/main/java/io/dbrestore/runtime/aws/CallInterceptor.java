@@ -62,7 +62,7 @@ final class CallInterceptor implements ExecutionInterceptor {
     if (mode == Mode.PREFLIGHT && !read && !evaluatesOnly(operation, context.request())) {
       throw new JobException(
           ExitCode.FAULT,
-          "preflight-violation",
+          io.dbrestore.runtime.preflight.Preflight.VIOLATION,
           "preflight stopped a call that changes state ("
               + service
               + ":"

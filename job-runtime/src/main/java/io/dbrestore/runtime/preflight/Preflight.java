@@ -34,6 +34,9 @@ public final class Preflight implements AutoCloseable {
   /** The kind (in Sentry and the task failure) of a preflight with a failed check: exit 3. */
   public static final String FAILED_KIND = "preflight-failed";
 
+  /** The kind of the fault when a preflight tried a call that changes something. */
+  public static final String VIOLATION = "preflight-violation";
+
   static final String SIMULATE_DENIED =
       "not checked: grant iam:SimulatePrincipalPolicy on the role to check";
 
@@ -125,6 +128,9 @@ public final class Preflight implements AutoCloseable {
     try {
       ok(name, body.call());
     } catch (JobException e) {
+      if (VIOLATION.equals(e.kind())) {
+        throw e; // a bug, not a finding: exit 1
+      }
       failed(name, e.getMessage());
     } catch (AwsServiceException e) {
       failed(name, describe(e));
@@ -281,6 +287,7 @@ public final class Preflight implements AutoCloseable {
       }
       return;
     } catch (SdkException e) {
+      rethrowViolation(e);
       warning(name, "not checked: " + Redactor.redact(e.getMessage()));
       return;
     }
@@ -323,7 +330,17 @@ public final class Preflight implements AutoCloseable {
         default -> warning(name, "not checked: " + describe(e));
       }
     } catch (SdkException e) {
+      rethrowViolation(e);
       warning(name, "not checked: " + Redactor.redact(e.getMessage()));
+    }
+  }
+
+  /** A call the preflight's clients stopped is a bug, whatever the SDK wrapped it in: exit 1. */
+  private static void rethrowViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JobException j && VIOLATION.equals(j.kind())) {
+        throw j;
+      }
     }
   }
 
