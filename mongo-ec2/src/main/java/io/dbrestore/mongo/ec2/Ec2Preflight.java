@@ -241,4 +241,140 @@ public final class Ec2Preflight {
           () -> client.deleteVolume(r -> r.volumeId(old).dryRun(true)));
     }
   }
+
+  /**
+   * The calls of {@code mongo-mask-snapshot run} on the masking instance: a working volume from the
+   * production snapshot and a blank published one (both encrypted with {@code kmsKey}), attached,
+   * the instance stopped and started, the published volume snapshotted, tagged, shared with {@code
+   * shareWith}, and volumes and old masked snapshots deleted.
+   */
+  public static List<Permission> maskSnapshot(
+      Arns arns,
+      Target t,
+      String job,
+      Ec2Port.Snapshot source,
+      String kmsKey,
+      List<String> shareWith) {
+    List<Permission> p = new ArrayList<>();
+    for (String a :
+        List.of(
+            "ec2:DescribeInstances",
+            "ec2:DescribeInstanceStatus",
+            "ec2:DescribeSnapshots",
+            "ec2:DescribeSnapshotAttribute",
+            "ec2:DescribeTags",
+            "ec2:DescribeVolumes")) {
+      p.add(Permission.of(a, "*"));
+    }
+    Map<String, String> managed = Map.of(Tags.MANAGED, "true");
+    String volumes = arns.volume("*");
+    String snapshots = arns.snapshot("*");
+    for (String role : List.of(Tags.ROLE_WORKING_VOLUME, Tags.ROLE_PUBLISHED_VOLUME)) {
+      Map<String, String> created = Tags.createdBy(job, "preflight", role);
+      p.add(
+          Permission.of("ec2:CreateVolume", volumes)
+              .tagging(created)
+              .with("ec2:Encrypted", "true")
+              .with("ec2:KmsKeyId", arns.key(kmsKey)));
+      p.add(
+          Permission.of("ec2:CreateTags", volumes)
+              .tagging(created)
+              .with("ec2:CreateAction", "CreateVolume"));
+    }
+    if (source != null) {
+      Permission fromSource =
+          Permission.of("ec2:CreateVolume", arns.snapshot(source.id()))
+              .tagging(Tags.createdBy(job, "preflight", Tags.ROLE_WORKING_VOLUME))
+              .with("ec2:Owner", source.ownerId());
+      if (source.volumeId() != null) {
+        fromSource = fromSource.with("ec2:ParentVolume", arns.volume(source.volumeId()));
+      }
+      p.add(fromSource);
+      if (source.kmsKeyId() != null) {
+        for (String a : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
+          p.add(Permission.of(a, arns.key(source.kmsKeyId())).viaService("ec2", arns.region()));
+        }
+      }
+    }
+    p.add(
+        Permission.of("ec2:CreateTags", volumes)
+            .onTagged(managed)
+            .tagging(Map.of(Tags.SANITY_CHECKED, "true")));
+    String instance = arns.instance(t.instance().id());
+    for (String a :
+        List.of(
+            "ec2:StopInstances", "ec2:StartInstances", "ec2:AttachVolume", "ec2:DetachVolume")) {
+      p.add(Permission.of(a, instance).onTagged(t.instanceTags()));
+    }
+    for (String a : List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume")) {
+      p.add(Permission.of(a, volumes).onTagged(managed));
+    }
+    Map<String, String> snapshotTags = Tags.createdBy(job, "preflight", Tags.ROLE_MASKED_SNAPSHOT);
+    p.add(Permission.of("ec2:CreateSnapshot", volumes).onTagged(managed).tagging(snapshotTags));
+    p.add(Permission.of("ec2:CreateSnapshot", snapshots).tagging(snapshotTags));
+    p.add(
+        Permission.of("ec2:CreateTags", snapshots)
+            .tagging(snapshotTags)
+            .with("ec2:CreateAction", "CreateSnapshot"));
+    if (!shareWith.isEmpty()) {
+      p.add(
+          Permission.of("ec2:ModifySnapshotAttribute", snapshots)
+              .onTagged(managed)
+              .with("ec2:Add/userId", shareWith.toArray(new String[0])));
+    }
+    p.add(Permission.of("ec2:DeleteSnapshot", snapshots).onTagged(managed));
+    for (String a :
+        List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
+      p.add(Permission.of(a, arns.key(kmsKey)).viaService("ec2", arns.region()));
+    }
+    return p;
+  }
+
+  /** EC2's DryRun probes of the masking run: the instance stopped and started, both volumes. */
+  public void probeMaskSnapshot(
+      Target t, String job, Ec2Port.Snapshot source, String kmsKey, String volumeType) {
+    String instance = t.instance().id();
+    preflight.dryRun(
+        "dry run: ec2:StopInstances " + instance,
+        () -> client.stopInstances(r -> r.instanceIds(instance).dryRun(true)));
+    preflight.dryRun(
+        "dry run: ec2:StartInstances " + instance,
+        () -> client.startInstances(r -> r.instanceIds(instance).dryRun(true)));
+    if (source != null) {
+      preflight.dryRun(
+          "dry run: ec2:CreateVolume from " + source.id(),
+          () ->
+              client.createVolume(
+                  newVolume(t, job, Tags.ROLE_WORKING_VOLUME, kmsKey, volumeType)
+                      .snapshotId(source.id())
+                      .build()));
+    }
+    preflight.dryRun(
+        "dry run: ec2:CreateVolume blank in " + t.instance().availabilityZone(),
+        () ->
+            client.createVolume(
+                newVolume(t, job, Tags.ROLE_PUBLISHED_VOLUME, kmsKey, volumeType).size(1).build()));
+  }
+
+  private static CreateVolumeRequest.Builder newVolume(
+      Target t, String job, String role, String kmsKey, String volumeType) {
+    CreateVolumeRequest.Builder b =
+        CreateVolumeRequest.builder()
+            .dryRun(true)
+            .availabilityZone(t.instance().availabilityZone())
+            .encrypted(true)
+            .volumeType(volumeType)
+            .tagSpecifications(
+                TagSpecification.builder()
+                    .resourceType(ResourceType.VOLUME)
+                    .tags(
+                        Tags.createdBy(job, "preflight", role).entrySet().stream()
+                            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                            .toList())
+                    .build());
+    if (kmsKey != null) {
+      b.kmsKeyId(kmsKey);
+    }
+    return b;
+  }
 }
