@@ -35,12 +35,18 @@ public final class AuroraPermissions {
       return idOrArn.startsWith("arn:") ? idOrArn : rds("cluster-snapshot", idOrArn);
     }
 
-    /** A KMS key as given (an ARN, or an alias or id of this account). */
+    /**
+     * A KMS key's ARN as IAM policies name it: the ARN or key id given; null for an alias (the
+     * policies name keys, not aliases, and an AWS-managed key needs no grant in the role).
+     */
     public String key(String key) {
+      if (key == null || key.contains(":alias/") || key.startsWith("alias/")) {
+        return null;
+      }
       if (key.startsWith("arn:")) {
         return key;
       }
-      return "arn:" + partition + ":kms:" + region + ":" + account + ":" + key;
+      return "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + key;
     }
   }
 
@@ -113,12 +119,12 @@ public final class AuroraPermissions {
               .tagging(created));
     }
     // KMS calls RDS makes on the role's behalf: decrypt the snapshot, encrypt the new cluster.
-    if (r.snapshotKey() != null) {
+    if (r.snapshotKey() != null && arns.key(r.snapshotKey()) != null) {
       for (String a : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(r.snapshotKey())).viaService("rds", arns.region()));
       }
     }
-    if (r.kmsKey() != null) {
+    if (r.kmsKey() != null && arns.key(r.kmsKey()) != null) {
       for (String a :
           List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(r.kmsKey())).viaService("rds", arns.region()));
@@ -230,12 +236,12 @@ public final class AuroraPermissions {
     if (dbSubnetGroup != null) {
       p.add(Permission.of(restore, arns.rds("subgrp", dbSubnetGroup)).tagging(created));
     }
-    if (sourceKey != null) {
+    if (sourceKey != null && arns.key(sourceKey) != null) {
       for (String a : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(sourceKey)).viaService("rds", arns.region()));
       }
     }
-    if (kmsKey != null) {
+    if (kmsKey != null && arns.key(kmsKey) != null) {
       for (String a :
           List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(kmsKey)).viaService("rds", arns.region()));

@@ -55,11 +55,17 @@ public final class Ec2Preflight {
       return "arn:" + partition + ":ec2:" + region + ":" + account + ":" + resource;
     }
 
-    /** A KMS key as given (an ARN, or an alias or id of this account). */
+    /**
+     * A KMS key's ARN as IAM policies name it: the ARN or key id given; null for an alias (the
+     * policies name keys, not aliases, and an AWS-managed key needs no grant in the role).
+     */
     public String key(String key) {
+      if (key == null || key.contains(":alias/") || key.startsWith("alias/")) {
+        return null;
+      }
       return key.startsWith("arn:")
           ? key
-          : "arn:" + partition + ":kms:" + region + ":" + account + ":" + key;
+          : "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + key;
     }
   }
 
@@ -141,7 +147,7 @@ public final class Ec2Preflight {
     String newVolume = arns.volume("*");
     Permission create =
         Permission.of("ec2:CreateVolume", newVolume).tagging(created).with("ec2:Encrypted", "true");
-    if (kmsKey != null) {
+    if (kmsKey != null && arns.key(kmsKey) != null) {
       create = create.with("ec2:KmsKeyId", arns.key(kmsKey));
     }
     p.add(create);
@@ -169,12 +175,12 @@ public final class Ec2Preflight {
       p.add(Permission.of("ec2:DeleteVolume", old).onTagged(t.volumeTags()));
     }
     String via = "ec2";
-    if (snapshot != null && snapshot.kmsKeyId() != null) {
+    if (snapshot != null && arns.key(snapshot.kmsKeyId()) != null) {
       for (String a : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(snapshot.kmsKeyId())).viaService(via, arns.region()));
       }
     }
-    if (kmsKey != null) {
+    if (arns.key(kmsKey) != null) {
       for (String a :
           List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
         p.add(Permission.of(a, arns.key(kmsKey)).viaService(via, arns.region()));
@@ -271,11 +277,9 @@ public final class Ec2Preflight {
     String snapshots = arns.snapshot("*");
     for (String role : List.of(Tags.ROLE_WORKING_VOLUME, Tags.ROLE_PUBLISHED_VOLUME)) {
       Map<String, String> created = Tags.createdBy(job, "preflight", role);
-      p.add(
-          Permission.of("ec2:CreateVolume", volumes)
-              .tagging(created)
-              .with("ec2:Encrypted", "true")
-              .with("ec2:KmsKeyId", arns.key(kmsKey)));
+      Permission create =
+          Permission.of("ec2:CreateVolume", volumes).tagging(created).with("ec2:Encrypted", "true");
+      p.add(arns.key(kmsKey) == null ? create : create.with("ec2:KmsKeyId", arns.key(kmsKey)));
       p.add(
           Permission.of("ec2:CreateTags", volumes)
               .tagging(created)
@@ -290,7 +294,7 @@ public final class Ec2Preflight {
         fromSource = fromSource.with("ec2:ParentVolume", arns.volume(source.volumeId()));
       }
       p.add(fromSource);
-      if (source.kmsKeyId() != null) {
+      if (arns.key(source.kmsKeyId()) != null) {
         for (String a : List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")) {
           p.add(Permission.of(a, arns.key(source.kmsKeyId())).viaService("ec2", arns.region()));
         }
@@ -323,9 +327,11 @@ public final class Ec2Preflight {
               .with("ec2:Add/userId", shareWith.toArray(new String[0])));
     }
     p.add(Permission.of("ec2:DeleteSnapshot", snapshots).onTagged(managed));
-    for (String a :
-        List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
-      p.add(Permission.of(a, arns.key(kmsKey)).viaService("ec2", arns.region()));
+    if (arns.key(kmsKey) != null) {
+      for (String a :
+          List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant")) {
+        p.add(Permission.of(a, arns.key(kmsKey)).viaService("ec2", arns.region()));
+      }
     }
     return p;
   }
