@@ -40,6 +40,14 @@ public final class Preflight implements AutoCloseable {
   static final String SIMULATE_DENIED =
       "not checked: grant iam:SimulatePrincipalPolicy on the role to check";
 
+  /**
+   * A preflight answers within a minute or so even when AWS cannot be reached: fewer attempts than
+   * a night's run, which rides out throttling.
+   */
+  static final AwsClients.Settings SETTINGS =
+      new AwsClients.Settings(
+          3, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(20));
+
   private final JobContext context;
   private final PreflightOptions options;
   private final String command;
@@ -76,7 +84,7 @@ public final class Preflight implements AutoCloseable {
    */
   public synchronized AwsClients aws() {
     if (aws == null) {
-      aws = AwsClients.preflight(AwsClients.Settings.CONTROL_PLANE);
+      aws = AwsClients.preflight(SETTINGS);
     }
     return aws;
   }
