@@ -183,7 +183,7 @@ public final class Preflight implements AutoCloseable {
       failed(
           "identity",
           "sts:GetCallerIdentity failed ("
-              + (e instanceof AwsServiceException a ? describe(a) : e.getClass().getSimpleName())
+              + reason(e)
               + "): the safety guard refuses to act without knowing the account; check the"
               + " credentials, the network and sts:GetCallerIdentity on the role");
     }
