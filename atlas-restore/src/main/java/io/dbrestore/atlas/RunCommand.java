@@ -12,13 +12,18 @@ import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.error.JobException;
 import io.dbrestore.runtime.guard.SafetyGuard;
+import io.dbrestore.runtime.guard.TagLookup;
 import io.dbrestore.runtime.plan.DryRunPlan;
+import io.dbrestore.runtime.preflight.Check.Status;
+import io.dbrestore.runtime.preflight.Preflight;
+import io.dbrestore.runtime.preflight.Preflighted;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +39,7 @@ import picocli.CommandLine.Option;
           + " otherwise exit 3 before any request that changes anything. A re-run adopts a restore"
           + " job already running into the target."
     })
-public final class RunCommand extends JobCommand {
+public final class RunCommand extends JobCommand implements Preflighted {
   static final Pattern PROJECT_ID = Pattern.compile("[0-9a-f]{24}");
   static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
   static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9a-f]{24}");
@@ -147,6 +152,85 @@ public final class RunCommand extends JobCommand {
     } catch (AtlasApiException e) {
       throw AtlasErrors.translate(e, auth.kind(), credentialsSecret);
     }
+  }
+
+  /**
+   * {@code preflight run}: the guard allows the target, the credentials secret is readable and
+   * Atlas accepts it, the target cluster exists with the Atlas tag dbrestore-managed=true, the
+   * source has snapshots. Atlas has no IAM simulation: the API key's project roles are shown only
+   * by what these reads answer.
+   */
+  @Override
+  public void preflight(Preflight p) {
+    Request request = request();
+    URI base = atlasBaseUrl();
+    JobContext context = p.context();
+    SafetyGuard guard = AtlasGuard.of(context.guard(), request);
+    p.check(
+        "guard: restore-over atlas cluster " + request.target(),
+        () -> {
+          AtlasGuard.checkWithoutAsking(guard, request);
+          return "allowed by the target allowlist";
+        });
+    AtlasAuth[] auth = new AtlasAuth[1];
+    p.check(
+        "atlas credentials",
+        () -> {
+          auth[0] =
+              AtlasCredentials.from(
+                  context.secrets().json(credentialsSecret), credentialsSecret, context.clock());
+          return credentialsSecret + " holds " + auth[0].kind();
+        });
+    if (auth[0] == null) {
+      p.skipped("target atlas cluster " + request.target(), "no credentials to read it with");
+      p.skipped("source atlas cluster " + request.source(), "no credentials to read it with");
+    } else {
+      HttpAtlas atlas =
+          new HttpAtlas(
+              new AtlasTransport(
+                  base,
+                  auth[0],
+                  AtlasTransport.Retry.standard(httpRetryDelay),
+                  context.cancellation(),
+                  "dbrestore-atlas-restore/" + VersionProvider.version()));
+      try {
+        p.managed(
+            "atlas cluster",
+            request.target().toString(),
+            "the Atlas tag " + AtlasGuard.MANAGED_TAG,
+            Optional.of(atlas.cluster(request.target()).tags())
+                .map(
+                    tags ->
+                        TagLookup.spelledAs("Atlas tag", AtlasGuard.MANAGED_TAG, () -> tags)
+                            .tags()),
+            Status.FAILED,
+            null);
+      } catch (AtlasApiException e) {
+        p.failed(
+            "target atlas cluster " + request.target(),
+            AtlasErrors.translate(e, auth[0].kind(), credentialsSecret).getMessage());
+      } catch (RuntimeException e) {
+        p.failed("target atlas cluster " + request.target(), Preflight.reason(e));
+      }
+      try {
+        int snapshots = atlas.snapshots(request.source()).size();
+        if (snapshots == 0 && request.snapshotId() == null) {
+          p.failed("source atlas cluster " + request.source(), "has no snapshot to restore");
+        } else {
+          p.ok("source atlas cluster " + request.source(), snapshots + " snapshot(s)");
+        }
+      } catch (AtlasApiException e) {
+        p.failed(
+            "source atlas cluster " + request.source(),
+            AtlasErrors.translate(e, auth[0].kind(), credentialsSecret).getMessage());
+      } catch (RuntimeException e) {
+        p.failed("source atlas cluster " + request.source(), Preflight.reason(e));
+      }
+    }
+    p.skipped(
+        "permissions",
+        "not checked: Atlas has no policy simulation (the reads above use the API key);"
+            + " the task role only reads the credentials secret");
   }
 
   /** Atlas over HTTP; in a dry run, under the overlay that prints and simulates each change. */

@@ -1,30 +1,41 @@
 package io.dbrestore.aurora;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbrestore.aurora.flow.AuroraPermissions;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.RestoreWorkflow;
 import io.dbrestore.aurora.flow.SourceChoice;
 import io.dbrestore.aurora.flow.SqlSteps;
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.SdkRds;
 import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.cli.MaskingOptions;
+import io.dbrestore.masking.cli.MaskingPreflight;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.DurationConverter;
 import io.dbrestore.runtime.cli.SourceSnapshotOptions;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
 import io.dbrestore.runtime.log.Redactor;
+import io.dbrestore.runtime.preflight.Check.Status;
+import io.dbrestore.runtime.preflight.Preflight;
+import io.dbrestore.runtime.preflight.Preflighted;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /** {@code aurora-restore restore}: a development target from a masked snapshot. */
 @Command(
@@ -37,7 +48,7 @@ import picocli.CommandLine.Option;
           + " target to <cluster>-old and the new one into its place once it is ready, then"
           + " deletes the old one; replace deletes the old target first."
     })
-public final class RestoreCommand extends JobCommand {
+public final class RestoreCommand extends JobCommand implements Preflighted {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
   @Mixin PlacementOptions placement;
@@ -204,6 +215,76 @@ public final class RestoreCommand extends JobCommand {
             placement.timeouts(),
             request)
         .run();
+  }
+
+  /**
+   * {@code preflight restore}: the guard allows the three names, the target is dbrestore's (or not
+   * there yet), the source snapshot is there, the task role may make every call of the restore, and
+   * the masking key, rules and master password load.
+   */
+  @Override
+  public void preflight(Preflight p) {
+    // Options that the command would reject are exit 2, as for the command.
+    RestoreWorkflow.Request request = request();
+    JobContext context = p.context();
+    for (String c : List.of(cluster, Names.next(cluster), Names.old(cluster))) {
+      p.guardAllows(Operation.DELETE, "cluster", c);
+    }
+    RdsPort rds = new SdkRds(p.aws().client(RdsClient.class, RdsClient::builder));
+    Optional<RdsPort.Cluster> target = Optional.empty();
+    try {
+      target = rds.cluster(cluster);
+      p.managed(
+          "rds cluster",
+          cluster,
+          target.map(RdsPort.Cluster::tags),
+          Status.WARNING,
+          "this restore creates it");
+    } catch (RuntimeException e) {
+      p.failed("target rds cluster " + cluster, Preflight.reason(e));
+    }
+    Optional<RdsPort.Snapshot> snapshotFound = Optional.empty();
+    try {
+      snapshotFound = SourceChoice.restoreSourceNow(context, rds, request.source(), rules != null);
+      p.ok(
+          "source",
+          snapshotFound
+              .map(
+                  s -> "snapshot " + s.name() + " of " + s.created() + " in account " + s.account())
+              .orElse("cluster " + sourceCluster + " at " + pointInTime));
+    } catch (RuntimeException e) {
+      p.failed("source", Preflight.reason(e));
+    }
+    if (p.account() == null) {
+      p.skipped("permissions", "the account is not known");
+    } else {
+      p.permissions(
+          AuroraPermissions.restore(
+              new AuroraPermissions.Arns(p.partition(), p.region(), p.account()),
+              new AuroraPermissions.Restore(
+                  cluster,
+                  request.strategy(),
+                  instances,
+                  snapshotFound.map(RdsPort.Snapshot::arn).orElse(null),
+                  snapshotFound.map(RdsPort.Snapshot::kmsKeyId).orElse(null),
+                  sourceCluster,
+                  placement.dbSubnetGroup,
+                  clusterParameterGroup,
+                  dbParameterGroup,
+                  placement.kmsKey,
+                  ttl != null,
+                  context.env().get("DBRESTORE_TARGET") != null,
+                  target.map(RdsPort.Cluster::tags).orElse(null))));
+    }
+    MaskingPreflight.check(p, rules, maskingKeySecret);
+    if (masterPasswordSecret != null) {
+      p.check(
+          "master password secret",
+          () -> {
+            password(context, masterPasswordSecret);
+            return masterPasswordSecret + " holds a password";
+          });
+    }
   }
 
   /** What the command line asks for, checked before anything is touched (exit 2). */

@@ -1,22 +1,31 @@
 package io.dbrestore.aurora;
 
+import io.dbrestore.aurora.flow.AuroraPermissions;
 import io.dbrestore.aurora.flow.JdbcSqlSteps;
 import io.dbrestore.aurora.flow.Names;
 import io.dbrestore.aurora.flow.SnapshotWorkflow;
 import io.dbrestore.aurora.flow.SourceChoice;
 import io.dbrestore.aurora.flow.SqlSteps;
+import io.dbrestore.aurora.rds.RdsPort;
+import io.dbrestore.aurora.rds.SdkRds;
 import io.dbrestore.masking.cli.MaskingOptions;
+import io.dbrestore.masking.cli.MaskingPreflight;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.PublishOptions;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.preflight.Preflight;
+import io.dbrestore.runtime.preflight.Preflighted;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /** {@code aurora-restore snapshot}: a masked, shared snapshot of a production cluster. */
 @Command(
@@ -29,7 +38,7 @@ import picocli.CommandLine.Option;
       "No snapshot is made unless masking passes verification. A re-run of the same execution"
           + " adopts what it already made."
     })
-public final class SnapshotCommand extends JobCommand {
+public final class SnapshotCommand extends JobCommand implements Preflighted {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCommand.class);
 
   @Mixin MaskingOptions masking;
@@ -101,6 +110,62 @@ public final class SnapshotCommand extends JobCommand {
             placement.timeouts(),
             request)
         .run();
+  }
+
+  /**
+   * {@code preflight snapshot}: the guard allows the temporary cluster, the source cluster and its
+   * backup are there, the task role may make every call, the masking key and rules load.
+   */
+  @Override
+  public void preflight(Preflight p) {
+    // Options that the command would reject are exit 2, as for the command.
+    SnapshotWorkflow.Request request = request();
+    JobContext context = p.context();
+    p.guardAllows(
+        Operation.DELETE, "cluster", Names.maskingCluster(sourceCluster, context.runId()));
+    RdsPort rds = new SdkRds(p.aws().client(RdsClient.class, RdsClient::builder));
+    try {
+      Optional<RdsPort.Cluster> source = rds.cluster(sourceCluster);
+      if (source.isPresent()) {
+        p.ok(
+            "source rds cluster " + sourceCluster,
+            "exists ("
+                + source.get().engine()
+                + "); it is only read: the guard never changes it, so it needs no managed tag");
+      } else {
+        p.failed(
+            "source rds cluster " + sourceCluster, "does not exist in this account and region");
+      }
+    } catch (RuntimeException e) {
+      p.failed("source rds cluster " + sourceCluster, Preflight.reason(e));
+    }
+    Optional<RdsPort.Snapshot> backup = Optional.empty();
+    try {
+      backup =
+          SourceChoice.snapshotSourceNow(context, rds, sourceCluster, sourceSnapshot, pointInTime);
+      p.ok(
+          "source backup",
+          backup
+              .map(s -> "snapshot " + s.name() + " of " + s.created())
+              .orElse("point in time " + pointInTime));
+    } catch (RuntimeException e) {
+      p.failed("source backup", Preflight.reason(e));
+    }
+    if (p.account() == null) {
+      p.skipped("permissions", "the account is not known");
+    } else {
+      p.permissions(
+          AuroraPermissions.snapshot(
+              new AuroraPermissions.Arns(p.partition(), p.region(), p.account()),
+              sourceCluster,
+              backup.map(RdsPort.Snapshot::arn).orElse(null),
+              backup.map(RdsPort.Snapshot::kmsKeyId).orElse(null),
+              pointInTime != null,
+              placement.dbSubnetGroup,
+              placement.kmsKey,
+              prefix));
+    }
+    MaskingPreflight.check(p, masking.rules, masking.maskingKeySecret);
   }
 
   /** What the command line asks for, checked before anything is touched (exit 2). */

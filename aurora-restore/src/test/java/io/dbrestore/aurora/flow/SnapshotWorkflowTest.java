@@ -38,6 +38,13 @@ class SnapshotWorkflowTest {
 
   final SteppingClock clock = new SteppingClock(NOW);
   final FakeRds rds = new FakeRds(clock).as("production-aurora-restore-task");
+
+  /** Whatever the test did, preflight checks every action the workflow called. */
+  @org.junit.jupiter.api.AfterEach
+  void preflightListsEveryActionCalled() {
+    PreflightLists.assertCovers(PreflightLists.snapshot(), rds);
+  }
+
   final List<String> masked = new ArrayList<>();
   Cancellation cancellation = new Cancellation();
   boolean verificationFails;

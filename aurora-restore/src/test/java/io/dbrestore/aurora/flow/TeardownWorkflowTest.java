@@ -19,6 +19,12 @@ class TeardownWorkflowTest {
   final SteppingClock clock = new SteppingClock(NOW);
   final FakeRds rds = new FakeRds(clock).as("development-aurora-restore-task");
 
+  /** Whatever the test did, preflight checks every action the workflow called. */
+  @org.junit.jupiter.api.AfterEach
+  void preflightListsEveryActionCalled() {
+    PreflightLists.assertCovers(PreflightLists.teardown(), rds);
+  }
+
   TeardownWorkflowTest() {
     rds.addCluster(
         "tmp-load-1",

@@ -37,13 +37,27 @@ public final class AwsClients implements AutoCloseable {
 
   private final Settings settings;
   private final boolean dryRun;
+  private final boolean preflight;
   private final SdkHttpClient http;
   private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
   private final List<SdkClient> order = new ArrayList<>();
 
   public AwsClients(Settings settings, boolean dryRun) {
+    this(settings, dryRun, false);
+  }
+
+  /**
+   * Clients for {@code preflight}, which change nothing: every client, Step Functions included,
+   * lets through only calls that read, {@code iam:Simulate*} and requests with {@code DryRun=true}.
+   */
+  public static AwsClients preflight(Settings settings) {
+    return new AwsClients(settings, false, true);
+  }
+
+  private AwsClients(Settings settings, boolean dryRun, boolean preflight) {
     this.settings = settings;
     this.dryRun = dryRun;
+    this.preflight = preflight;
     this.http =
         ApacheHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
@@ -106,7 +120,10 @@ public final class AwsClients implements AutoCloseable {
                 .build())
         .apiCallTimeout(settings.apiCallTimeout())
         .apiCallAttemptTimeout(settings.attemptTimeout())
-        .addExecutionInterceptor(new CallInterceptor(stopMutations))
+        .addExecutionInterceptor(
+            preflight
+                ? new CallInterceptor(CallInterceptor.Mode.PREFLIGHT)
+                : new CallInterceptor(stopMutations))
         .build();
   }
 

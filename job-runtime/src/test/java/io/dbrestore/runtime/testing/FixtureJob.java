@@ -142,9 +142,30 @@ public final class FixtureJob extends JobGroup {
 
   /** One guarded destructive call: EC2 DeleteVolume. */
   @Command(name = "delete-volume")
-  static final class DeleteVolume extends JobCommand {
+  static final class DeleteVolume extends JobCommand
+      implements io.dbrestore.runtime.preflight.Preflighted {
     @Option(names = "--volume-id", paramLabel = "<id>", required = true)
     String volumeId;
+
+    /** Makes its preflight call DeleteVolume for real: the preflight's clients must stop it. */
+    @Option(names = "--preflight-bug", hidden = true)
+    boolean preflightBug;
+
+    /** Its permission, simulated, and EC2's DryRun of the call. */
+    @Override
+    public void preflight(io.dbrestore.runtime.preflight.Preflight p) {
+      var ec2 = p.aws().client(Ec2Client.class, Ec2Client::builder);
+      p.guardAllows(Operation.DELETE, "ec2 volume", volumeId);
+      p.permissions(
+          java.util.List.of(
+              io.dbrestore.runtime.preflight.Permission.of(
+                      "ec2:DeleteVolume",
+                      "arn:aws:ec2:" + p.region() + ":" + p.account() + ":volume/" + volumeId)
+                  .onTagged(Map.of("dbrestore:managed", "true"))));
+      p.dryRun(
+          "dry run: ec2:DeleteVolume " + volumeId,
+          () -> ec2.deleteVolume(r -> r.volumeId(volumeId).dryRun(!preflightBug)));
+    }
 
     @Override
     protected Object execute(JobContext context) {

@@ -36,6 +36,39 @@ public abstract class JobCliContract {
   }
 
   @Test
+  void thePreflightOfACommand_takesAllTheCommandsOptions() {
+    Run top = Run.of(entryPoint(), "preflight", "--help");
+    java.util.regex.Matcher commands =
+        java.util.regex.Pattern.compile("(?m)^  ([a-z][a-z-]+)  ")
+            .matcher(
+                top.out().contains("Commands:")
+                    ? top.out().substring(top.out().indexOf("Commands:"))
+                    : "");
+    while (commands.find()) {
+      String command = commands.group(1);
+      Run own = Run.of(entryPoint(), command, "--help");
+      Run preflight = Run.of(entryPoint(), "preflight", command, "--help");
+
+      assertThat(preflight.exitCode()).as(preflight.err()).isZero();
+      assertThat(options(own.out())).as(command + " --help").contains("--target-allowlist");
+      assertThat(options(preflight.out()))
+          .as("preflight " + command + " --help")
+          .containsAll(options(own.out()))
+          .contains("--json", "--role-arn");
+    }
+  }
+
+  private static java.util.Set<String> options(String help) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^\\s+(?:-\\w, )?(--[a-z][a-z-]*)").matcher(help);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  @Test
   void version_namesTheJob() {
     Run run = Run.of(entryPoint(), "--version");
 

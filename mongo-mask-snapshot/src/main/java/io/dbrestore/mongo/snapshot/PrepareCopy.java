@@ -84,15 +84,23 @@ final class PrepareCopy {
   }
 
   private Snapshot newestSource() {
+    return newestSource(ec2, request.sourceVolume(), request.sourceTag());
+  }
+
+  /**
+   * The newest completed snapshot of the production volume (or carrying the tag), not a masked one;
+   * exit 3 when there is none. Also for {@code preflight}.
+   */
+  static Snapshot newestSource(Ec2Port ec2, String sourceVolume, String sourceTag) {
     SnapshotQuery query = SnapshotQuery.ownedBySelf();
     String what;
-    if (request.sourceVolume() != null) {
-      query = query.withVolume(request.sourceVolume());
-      what = "volume " + request.sourceVolume();
+    if (sourceVolume != null) {
+      query = query.withVolume(sourceVolume);
+      what = "volume " + sourceVolume;
     } else {
-      String[] kv = request.sourceTag().split("=", 2);
+      String[] kv = sourceTag.split("=", 2);
       query = query.withTags(Map.of(kv[0], kv[1]));
-      what = "tag " + request.sourceTag();
+      what = "tag " + sourceTag;
     }
     return ec2.findSnapshots(query).stream()
         .filter(s -> s.state().equals("completed"))

@@ -3,10 +3,13 @@ package io.dbrestore.mongo.snapshot;
 import com.mongodb.client.MongoClient;
 import io.dbrestore.masking.cli.MaskingInputs;
 import io.dbrestore.masking.cli.MaskingOptions;
+import io.dbrestore.masking.cli.MaskingPreflight;
 import io.dbrestore.masking.engine.MaskingException;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingResult;
 import io.dbrestore.masking.mongo.MongoCopy;
+import io.dbrestore.mongo.ec2.Ec2Port;
+import io.dbrestore.mongo.ec2.Ec2Preflight;
 import io.dbrestore.mongo.ec2.InstanceOptions;
 import io.dbrestore.mongo.ec2.MongodSteps;
 import io.dbrestore.mongo.ec2.PublishedMongodOptions;
@@ -15,8 +18,12 @@ import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.cli.PublishOptions;
 import io.dbrestore.runtime.error.JobException;
+import io.dbrestore.runtime.guard.Operation;
+import io.dbrestore.runtime.preflight.Preflight;
+import io.dbrestore.runtime.preflight.Preflighted;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -38,7 +45,7 @@ import picocli.CommandLine.Option;
           + " masked snapshots deleted.",
       "A re-run with the same --run-id adopts what the first attempt made. See docs/mongo-ec2.md."
     })
-public final class RunCommand extends JobCommand {
+public final class RunCommand extends JobCommand implements Preflighted {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin InstanceOptions instance;
@@ -158,6 +165,60 @@ public final class RunCommand extends JobCommand {
     }
     if (masking.verifyOnly) {
       throw JobException.invalidInput("--verify-only belongs to 'mask', not 'run'");
+    }
+  }
+
+  /**
+   * {@code preflight run}: the masking instance is dbrestore's, the production snapshot is there,
+   * the task role may make every call (simulated, and probed with EC2's DryRun), the masking key
+   * and rules load, and the mongod URI secrets are readable.
+   */
+  @Override
+  public void preflight(Preflight p) {
+    instance.validate();
+    published.validate(instance.device);
+    validate();
+    JobContext context = p.context();
+    Ec2Preflight ec2 = new Ec2Preflight(p);
+    p.guardAllows(Operation.STOP, "ec2 instance", instance.instance);
+    Optional<Ec2Preflight.Target> target = ec2.target(instance.instance, instance.device);
+    Ec2Port.Snapshot source = null;
+    try {
+      source = PrepareCopy.newestSource(ec2.ec2(), sourceVolume, sourceVolumeTag);
+      p.ok("source", "snapshot " + source.id() + " of " + source.startTime());
+    } catch (RuntimeException e) {
+      p.failed("source", Preflight.reason(e));
+    }
+    if (target.isEmpty()) {
+      p.skipped("permissions", "no instance to check them on");
+    } else {
+      p.permissions(
+          Ec2Preflight.maskSnapshot(
+              ec2.arns(),
+              target.get(),
+              MaskSnapshotWorkflow.JOB,
+              source,
+              kmsKey,
+              List.copyOf(publish.shareWith)));
+      ec2.probeMaskSnapshot(
+          target.get(), MaskSnapshotWorkflow.JOB, source, kmsKey, instance.volumeType);
+    }
+    MaskingPreflight.check(p, masking.rules, masking.maskingKeySecret);
+    if (instance.mongoUriSecret != null) {
+      p.check(
+          "mongo uri secret",
+          () -> {
+            instance.mongoUri(context);
+            return instance.mongoUriSecret + " holds a mongodb:// URI";
+          });
+    }
+    if (published.publishedUriSecret != null) {
+      p.check(
+          "published uri secret",
+          () -> {
+            published.publishedUri(context);
+            return published.publishedUriSecret + " holds a mongodb:// URI";
+          });
     }
   }
 

@@ -80,6 +80,44 @@ class MaskSnapshotWorkflowTest {
   static MaskingPlan plan;
 
   FakeEc2 ec2;
+
+  /** Whatever the test did, preflight checks every action the workflow called. */
+  @org.junit.jupiter.api.AfterEach
+  void preflightListsEveryActionCalled() {
+    if (ec2 == null) {
+      return;
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    for (io.dbrestore.runtime.preflight.Permission p :
+        io.dbrestore.mongo.ec2.Ec2Preflight.maskSnapshot(
+            new io.dbrestore.mongo.ec2.Ec2Preflight.Arns("aws", "eu-west-1", "111111111111"),
+            new io.dbrestore.mongo.ec2.Ec2Preflight.Target(
+                new io.dbrestore.mongo.ec2.Ec2Port.Instance(
+                    "i-0aaaaaaaaaaaaaaaa", "stopped", "eu-west-1a", Map.of()),
+                Map.of(),
+                java.util.Optional.empty(),
+                Map.of()),
+            MaskSnapshotWorkflow.JOB,
+            new io.dbrestore.mongo.ec2.Ec2Port.Snapshot(
+                "snap-1",
+                "completed",
+                "100%",
+                "vol-1",
+                "111111111111",
+                java.time.Instant.EPOCH,
+                "backup",
+                Map.of(),
+                "arn:aws:kms:eu-west-1:111111111111:key/source"),
+            "arn:aws:kms:eu-west-1:111111111111:key/masking",
+            java.util.List.of("222222222222"))) {
+      listed.add(p.action());
+    }
+    assertThat(listed)
+        .as(
+            "the actions preflight checks (Ec2Preflight.maskSnapshot) against those the workflow called")
+        .containsAll(ec2.served());
+  }
+
   UsersOverlay publishedMongod;
   String sourceVolume;
   String sourceSnapshot;

@@ -144,6 +144,14 @@ public final class RestoreWorkflow {
         swept);
   }
 
+  /**
+   * For {@code preflight}: the masked snapshot this run would restore (give a request that does not
+   * wait), or the refusal the run would end with.
+   */
+  public Snapshot snapshotNow() {
+    return findSnapshot();
+  }
+
   private Snapshot findSnapshot() {
     if (request.snapshotId() != null) {
       Snapshot s =

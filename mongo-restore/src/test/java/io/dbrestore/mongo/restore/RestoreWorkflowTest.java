@@ -65,6 +65,43 @@ class RestoreWorkflowTest {
   static FakeEc2.Data yesterday;
 
   FakeEc2 ec2;
+
+  /** Whatever the test did, preflight checks every action the workflow called. */
+  @org.junit.jupiter.api.AfterEach
+  void preflightListsEveryActionCalled() {
+    if (ec2 == null) {
+      return;
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    for (io.dbrestore.runtime.preflight.Permission p :
+        io.dbrestore.mongo.ec2.Ec2Preflight.swap(
+            new io.dbrestore.mongo.ec2.Ec2Preflight.Arns("aws", "eu-west-1", "222222222222"),
+            new io.dbrestore.mongo.ec2.Ec2Preflight.Target(
+                new io.dbrestore.mongo.ec2.Ec2Port.Instance(
+                    "i-0123456789abcdef0", "running", "eu-west-1a", Map.of()),
+                Map.of(),
+                java.util.Optional.of("vol-1"),
+                Map.of()),
+            RestoreWorkflow.JOB,
+            new io.dbrestore.mongo.ec2.Ec2Port.Snapshot(
+                "snap-1",
+                "completed",
+                "100%",
+                "vol-0",
+                "999999999999",
+                Instant.EPOCH,
+                "masked",
+                Map.of(),
+                "arn:aws:kms:eu-west-1:999999999999:key/k"),
+            "arn:aws:kms:eu-west-1:222222222222:key/dev",
+            Tags.ROLE_RESTORED_VOLUME)) {
+      listed.add(p.action());
+    }
+    assertThat(listed)
+        .as("the actions preflight checks (Ec2Preflight.swap) against those the workflow called")
+        .containsAll(ec2.served());
+  }
+
   String oldVolume;
   String snapshot;
 

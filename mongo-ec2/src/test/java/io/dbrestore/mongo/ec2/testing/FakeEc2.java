@@ -234,7 +234,18 @@ public final class FakeEc2 implements Ec2Port {
     return resourceId.startsWith("i-") ? instanceArn(resourceId) : volumeArn(resourceId);
   }
 
+  private final java.util.Set<String> served = new java.util.TreeSet<>();
+
+  /**
+   * Every IAM action this fake served (as it records them, also without a role): the workflow tests
+   * compare it with the preflight's list of the command's actions.
+   */
+  public java.util.Set<String> served() {
+    return java.util.Set.copyOf(served);
+  }
+
   private void record(String action, Map<String, String> requestTags, AwsCallLog.Resource... r) {
+    served.add(action);
     if (role != null) {
       CALLS.record(role, action, List.of(r), requestTags);
     }
