@@ -150,6 +150,14 @@ locals {
       Effect   = "Allow"
       Action   = ["states:SendTaskHeartbeat", "states:SendTaskSuccess", "states:SendTaskFailure"]
       Resource = ["*"]
+      },
+      {
+        # `<job> preflight <command>` evaluates this role's own policies for the calls the command
+        # would make (read-only: SimulatePrincipalPolicy changes nothing), and no other role's.
+        Sid      = "PreflightSimulatesOwnPolicy"
+        Effect   = "Allow"
+        Action   = ["iam:SimulatePrincipalPolicy"]
+        Resource = ["arn:${local.partition}:iam::${local.account_id}:role/${local.family}-task"]
     }],
     [for s in var.task_role_statements : merge(
       {

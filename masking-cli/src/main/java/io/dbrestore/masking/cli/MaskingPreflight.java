@@ -3,7 +3,6 @@ package io.dbrestore.masking.cli;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.strategy.MaskingKey;
 import io.dbrestore.runtime.preflight.Preflight;
-import java.nio.file.Path;
 
 /**
  * The masking inputs' part of a {@code preflight}: the key loads (from its secret or {@value
@@ -16,10 +15,11 @@ public final class MaskingPreflight {
   /**
    * Adds the checks "masking key" and "masking rules".
    *
-   * @param rules the rules file, or null when the command runs without (then both are skipped)
+   * @param rules {@code --rules}: a file or a versioned S3 object, or null when the command runs
+   *     without (then both are skipped)
    * @param keySecret {@code --masking-key-secret}, or null for the environment variable
    */
-  public static void check(Preflight preflight, Path rules, String keySecret) {
+  public static void check(Preflight preflight, String rules, String keySecret) {
     if (rules == null) {
       preflight.skipped("masking key", "no --rules: this run does not mask");
       preflight.skipped("masking rules", "no --rules");
@@ -41,9 +41,9 @@ public final class MaskingPreflight {
     preflight.check(
         "masking rules",
         () -> {
-          MaskingPlan plan = MaskingInputs.plan(rules, key[0]);
+          MaskingPlan plan = MaskingInputs.plan(preflight.context(), rules, key[0]);
           int collections = plan.databases().values().stream().mapToInt(m -> m.size()).sum();
-          return rules
+          return plan.rules().source()
               + " loads and compiles: "
               + plan.databases().size()
               + " database(s), "
