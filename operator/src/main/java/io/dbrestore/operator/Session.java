@@ -111,6 +111,11 @@ final class Session implements AutoCloseable {
             });
   }
 
+  /** Secrets Manager with the operator's credentials, in the SDK's default region. */
+  io.dbrestore.runtime.aws.Secrets secrets() {
+    return new io.dbrestore.runtime.aws.Secrets(aws().secretsManager());
+  }
+
   /** Who runs this, for execution names: $USER, reduced to what an execution name may hold. */
   String user() {
     String user = env.getOrDefault("USER", env.getOrDefault("USERNAME", ""));
