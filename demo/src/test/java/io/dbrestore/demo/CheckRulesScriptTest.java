@@ -74,7 +74,9 @@ class CheckRulesScriptTest {
   private Result script() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
-        new ProcessBuilder("bash", SCRIPT.toString()).directory(dir.toFile()).redirectErrorStream(true);
+        new ProcessBuilder("bash", SCRIPT.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("DBRESTORE_JDBC_URL", url);
     env.put("DBRESTORE_USER", "postgres");
@@ -112,26 +114,44 @@ class CheckRulesScriptTest {
         Run.of(
             RulesJob.entryPoint(),
             Map.of(),
-            "rules", "diff", "--schema-only", "--jdbc-url", url, "--user", "postgres",
-            "--rules", dir.resolve("rules.yaml").toString(), "--apply", "--exit-zero");
+            "rules",
+            "diff",
+            "--schema-only",
+            "--jdbc-url",
+            url,
+            "--user",
+            "postgres",
+            "--rules",
+            dir.resolve("rules.yaml").toString(),
+            "--apply",
+            "--exit-zero");
     assertThat(apply.exitCode()).as(apply.err()).isZero();
     assertThat(Files.readString(dir.resolve("rules.yaml")))
-        .contains("          email: email   # unique\n          created: keep\n"
-            + "          mobile_phone: phone  # review:");
+        .contains(
+            "          email: email   # unique\n          created: keep\n"
+                + "          mobile_phone: phone  # review:");
     Result fixed = script();
     assertThat(fixed.exitCode()).as(fixed.out()).isZero();
   }
 
   @Test
   void insideAJob_theResultIsJson_andDriftIsExit3() throws Exception {
-    migrate("ALTER TABLE app.users ADD COLUMN notes TEXT", "CREATE TABLE app.flags (id INT PRIMARY KEY, on_off BOOLEAN)");
+    migrate(
+        "ALTER TABLE app.users ADD COLUMN notes TEXT",
+        "CREATE TABLE app.flags (id INT PRIMARY KEY, on_off BOOLEAN)");
 
     Run run =
         Run.of(
             RulesJob.entryPoint(),
             Map.of(),
-            "rules", "diff", "--jdbc-url", url, "--user", "postgres",
-            "--rules", dir.resolve("rules.yaml").toString());
+            "rules",
+            "diff",
+            "--jdbc-url",
+            url,
+            "--user",
+            "postgres",
+            "--rules",
+            dir.resolve("rules.yaml").toString());
 
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err()).contains("rules-drift");
@@ -140,15 +160,23 @@ class CheckRulesScriptTest {
     assertThat(result.get("undeclared").findValuesAsText("kind"))
         .containsExactlyInAnyOrder("column", "table", "column", "column");
     assertThat(result.get("patch").asText())
-        .contains("notes: redact  # review:", "flags: keep  # review: undeclared table (0 documents)");
+        .contains(
+            "notes: redact  # review:", "flags: keep  # review: undeclared table (0 documents)");
     assertThat(run.out() + run.err()).doesNotContain("ann.private@mail.test");
 
     Run zero =
         Run.of(
             RulesJob.entryPoint(),
             Map.of(),
-            "rules", "diff", "--jdbc-url", url, "--user", "postgres",
-            "--rules", dir.resolve("rules.yaml").toString(), "--exit-zero");
+            "rules",
+            "diff",
+            "--jdbc-url",
+            url,
+            "--user",
+            "postgres",
+            "--rules",
+            dir.resolve("rules.yaml").toString(),
+            "--exit-zero");
     assertThat(zero.exitCode()).as(zero.err()).isZero();
     JsonNode wrapped = new ObjectMapper().readTree(zero.out());
     assertThat(wrapped.get("job").asText()).isEqualTo("app-job");

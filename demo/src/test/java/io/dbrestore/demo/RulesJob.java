@@ -6,8 +6,8 @@ import io.dbrestore.runtime.JobMain;
 import picocli.CommandLine.Command;
 
 /**
- * A job with the {@code rules} command among its subcommands, as a production image has it
- * ({@code <image> rules diff …}): the job runtime around it, the result as JSON on stdout.
+ * A job with the {@code rules} command among its subcommands, as a production image has it ({@code
+ * <image> rules diff …}): the job runtime around it, the result as JSON on stdout.
  */
 @Command(name = "app-job", subcommands = RulesCommand.class)
 public final class RulesJob extends JobGroup {
