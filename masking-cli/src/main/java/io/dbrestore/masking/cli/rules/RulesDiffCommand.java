@@ -348,9 +348,16 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
           e);
     }
     try (c) {
+      // Read-only: the server refuses any write in this session's transactions.
+      boolean postgres = url.startsWith("jdbc:postgresql:");
+      if (!postgres) {
+        try (var s = c.createStatement()) {
+          s.execute("SET SESSION TRANSACTION READ ONLY");
+        }
+      }
       c.setAutoCommit(false);
       c.setReadOnly(true);
-      if (url.startsWith("jdbc:postgresql:")) {
+      if (postgres) {
         try (var s = c.createStatement()) {
           s.execute("SET TRANSACTION READ ONLY");
         }
