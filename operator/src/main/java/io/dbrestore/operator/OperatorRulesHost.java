@@ -34,11 +34,11 @@ final class OperatorRulesHost implements RulesHost {
 
   @Override
   public String secret(String arn) {
-    return session.secrets().string(arn);
+    return session.secrets(arn).string(arn);
   }
 
   @Override
   public Map<String, String> secretJson(String arn) {
-    return session.secrets().json(arn);
+    return session.secrets(arn).json(arn);
   }
 }
