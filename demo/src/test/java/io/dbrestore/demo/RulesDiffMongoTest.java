@@ -71,6 +71,22 @@ class RulesDiffMongoTest {
     assertThat(run.stdout())
         .contains("# stale: database crm matches nothing")
         .doesNotContain("review:");
+
+    // Every rule of the shop matched a value of the full scan: only the SQL schema is stale.
+    TestHost json =
+        TestHost.run(
+            Map.of(),
+            "diff",
+            "--rules",
+            rules(demoRules()).toString(),
+            "--uri",
+            server.uri(),
+            "--json");
+    JsonNode result = new ObjectMapper().readTree(json.stdout());
+    assertThat(result.get("drift").asBoolean()).isFalse();
+    assertThat(result.get("undeclared")).isEmpty();
+    assertThat(result.get("stale").toString())
+        .isEqualTo("[{\"database\":\"crm\",\"collection\":null,\"path\":null}]");
   }
 
   @Test
