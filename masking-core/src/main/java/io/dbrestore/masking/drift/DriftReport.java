@@ -251,6 +251,15 @@ public record DriftReport(
    * rules cover it), or an empty container holding nothing anywhere: not a rule of its own.
    */
   private static boolean covered(Leaf leaf, Map<String, Leaf> all) {
+    // Under a map (keys masked with {}), named fields cannot be declared: the values go under *.
+    for (String other : all.keySet()) {
+      if (other.endsWith("{}")) {
+        String base = other.substring(0, other.length() - 2);
+        if (leaf.path().startsWith(base + ".") && !leaf.path().startsWith(base + ".*")) {
+          return true;
+        }
+      }
+    }
     if (!leaf.shapes().onlyNullOrEmpty() || leaf.column() != null) {
       return false;
     }

@@ -27,6 +27,15 @@ public final class Findings {
   private final Map<String, Long> shapes = new TreeMap<>();
   private final Set<String> matched = new HashSet<>();
   private final Set<Object> inDocument = new HashSet<>();
+
+  /**
+   * Distinct names seen under a sub-document before it is taken for a map: names that look like
+   * field names but are many (user ids as keys) are data too, and one path each would not end.
+   */
+  static final int MAX_NAMES = 200;
+
+  private final Map<String, Set<String>> namesUnder = new java.util.HashMap<>();
+  private final Set<String> maps = new HashSet<>();
   private long documents;
 
   /**
@@ -102,10 +111,30 @@ public final class Findings {
       } else if (!top && !SHOWN_NAME.matcher(name).matches()) {
         // Data used as a key next to declared names: no named rule can cover it.
         shape(path + ".<hidden> (a key that looks like data, next to declared fields)");
+      } else if (!top && manyNames(path, name)) {
+        shape(
+            path
+                + ".<hidden> (more than "
+                + MAX_NAMES
+                + " undeclared names next to declared fields: a map? declare "
+                + path
+                + "{} and "
+                + path
+                + ".*)");
       } else {
         collect(e.getValue(), childPath);
       }
     }
+  }
+
+  /** Whether the undeclared names under a declared sub-document are too many to list. */
+  private boolean manyNames(String path, String name) {
+    Set<String> names = namesUnder.computeIfAbsent("declared:" + path, k -> new HashSet<>());
+    if (names.size() > MAX_NAMES) {
+      return true;
+    }
+    names.add(name);
+    return false;
   }
 
   private void walk(FieldTree node, Object value, String path) {
@@ -159,7 +188,21 @@ public final class Findings {
       // Top-level names are names (the engine prints them as they are); below, one name that
       // looks like data makes the sub-document a map.
       boolean isMap =
-          map.keySet().stream().anyMatch(k -> !SHOWN_NAME.matcher(String.valueOf(k)).matches());
+          maps.contains(path)
+              || map.keySet().stream()
+                  .anyMatch(k -> !SHOWN_NAME.matcher(String.valueOf(k)).matches());
+      if (!isMap) {
+        Set<String> names = namesUnder.computeIfAbsent(path, k -> new HashSet<>());
+        for (Object k : map.keySet()) {
+          names.add(String.valueOf(k));
+        }
+        if (names.size() > MAX_NAMES) {
+          isMap = true;
+        }
+      }
+      if (isMap && maps.add(path)) {
+        namesUnder.remove(path);
+      }
       boolean topLevelDocument = path.isEmpty();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String name = String.valueOf(e.getKey());

@@ -244,4 +244,27 @@ class DriftReportTest {
                 .strategy())
         .isEqualTo("token");
   }
+
+  @Test
+  void manyNamesThatLookLikeFieldNames_areAMap_notOnePathEach() {
+    Rules rules = RulesLoader.parse("rules.yaml", RULES);
+    Surveyed.Survey survey = new Surveyed.Survey(Set.of());
+    survey.database("app");
+    Findings f = new Findings("field");
+    for (int i = 0; i < 300; i++) {
+      Document scores = new Document();
+      scores.append("user" + i, i).append("user" + (i + 1), i + 1);
+      f.document(
+          new io.dbrestore.masking.engine.FieldTree(),
+          new Document("_id", i).append("scores", scores));
+    }
+    survey.add(new Surveyed("app", "games", "collection", 300L, false, true, null, f));
+
+    DriftReport r = DriftReport.build(rules, survey, true, db -> "collections").report();
+
+    assertThat(r.undeclared())
+        .extracting(DriftReport.Undeclared::path)
+        .containsExactly(null, "_id", "scores{}", "scores.*");
+    assertThat(r.patch()).contains("scores{}: token", "scores.*: keep").doesNotContain("user1");
+  }
 }
