@@ -141,6 +141,32 @@ class RulesDiffPostgresTest {
   }
 
   @Test
+  void suggestionsTheColumnCannotHold_fallBackToNullOrKeep_andTheRunPasses() throws Exception {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "ALTER TABLE crm.customers ADD COLUMN short_email VARCHAR(20),"
+              + " ADD COLUMN phone_copy TEXT GENERATED ALWAYS AS (phone) STORED,"
+              + " ADD COLUMN nick_name VARCHAR(3) NOT NULL DEFAULT 'x'");
+    }
+    Path file = rules(RulesDiffMongoTest.demoRules());
+
+    TestHost diff = diff(file, "--schema-only");
+
+    assertThat(diff.exitCode).as(diff.stderr()).isEqualTo(3);
+    assertThat(diff.stdout())
+        .containsPattern(
+            "\\n {10}short_email: \"null\"  # review: name looks like an e-mail, but 'email'"
+                + " would not fit \\(character varying\\(20\\)\\): set to null\\n")
+        .containsPattern("\\n {10}phone_copy: keep  # review: [^\\n]*check by hand\\n")
+        .containsPattern("\\n {10}nick_name: keep  # review: [^\\n]*check by hand\\n");
+
+    diff(file, "--apply");
+    assertThat(diff(file).exitCode).isZero();
+    assertMaskingPasses(file);
+  }
+
+  @Test
   void schemaOnly_readsNoRow_evenForAUserWhoCannotSelect() throws Exception {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {

@@ -3,6 +3,7 @@ package io.dbrestore.masking.drift;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -129,8 +130,31 @@ public final class Suggestions {
     return new Suggestion("redact", "redact", "text of unknown meaning: masked to be safe");
   }
 
-  /** For an SQL column, from its name and its type. */
+  /**
+   * For an SQL column, from its name and its type; when the engine's own check says the strategy
+   * cannot mask the column (its length, NOT NULL, a generated column, a CHECK constraint), NULL if
+   * the column allows it, otherwise keep, marked for a look by hand.
+   */
   public static Suggestion forColumn(String name, Leaf.Column column) {
+    Suggestion s = byColumn(name, column);
+    String problem = column.problem(s.strategy(), options(s));
+    if (problem == null) {
+      return s;
+    }
+    String why = "'" + s.strategy() + "' would not fit (" + column.type() + ")";
+    if (column.problem("null", Map.of()) == null) {
+      return new Suggestion("null", "\"null\"", s.reason() + ", but " + why + ": set to null");
+    }
+    return new Suggestion(
+        "keep", "keep", s.reason() + ", but " + why + " and no NULL either: check by hand");
+  }
+
+  /** The options a suggestion writes, for checking it against a column. */
+  private static Map<String, Object> options(Suggestion s) {
+    return s.strategy().equals("date-shift") ? Map.of("days", 30) : Map.of();
+  }
+
+  private static Suggestion byColumn(String name, Leaf.Column column) {
     List<String> words = words(name);
     if (column.primaryKey() && column.kind() != Leaf.ColumnKind.NUMBER) {
       return column.kind() == Leaf.ColumnKind.TEXT

@@ -7,6 +7,9 @@ import io.dbrestore.masking.engine.FieldTree;
 import io.dbrestore.masking.engine.MaskingPlan;
 import io.dbrestore.masking.engine.MaskingRecord;
 import io.dbrestore.masking.rules.Rules;
+import io.dbrestore.masking.strategy.MaskingKey;
+import io.dbrestore.masking.strategy.Strategies;
+import io.dbrestore.masking.strategy.Strategy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +29,9 @@ import java.util.Set;
 public final class SqlSurvey {
   private final SqlDialect dialect;
   private final MaskingPlan plan;
+
+  /** For checking suggested strategies against columns only: nothing is masked with it. */
+  private final MaskingKey key = MaskingKey.of(java.util.UUID.randomUUID() + "-check-only-key");
 
   public SqlSurvey(String jdbcUrl, MaskingPlan plan) {
     this.dialect = SqlDialect.forUrl(jdbcUrl);
@@ -93,7 +99,11 @@ public final class SqlSurvey {
             findings.column(
                 path,
                 new Leaf.Column(
-                    column.type(), kind(column), column.nullable(), pk.contains(column.name())));
+                    column.type(),
+                    kind(column),
+                    column.nullable(),
+                    pk.contains(column.name()),
+                    (strategy, options) -> fit(column, strategy, options)));
           }
         }
         survey.add(
@@ -142,6 +152,16 @@ public final class SqlSurvey {
           findings.jsonValue(node, Rows.parseJson(rs.getObject(1)), column.name());
         }
       }
+    }
+  }
+
+  /** The engine's own check of a strategy against a column (ColumnFit), or null when it fits. */
+  private String fit(Table.Column column, String strategy, java.util.Map<String, Object> options) {
+    try {
+      Strategy s = Strategies.create(strategy, options, key);
+      return ColumnFit.problem(column.array() ? column.element() : column, s);
+    } catch (RuntimeException e) {
+      return e.getMessage();
     }
   }
 
