@@ -131,7 +131,7 @@ class RulesDiffPostgresTest {
     assertThat(diff.exitCode).as(diff.stderr()).isEqualTo(3);
     assertThat(diff.stdout())
         .contains("      countries:  # review: undeclared table (2 documents)")
-        .containsPattern("\\n {10}code: token  # review: a primary-key column")
+        .containsPattern("\\n {10}code: token  # review: a primary-key or unique column")
         .containsPattern("\\n {10}name: name  # review: ");
     assertNoValue(diff);
 
@@ -147,7 +147,8 @@ class RulesDiffPostgresTest {
       s.execute(
           "ALTER TABLE crm.customers ADD COLUMN short_email VARCHAR(20),"
               + " ADD COLUMN phone_copy TEXT GENERATED ALWAYS AS (phone) STORED,"
-              + " ADD COLUMN nick_name VARCHAR(3) NOT NULL DEFAULT 'x'");
+              + " ADD COLUMN nick_name VARCHAR(3) NOT NULL DEFAULT 'x',"
+              + " ADD COLUMN member_code TEXT UNIQUE");
     }
     Path file = rules(RulesDiffMongoTest.demoRules());
 
@@ -159,7 +160,8 @@ class RulesDiffPostgresTest {
             "\\n {10}short_email: \"null\"  # review: name looks like an e-mail, but 'email'"
                 + " would not fit \\(character varying\\(20\\)\\): set to null\\n")
         .containsPattern("\\n {10}phone_copy: keep  # review: [^\\n]*check by hand\\n")
-        .containsPattern("\\n {10}nick_name: keep  # review: [^\\n]*check by hand\\n");
+        .containsPattern("\\n {10}nick_name: keep  # review: [^\\n]*check by hand\\n")
+        .containsPattern("\\n {10}member_code: token  # review: a primary-key or unique column");
 
     diff(file, "--apply");
     assertThat(diff(file).exitCode).isZero();

@@ -11,6 +11,7 @@ public record Leaf(String path, String kind, ValueShapes shapes, Column column) 
   /**
    * An SQL column as the catalogue describes it.
    *
+   * @param primaryKey whether a primary key, unique index or unique constraint covers it
    * @param fit what would keep a strategy (name, options) from masking the column (the engine's own
    *     check: type, length, NOT NULL, generated, CHECK constraints), or null when it fits; null
    *     when unknown

@@ -157,9 +157,15 @@ public final class Suggestions {
   private static Suggestion byColumn(String name, Leaf.Column column) {
     List<String> words = words(name);
     if (column.primaryKey() && column.kind() != Leaf.ColumnKind.NUMBER) {
-      return column.kind() == Leaf.ColumnKind.TEXT
-          ? new Suggestion("token", "token", "a primary-key column: masked with a unique strategy")
-          : new Suggestion("keep", "keep", "a primary-key column (" + column.type() + ")");
+      if (column.kind() != Leaf.ColumnKind.TEXT) {
+        return new Suggestion(
+            "keep", "keep", "a primary-key or unique column (" + column.type() + ")");
+      }
+      Suggestion s = byColumn(name, new Leaf.Column(column.type(), column.kind(), true, false));
+      return s.strategy().equals("email") || s.strategy().equals("keep")
+          ? s
+          : new Suggestion(
+              "token", "token", "a primary-key or unique column: masked with a unique strategy");
     }
     switch (column.kind()) {
       case BOOLEAN:

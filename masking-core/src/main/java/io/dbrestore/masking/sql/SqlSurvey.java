@@ -71,7 +71,18 @@ public final class SqlSurvey {
         boolean look = p.isEmpty() || p.get().mode() == Rules.Mode.MASK;
         if (look) {
           FieldTree tree = p.map(MaskingPlan.CollectionPlan::tree).orElseGet(FieldTree::new);
+          // Columns a primary key, unique index or constraint covers: only a unique strategy.
           Set<String> pk = new HashSet<>(table.primaryKey());
+          if (p.isEmpty()
+              || table.columns().stream().anyMatch(c2 -> tree.child(c2.name()) == null)) {
+            for (UniqueFit.Key k : dialect.uniqueKeys(c, table)) {
+              for (UniqueFit.Part part : k.parts()) {
+                if (part.column() != null) {
+                  pk.add(part.column());
+                }
+              }
+            }
+          }
           for (Table.Column column : table.columns()) {
             FieldTree node = tree.child(column.name());
             if (node != null) {
