@@ -222,6 +222,44 @@ class RulesDiffMongoTest {
   }
 
   @Test
+  void aNewFieldUnderAUniqueIndex_getsAUniqueStrategy_andTheRunPasses() throws Exception {
+    try (InProcessMongo own = InProcessMongo.start();
+        MongoClient c = MongoClients.create(own.uri())) {
+      var users = c.getDatabase("app").getCollection("users");
+      users.createIndex(
+          com.mongodb.client.model.Indexes.ascending("handle"),
+          new com.mongodb.client.model.IndexOptions().unique(true));
+      for (int i = 0; i < 20; i++) {
+        users.insertOne(
+            new org.bson.Document("_id", i).append("handle", "h" + i).append("bio", "about " + i));
+      }
+      Path file =
+          rules(
+              "version: 1\ndatabases:\n  app:\n    collections:\n      users:\n        fields:\n"
+                  + "          _id: keep\n");
+
+      TestHost diff =
+          TestHost.run(Map.of(), "diff", "--rules", file.toString(), "--uri", own.uri());
+
+      assertThat(diff.exitCode).as(diff.stderr()).isEqualTo(3);
+      assertThat(diff.stdout())
+          .contains("          handle: token  # review: a unique index covers it")
+          .contains("          bio: redact  # review: ");
+      TestHost.run(Map.of(), "diff", "--rules", file.toString(), "--uri", own.uri(), "--apply");
+      MaskingPlan plan =
+          MaskingPlan.compile(RulesLoader.load(file), MaskingKey.of(DemoCommand.DEMO_KEY));
+      try (InProcessMongo published = InProcessMongo.start();
+          MongoClient target = MongoClients.create(published.uri())) {
+        assertThat(
+                new MongoCopy(c, target, plan, MongoMasking.defaultOptions().withParallelism(1))
+                    .run()
+                    .verified())
+            .isTrue();
+      }
+    }
+  }
+
+  @Test
   void check_goodAndBadFiles() throws Exception {
     TestHost good = TestHost.run(Map.of(), "check", rules(demoRules()).toString());
     assertThat(good.exitCode).as(good.stderr()).isZero();

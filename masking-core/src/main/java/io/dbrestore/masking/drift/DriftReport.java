@@ -101,7 +101,7 @@ public record DriftReport(
         if (covered(leaf, s.findings().leaves())) {
           continue;
         }
-        Suggestions.Suggestion sg = suggest(leaf);
+        Suggestions.Suggestion sg = suggest(leaf, s.findings());
         undeclared.add(
             new Undeclared(
                 s.database(),
@@ -190,7 +190,7 @@ public record DriftReport(
       if (covered(leaf, s.findings().leaves())) {
         continue;
       }
-      Suggestions.Suggestion sg = suggest(leaf);
+      Suggestions.Suggestion sg = suggest(leaf, s.findings());
       allKept &= sg.keeps();
       fields.add(
           new Undeclared(
@@ -275,11 +275,19 @@ public record DriftReport(
     return false;
   }
 
-  private static Suggestions.Suggestion suggest(Leaf leaf) {
+  private static Suggestions.Suggestion suggest(Leaf leaf, Findings findings) {
     if (leaf.column() != null) {
       return Suggestions.forColumn(leaf.path(), leaf.column());
     }
-    return Suggestions.forValues(leaf.path(), leaf.shapes());
+    Suggestions.Suggestion s = Suggestions.forValues(leaf.path(), leaf.shapes());
+    if (findings.unique(leaf.path())
+        && !s.strategy().equals("email")
+        && !s.strategy().equals("token")
+        && !s.keeps()) {
+      return new Suggestions.Suggestion(
+          "token", "token", "a unique index covers it: masked with a unique strategy");
+    }
+    return s;
   }
 
   private static CollectionPatch collection(Plan plan, Surveyed s) {

@@ -68,6 +68,18 @@ public final class Findings {
     leaves.put(name, new Leaf(name, "column", new ValueShapes(), column));
   }
 
+  private final Set<String> uniqueKeys = new HashSet<>();
+
+  /** The dotted paths a unique index covers (MongoDB: {@code contacts.email}). */
+  public void uniqueKeys(java.util.Collection<String> paths) {
+    uniqueKeys.addAll(paths);
+  }
+
+  /** Whether a unique index covers a path ({@code contacts[].email} is {@code contacts.email}). */
+  public boolean unique(String path) {
+    return uniqueKeys.contains(path.replace("[]", ""));
+  }
+
   /** Marks a rule as matching (an SQL column that exists). */
   public void matched(String rulePath) {
     matched.add(rulePath);

@@ -55,6 +55,13 @@ public final class MongoSurvey {
         boolean walk = p.isEmpty() || p.get().mode() == Rules.Mode.MASK;
         if (walk) {
           FieldTree tree = p.map(MaskingPlan.CollectionPlan::tree).orElseGet(FieldTree::new);
+          List<String> unique = new java.util.ArrayList<>();
+          for (Document index : coll.listIndexes()) {
+            if (Boolean.TRUE.equals(index.getBoolean("unique"))) {
+              unique.addAll(index.get("key", Document.class).keySet());
+            }
+          }
+          findings.uniqueKeys(unique);
           Iterable<Document> documents =
               sample > 0 ? coll.aggregate(List.of(Aggregates.sample(sample))) : coll.find();
           for (Document d : documents) {
