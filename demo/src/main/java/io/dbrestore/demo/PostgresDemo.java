@@ -35,46 +35,8 @@ final class PostgresDemo {
             .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
             .start()) {
       String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
-      try (Connection c = postgres.getPostgresDatabase().getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("CREATE SCHEMA crm");
-        s.execute(
-            "CREATE TABLE crm.customers (id BIGINT PRIMARY KEY, email TEXT UNIQUE NOT NULL,"
-                + " full_name TEXT, phone TEXT, birthday DATE, preferences JSONB)");
-        s.execute(
-            "CREATE TABLE crm.orders (id BIGINT PRIMARY KEY, customer_email TEXT REFERENCES"
-                + " crm.customers(email), total NUMERIC(10, 2))");
-        s.execute("CREATE TABLE crm.countries (code TEXT PRIMARY KEY, name TEXT)");
-        s.execute("CREATE TABLE crm.login_attempts (id BIGINT PRIMARY KEY, ip TEXT)");
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO crm.customers VALUES (?, ?, ?, ?, DATE '1985-01-01' + ?,"
-                    + " CAST(? AS jsonb))")) {
-          for (int i = 0; i < emails.size(); i++) {
-            ps.setLong(1, i + 1);
-            ps.setString(2, emails.get(i));
-            ps.setString(3, "Zarevo Quenby " + i);
-            ps.setString(4, String.format("+81 80-%04d-%04d", i % 10_000, (i * 7) % 10_000));
-            ps.setInt(5, i % 9000);
-            ps.setString(
-                6,
-                "{\"newsletter\": "
-                    + (i % 2 == 0)
-                    + ", \"contacts\": [{\"email\": \"alt"
-                    + i
-                    + "@mail.test\"}]}");
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        s.execute(
-            "INSERT INTO crm.orders SELECT g, c.email, (g % 500) + 0.99 FROM"
-                + " generate_series(1, 3 * (SELECT count(*) FROM crm.customers)) g"
-                + " JOIN crm.customers c ON c.id = 1 + (g % (SELECT count(*) FROM crm.customers))");
-        s.execute("INSERT INTO crm.countries VALUES ('JP', 'Japan'), ('FR', 'France')");
-        s.execute(
-            "INSERT INTO crm.login_attempts SELECT g, '10.0.' || (g % 250) || '.' || (g % 200)"
-                + " FROM generate_series(1, 500) g");
+      try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+        createCrm(c, emails);
       }
       out.printf(
           "Embedded PostgreSQL on localhost:%d: schema crm with %,d customers sharing their"
@@ -105,6 +67,53 @@ final class PostgresDemo {
       }
       long rows = result.manifest().values().stream().mapToLong(Long::longValue).sum();
       return new Outcome(masked, rows, result.seconds());
+    }
+  }
+
+  /**
+   * The demo's CRM schema and rows: customers sharing {@code emails} with the MongoDB shop, their
+   * orders, countries and login attempts (also what the rules tooling's tests compare with).
+   */
+  static void createCrm(Connection c, List<String> emails) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA crm");
+      s.execute(
+          "CREATE TABLE crm.customers (id BIGINT PRIMARY KEY, email TEXT UNIQUE NOT NULL,"
+              + " full_name TEXT, phone TEXT, birthday DATE, preferences JSONB)");
+      s.execute(
+          "CREATE TABLE crm.orders (id BIGINT PRIMARY KEY, customer_email TEXT REFERENCES"
+              + " crm.customers(email), total NUMERIC(10, 2))");
+      s.execute("CREATE TABLE crm.countries (code TEXT PRIMARY KEY, name TEXT)");
+      s.execute("CREATE TABLE crm.login_attempts (id BIGINT PRIMARY KEY, ip TEXT)");
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO crm.customers VALUES (?, ?, ?, ?, DATE '1985-01-01' + ?,"
+                  + " CAST(? AS jsonb))")) {
+        for (int i = 0; i < emails.size(); i++) {
+          ps.setLong(1, i + 1);
+          ps.setString(2, emails.get(i));
+          ps.setString(3, "Zarevo Quenby " + i);
+          ps.setString(4, String.format("+81 80-%04d-%04d", i % 10_000, (i * 7) % 10_000));
+          ps.setInt(5, i % 9000);
+          ps.setString(
+              6,
+              "{\"newsletter\": "
+                  + (i % 2 == 0)
+                  + ", \"contacts\": [{\"email\": \"alt"
+                  + i
+                  + "@mail.test\"}]}");
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      s.execute(
+          "INSERT INTO crm.orders SELECT g, c.email, (g % 500) + 0.99 FROM"
+              + " generate_series(1, 3 * (SELECT count(*) FROM crm.customers)) g"
+              + " JOIN crm.customers c ON c.id = 1 + (g % (SELECT count(*) FROM crm.customers))");
+      s.execute("INSERT INTO crm.countries VALUES ('JP', 'Japan'), ('FR', 'France')");
+      s.execute(
+          "INSERT INTO crm.login_attempts SELECT g, '10.0.' || (g % 250) || '.' || (g % 200)"
+              + " FROM generate_series(1, 500) g");
     }
   }
 }

@@ -1,9 +1,10 @@
 package io.dbrestore.operator;
 
+import io.dbrestore.masking.cli.rules.RulesCommand;
 import io.dbrestore.runtime.JobGroup;
 import picocli.CommandLine.Command;
 
-/** The operator's command line: {@code ./dbrestore run|status|logs|stop|temp}. */
+/** The operator's command line: {@code ./dbrestore run|status|logs|stop|temp|rules}. */
 @Command(
     name = "dbrestore",
     subcommands = {
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogsCommand.class,
       StopCommand.class,
-      TempCommand.class
+      TempCommand.class,
+      RulesCommand.class
     },
     description = {
       "Start, watch, read the logs of and stop the pipelines' runs (Step Functions executions and"
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
       "",
       "'run' starts a pipeline with typed, validated input; 'status' shows the last runs; 'logs'"
           + " shows a run's log lines; 'stop' stops a run and confirms its tasks stopped; 'temp'"
-          + " creates, lists, extends and deletes temporary databases."
+          + " creates, lists, extends and deletes temporary databases; 'rules' checks a rules file"
+          + " and compares it with a database (the patch declaring what it misses)."
     })
 public final class Operator extends JobGroup {
   public static OperatorMain entryPoint() {

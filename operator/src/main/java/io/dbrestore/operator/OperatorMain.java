@@ -1,5 +1,7 @@
 package io.dbrestore.operator;
 
+import io.dbrestore.masking.cli.rules.RulesCommand;
+import io.dbrestore.masking.cli.rules.RulesHost;
 import io.dbrestore.runtime.ExitCode;
 import io.dbrestore.runtime.cli.VersionProvider;
 import io.dbrestore.runtime.error.JobException;
@@ -66,6 +68,7 @@ public final class OperatorMain {
       CommandLine cli = new CommandLine(new Operator());
       InputFlags.install(cli.getSubcommands().get("run").getCommandSpec(), InputSchema.all());
       applyConventions(cli);
+      RulesCommand.hideJobOptions(cli);
       cli.setOut(out);
       cli.setErr(err);
       cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -90,6 +93,15 @@ public final class OperatorMain {
     }
     if (leaf.commandSpec().userObject() instanceof OperatorCommand command) {
       command.session(session);
+    }
+    if (leaf.commandSpec().userObject() instanceof RulesHost.Standalone rules) {
+      // rules check|diff: job commands (a job image runs them too), run here without a job's
+      // runtime, with this session's environment, outputs and credentials.
+      try {
+        return rules.run(new OperatorRulesHost(session));
+      } catch (Exception e) {
+        throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), "rules", e);
+      }
     }
     return new CommandLine.RunLast().execute(parsed);
   }

@@ -138,6 +138,20 @@ final class Session implements AutoCloseable {
             });
   }
 
+  /**
+   * Secrets Manager with the operator's credentials, in the region of the secret's ARN (the SDK's
+   * default region for a plain name).
+   */
+  io.dbrestore.runtime.aws.Secrets secrets(String secretId) {
+    String[] parts = secretId.split(":");
+    String region = secretId.startsWith("arn:") && parts.length > 3 ? parts[3] : null;
+    return new io.dbrestore.runtime.aws.Secrets(
+        client(
+            software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class,
+            software.amazon.awssdk.services.secretsmanager.SecretsManagerClient::builder,
+            region));
+  }
+
   /** Who runs this, for execution names: $USER, reduced to what an execution name may hold. */
   String user() {
     String user = env.getOrDefault("USER", env.getOrDefault("USERNAME", ""));
