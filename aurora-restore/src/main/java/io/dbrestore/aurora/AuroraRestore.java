@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       RestoreCommand.class,
       TeardownCommand.class,
-      MaskCommand.class
+      MaskCommand.class,
+      io.dbrestore.masking.cli.rules.RulesCommand.class
     },
     description = {
       "Aurora MySQL and PostgreSQL: makes masked snapshots in the production account and restores them into development targets.",
       "",
       "snapshot (production) makes a masked shared snapshot; restore (development) restores a"
-          + " target from it; teardown removes expired targets; mask masks a reachable copy."
+          + " target from it; teardown removes expired targets; mask masks a reachable copy; rules"
+          + " checks a rules file or diffs it against a database (the daytime drift check)."
     })
 public final class AuroraRestore extends JobGroup {
   public static JobMain entryPoint() {

@@ -181,5 +181,7 @@ class CheckRulesScriptTest {
     JsonNode wrapped = new ObjectMapper().readTree(zero.out());
     assertThat(wrapped.get("job").asText()).isEqualTo("app-job");
     assertThat(wrapped.get("drift").asBoolean()).isTrue();
+    // What the drift pipeline's ResultSelector takes ($.drift, $.patch) and publishes.
+    assertThat(wrapped.get("patch").asText()).contains("notes: redact  # review:");
   }
 }

@@ -41,4 +41,9 @@ final class OperatorRulesHost implements RulesHost {
   public Map<String, String> secretJson(String arn) {
     return session.secrets(arn).json(arn);
   }
+
+  @Override
+  public software.amazon.awssdk.services.s3.S3Client s3() {
+    return session.s3();
+  }
 }

@@ -120,6 +120,14 @@ final class Session implements AutoCloseable {
   }
 
   /** EventBridge Scheduler in {@code region}, or the SDK's default region when it is null. */
+  /** S3 for {@code rules … --rules s3://…}, in the SDK's default region (S3 follows redirects). */
+  software.amazon.awssdk.services.s3.S3Client s3() {
+    return client(
+        software.amazon.awssdk.services.s3.S3Client.class,
+        io.dbrestore.masking.cli.RulesLocation::s3Builder,
+        null);
+  }
+
   SchedulerClient scheduler(String region) {
     return client(SchedulerClient.class, SchedulerClient::builder, region);
   }

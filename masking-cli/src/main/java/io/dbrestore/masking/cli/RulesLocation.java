@@ -71,7 +71,26 @@ public record RulesLocation(String text, String bucket, String key, String versi
     if (!s3()) {
       return load(() -> RulesLoader.load(Path.of(text)));
     }
-    S3Client s3 = context.aws().client(S3Client.class, RulesLocation::s3Builder);
+    Fetched object = fetch(context.aws().client(S3Client.class, RulesLocation::s3Builder));
+    Rules rules =
+        load(() -> RulesLoader.load(object.source(), object.bytes())).withVersion(object.version());
+    LOG.info("masking rules: {} (sha256 {})", object.source(), rules.sha256());
+    return rules;
+  }
+
+  /** The bytes of a versioned rules object, the version read, and how messages name it. */
+  public record Fetched(String source, byte[] bytes, String version) {}
+
+  /**
+   * Reads the object (this location must be {@link #s3()}).
+   *
+   * @throws JobException invalid input (exit 2): a missing object or bucket, a denied read, an
+   *     object without a version or larger than a rules file can be
+   */
+  public Fetched fetch(S3Client s3) {
+    if (!s3()) {
+      throw new IllegalStateException(text + " is not an S3 object");
+    }
     GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
     if (versionId != null) {
       request.versionId(versionId);
@@ -101,10 +120,7 @@ public record RulesLocation(String text, String bucket, String key, String versi
               + ", so that every run records which rules it masked with (then upload the file"
               + " again)");
     }
-    String source = "s3://" + bucket + "/" + key + "?versionId=" + version;
-    Rules rules = load(() -> RulesLoader.load(source, bytes)).withVersion(version);
-    LOG.info("masking rules: {} (sha256 {})", source, rules.sha256());
-    return rules;
+    return new Fetched("s3://" + bucket + "/" + key + "?versionId=" + version, bytes, version);
   }
 
   /**
@@ -165,7 +181,7 @@ public record RulesLocation(String text, String bucket, String key, String versi
    * Virtual-hosted addressing on AWS; path-style when an endpoint is configured (an emulator or a
    * test server, reached as {@code http://host:port/bucket/key}).
    */
-  static software.amazon.awssdk.services.s3.S3ClientBuilder s3Builder() {
+  public static software.amazon.awssdk.services.s3.S3ClientBuilder s3Builder() {
     return S3Client.builder().forcePathStyle(endpointConfigured());
   }
 

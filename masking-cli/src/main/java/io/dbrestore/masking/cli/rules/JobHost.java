@@ -43,4 +43,13 @@ final class JobHost implements RulesHost {
   public Map<String, String> secretJson(String arn) {
     return context.secrets().json(arn);
   }
+
+  @Override
+  public software.amazon.awssdk.services.s3.S3Client s3() {
+    return context
+        .aws()
+        .client(
+            software.amazon.awssdk.services.s3.S3Client.class,
+            io.dbrestore.masking.cli.RulesLocation::s3Builder);
+  }
 }

@@ -4,7 +4,6 @@ import io.dbrestore.masking.rules.Rules;
 import io.dbrestore.runtime.JobCommand;
 import io.dbrestore.runtime.JobContext;
 import io.dbrestore.runtime.LocalOnly;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -19,14 +18,17 @@ import picocli.CommandLine.Parameters;
       "Prints one line with the counts when it is valid; exit 2 with the file and line otherwise."
     })
 public final class RulesCheckCommand extends JobCommand implements LocalOnly, RulesHost.Standalone {
-  @Parameters(index = "0", paramLabel = "<file>", description = "The rules file (YAML).")
-  Path file;
+  @Parameters(
+      index = "0",
+      paramLabel = "<file|s3://bucket/key>",
+      description = "The rules (YAML): a file, or a versioned S3 object.")
+  String file;
 
   /** The counts of a valid file. */
   public record Checked(String file, boolean ok, int databases, int collections, int fieldRules) {}
 
-  Checked check() {
-    Rules rules = RulesFiles.load(file);
+  Checked check(RulesHost host) {
+    Rules rules = RulesFiles.read(host, file).rules();
     RulesFiles.compile(rules);
     int collections = 0;
     int fields = 0;
@@ -36,12 +38,21 @@ public final class RulesCheckCommand extends JobCommand implements LocalOnly, Ru
         fields += c.fields().size();
       }
     }
-    return new Checked(file.toString(), true, rules.databases().size(), collections, fields);
+    return new Checked(rules.source(), true, rules.databases().size(), collections, fields);
+  }
+
+  /**
+   * A rules check is no pipeline run: its seconds and exit codes would mix with the masking runs'
+   * in the job's metrics (the drift pipeline's own outcome is its execution and its messages).
+   */
+  @Override
+  protected boolean emitsMetrics() {
+    return false;
   }
 
   @Override
   protected Object execute(JobContext context) {
-    Checked c = check();
+    Checked c = check(new JobHost(context));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", c.file());
     result.put("ok", true);
@@ -53,7 +64,7 @@ public final class RulesCheckCommand extends JobCommand implements LocalOnly, Ru
 
   @Override
   public int run(RulesHost host) throws Exception {
-    Checked c = check();
+    Checked c = check(host);
     if (host.json()) {
       host.out().println(RulesDiffCommand.JSON.writeValueAsString(c));
     } else {

@@ -66,10 +66,12 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
 
   @Option(
       names = "--rules",
-      paramLabel = "<file>",
+      paramLabel = "<file|s3://bucket/key>",
       required = true,
-      description = "The rules file (YAML).")
-  Path rules;
+      description =
+          "The rules (YAML): a file, or a versioned S3 object (s3://bucket/key, optionally"
+              + " ?versionId=…).")
+  String rules;
 
   @Option(names = "--uri", paramLabel = "<mongodb-uri>", description = "A MongoDB to compare.")
   String uri;
@@ -139,6 +141,15 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
   @Override
   protected Duration defaultTimeout() {
     return Duration.ofHours(2);
+  }
+
+  /**
+   * A rules check is no pipeline run: its seconds and exit codes would mix with the masking runs'
+   * in the job's metrics (the drift pipeline's own outcome is its execution and its messages).
+   */
+  @Override
+  protected boolean emitsMetrics() {
+    return false;
   }
 
   @Override
@@ -232,8 +243,15 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
       throw JobException.invalidInput(
           "--schema-only is for SQL; MongoDB has no schema (use --sample for a quick check)");
     }
-    String text = read(rules);
-    Rules loaded = RulesFiles.load(rules);
+    if (apply && rules.startsWith("s3://")) {
+      throw JobException.invalidInput(
+          "--apply writes a rules file: download "
+              + rules
+              + ", apply to the file, review it and upload it as a new version");
+    }
+    RulesFiles.Read read = RulesFiles.read(host, rules);
+    String text = read.text();
+    Rules loaded = read.rules();
     MaskingPlan plan = RulesFiles.compile(loaded);
     Surveyed.Survey survey = mongo ? mongo(host, plan) : sql(host, plan);
     DriftReport.Comparison comparison =
@@ -246,12 +264,12 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
       String patched;
       try {
         patched = RulesPatch.apply(text, loaded, comparison);
-        RulesLoader.parse(rules.toString(), patched);
+        RulesLoader.parse(rules, patched);
       } catch (RulesException e) {
         throw JobException.invalidInput(
             "--apply: " + e.getMessage() + " (the rules file was not changed)");
       }
-      write(rules, patched, "--apply");
+      write(Path.of(rules), patched, "--apply");
     }
     String line = "rules diff: " + summary(report) + (apply ? " (applied to " + rules + ")" : "");
     if (host.err() != null) {
@@ -424,16 +442,6 @@ public final class RulesDiffCommand extends JobCommand implements LocalOnly, Rul
       return null;
     }
     return null;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      // RulesLoader says what is wrong, with the file's name.
-      RulesFiles.load(file);
-      throw JobException.invalidInput(file + ": cannot read the file: " + e.getMessage());
-    }
   }
 
   private static void write(Path file, String text, String option) {

@@ -27,6 +27,11 @@ public interface RulesHost {
   /** A JSON secret's string fields, secret ones registered with the redactor. */
   Map<String, String> secretJson(String arn);
 
+  /** S3, for {@code --rules s3://…}; null where there is none. */
+  default software.amazon.awssdk.services.s3.S3Client s3() {
+    return null;
+  }
+
   /** A command that also runs outside a job's runtime (the operator's command line). */
   interface Standalone {
     /** Runs the command; returns the exit code; throws JobException for failures. */
