@@ -205,27 +205,11 @@ public final class Ec2Preflight {
     preflight.dryRun(
         "dry run: ec2:StartInstances " + instance,
         () -> client.startInstances(r -> r.instanceIds(instance).dryRun(true)));
-    CreateVolumeRequest.Builder create =
-        CreateVolumeRequest.builder()
-            .dryRun(true)
-            .availabilityZone(t.instance().availabilityZone())
-            .encrypted(true)
-            .volumeType(volumeType)
-            .tagSpecifications(
-                TagSpecification.builder()
-                    .resourceType(ResourceType.VOLUME)
-                    .tags(
-                        Tags.createdBy(job, "preflight", role).entrySet().stream()
-                            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-                            .toList())
-                    .build());
+    CreateVolumeRequest.Builder create = newVolume(t, job, role, kmsKey, volumeType);
     if (snapshot != null) {
       create.snapshotId(snapshot.id());
     } else {
       create.size(1);
-    }
-    if (kmsKey != null) {
-      create.kmsKeyId(kmsKey);
     }
     preflight.dryRun(
         "dry run: ec2:CreateVolume in " + t.instance().availabilityZone(),
