@@ -49,6 +49,16 @@ mock_provider "aws" {
   }
 }
 
+# Each pipeline its own state machine ARN (the permission simulation denies starting another, and
+# the Sentry rules take only their own machine).
+override_resource {
+  target = module.masked_snapshots.aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:dbrestore-masked-snapshots" }
+}
+override_resource {
+  target = module.drift[0].aws_sfn_state_machine.this
+  values = { arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:dbrestore-drift" }
+}
 override_resource {
   target = aws_instance.masking
   values = { id = "i-0aaaaaaaaaaaaaaa1", arn = "arn:aws:ec2:eu-west-1:111122223333:instance/i-0aaaaaaaaaaaaaaa1" }
