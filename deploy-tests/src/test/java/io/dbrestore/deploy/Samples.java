@@ -21,6 +21,13 @@ final class Samples {
           Map.entry("strategy", "swap"),
           Map.entry("rules", "/etc/dbrestore/rules/orders.yaml"),
           Map.entry("instanceClass", "db.r6g.large"),
+          // The drift workflow's Aurora items: a reader endpoint and its read-only user's secret.
+          Map.entry(
+              "jdbcUrl",
+              "jdbc:postgresql://monolith.cluster-ro-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/app"),
+          Map.entry(
+              "credentialsSecret",
+              "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbrestore/monolith-reader-AbCdEf"),
           Map.entry(
               "auroraSnapshot",
               "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:dbrestore-masked-monolith-2026-01-01"),
