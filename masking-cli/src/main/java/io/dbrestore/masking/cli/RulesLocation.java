@@ -72,14 +72,18 @@ public record RulesLocation(String text, String bucket, String key, String versi
       return load(() -> RulesLoader.load(Path.of(text)));
     }
     Fetched object = fetch(context.aws().client(S3Client.class, RulesLocation::s3Builder));
-    Rules rules =
-        load(() -> RulesLoader.load(object.source(), object.bytes())).withVersion(object.version());
+    Rules rules = object.rules();
     LOG.info("masking rules: {} (sha256 {})", object.source(), rules.sha256());
     return rules;
   }
 
   /** The bytes of a versioned rules object, the version read, and how messages name it. */
-  public record Fetched(String source, byte[] bytes, String version) {}
+  public record Fetched(String source, byte[] bytes, String version) {
+    /** The rules in these bytes, with the object's version; exit 2 when they do not load. */
+    public Rules rules() {
+      return load(() -> RulesLoader.load(source, bytes)).withVersion(version);
+    }
+  }
 
   /**
    * Reads the object (this location must be {@link #s3()}).

@@ -40,16 +40,10 @@ final class RulesFiles {
           location + ": no S3 here: download the object and give the file instead");
     }
     io.dbrestore.masking.cli.RulesLocation.Fetched object = where.fetch(s3);
-    Rules rules;
-    try {
-      rules = RulesLoader.load(object.source(), object.bytes()).withVersion(object.version());
-    } catch (RulesException e) {
-      throw JobException.invalidInput(e.getMessage());
-    }
     return new Read(
         object.source(),
         new String(object.bytes(), java.nio.charset.StandardCharsets.UTF_8),
-        rules,
+        object.rules(),
         true);
   }
 
